@@ -1,0 +1,55 @@
+/**
+ * The one interface every part of Label Lab uses to talk to DuckDB.
+ *
+ * Two implementations sit behind it: `node.ts` (DuckDB-WASM's blocking Node bundle, for the CLI
+ * and the tests) and `browser.ts` (DuckDB-WASM in its Web Worker). Everything above this file is
+ * runtime-agnostic: it sends SQL text plus bound parameters and gets Arrow tables back.
+ */
+import type { Table } from 'apache-arrow';
+
+/** A value that can be bound to a `?` placeholder of a prepared statement. */
+export type SqlValue = string | number | boolean | null | bigint;
+
+export interface Database {
+  /** Which runtime this is, shown to users and in benchmark tables. */
+  readonly runtime: 'node' | 'browser';
+  /**
+   * Run one statement and return its result. With `params`, the statement is prepared and the
+   * values are bound to its `?` placeholders: never splice user values into `sql`.
+   */
+  query(sql: string, params?: readonly SqlValue[]): Promise<Table>;
+  /** Run statements for their effect (DDL, inserts). With `params`, exactly one statement. */
+  exec(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  /** Make a byte buffer readable by SQL under `name` (for `read_csv('name')` and the like). */
+  registerFile(name: string, bytes: Uint8Array): Promise<void>;
+  /** Forget a registered file. */
+  dropFile(name: string): Promise<void>;
+  /** Create table `name` from an Arrow IPC stream (replaces nothing: the name must be free). */
+  createTableFromIPC(name: string, ipcStream: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Quote an SQL identifier (table or column name). Values are bound, never quoted by hand. */
+export function ident(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/**
+ * Quote a string literal, for the few places DuckDB does not accept a bound parameter
+ * (table-function file names such as `read_csv('...')`, DDL defaults).
+ */
+export function literal(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+/** Rows of a (small) result as plain objects, for summaries and tests. */
+export function rows<T = Record<string, unknown>>(table: Table): T[] {
+  return table.toArray().map((r) => ({ ...(r as object) }) as T);
+}
+
+/** The single value of a one-row, one-column result. */
+export function scalar<T = unknown>(table: Table): T {
+  const col = table.getChildAt(0);
+  if (!col || table.numRows === 0) throw new Error('expected a one-row result');
+  return col.get(0) as T;
+}

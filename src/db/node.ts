@@ -1,0 +1,87 @@
+/**
+ * The Node implementation of `Database`: DuckDB-WASM's blocking Node bundle (the async Node
+ * bundle fails with "Failed to parse URL"). Node-only: the core never imports this file; the
+ * CLI, the tests and the benchmarks do, through `openNodeDatabase`.
+ */
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { tableFromIPC, Table } from 'apache-arrow';
+import * as duckdb from '@duckdb/duckdb-wasm/blocking';
+import type { Database, SqlValue } from './database.ts';
+import { initParquet } from './parquet.ts';
+import { SESSION_SETUP_SQL } from './session.ts';
+
+const require = createRequire(import.meta.url);
+const dist = (file: string) => require.resolve(`@duckdb/duckdb-wasm/dist/${file}`);
+
+/** Initialise parquet-wasm for Node from the .wasm the npm package ships. */
+export function initNodeParquet(): Promise<void> {
+  return initParquet(() => readFile(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm')));
+}
+
+export async function openNodeDatabase(): Promise<Database> {
+  const bundles = {
+    mvp: { mainModule: dist('duckdb-mvp.wasm'), mainWorker: dist('duckdb-node-mvp.worker.cjs') },
+    eh: { mainModule: dist('duckdb-eh.wasm'), mainWorker: dist('duckdb-node-eh.worker.cjs') },
+  };
+  const [db] = await Promise.all([
+    duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME),
+    initNodeParquet(),
+  ]);
+  await db.instantiate();
+  db.open({ query: { castBigIntToDouble: true } });
+  const conn = db.connect();
+  conn.query(SESSION_SETUP_SQL);
+  return new NodeDatabase(db, conn);
+}
+
+/**
+ * The blocking bundle is CommonJS and so loads the CommonJS copy of apache-arrow, while our
+ * modules import the ESM copy: tables from one copy misbehave in the other. Results cross over
+ * as IPC bytes, which is the safe path between the two.
+ */
+function toLocalArrow(table: Table): Table {
+  if (table instanceof Table) return table;
+  const cjsArrow = require('apache-arrow') as typeof import('apache-arrow');
+  return tableFromIPC(cjsArrow.tableToIPC(table, 'stream'));
+}
+
+class NodeDatabase implements Database {
+  readonly runtime = 'node' as const;
+  constructor(
+    private db: duckdb.DuckDBBindings,
+    private conn: duckdb.DuckDBConnection,
+  ) {}
+
+  async query(sql: string, params?: readonly SqlValue[]): Promise<Table> {
+    if (!params || params.length === 0) return toLocalArrow(this.conn.query(sql));
+    const stmt = this.conn.prepare(sql);
+    try {
+      return toLocalArrow(stmt.query(...params));
+    } finally {
+      stmt.close();
+    }
+  }
+
+  async exec(sql: string, params?: readonly SqlValue[]): Promise<void> {
+    await this.query(sql, params);
+  }
+
+  async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+    this.db.registerFileBuffer(name, bytes);
+  }
+
+  async dropFile(name: string): Promise<void> {
+    this.db.dropFile(name);
+  }
+
+  async createTableFromIPC(name: string, ipcStream: Uint8Array): Promise<void> {
+    this.conn.insertArrowFromIPCStream(ipcStream, { name, create: true });
+  }
+
+  async close(): Promise<void> {
+    this.conn.close();
+    this.db.reset();
+  }
+}
+
