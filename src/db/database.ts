@@ -24,8 +24,12 @@ export interface Database {
   registerFile(name: string, bytes: Uint8Array): Promise<void>;
   /** Forget a registered file. */
   dropFile(name: string): Promise<void>;
-  /** Create table `name` from an Arrow IPC stream (replaces nothing: the name must be free). */
-  createTableFromIPC(name: string, ipcStream: Uint8Array): Promise<void>;
+  /**
+   * Load an Arrow IPC stream into table `name`: `create: true` creates it (the name must be
+   * free), `create: false` appends. Appends match columns BY POSITION, not by name, so only
+   * append chunks of one and the same file; merge different files with `INSERT ... BY NAME`.
+   */
+  insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 

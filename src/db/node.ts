@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { tableFromIPC, Table } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { Database, SqlValue } from './database.ts';
-import { initParquet } from './parquet.ts';
+import { initParquet, ipcToParquet, parquetToIPC } from './parquet.ts';
+import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
 const require = createRequire(import.meta.url);
@@ -75,8 +76,8 @@ class NodeDatabase implements Database {
     this.db.dropFile(name);
   }
 
-  async createTableFromIPC(name: string, ipcStream: Uint8Array): Promise<void> {
-    this.conn.insertArrowFromIPCStream(ipcStream, { name, create: true });
+  async insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void> {
+    this.conn.insertArrowFromIPCStream(ipcStream, { name, create: opts.create });
   }
 
   async close(): Promise<void> {
@@ -85,3 +86,9 @@ class NodeDatabase implements Database {
   }
 }
 
+
+/** The Node runtime: DuckDB plus in-process parquet-wasm (the CLI can afford a crash). */
+export async function openNodeRuntime(): Promise<Runtime> {
+  const db = await openNodeDatabase();
+  return { db, parquet: { toIPC: parquetToIPC, fromIPC: (ipc) => ipcToParquet(ipc) } };
+}

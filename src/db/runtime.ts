@@ -1,0 +1,25 @@
+/**
+ * What a runtime (Node or the browser) provides to the core: a DuckDB database and a Parquet
+ * codec. Parquet is kept apart from `Database` because it is not DuckDB's job here (DuckDB-WASM
+ * cannot read Parquet offline), and because the browser decodes it in a throw-away worker: a
+ * corrupt file can make parquet-wasm panic and leak its heap (shared/stack-notes.md).
+ */
+import type { Database } from './database.ts';
+
+export interface ParquetCodec {
+  /** Decode Parquet into Arrow IPC streams (one per row group). Throws on unreadable input. */
+  toIPC(bytes: Uint8Array): AsyncIterable<Uint8Array>;
+  /** Encode an Arrow IPC stream as snappy Parquet. */
+  fromIPC(ipcStream: Uint8Array): Promise<Uint8Array>;
+}
+
+export interface Runtime {
+  db: Database;
+  parquet: ParquetCodec;
+}
+
+/** SHA-256 as lowercase hex, with WebCrypto (present in Node 20 and every browser). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
