@@ -7,6 +7,7 @@
  * the URL Vite serves); this file only uses it.
  */
 import * as pq from 'parquet-wasm/esm';
+import type { IPCPart } from './runtime.ts';
 
 let ready: Promise<void> | null = null;
 
@@ -46,13 +47,15 @@ export async function parquetFooter(bytes: Uint8Array): Promise<ParquetFooter> {
  * its whole decoded table in wasm memory at once (parquet-wasm's heap never shrinks; reading
  * group by group cut peak memory by a third and was faster, see shared/stack-notes.md).
  */
-export async function* parquetToIPC(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+export async function* parquetToIPC(bytes: Uint8Array): AsyncGenerator<IPCPart> {
   const { numRowGroups } = await parquetFooter(bytes);
   if (numRowGroups <= 1) {
-    yield pq.readParquet(bytes).intoIPCStream();
+    yield { ipc: pq.readParquet(bytes).intoIPCStream(), part: 0, parts: 1 };
     return;
   }
-  for (let i = 0; i < numRowGroups; i++) yield pq.readParquet(bytes, { rowGroups: [i] }).intoIPCStream();
+  for (let i = 0; i < numRowGroups; i++) {
+    yield { ipc: pq.readParquet(bytes, { rowGroups: [i] }).intoIPCStream(), part: i, parts: numRowGroups };
+  }
 }
 
 /** Encode an Arrow IPC stream as a snappy-compressed Parquet file, as SOT exports are. */

@@ -6,9 +6,18 @@
  */
 import type { Database } from './database.ts';
 
+export interface IPCPart {
+  ipc: Uint8Array;
+  part: number;
+  parts: number;
+}
+
 export interface ParquetCodec {
-  /** Decode Parquet into Arrow IPC streams (one per row group). Throws on unreadable input. */
-  toIPC(bytes: Uint8Array): AsyncIterable<Uint8Array>;
+  /**
+   * Decode Parquet into Arrow IPC streams, one per row group (`part` of `parts`, from 0), so
+   * callers can show progress. Throws on unreadable input.
+   */
+  toIPC(bytes: Uint8Array): AsyncIterable<IPCPart>;
   /** Encode an Arrow IPC stream as snappy Parquet. */
   fromIPC(ipcStream: Uint8Array): Promise<Uint8Array>;
 }
