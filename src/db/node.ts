@@ -42,7 +42,8 @@ export async function openNodeDatabase(): Promise<Database> {
  * as IPC bytes, which is the safe path between the two.
  */
 function toLocalArrow(table: Table): Table {
-  if (table instanceof Table) return table;
+  // Not `instanceof`: arrow's Symbol.hasInstance duck-types, so it says yes to the other copy.
+  if (table.constructor === Table) return table;
   const cjsArrow = require('apache-arrow') as typeof import('apache-arrow');
   return tableFromIPC(cjsArrow.tableToIPC(table, 'stream'));
 }
