@@ -46,14 +46,30 @@ export function literal(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
 
+/**
+ * A JS value from an Arrow cell: BIGINT and UBIGINT come as BigInt (results keep exact types so
+ * they export faithfully); plain code wants numbers, exact up to 2^53.
+ */
+export function jsValue(v: unknown): unknown {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
 /** Rows of a (small) result as plain objects, for summaries and tests. */
 export function rows<T = Record<string, unknown>>(table: Table): T[] {
-  return table.toArray().map((r) => ({ ...(r as object) }) as T);
+  const names = table.schema.fields.map((f) => f.name);
+  const columns = names.map((_, i) => table.getChildAt(i)!);
+  const out: T[] = [];
+  for (let r = 0; r < table.numRows; r++) {
+    const row: Record<string, unknown> = {};
+    names.forEach((n, i) => (row[n] = jsValue(columns[i]!.get(r))));
+    out.push(row as T);
+  }
+  return out;
 }
 
 /** The single value of a one-row, one-column result. */
 export function scalar<T = unknown>(table: Table): T {
   const col = table.getChildAt(0);
   if (!col || table.numRows === 0) throw new Error('expected a one-row result');
-  return col.get(0) as T;
+  return jsValue(col.get(0)) as T;
 }

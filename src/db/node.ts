@@ -30,7 +30,9 @@ export async function openNodeDatabase(): Promise<Database> {
     initNodeParquet(),
   ]);
   await db.instantiate();
-  db.open({ query: { castBigIntToDouble: true } });
+  // Exact types (no castBigIntToDouble): results are also exported to Parquet, where a UInt64
+  // must stay a UInt64. `rows()` and `scalar()` turn BigInts into numbers for JS use.
+  db.open({});
   const conn = db.connect();
   conn.query(SESSION_SETUP_SQL);
   return new NodeDatabase(db, conn);

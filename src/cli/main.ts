@@ -1,0 +1,32 @@
+/**
+ * `lab`: the headless front of Label Lab (`npm run lab -- <command> ...`).
+ * Every command is a thin layer over the same core the app uses.
+ */
+import { parseArgs } from 'node:util';
+import { COMMANDS, usage } from './commands.ts';
+import { CliError } from './output.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new CliError(`unknown command '${name}'\n\n${usage()}`);
+  const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  return command.run(values as Record<string, string | boolean | string[] | undefined>, positionals);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    // Users get the message, not a stack trace; a bug (not a CliError) still says where it came from.
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`lab: ${message}\n`);
+    if (!(e instanceof CliError) && !(e instanceof TypeError && /parseArgs|option/i.test(message)) && process.env.LAB_DEBUG) {
+      process.stderr.write(`${(e as Error).stack}\n`);
+    }
+    process.exit(e instanceof CliError ? e.exitCode : 2);
+  },
+);

@@ -1,0 +1,231 @@
+/**
+ * Check a staged file against its table's contract, before it is merged.
+ *
+ * The checks run as a few aggregate queries over the staging table, so a 1M-row file costs a
+ * couple of scans, not a JS loop. Every message names the file and the column, says what was
+ * expected and what was found, and gives the first offending row (1-based, in file order).
+ */
+import { ident, literal, rows, type Database } from '../db/database.ts';
+import { WINDOW_DAYS, type ColumnSpec, type TableContract } from './contracts.ts';
+import type { Problem } from './problems.ts';
+import { accepts, isInteger, isTemporal, KIND_WORDS, STORAGE_TYPE, widenedType } from './sql-types.ts';
+
+/** How one staged column becomes a raw-table column. */
+export interface ColumnPlan {
+  name: string;
+  /** SQL over the staging table giving the stored value (NULL where it cannot convert). */
+  expr: string;
+  storageType: string;
+  spec?: ColumnSpec;
+}
+
+export interface CheckResult {
+  problems: Problem[];
+  plan: ColumnPlan[];
+  rows: number;
+}
+
+type StagedColumns = Map<string, string>;
+
+export async function stagedColumns(db: Database, stage: string): Promise<StagedColumns> {
+  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(stage)}`));
+  return new Map(described.map((c) => [c.column_name, c.column_type]));
+}
+
+/**
+ * Check `stage` (a file already decoded into DuckDB) against `contract`.
+ * `existing` holds the raw table's current column types, so a later file that cannot merge into
+ * what is loaded is refused here rather than half-way through the merge.
+ */
+export async function checkStaged(
+  db: Database,
+  stage: string,
+  file: string,
+  contract: TableContract,
+  existing: Map<string, string>,
+): Promise<CheckResult> {
+  const staged = await stagedColumns(db, stage);
+  const problems: Problem[] = [];
+  const error = (message: string, column?: string) => problems.push({ level: 'error', file, column, message });
+  const warn = (message: string, column?: string) => problems.push({ level: 'warning', file, column, message });
+  const name = fileLabel(file);
+
+  // 1. Columns: required ones present, each of a type that can hold its kind.
+  const lower = new Map([...staged].map(([c, t]) => [c.toLowerCase(), { column: c, type: t }]));
+  for (const spec of contract.columns) {
+    const found = lower.get(spec.name);
+    if (!found) {
+      if (spec.required) error(`${name}: missing required column ${spec.name} (expected ${KIND_WORDS[spec.kind]})`, spec.name);
+      continue;
+    }
+    if (!accepts(spec.kind, found.type)) {
+      error(`${name}: column ${spec.name} should be ${KIND_WORDS[spec.kind]}, found ${found.type}`, spec.name);
+    }
+  }
+  const numRows = Number((await db.query(`SELECT count(*) AS n FROM ${ident(stage)}`)).getChildAt(0)?.get(0) ?? 0);
+  if (numRows === 0) warn(`${name}: the file has no rows`);
+  if (problems.some((p) => p.level === 'error')) return { problems, plan: [], rows: numRows };
+
+  const plan = planColumns(contract, staged, existing);
+
+  // 2. Conversions that can fail (text dates, text lists, 0/1 booleans), then value checks.
+  const checks: { sql: string; report: (count: number, firstRow: number) => void }[] = [];
+  for (const col of plan) {
+    const src = ident(stagedName(staged, col.name));
+    const spec = col.spec;
+    checks.push({
+      sql: `(${src} IS NOT NULL AND ${col.expr} IS NULL)`,
+      report: (n, r) =>
+        error(
+          `${name}: column ${col.name} has ${n} value${s(n)} that cannot be read as ${spec ? KIND_WORDS[spec.kind] : col.storageType} (first at row ${r})`,
+          col.name,
+        ),
+    });
+    if (!spec) continue;
+    if (spec.notNull) {
+      // NULL in the file itself; values that failed to convert are reported just above.
+      checks.push({
+        sql: `(${src} IS NULL)`,
+        report: (n, r) => error(`${name}: column ${col.name} has ${n} empty (NULL) value${s(n)} (first at row ${r})`, col.name),
+      });
+    } else if (spec.reportNulls) {
+      checks.push({
+        sql: `(${src} IS NULL)`,
+        report: (n, r) =>
+          warn(
+            `${name}: column ${col.name} has ${n} NULL value${s(n)} of ${numRows} (${pct(n, numRows)}, first at row ${r})${spec.note ? `; ${spec.note}` : ''}`,
+            col.name,
+          ),
+      });
+    }
+    if (spec.range) {
+      const [lo, hi] = spec.range;
+      checks.push({
+        sql: `(${col.expr} < ${lo} OR ${col.expr} > ${hi} OR isnan(${col.expr}::DOUBLE))`,
+        report: (n, r) => error(`${name}: column ${col.name} has ${n} value${s(n)} outside ${lo}..${hi} (first at row ${r})`, col.name),
+      });
+    }
+  }
+  if (checks.length > 0) {
+    const select = checks
+      .map((c, i) => `count(*) FILTER (WHERE ${c.sql}) AS n${i}, min(rowid) FILTER (WHERE ${c.sql}) AS r${i}`)
+      .join(', ');
+    const result = rows<Record<string, number | null>>(await db.query(`SELECT ${select} FROM ${ident(stage)}`))[0]!;
+    checks.forEach((c, i) => {
+      const n = Number(result[`n${i}`] ?? 0);
+      if (n > 0) c.report(n, Number(result[`r${i}`]) + 1);
+    });
+  }
+
+  // 3. Allowed values (severities, risk levels...), reported with the offending values.
+  for (const col of plan) {
+    if (!col.spec?.values) continue;
+    await checkValues(db, stage, name, col, col.spec.values, col.spec.valuesStrict ? error : warn);
+  }
+  if (plan.some((c) => c.name === 'window_days')) {
+    const odd = rows<{ w: number }>(
+      await db.query(
+        `SELECT DISTINCT window_days::INTEGER AS w FROM ${ident(stage)} WHERE window_days NOT IN (${WINDOW_DAYS.join(', ')}) ORDER BY 1 LIMIT 5`,
+      ),
+    );
+    if (odd.length > 0) {
+      warn(`${name}: window_days ${odd.map((o) => o.w).join(', ')} is not one of the SOT's windows (${WINDOW_DAYS.join(', ')})`, 'window_days');
+    }
+  }
+
+  // 4. Keys: unique within the file (loaded keys are checked at merge time, against the raw table).
+  if (contract.key && contract.key.every((k) => staged.has(k) || lower.has(k))) {
+    const keyCols = contract.key.map((k) => ident(stagedName(staged, k))).join(', ');
+    const dup = rows<{ n: number; r: number }>(
+      await db.query(
+        `SELECT count(*) AS n, min(r) AS r FROM (SELECT min(rowid) + 1 AS r FROM ${ident(stage)} GROUP BY ${keyCols} HAVING count(*) > 1)`,
+      ),
+    )[0]!;
+    if (Number(dup.n) > 0) {
+      error(
+        `${name}: ${dup.n} key${s(dup.n)} (${contract.key.join(', ')}) appear more than once (first at row ${dup.r})`,
+        contract.key[0],
+      );
+    }
+  }
+  return { problems, plan, rows: numRows };
+}
+
+async function checkValues(
+  db: Database,
+  stage: string,
+  name: string,
+  col: ColumnPlan,
+  allowed: string[],
+  report: (message: string, column?: string) => void,
+): Promise<void> {
+  const list = allowed.map(literal).join(', ');
+  const cond = `${col.expr} IS NOT NULL AND lower(trim(${col.expr})) NOT IN (${list})`;
+  const found = rows<{ v: string; n: number; r: number }>(
+    await db.query(
+      `SELECT ${col.expr} AS v, count(*) AS n, min(rowid) + 1 AS r FROM ${ident(stage)} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5`,
+    ),
+  );
+  if (found.length === 0) return;
+  const total = rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${ident(stage)} WHERE ${cond}`))[0]!.n;
+  const shown = found.map((f) => `'${f.v}'`).join(', ');
+  report(
+    `${name}: column ${col.name} has ${total} value${s(total)} outside the known set (${allowed.join(', ')}): found ${shown} (first at row ${found[0]!.r})`,
+    col.name,
+  );
+}
+
+/** Decide, for every staged column, its stored name, type and conversion expression. */
+export function planColumns(contract: TableContract, staged: StagedColumns, existing: Map<string, string>): ColumnPlan[] {
+  const specs = new Map(contract.columns.map((c) => [c.name, c]));
+  const plan: ColumnPlan[] = [];
+  for (const [column, type] of staged) {
+    const target = column.toLowerCase() === column ? column : column.toLowerCase();
+    const spec = specs.get(target);
+    const src = ident(column);
+    if (spec) {
+      plan.push({ name: target, spec, storageType: STORAGE_TYPE[spec.kind], expr: convert(spec, src, type) });
+    } else {
+      const storageType = existing.get(target) ?? widenedType(type);
+      plan.push({ name: target, storageType, expr: storageType === type ? src : `TRY_CAST(${src} AS ${storageType})` });
+    }
+  }
+  return plan;
+}
+
+/** SQL converting a staged value to the kind's storage type; NULL where it does not convert. */
+function convert(spec: ColumnSpec, src: string, type: string): string {
+  switch (spec.kind) {
+    case 'string':
+      return `CAST(${src} AS VARCHAR)`;
+    case 'number':
+      // SQL's DECIMAL -> DOUBLE cast is exact to the nearest double; Arrow's is not.
+      return `CAST(${src} AS DOUBLE)`;
+    case 'integer':
+      return `TRY_CAST(${src} AS BIGINT)`;
+    case 'boolean':
+      if (isInteger(type)) return `CASE WHEN ${src} IN (0, 1) THEN ${src} = 1 END`;
+      return `TRY_CAST(${src} AS BOOLEAN)`;
+    case 'date':
+      return `TRY_CAST(${src} AS DATE)`;
+    case 'timestamp':
+      return `TRY_CAST(${src} AS TIMESTAMP)`;
+    case 'epoch_ms':
+      return isTemporal(type) ? `epoch_ms(${src}::TIMESTAMP)` : `TRY_CAST(${src} AS BIGINT)`;
+    case 'string_list':
+      return type === 'VARCHAR' ? `TRY_CAST(${src} AS VARCHAR[])` : `CAST(${src} AS VARCHAR[])`;
+  }
+}
+
+function stagedName(staged: StagedColumns, name: string): string {
+  for (const c of staged.keys()) if (c.toLowerCase() === name) return c;
+  return name;
+}
+
+/** Messages name the file by the path the user gave, so two snapshots' alerts.parquet differ. */
+function fileLabel(path: string): string {
+  return path;
+}
+
+const s = (n: number) => (Number(n) === 1 ? '' : 's');
+const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(n / of < 0.01 ? 2 : 1)}%`;

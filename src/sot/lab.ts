@@ -1,0 +1,241 @@
+/**
+ * The loaded lab: the SOT tables in DuckDB, and the one entry point that loads files into them.
+ *
+ * A load takes any mix of files (whole snapshot folders, loose tables, META.json manifests),
+ * decodes each into a staging table, checks it against its contract and its snapshot's
+ * META.json, and only then merges it. A file with problems is reported and skipped; nothing
+ * already loaded changes. Loads run one at a time.
+ */
+import type { Table } from 'apache-arrow';
+import { ident, rows, type Database } from '../db/database.ts';
+import { sha256Hex, type Runtime } from '../db/runtime.ts';
+import { createEffectiveLabelsView, migrate } from '../migrations/index.ts';
+import { checkStaged } from './checks.ts';
+import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
+import { baseName, classify, type Classified, type SourceFile } from './files.ts';
+import { mergeStaged } from './merge.ts';
+import { parseMeta, type SnapshotMeta } from './meta.ts';
+import { LoadError, type Problem } from './problems.ts';
+import { createRawTables, LOADED_FILES, rawColumns } from './schema.ts';
+import { abortError, stageFile } from './stage.ts';
+import { createView, createViews } from './views.ts';
+
+export type { Problem } from './problems.ts';
+export type { SourceFile } from './files.ts';
+
+export interface LoadProgress {
+  file: string;
+  phase: 'read' | 'decode' | 'check' | 'merge';
+  /** Share of the whole load done, 0..1 (weighted by file size). */
+  fraction: number;
+}
+
+export interface LoadReport {
+  loaded: { path: string; table: string; rows: number }[];
+  problems: Problem[];
+}
+
+export interface TableSummary {
+  name: string;
+  rows: number;
+  columns: { name: string; type: string }[];
+  /** How many loaded files the table's rows came from. */
+  files: number;
+}
+
+export interface LoadOptions {
+  onProgress?: (p: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+type TableFile = Extract<Classified, { kind: 'table' }>;
+
+// Where each phase ends, as a share of one file's work.
+const PHASE_END = { read: 0.1, decode: 0.7, check: 0.85, merge: 1 } as const;
+
+export class Lab {
+  private queue: Promise<unknown> = Promise.resolve();
+  private stageCounter = 0;
+
+  private constructor(private readonly rt: Runtime) {}
+
+  get db(): Database {
+    return this.rt.db;
+  }
+
+  /** Create the raw tables, apply the label migrations and build the normalising views. */
+  static async open(rt: Runtime): Promise<Lab> {
+    await createRawTables(rt.db);
+    await migrate(rt.db);
+    await createViews(rt.db);
+    await createEffectiveLabelsView(rt.db);
+    return new Lab(rt);
+  }
+
+  load(files: SourceFile[], opts: LoadOptions = {}): Promise<LoadReport> {
+    const run = this.queue.then(() => this.loadNow(files, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(files: SourceFile[], opts: LoadOptions): Promise<LoadReport> {
+    const report: LoadReport = { loaded: [], problems: [] };
+    const classified = files.map(classify);
+    for (const c of classified) {
+      if (c.kind === 'unknown') report.problems.push({ level: isData(c.file.path) ? 'error' : 'warning', file: c.file.path, message: c.reason });
+    }
+    const metas = await this.readMetas(classified, report);
+    const tableFiles = classified.filter((c): c is TableFile => c.kind === 'table');
+    const totalBytes = tableFiles.reduce((n, f) => n + Math.max(1, f.file.size), 0);
+    let doneBytes = 0;
+    for (const f of tableFiles) {
+      const size = Math.max(1, f.file.size);
+      const progress = (phase: LoadProgress['phase'], within: number) =>
+        opts.onProgress?.({ file: f.file.path, phase, fraction: (doneBytes + size * within) / totalBytes });
+      try {
+        const loaded = await this.loadOne(f, metas.get(f.snapshot?.dir ?? ''), report, progress, opts.signal);
+        if (loaded) report.loaded.push(loaded);
+      } catch (e) {
+        if ((e as Error).name === 'AbortError') throw e;
+        if (!(e instanceof LoadError)) throw e;
+        report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
+      }
+      doneBytes += size;
+    }
+    this.reportMissingFromMeta(metas, tableFiles, report);
+    return report;
+  }
+
+  private async loadOne(
+    f: TableFile,
+    meta: { meta: SnapshotMeta; path: string } | undefined,
+    report: LoadReport,
+    progress: (phase: LoadProgress['phase'], within: number) => void,
+    signal?: AbortSignal,
+  ): Promise<LoadReport['loaded'][number] | undefined> {
+    const path = f.file.path;
+    const name = baseName(path);
+    const check = () => {
+      if (signal?.aborted) throw abortError();
+    };
+    check();
+    progress('read', 0);
+    const bytes = await f.file.read();
+    const sha = await sha256Hex(bytes);
+    check();
+    progress('read', PHASE_END.read);
+
+    const expectedSha = meta?.meta.sha256[name];
+    if (meta && expectedSha && expectedSha.toLowerCase() !== sha) {
+      throw new LoadError(path, `${path}: its sha256 is ${sha.slice(0, 12)}… but ${meta.path} says ${expectedSha.slice(0, 12)}…: the file is damaged or not the one the snapshot was made with`);
+    }
+    if (meta && !expectedSha) {
+      report.problems.push({ level: 'warning', file: path, message: `${path}: ${meta.path} lists no sha256 for ${name}, so the file could not be verified` });
+    }
+    const already = rows<{ path: string }>(
+      await this.db.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [sha, f.contract.name]),
+    )[0];
+    if (already) {
+      report.problems.push({ level: 'warning', file: path, message: `${path}: skipped, the same file is already loaded (as ${already.path})` });
+      return undefined;
+    }
+
+    const stage = `_stage_${++this.stageCounter}`;
+    try {
+      await stageFile(this.rt, stage, path, f.format, bytes, {
+        signal,
+        onChunk: (x) => progress('decode', PHASE_END.read + x * (PHASE_END.decode - PHASE_END.read)),
+      });
+      check();
+      progress('check', PHASE_END.decode);
+      const result = await checkStaged(this.db, stage, path, f.contract, await rawColumns(this.db, f.contract));
+      report.problems.push(...result.problems);
+      const expectedRows = meta?.meta.counts[f.contract.name];
+      if (expectedRows !== undefined && expectedRows !== result.rows) {
+        throw new LoadError(path, `${path}: has ${result.rows} rows but ${meta!.path} counts ${expectedRows} ${f.contract.name}: the file is incomplete or not the snapshot's own`);
+      }
+      if (result.problems.some((p) => p.level === 'error')) return undefined;
+      check();
+      progress('merge', PHASE_END.check);
+      await mergeStaged(this.db, { contract: f.contract, stage, plan: result.plan, path, sha256: sha, rows: result.rows, snapshot: f.snapshot });
+      await this.refreshViews(f.contract);
+      progress('merge', PHASE_END.merge);
+      return { path, table: f.contract.name, rows: result.rows };
+    } finally {
+      await this.db.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
+    }
+  }
+
+  /** Views break when their table gains columns; rebuild the ones over `contract`'s table. */
+  private async refreshViews(contract: TableContract): Promise<void> {
+    await createView(this.db, contract);
+    if (contract.name === 'alerts') await createEffectiveLabelsView(this.db);
+  }
+
+  private async readMetas(classified: Classified[], report: LoadReport): Promise<Map<string, { meta: SnapshotMeta; path: string }>> {
+    const metas = new Map<string, { meta: SnapshotMeta; path: string }>();
+    for (const c of classified) {
+      if (c.kind !== 'meta') continue;
+      try {
+        const text = new TextDecoder().decode(await c.file.read());
+        metas.set(c.dir, { meta: parseMeta(c.file.path, text), path: c.file.path });
+      } catch (e) {
+        report.problems.push({ level: 'error', file: c.file.path, message: `${(e as Error).message}; the snapshot's files are loaded unverified` });
+      }
+    }
+    return metas;
+  }
+
+  private reportMissingFromMeta(metas: Map<string, { meta: SnapshotMeta; path: string }>, files: TableFile[], report: LoadReport): void {
+    for (const [dir, { meta, path }] of metas) {
+      const present = new Set(files.filter((f) => f.snapshot?.dir === dir).map((f) => baseName(f.file.path)));
+      for (const listed of Object.keys(meta.sha256)) {
+        if (!present.has(listed)) {
+          report.problems.push({ level: 'warning', file: path, message: `${path} lists ${listed}, which was not among the loaded files` });
+        }
+      }
+    }
+  }
+
+  /** Every SOT table with rows, plus the label events once there are any. */
+  async tables(): Promise<TableSummary[]> {
+    const counts = rows<{ table_name: string; files: number }>(
+      await this.db.query(`SELECT table_name, count(*)::INTEGER AS files FROM ${LOADED_FILES} GROUP BY 1`),
+    );
+    const files = new Map(counts.map((c) => [c.table_name, c.files]));
+    const out: TableSummary[] = [];
+    for (const c of CONTRACTS) {
+      const summary = await this.summary(c.name, files.get(c.name) ?? 0);
+      if (summary.rows > 0) out.push(summary);
+    }
+    const events = await this.summary('label_events', 0);
+    if (events.rows > 0) out.push(events);
+    return out;
+  }
+
+  private async summary(name: string, files: number): Promise<TableSummary> {
+    const n = rows<{ n: number }>(await this.db.query(`SELECT count(*) AS n FROM ${ident(name)}`))[0]!.n;
+    const columns = rows<{ column_name: string; column_type: string }>(await this.db.query(`DESCRIBE ${ident(name)}`)).map((c) => ({
+      name: c.column_name,
+      type: c.column_type,
+    }));
+    return { name, rows: Number(n), columns, files };
+  }
+
+  /** The first rows of a table or view, for display. */
+  async preview(name: string, limit = 50): Promise<Table> {
+    const known = new Set([...CONTRACTS.map((c) => c.name), 'label_events', 'effective_labels']);
+    if (!known.has(name)) throw new Error(`unknown table ${name}`);
+    return this.db.query(`SELECT * FROM ${ident(name)} LIMIT ?`, [Math.max(0, Math.floor(limit))]);
+  }
+
+  /** The contract of a loaded table, for the UI's column notes. */
+  contract(name: string): TableContract {
+    return contractFor(name);
+  }
+}
+
+/** Stray files in a dropped folder (README, .DS_Store) are worth a warning, not an error. */
+function isData(path: string): boolean {
+  return /\.(parquet|arrow|arrows|feather|ipc|csv)$/i.test(path);
+}

@@ -1,0 +1,22 @@
+/** The problems a load reports: each names its file, and its column where there is one. */
+
+export interface Problem {
+  level: 'error' | 'warning';
+  /** The file's path as the user gave it. */
+  file: string;
+  column?: string;
+  /** A complete sentence that already names the file: shown as is. */
+  message: string;
+}
+
+/** Thrown inside the loader for a file that cannot be loaded; turned into an error Problem. */
+export class LoadError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly column?: string,
+  ) {
+    super(message);
+    this.name = 'LoadError';
+  }
+}

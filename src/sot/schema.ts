@@ -1,0 +1,41 @@
+/**
+ * The raw tables the loaded files are merged into, and the book of loaded files.
+ *
+ * A raw table starts with its contract's required columns (typed for storage) and grows a
+ * column whenever a file brings a new one; `_file_id` ties every row to the file it came from.
+ */
+import { ident, rows, type Database } from '../db/database.ts';
+import { CONTRACTS, type TableContract } from './contracts.ts';
+import { STORAGE_TYPE } from './sql-types.ts';
+
+export const LOADED_FILES = '_loaded_files';
+
+export async function createRawTables(db: Database): Promise<void> {
+  const ddl = CONTRACTS.map((c) => {
+    const cols = c.columns.filter((col) => col.required).map((col) => `${ident(col.name)} ${STORAGE_TYPE[col.kind]}`);
+    return `CREATE TABLE IF NOT EXISTS ${ident(c.raw)} (${[...cols, '_file_id INTEGER'].join(', ')});`;
+  });
+  await db.exec(
+    [
+      ...ddl,
+      `CREATE SEQUENCE IF NOT EXISTS _loaded_files_seq START 1;`,
+      `CREATE TABLE IF NOT EXISTS ${LOADED_FILES} (
+        file_id INTEGER PRIMARY KEY DEFAULT nextval('_loaded_files_seq'),
+        path VARCHAR NOT NULL,
+        table_name VARCHAR NOT NULL,
+        rows BIGINT NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        network VARCHAR,
+        processing_date DATE,
+        window_days INTEGER,
+        loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+      );`,
+    ].join('\n'),
+  );
+}
+
+/** The raw table's columns and their types, in table order. */
+export async function rawColumns(db: Database, contract: TableContract): Promise<Map<string, string>> {
+  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(contract.raw)}`));
+  return new Map(described.map((c) => [c.column_name, c.column_type]));
+}
