@@ -1,0 +1,58 @@
+/**
+ * The Data view: load controls and problems, the loaded tables, and the selected table.
+ * It only calls Lab (load, tables, preview); what a table is and how it loads is the loader's.
+ */
+import type { Lab, TableSummary } from '../sot/lab.ts';
+import type { SourceFile } from '../sot/files.ts';
+import { h } from './dom.ts';
+import { LoadControls, type LoadOutcome } from './load-controls.ts';
+import { ProblemsPanel } from './problems-panel.ts';
+import { TablesPanel } from './tables-panel.ts';
+import { NOTHING_LOADED, TableView } from './table-view.ts';
+
+export class DataView {
+  readonly element: HTMLElement;
+  private readonly controls: LoadControls;
+  private readonly problems = new ProblemsPanel();
+  private readonly tables: TablesPanel;
+  private readonly tableView: TableView;
+  private selected: string | null = null;
+
+  constructor(private readonly lab: Lab) {
+    this.controls = new LoadControls(lab, (outcome) => void this.afterLoad(outcome));
+    this.tables = new TablesPanel((t) => this.select(t));
+    this.tableView = new TableView(lab);
+    this.element = h(
+      'div',
+      { class: 'data-view' },
+      h('aside', { class: 'sidebar' }, this.controls.element, this.problems.element, this.tables.element),
+      h('main', { class: 'main' }, this.tableView.element),
+    );
+  }
+
+  load(label: string, files: SourceFile[]): void {
+    this.controls.enqueue(label, files);
+  }
+
+  /** Problems are listed even when a load failed outright, so nothing goes unexplained. */
+  reportFailure(label: string, message: string): void {
+    this.problems.add(label, [{ level: 'error', file: label, message }]);
+  }
+
+  private async afterLoad(outcome: LoadOutcome): Promise<void> {
+    if (outcome.kind === 'done') this.problems.add(outcome.label, outcome.report.problems);
+    if (outcome.kind === 'failed') this.reportFailure(outcome.label, `Loading ${outcome.label} failed: ${outcome.message}`);
+    // Even a cancelled or failed load may have merged some files before it stopped.
+    const tables = await this.lab.tables();
+    this.tables.update(tables);
+    const current = tables.find((t) => t.name === this.selected) ?? tables[0];
+    if (current) this.select(current);
+    else this.tableView.clear(NOTHING_LOADED);
+  }
+
+  private select(table: TableSummary): void {
+    this.selected = table.name;
+    this.tables.select(table.name);
+    void this.tableView.show(table);
+  }
+}

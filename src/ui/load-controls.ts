@@ -1,0 +1,151 @@
+/**
+ * The load controls: pick files or a folder, watch a load's progress, cancel it.
+ *
+ * Loads (the sample at start, picks, drops) run one after another through `enqueue`; each
+ * reports its outcome to `onDone`, whether it loaded, found problems, was cancelled or failed.
+ */
+import type { Lab, LoadProgress, LoadReport } from '../sot/lab.ts';
+import type { SourceFile } from '../sot/files.ts';
+import { h, plural, replaceChildren } from './dom.ts';
+import { fromBrowserFile } from './source-files.ts';
+
+export type LoadOutcome =
+  | { label: string; kind: 'done'; report: LoadReport }
+  | { label: string; kind: 'cancelled' }
+  | { label: string; kind: 'failed'; message: string };
+
+interface QueuedLoad {
+  label: string;
+  files: SourceFile[];
+}
+
+const PHASE_NAMES: Record<LoadProgress['phase'], string> = {
+  read: 'Reading',
+  decode: 'Decoding',
+  check: 'Checking',
+  merge: 'Merging',
+};
+
+export class LoadControls {
+  readonly element: HTMLElement;
+  private readonly queue: QueuedLoad[] = [];
+  private running = false;
+
+  private readonly progress = h('div', { class: 'load-progress', hidden: true });
+  private readonly status = h('p', { class: 'load-status', role: 'status' });
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly onDone: (outcome: LoadOutcome) => void,
+  ) {
+    const filesInput = h('input', { type: 'file', multiple: true, accept: '.parquet,.arrow,.arrows,.feather,.ipc,.csv,.json', class: 'visually-hidden', 'data-picker': 'files' });
+    const folderInput = h('input', { type: 'file', class: 'visually-hidden', 'data-picker': 'folder' });
+    // Not in TypeScript's DOM typings as an attribute; every current browser supports it.
+    folderInput.setAttribute('webkitdirectory', '');
+    const pick = (input: HTMLInputElement) => () => {
+      const files = Array.from(input.files ?? [], (f) => fromBrowserFile(f));
+      input.value = ''; // so picking the same file again fires `change` again
+      if (files.length > 0) this.enqueue(describeFiles(files), files);
+    };
+    filesInput.addEventListener('change', pick(filesInput));
+    folderInput.addEventListener('change', pick(folderInput));
+
+    this.element = h(
+      'section',
+      { class: 'panel load-controls', 'aria-label': 'Load data' },
+      h('h2', { class: 'panel-title' }, 'Load data'),
+      h(
+        'div',
+        { class: 'button-row' },
+        h('button', { type: 'button', class: 'button primary', onclick: () => filesInput.click() }, 'Add files…'),
+        h('button', { type: 'button', class: 'button', onclick: () => folderInput.click() }, 'Add folder…'),
+      ),
+      h('p', { class: 'hint' }, 'or drop files and folders anywhere. Parquet, Arrow, CSV and META.json.'),
+      filesInput,
+      folderInput,
+      this.progress,
+      this.status,
+    );
+  }
+
+  /** Queue a load; it starts when the ones before it have finished. */
+  enqueue(label: string, files: SourceFile[]): void {
+    this.queue.push({ label, files });
+    if (this.running) this.renderQueued();
+    else void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      this.onDone(await this.run(next));
+    }
+    this.running = false;
+    this.progress.hidden = true;
+  }
+
+  private async run({ label, files }: QueuedLoad): Promise<LoadOutcome> {
+    const abort = new AbortController();
+    const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-label': `Loading ${label}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, h('div', { class: 'progress-fill' }));
+    const detail = h('p', { class: 'progress-detail' }, `Starting…`);
+    const cancel = h('button', { type: 'button', class: 'button small', onclick: () => abort.abort() }, 'Cancel');
+    replaceChildren(this.progress, h('div', { class: 'progress-head' }, h('span', { class: 'progress-label' }, `Loading ${label}`), cancel), bar, detail);
+    this.progress.hidden = false;
+    this.renderQueued();
+    this.status.textContent = '';
+    try {
+      const report = await this.lab.load(files, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          const pct = Math.round(Math.min(1, Math.max(0, p.fraction)) * 100);
+          (bar.firstElementChild as HTMLElement).style.width = `${pct}%`;
+          bar.setAttribute('aria-valuenow', String(pct));
+          detail.textContent = `${PHASE_NAMES[p.phase]} ${p.file}`;
+          detail.title = p.file;
+        },
+      });
+      this.status.textContent = summarise(label, report);
+      this.status.dataset.state = report.problems.some((p) => p.level === 'error') ? 'error' : 'ok';
+      return { label, kind: 'done', report };
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (e.name === 'AbortError') {
+        this.status.textContent = `Cancelled loading ${label}; tables loaded before stay.`;
+        this.status.dataset.state = 'cancelled';
+        return { label, kind: 'cancelled' };
+      }
+      this.status.textContent = `Loading ${label} failed: ${e.message}`;
+      this.status.dataset.state = 'error';
+      return { label, kind: 'failed', message: e.message };
+    } finally {
+      this.progress.hidden = true;
+    }
+  }
+
+  private renderQueued(): void {
+    const waiting = this.queue.length;
+    let note = this.progress.querySelector<HTMLElement>('.progress-queued');
+    if (!note) {
+      note = h('p', { class: 'progress-queued' });
+      this.progress.append(note);
+    }
+    note.textContent = waiting > 0 ? `${plural(waiting, 'more load')} waiting` : '';
+    note.hidden = waiting === 0;
+  }
+}
+
+/** "alerts.csv", or "3 files from torus-snapshot/" for a folder, for progress and problem headings. */
+export function describeFiles(files: SourceFile[]): string {
+  if (files.length === 1) return files[0]!.path;
+  const tops = new Set(files.map((f) => f.path.split('/')[0]));
+  const folder = tops.size === 1 && files.every((f) => f.path.includes('/')) ? ` from ${[...tops][0]}/` : '';
+  return `${plural(files.length, 'file')}${folder}`;
+}
+
+function summarise(label: string, report: LoadReport): string {
+  const errors = report.problems.filter((p) => p.level === 'error').length;
+  const warnings = report.problems.length - errors;
+  const issues = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  if (report.loaded.length === 0) return `Nothing loaded from ${label}${issues ? `: ${issues}` : ''}.`;
+  return `Loaded ${label}: ${plural(report.loaded.length, 'file')}${issues ? `, ${issues}` : ''}.`;
+}

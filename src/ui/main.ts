@@ -1,0 +1,46 @@
+/**
+ * The browser entry: open DuckDB-WASM and the loader, show the Data view, load the bundled
+ * sample snapshot, and take the user's files from then on.
+ */
+import './styles.css';
+import { openBrowserRuntime } from '../db/browser.ts';
+import { Lab } from '../sot/lab.ts';
+import { DataView } from './data-view.ts';
+import { installDropTarget } from './drop.ts';
+import { describeFiles } from './load-controls.ts';
+import { Shell } from './shell.ts';
+import { sampleFiles } from './source-files.ts';
+
+async function start(): Promise<void> {
+  const root = document.getElementById('app');
+  if (!root) throw new Error('index.html has no #app element');
+  const shell = new Shell(root);
+  shell.setEngineState('Starting DuckDB…', 'busy');
+  shell.showMessage('Starting the in-browser database', 'DuckDB-WASM runs in this tab: nothing you load leaves your machine.');
+
+  let lab: Lab;
+  try {
+    lab = await Lab.open(await openBrowserRuntime());
+  } catch (err) {
+    shell.setEngineState('Engine failed', 'error');
+    shell.showMessage('The database could not start', (err as Error).message, 'error');
+    throw err;
+  }
+  shell.setEngineState('DuckDB-WASM · in this tab', 'ready');
+
+  const data = new DataView(lab);
+  shell.addView({ id: 'data', label: 'Data', element: data.element });
+  installDropTarget(
+    (files) => data.load(describeFiles(files), files),
+    (err) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),
+  );
+
+  try {
+    const sample = await sampleFiles();
+    if (sample.length > 0) data.load('the sample snapshot', sample);
+  } catch (err) {
+    data.reportFailure('sample snapshot', (err as Error).message);
+  }
+}
+
+void start();

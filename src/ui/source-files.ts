@@ -1,0 +1,44 @@
+/**
+ * Where a load's files come from in the browser: the user's File objects (picker or drop) and
+ * the bundled sample snapshot, fetched from the dev server or dist/. Each becomes the loader's
+ * `SourceFile`, read only when the loader gets to it.
+ */
+import type { SourceFile } from '../sot/files.ts';
+
+/** A picked or dropped file; `path` keeps its folder so the snapshot layout is recognised. */
+export function fromBrowserFile(file: File, path: string = file.webkitRelativePath || file.name): SourceFile {
+  return {
+    path: path.replace(/^\/+/, ''),
+    size: file.size,
+    read: async () => new Uint8Array(await file.arrayBuffer()),
+  };
+}
+
+/** The listing vite.config.ts serves at /sample-data.json. */
+interface SampleManifest {
+  files: { path: string; size: number }[];
+}
+
+/**
+ * labels/ holds example label files for the labelling workflow, not SOT tables: they are
+ * served, but the automatic load leaves them out.
+ */
+const NOT_AUTO_LOADED = /^labels\//;
+
+/** The sample snapshot's files, or none when the build carries no sample-data/. */
+export async function sampleFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
+  const res = await fetch(`${base}sample-data.json`);
+  if (!res.ok) throw new Error(`the sample snapshot's listing could not be fetched (HTTP ${res.status})`);
+  const manifest = (await res.json()) as SampleManifest;
+  return manifest.files
+    .filter((f) => !NOT_AUTO_LOADED.test(f.path))
+    .map((f) => ({
+      path: f.path,
+      size: f.size,
+      read: async () => {
+        const file = await fetch(`${base}sample-data/${f.path.split('/').map(encodeURIComponent).join('/')}`);
+        if (!file.ok) throw new Error(`${f.path}: could not be fetched (HTTP ${file.status})`);
+        return new Uint8Array(await file.arrayBuffer());
+      },
+    }));
+}
