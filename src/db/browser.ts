@@ -115,6 +115,8 @@ class ParquetWorker {
   private nextId = 1;
   private jobs = 0;
   private bytesIn = 0;
+  /** Set once the worker has died: every later request fails at once instead of waiting forever. */
+  private dead: Error | null = null;
   retired = false;
 
   constructor() {
@@ -137,12 +139,13 @@ class ParquetWorker {
 
   /** Post a message that gets no reply. */
   post(message: ParquetRequest, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+    if (!this.dead) this.worker.postMessage(message, transfer);
   }
 
   /** Post a message and wait for the reply carrying its id; an `error` reply rejects. */
   request(message: ParquetRequest, transfer: Transferable[] = []): Promise<ParquetReply> {
     return new Promise<ParquetReply>((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
       this.pending.set(message.id, { resolve, reject });
       this.worker.postMessage(message, transfer);
     }).then((reply) => {
@@ -163,6 +166,7 @@ class ParquetWorker {
   }
 
   private fail(err: Error): void {
+    this.dead = err;
     this.retired = true;
     for (const waiter of this.pending.values()) waiter.reject(err);
     this.pending.clear();
@@ -176,13 +180,14 @@ class ParquetWorker {
  */
 const RECYCLE_AFTER_BYTES = 256 * 1024 * 1024;
 
-/** parquet-wasm's messages are fine as they are; a wasm panic needs saying what it means. */
+/**
+ * parquet-wasm's own messages read well ("Invalid Parquet file. Corrupt footer"); a wasm panic
+ * only says "unreachable", so say that the decoder crashed. The loader adds the file's name.
+ */
 function decoderError(name: string, message: string): Error {
-  const err =
-    name === 'RuntimeError'
-      ? new Error(`the Parquet decoder crashed (${message}): the file is corrupt or not Parquet`)
-      : new Error(message);
-  err.name = name === 'RuntimeError' ? 'Error' : name;
+  if (name === 'RuntimeError') return new Error(`the decoder crashed on it, RuntimeError: ${message}`);
+  const err = new Error(message);
+  err.name = name;
   return err;
 }
 

@@ -4,10 +4,10 @@
  * everything already loaded stays as it was.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, dropFiles, launchBrowser, openApp, OUTPUT_DIR, SAMPLE_DIR, shownCounts, startApp, type App, type Browser } from './harness.ts';
+import { chromiumAvailable, dropFiles, dropPaths, launchBrowser, openApp, OUTPUT_DIR, SAMPLE_DIR, shownCounts, startApp, type App, type Browser } from './harness.ts';
 
 /** The snapshot tables whose rows META.json counts, per snapshot folder. */
 const SNAPSHOT_TABLES = ['alerts', 'features', 'clusters', 'money_flows'] as const;
@@ -126,6 +126,17 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
 
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'app.png') });
+  });
+
+  it('walks a dropped folder, keeping paths relative to it so the snapshot layout is recognised', async () => {
+    await dropPaths(page, [join(SAMPLE_DIR, 'snapshots')]);
+    const alerts = relative(SAMPLE_DIR, findAlertsParquet(join(SAMPLE_DIR, 'snapshots'))).split(sep).join('/');
+    // The same files are loaded already: the loader knows them by snapshot path and skips them.
+    const skipped = page.locator(`.problem.warning[data-file="${alerts}"]`);
+    await skipped.waitFor({ timeout: 30_000 });
+    expect(await skipped.textContent()).toContain('already loaded');
+    await page.waitForSelector('.load-progress', { state: 'hidden' });
+    expect(await shownCounts(page)).toEqual(sampleCounts);
   });
 
   it('logged no errors in the browser console', () => {

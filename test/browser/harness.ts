@@ -143,3 +143,21 @@ export async function dropFiles(page: Page, files: { name: string; bytes: Uint8A
     }
   }, payload);
 }
+
+/**
+ * Drop files or whole folders from disk through Chromium's own drag-and-drop (DevTools protocol),
+ * so the page sees real entries: folders are walked with webkitGetAsEntry as in a user's drop.
+ */
+export async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const viewport = page.viewportSize() ?? { width: 800, height: 600 };
+    const at = { x: Math.round(viewport.width / 2), y: Math.round(viewport.height / 2) };
+    const data = { items: [], files: paths, dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
