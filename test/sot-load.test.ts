@@ -3,7 +3,7 @@ import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
 import { Lab } from '../src/sot/lab.ts';
-import { alertsSql, arrowOf, featuresSql, memFile, metaJson, parquetOf } from './fixtures/files.ts';
+import { alertsSql, arrowOf, featuresSql, memFile, metaJson, parquetOf, resetDatabase } from './fixtures/files.ts';
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -11,14 +11,7 @@ beforeAll(async () => {
 });
 
 async function freshLab(): Promise<Lab> {
-  // Each test gets its own schema state: drop everything the lab created.
-  const tables = rows<{ n: string; t: string }>(
-    await rt.db.query(`SELECT table_name AS n, table_type AS t FROM information_schema.tables WHERE table_schema = 'main'`),
-  );
-  for (const t of tables.filter((t) => t.t === 'VIEW')) await rt.db.exec(`DROP VIEW IF EXISTS "${t.n}"`);
-  for (const t of tables.filter((t) => t.t !== 'VIEW')) await rt.db.exec(`DROP TABLE IF EXISTS "${t.n}" CASCADE`);
-  await rt.db.exec(`DROP SEQUENCE IF EXISTS _loaded_files_seq; DROP SEQUENCE IF EXISTS label_event_seq`);
-  await rt.db.exec(`DROP TYPE IF EXISTS label_source`).catch(() => undefined);
+  await resetDatabase(rt);
   return Lab.open(rt);
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The Chromium half of bench:load: the app's dev server serves the benchmark snapshot as its
+ * sample (LABEL_LAB_SAMPLE_DIR), and a page imports the app's own modules to time
+ * open → load → first query, in a fresh database each run. The page is not the app itself, so
+ * the app's automatic sample load does not compete with the measurement.
+ */
+import type { SourceFile } from '../src/sot/files.ts';
+
+export async function browserLoadTimes(dir: string, files: SourceFile[], runs: number): Promise<{ times: number[]; rows: number }> {
+  process.env.LABEL_LAB_SAMPLE_DIR = dir;
+  // Imported after setting the variable: vite.config.ts reads it when loaded.
+  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
+  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium: run with --skip-browser');
+  const app = await startApp();
+  const browser = await launchBrowser();
+  const times: number[] = [];
+  let rows = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage();
+      await page.goto(`${app.url}sample-data.json`);
+      const r = await page.evaluate(async (expected: number) => {
+        const { openBrowserRuntime } = await import('/src/db/browser.ts' as string);
+        const { Lab } = await import('/src/sot/lab.ts' as string);
+        const { sampleFiles } = await import('/src/ui/source-files.ts' as string);
+        const t0 = performance.now();
+        const rt = await openBrowserRuntime();
+        const lab = await Lab.open(rt);
+        const report = await lab.load(await sampleFiles('/'));
+        const errors = report.problems.filter((p: { level: string }) => p.level === 'error');
+        if (errors.length > 0) throw new Error(errors.map((e: { message: string }) => e.message).join('\n'));
+        await lab.db.query(`SELECT count(*) FROM alerts WHERE severity IN ('high', 'critical')`);
+        const ms = performance.now() - t0;
+        const n = Number((await lab.db.query('SELECT count(*)::INTEGER AS n FROM alerts')).getChildAt(0).get(0));
+        if (report.loaded.length !== expected) throw new Error(`loaded ${report.loaded.length} of ${expected} files`);
+        await rt.db.close();
+        return { ms, n };
+      }, files.filter((f) => !f.path.endsWith('META.json')).length);
+      times.push(r.ms);
+      rows = r.n;
+      console.log(`chromium run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+  return { times, rows };
+}

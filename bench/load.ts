@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:load [-- --alerts 1000000 --runs 3 --skip-browser]`
+ *
+ * Generates a snapshot of N alerts (with their features, clusters, money flows and labels) once
+ * into bench-data/, then measures the time from "here are the files" to "query-ready" (every
+ * file decoded, checked, merged, the views built, and a first aggregate answered):
+ *   - in Node, through DuckDB-WASM's Node bundle (the CLI's path);
+ *   - in headless Chromium, through the app's own browser runtime (DuckDB-WASM in its worker,
+ *     Parquet decoded in the parquet worker), with the files fetched from the dev server.
+ * Each runtime runs `--runs` times in a fresh database; the table shows the median and range.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openNodeRuntime } from '../src/db/node.ts';
+import { rows } from '../src/db/database.ts';
+import { filesFromPaths } from '../src/node/files.ts';
+import { Lab } from '../src/sot/lab.ts';
+import { formatTable } from '../src/cli/output.ts';
+import { median } from './stats.ts';
+import { browserLoadTimes } from './load-browser.ts';
+
+const { values } = parseArgs({
+  options: {
+    alerts: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '7' },
+    'skip-browser': { type: 'boolean', default: false },
+  },
+});
+const alerts = Number(values.alerts);
+const runs = Number(values.runs);
+const dir = resolve(`bench-data/alerts-${alerts}-seed-${values.seed}`);
+
+if (!existsSync(resolve(dir, 'snapshots'))) {
+  console.log(`generating ${alerts.toLocaleString('en-US')} alerts into ${dir} (once) ...`);
+  const t0 = performance.now();
+  execFileSync('npx', ['tsx', 'src/cli/sample-data.ts', '--alerts', String(alerts), '--seed', String(values.seed), '--out', dir], {
+    stdio: 'inherit',
+  });
+  console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+const files = (await filesFromPaths([dir])).filter((f) => !f.path.startsWith('labels/'));
+const bytes = files.reduce((n, f) => n + f.size, 0);
+
+async function nodeLoad(): Promise<{ ms: number; rows: number }> {
+  const rt = await openNodeRuntime();
+  try {
+    const t0 = performance.now();
+    const lab = await Lab.open(rt);
+    const report = await lab.load(files);
+    const errors = report.problems.filter((p) => p.level === 'error');
+    if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'));
+    const [first] = rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM alerts WHERE severity IN ('high', 'critical')`));
+    const ms = performance.now() - t0;
+    const n = rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM alerts`))[0]!.n;
+    void first;
+    return { ms, rows: n };
+  } finally {
+    await rt.db.close();
+  }
+}
+
+const results: { runtime: string; times: number[]; rows: number }[] = [];
+const nodeTimes: number[] = [];
+let loadedRows = 0;
+for (let i = 0; i < runs; i++) {
+  const r = await nodeLoad();
+  nodeTimes.push(r.ms);
+  loadedRows = r.rows;
+  console.log(`node run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s`);
+}
+results.push({ runtime: 'Node (DuckDB-WASM blocking bundle)', times: nodeTimes, rows: loadedRows });
+
+if (!values['skip-browser']) {
+  const b = await browserLoadTimes(dir, files, runs);
+  results.push({ runtime: 'Chromium (DuckDB-WASM worker + parquet worker)', times: b.times, rows: b.rows });
+}
+
+console.log(`\nLoad to query-ready: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${loadedRows.toLocaleString('en-US')} alert rows, ${runs} runs each\n`);
+const base = median(results[0]!.times);
+process.stdout.write(
+  formatTable(
+    ['runtime', 'median s', 'min s', 'max s', 'alert rows', 'vs Node'],
+    results.map((r) => [
+      r.runtime,
+      (median(r.times) / 1000).toFixed(2),
+      (Math.min(...r.times) / 1000).toFixed(2),
+      (Math.max(...r.times) / 1000).toFixed(2),
+      r.rows,
+      `${(median(r.times) / base).toFixed(2)}x`,
+    ]),
+  ),
+);
