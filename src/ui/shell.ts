@@ -46,7 +46,7 @@ export class Shell {
   addView(view: View): void {
     this.views.push(view);
     this.tabs.append(
-      h('button', { type: 'button', class: 'view-tab', role: 'tab', 'data-view': view.id, onclick: () => this.show(view.id) }, view.label),
+      h('button', { type: 'button', class: 'view-tab', 'data-view': view.id, onclick: () => this.show(view.id) }, view.label),
     );
     if (!this.current) this.show(view.id);
   }
@@ -57,7 +57,7 @@ export class Shell {
     this.current = id;
     replaceChildren(this.stage, view.element);
     for (const tab of this.tabs.querySelectorAll<HTMLElement>('.view-tab')) {
-      tab.setAttribute('aria-selected', String(tab.dataset.view === id));
+      tab.setAttribute('aria-current', String(tab.dataset.view === id));
     }
   }
 }
