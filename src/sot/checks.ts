@@ -8,13 +8,15 @@
 import { ident, literal, rows, type Database } from '../db/database.ts';
 import { WINDOW_DAYS, type ColumnSpec, type TableContract } from './contracts.ts';
 import type { Problem } from './problems.ts';
-import { accepts, isInteger, isTemporal, KIND_WORDS, STORAGE_TYPE, widenedType } from './sql-types.ts';
+import { accepts, isInteger, isNumeric, isTemporal, KIND_WORDS, STORAGE_TYPE, widenedType } from './sql-types.ts';
 
 /** How one staged column becomes a raw-table column. */
 export interface ColumnPlan {
   name: string;
   /** SQL over the staging table giving the stored value (NULL where it cannot convert). */
   expr: string;
+  /** Whether `expr` can turn a non-NULL value into NULL (text dates, narrowing casts): checked. */
+  mayFail: boolean;
   storageType: string;
   spec?: ColumnSpec;
 }
@@ -73,14 +75,18 @@ export async function checkStaged(
   for (const col of plan) {
     const src = ident(stagedName(staged, col.name));
     const spec = col.spec;
-    checks.push({
-      sql: `(${src} IS NOT NULL AND ${col.expr} IS NULL)`,
-      report: (n, r) =>
-        error(
-          `${name}: column ${col.name} has ${n} value${s(n)} that cannot be read as ${spec ? KIND_WORDS[spec.kind] : col.storageType} (first at row ${r})`,
-          col.name,
-        ),
-    });
+    // Only conversions that can fail are checked: a 95-column feature file would otherwise pay
+    // for 95 pointless TRY_CASTs on every row.
+    if (col.mayFail) {
+      checks.push({
+        sql: `(${src} IS NOT NULL AND ${col.expr} IS NULL)`,
+        report: (n, r) =>
+          error(
+            `${name}: column ${col.name} has ${n} value${s(n)} that cannot be read as ${spec ? KIND_WORDS[spec.kind] : col.storageType} (first at row ${r})`,
+            col.name,
+          ),
+      });
+    }
     if (!spec) continue;
     if (spec.notNull) {
       // NULL in the file itself; values that failed to convert are reported just above.
@@ -184,36 +190,48 @@ export function planColumns(contract: TableContract, staged: StagedColumns, exis
     const spec = specs.get(target);
     const src = ident(column);
     if (spec) {
-      plan.push({ name: target, spec, storageType: STORAGE_TYPE[spec.kind], expr: convert(spec, src, type) });
+      plan.push({ name: target, spec, storageType: STORAGE_TYPE[spec.kind], ...convert(spec, src, type) });
     } else {
       const storageType = existing.get(target) ?? widenedType(type);
-      plan.push({ name: target, storageType, expr: storageType === type ? src : `TRY_CAST(${src} AS ${storageType})` });
+      const safe = storageType === type || (storageType === widenedType(type) && isNumeric(type));
+      plan.push({
+        name: target,
+        storageType,
+        expr: storageType === type ? src : safe ? `CAST(${src} AS ${storageType})` : `TRY_CAST(${src} AS ${storageType})`,
+        mayFail: !safe,
+      });
     }
   }
   return plan;
 }
 
-/** SQL converting a staged value to the kind's storage type; NULL where it does not convert. */
-function convert(spec: ColumnSpec, src: string, type: string): string {
+/** SQL converting a staged value to the kind's storage type, and whether that can fail. */
+function convert(spec: ColumnSpec, src: string, type: string): { expr: string; mayFail: boolean } {
+  const exact = (expr: string) => ({ expr, mayFail: false });
+  const tried = (expr: string) => ({ expr, mayFail: true });
+  // UBIGINT and the 128-bit integers can overflow BIGINT; every smaller integer fits.
+  const narrowing = /^(UBIGINT|HUGEINT|UHUGEINT)$/.test(type);
   switch (spec.kind) {
     case 'string':
-      return `CAST(${src} AS VARCHAR)`;
+      return exact(`CAST(${src} AS VARCHAR)`);
     case 'number':
       // SQL's DECIMAL -> DOUBLE cast is exact to the nearest double; Arrow's is not.
-      return `CAST(${src} AS DOUBLE)`;
+      return exact(`CAST(${src} AS DOUBLE)`);
     case 'integer':
-      return `TRY_CAST(${src} AS BIGINT)`;
+      return narrowing ? tried(`TRY_CAST(${src} AS BIGINT)`) : exact(`CAST(${src} AS BIGINT)`);
     case 'boolean':
-      if (isInteger(type)) return `CASE WHEN ${src} IN (0, 1) THEN ${src} = 1 END`;
-      return `TRY_CAST(${src} AS BOOLEAN)`;
+      if (type === 'BOOLEAN') return exact(src);
+      if (isInteger(type)) return tried(`CASE WHEN ${src} IN (0, 1) THEN ${src} = 1 END`);
+      return tried(`TRY_CAST(${src} AS BOOLEAN)`);
     case 'date':
-      return `TRY_CAST(${src} AS DATE)`;
+      return type === 'VARCHAR' ? tried(`TRY_CAST(${src} AS DATE)`) : exact(`CAST(${src} AS DATE)`);
     case 'timestamp':
-      return `TRY_CAST(${src} AS TIMESTAMP)`;
+      return type === 'VARCHAR' ? tried(`TRY_CAST(${src} AS TIMESTAMP)`) : exact(`CAST(${src} AS TIMESTAMP)`);
     case 'epoch_ms':
-      return isTemporal(type) ? `epoch_ms(${src}::TIMESTAMP)` : `TRY_CAST(${src} AS BIGINT)`;
+      if (isTemporal(type)) return exact(`epoch_ms(${src}::TIMESTAMP)`);
+      return narrowing ? tried(`TRY_CAST(${src} AS BIGINT)`) : exact(`CAST(${src} AS BIGINT)`);
     case 'string_list':
-      return type === 'VARCHAR' ? `TRY_CAST(${src} AS VARCHAR[])` : `CAST(${src} AS VARCHAR[])`;
+      return type === 'VARCHAR' ? tried(`TRY_CAST(${src} AS VARCHAR[])`) : exact(`CAST(${src} AS VARCHAR[])`);
   }
 }
 

@@ -25,7 +25,7 @@ export interface SnapshotPlace {
 export type Classified =
   | { kind: 'table'; file: SourceFile; contract: TableContract; format: FileFormat; snapshot?: SnapshotPlace }
   | { kind: 'meta'; file: SourceFile; dir: string }
-  | { kind: 'unknown'; file: SourceFile; reason: string };
+  | { kind: 'unknown'; file: SourceFile; reason: string; level: 'error' | 'warning' };
 
 const FORMATS: Record<string, FileFormat> = {
   parquet: 'parquet',
@@ -57,14 +57,21 @@ export function classify(file: SourceFile): Classified {
   const dot = name.lastIndexOf('.');
   const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
   const format = FORMATS[ext];
+  // Stray files in a dropped folder (README, .DS_Store) deserve a warning, not an error.
   if (!format) {
-    return { kind: 'unknown', file, reason: `${name}: not a Parquet, Arrow IPC or CSV file (extension '.${ext}')` };
+    return { kind: 'unknown', level: 'warning', file, reason: `${file.path}: skipped, not a Parquet, Arrow IPC or CSV file` };
+  }
+  // A snapshot folder may carry label sets beside its tables (sample-data/labels/): those are
+  // imported as labels, not merged as SOT tables.
+  if (/(^|\/)labels\//.test(file.path)) {
+    return { kind: 'unknown', level: 'warning', file, reason: `${file.path}: skipped, files under labels/ are label sets: import them as labels` };
   }
   const stem = name.slice(0, dot);
   const contract = contractForStem(stem);
   if (!contract) {
     return {
       kind: 'unknown',
+      level: 'error',
       file,
       reason: `${name}: the file name does not name an SOT table (expected alerts, features, clusters, money_flows, address_labels, {network}_address_labels or ground_truth)`,
     };

@@ -82,7 +82,7 @@ export class Lab {
     const report: LoadReport = { loaded: [], problems: [] };
     const classified = files.map(classify);
     for (const c of classified) {
-      if (c.kind === 'unknown') report.problems.push({ level: isData(c.file.path) ? 'error' : 'warning', file: c.file.path, message: c.reason });
+      if (c.kind === 'unknown') report.problems.push({ level: c.level, file: c.file.path, message: c.reason });
     }
     const metas = await this.readMetas(classified, report);
     const tableFiles = classified.filter((c): c is TableFile => c.kind === 'table');
@@ -233,9 +233,4 @@ export class Lab {
   contract(name: string): TableContract {
     return contractFor(name);
   }
-}
-
-/** Stray files in a dropped folder (README, .DS_Store) are worth a warning, not an error. */
-function isData(path: string): boolean {
-  return /\.(parquet|arrow|arrows|feather|ipc|csv)$/i.test(path);
 }
