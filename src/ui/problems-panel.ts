@@ -3,7 +3,7 @@
  * (loaded, but look) in amber. Each names its file, and its column where the loader knows it.
  */
 import type { Problem } from '../sot/lab.ts';
-import { h } from './dom.ts';
+import { h, plural } from './dom.ts';
 
 export class ProblemsPanel {
   readonly element: HTMLElement;
@@ -16,16 +16,26 @@ export class ProblemsPanel {
     this.element = h('section', { class: 'panel problems', 'aria-label': 'Problems', hidden: true }, h('div', { class: 'panel-head' }, h('h2', { class: 'panel-title' }, 'Problems ', this.count), this.clear), this.list);
   }
 
-  /** Add one load's problems under its label; a load without problems adds nothing. */
+  /**
+   * Add one load's problems under its label; a load without problems adds nothing. A group with
+   * errors opens; one with only warnings starts folded to its summary, so a snapshot's routine
+   * warnings do not push the tables list off the screen.
+   */
   add(label: string, problems: Problem[]): void {
     if (problems.length === 0) return;
     const errors = problems.filter((p) => p.level === 'error');
-    const sorted = [...errors, ...problems.filter((p) => p.level !== 'error')];
+    const warnings = problems.filter((p) => p.level !== 'error');
+    const counts = [errors.length ? plural(errors.length, 'error') : '', warnings.length ? plural(warnings.length, 'warning') : ''].filter(Boolean).join(', ');
     const group = h(
-      'div',
-      { class: 'problem-group' },
-      h('div', { class: 'problem-group-head' }, h('span', { class: 'problem-group-label', title: label }, heading(label)), h('span', { class: 'problem-group-time' }, new Date().toLocaleTimeString())),
-      h('ul', { class: 'problem-list' }, ...sorted.map(renderProblem)),
+      'details',
+      { class: 'problem-group', open: errors.length > 0 },
+      h(
+        'summary',
+        { class: 'problem-group-head', title: `${label}, loaded at ${new Date().toLocaleTimeString()}` },
+        h('span', { class: 'problem-group-label', title: label }, heading(label)),
+        h('span', { class: `problem-group-counts ${errors.length ? 'has-errors' : 'only-warnings'}` }, counts),
+      ),
+      h('ul', { class: 'problem-list' }, ...[...errors, ...warnings].map(renderProblem)),
     );
     this.list.prepend(group);
     this.total += problems.length;
@@ -44,14 +54,23 @@ function renderProblem(p: Problem): HTMLElement {
   return h(
     'li',
     { class: `problem ${p.level}`, 'data-level': p.level, 'data-file': p.file, 'data-column': p.column },
-    h('span', { class: 'problem-badge' }, p.level === 'error' ? 'Error' : 'Warning'),
     h(
-      'div',
-      { class: 'problem-body' },
-      h('p', { class: 'problem-where' }, h('span', { class: 'problem-file', title: p.file }, p.file), p.column ? h('span', { class: 'problem-column' }, p.column) : null),
-      h('p', { class: 'problem-message' }, withoutFilePrefix(p)),
+      'p',
+      { class: 'problem-where' },
+      h('span', { class: 'problem-badge' }, p.level === 'error' ? 'Error' : 'Warning'),
+      h('span', { class: 'problem-file', title: p.file }, ...pathSegments(p.file)),
     ),
+    p.column ? h('p', { class: 'problem-column', title: p.column }, p.column) : null,
+    h('p', { class: 'problem-message' }, withoutFilePrefix(p)),
   );
+}
+
+/**
+ * A path as unbreakable segments ("2025-10-06/") that wrap only between each other: a long
+ * snapshot path then breaks at its slashes, never inside a date. The text stays the path.
+ */
+function pathSegments(path: string): HTMLElement[] {
+  return path.split(/(?<=\/)/).map((segment) => h('span', { class: 'path-segment' }, segment));
 }
 
 /**

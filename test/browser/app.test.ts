@@ -129,12 +129,14 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
   });
 
   it('walks a dropped folder, keeping paths relative to it so the snapshot layout is recognised', async () => {
+    const groupsBefore = await page.locator('.problem-group').count();
     await dropPaths(page, [join(SAMPLE_DIR, 'snapshots')]);
+    // Each load's problems arrive as one new group, at the top, when the load ends.
+    await page.waitForFunction((n) => document.querySelectorAll('.problem-group').length > n, groupsBefore, { timeout: 30_000 });
     const alerts = relative(SAMPLE_DIR, findAlertsParquet(join(SAMPLE_DIR, 'snapshots'))).split(sep).join('/');
-    // The same files are loaded already: the loader knows them by snapshot path and skips them.
-    const skipped = page.locator(`.problem.warning[data-file="${alerts}"]`);
-    await skipped.waitFor({ timeout: 30_000 });
-    expect(await skipped.textContent()).toContain('already loaded');
+    // The same files are loaded already: the loader knows them by their snapshot paths and skips them.
+    const skipped = page.locator('.problem-group').first().locator(`.problem.warning[data-file="${alerts}"]`, { hasText: 'already loaded' });
+    expect(await skipped.count()).toBe(1);
     await page.waitForSelector('.load-progress', { state: 'hidden' });
     expect(await shownCounts(page)).toEqual(sampleCounts);
   });
