@@ -19,7 +19,7 @@ export class DataView {
   private selected: string | null = null;
 
   constructor(private readonly lab: Lab) {
-    this.controls = new LoadControls(lab, (outcome) => void this.afterLoad(outcome));
+    this.controls = new LoadControls(lab, (outcome) => this.afterLoad(outcome));
     this.tables = new TablesPanel((t) => this.select(t));
     this.tableView = new TableView(lab);
     this.element = h(
@@ -43,7 +43,13 @@ export class DataView {
     if (outcome.kind === 'done') this.problems.add(outcome.label, outcome.report.problems);
     if (outcome.kind === 'failed') this.reportFailure(outcome.label, `Loading ${outcome.label} failed: ${outcome.message}`);
     // Even a cancelled or failed load may have merged some files before it stopped.
-    const tables = await this.lab.tables();
+    let tables: TableSummary[];
+    try {
+      tables = await this.lab.tables();
+    } catch (err) {
+      this.reportFailure('table list', `The loaded tables could not be listed: ${(err as Error).message}`);
+      return;
+    }
     this.tables.update(tables);
     const current = tables.find((t) => t.name === this.selected) ?? tables[0];
     if (current) this.select(current);

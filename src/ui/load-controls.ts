@@ -36,7 +36,8 @@ export class LoadControls {
 
   constructor(
     private readonly lab: Lab,
-    private readonly onDone: (outcome: LoadOutcome) => void,
+    /** Awaited before the next load starts, so its reads never run inside that load's merge. */
+    private readonly onDone: (outcome: LoadOutcome) => Promise<void>,
   ) {
     const filesInput = h('input', { type: 'file', multiple: true, accept: '.parquet,.arrow,.arrows,.feather,.ipc,.csv,.json', class: 'visually-hidden', 'data-picker': 'files' });
     const folderInput = h('input', { type: 'file', class: 'visually-hidden', 'data-picker': 'folder' });
@@ -78,7 +79,7 @@ export class LoadControls {
   private async drain(): Promise<void> {
     this.running = true;
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-      this.onDone(await this.run(next));
+      await this.onDone(await this.run(next)).catch((err: unknown) => console.error('after a load:', err));
     }
     this.running = false;
     this.progress.hidden = true;
