@@ -1,0 +1,93 @@
+/**
+ * `lab run notebooks/NAME.md [--data DIR] [--set name=value] --out report.html`: run every cell
+ * of a notebook in Node through the same runtime as the browser and write one self-contained
+ * HTML report. The report is written even when cells fail; the exit code then says so.
+ */
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve, relative } from 'node:path';
+import { parseNotebook } from '../notebook/parse.ts';
+import { formatDiagnostic } from '../notebook/diagnostics.ts';
+import { ParamValueError } from '../notebook/params.ts';
+import type { NotebookDocument } from '../notebook/types.ts';
+import { paramOverrides, runHeadless } from '../node/notebook-headless.ts';
+import type { Command } from './commands.ts';
+import { CliError } from './output.ts';
+
+export const runNotebookCommand: Command = {
+  name: 'run',
+  summary: 'run a notebook headless and write its HTML report',
+  usage: 'lab run NOTEBOOK.md [--data DIR] [--set name=value] --out FILE.html',
+  options: {
+    data: { type: 'string', multiple: true },
+    set: { type: 'string', multiple: true },
+    out: { type: 'string' },
+  },
+  async run(values, positionals) {
+    if (positionals.length !== 1) throw new CliError('run: give exactly one notebook file, like notebooks/01-tour-of-a-snapshot.md');
+    const out = values.out as string | undefined;
+    if (!out) throw new CliError('run: give --out FILE.html for the report');
+    const path = positionals[0]!;
+    const text = await readFile(path, 'utf8').catch(() => {
+      throw new CliError(`run: ${path}: no such file`);
+    });
+    const doc = parseNotebook(text, { file: path });
+    // Problems outside any cell (front matter, a fence never closed) leave nothing sensible to
+    // run; a problem inside a cell fails that cell, in the report, like any other cell error.
+    const general = doc.diagnostics.filter((d) => d.cell === undefined);
+    if (general.length > 0) throw new CliError(general.map((d) => formatDiagnostic(path, d)).join('\n'));
+
+    // Check --set against the notebook's params before any data is loaded: a typo fails fast.
+    let params;
+    try {
+      params = paramOverrides(doc, parseSets((values.set as string[] | undefined) ?? []));
+    } catch (e) {
+      if (e instanceof ParamValueError) throw new CliError(`run: --set ${e.message}`);
+      throw e;
+    }
+    const data = dataPaths(doc, path, values.data as string[] | undefined);
+    const { loadLab } = await import('./commands.ts');
+    // Files that fail to load are reported by loadLab on stderr; the notebook runs on the rest,
+    // and only cell failures decide the exit code.
+    const { lab } = await loadLab(data);
+    // The data is in; from here on the notebook's SQL reads only that. Without this, a query in
+    // a notebook from anywhere could read local files (read_csv('/etc/passwd')) into its report.
+    // DuckDB cannot turn it back on, which is fine: this process ends with the run.
+    await lab.db.exec('SET enable_external_access = false');
+
+    const run = await runHeadless(doc, { db: lab.db, params, data: data.map((p) => relative(process.cwd(), p) || '.'), generatedAt: new Date() });
+    await mkdir(dirname(resolve(out)), { recursive: true });
+    await writeFile(out, run.html);
+    await run.nb.dispose();
+
+    const cells = run.nb.cells.filter((c) => c.kind !== 'markdown').length;
+    for (const f of run.failures) process.stderr.write(`${basename(path)}: ${f.kind} ${f.id} failed: ${f.error?.message ?? 'unknown error'}\n`);
+    process.stdout.write(`wrote ${out}: ${cells} cells, ${run.failures.length} failed\n`);
+    if (run.failures.length > 0) throw new CliError(`run: ${run.failures.length} of ${cells} cells failed (the report shows where)`);
+    return 0;
+  },
+};
+
+function parseSets(sets: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new CliError(`run: --set ${s}: expected name=value`);
+    out[s.slice(0, eq).trim()] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * --data as given, or the front matter's `data`, which is relative to the repository: the
+ * nearest folder above the notebook that holds a package.json (else the current folder).
+ */
+function dataPaths(doc: NotebookDocument, notebookPath: string, given: string[] | undefined): string[] {
+  if (given?.length) return given;
+  const data = doc.frontMatter?.data?.data;
+  if (!data) throw new CliError('run: the notebook names no data (front matter `data:`): give --data DIR');
+  let dir = dirname(resolve(notebookPath));
+  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const root = existsSync(resolve(dir, 'package.json')) ? dir : process.cwd();
+  return (Array.isArray(data) ? data : [data]).map((d) => resolve(root, d));
+}

@@ -1,0 +1,53 @@
+/**
+ * Node-only: run a notebook to completion over a loaded database and render its report, exactly
+ * as the browser would run it (same runtime, same cells), with linkedom as the document.
+ * Shared by `lab run` and the test that runs every shipped notebook.
+ */
+import type { Database } from '../db/database.ts';
+import { declaredParams, paramValueFromText, ParamValueError, type ParamValue } from '../notebook/params.ts';
+import { renderReport } from '../notebook/report.ts';
+import { openNotebook, type CellState, type Notebook } from '../notebook/runtime.ts';
+import type { NotebookDocument } from '../notebook/types.ts';
+import { headlessDocument } from './headless-dom.ts';
+
+export interface HeadlessOptions {
+  db: Database;
+  /** Param values overriding the notebook's (see `paramOverrides` for values given as text). */
+  params?: Record<string, ParamValue>;
+  /** Shown in the report's header. */
+  data?: string[];
+  generatedAt?: Date;
+}
+
+export interface HeadlessRun {
+  nb: Notebook;
+  html: string;
+  /** Cells that ended in error, their own or an input's. */
+  failures: CellState[];
+}
+
+/** Parse `--set` texts against the notebook's params; errors name the param. */
+export function paramOverrides(doc: NotebookDocument, sets: Record<string, string>): Record<string, ParamValue> {
+  const specs = declaredParams(doc.blocks);
+  const out: Record<string, ParamValue> = {};
+  for (const [name, text] of Object.entries(sets)) {
+    const spec = specs.get(name);
+    if (!spec) {
+      throw new ParamValueError(`${name}: the notebook has no such param: expected one of ${[...specs.keys()].join(', ') || '(it has none)'}`);
+    }
+    out[name] = paramValueFromText(spec, text);
+  }
+  return out;
+}
+
+export async function runHeadless(doc: NotebookDocument, opts: HeadlessOptions): Promise<HeadlessRun> {
+  const document = headlessDocument();
+  const nb = await openNotebook(doc, { db: opts.db, document, params: opts.params ?? {} });
+  await nb.idle();
+  const html = renderReport(nb, {
+    document,
+    ...(opts.data && { data: opts.data }),
+    ...(opts.generatedAt && { generatedAt: opts.generatedAt }),
+  });
+  return { nb, html, failures: nb.cells.filter((c) => c.status === 'error') };
+}

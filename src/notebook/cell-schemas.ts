@@ -1,0 +1,302 @@
+/**
+ * The schemas of every cell body, in one place: what a params, plot or table cell may say.
+ *
+ * Cells are data, never code: each YAML body is validated here against a whitelist (strict
+ * objects, enumerated mark types, transforms, reducers and scale options), so nothing in a
+ * notebook file can reach a function call it was not meant to. A `sql` body is SQL text; its
+ * checks live in sql-lexer.ts.
+ *
+ * Plot specs may refer to parameters as `$name` wherever a value goes (a channel, a number, a
+ * domain entry). `plotSpecSchema(true)` accepts such references where numbers go (the file as
+ * written; strings accept them anyway); `plotSpecSchema(false)` checks the spec again once the
+ * references hold the parameters' values, so `thresholds: $typology` fails with a clear message.
+ */
+import { z } from 'zod';
+
+/** Cell and parameter names: usable unquoted in SQL, and unambiguous there (no case games). */
+export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+export const Name = z.string().regex(NAME_PATTERN, 'expected a lowercase name of letters, digits and _ starting with a letter (like by_severity)');
+
+/** `$min_confidence`: a reference to a parameter. */
+export const PARAM_REF_PATTERN = /^\$([a-z][a-z0-9_]*)$/;
+export const ParamRef = z.string().regex(PARAM_REF_PATTERN, 'expected a parameter reference like $min_confidence');
+
+export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+export type Scalar = z.infer<typeof Scalar>;
+
+// ---------------------------------------------------------------------------------------------
+// params
+
+/** A choice of a select or checkbox group: a bare value, or a value with the label shown. */
+export const ParamOption = z.union([Scalar, z.strictObject({ value: Scalar, label: z.string() })]);
+export type ParamOption = z.infer<typeof ParamOption>;
+
+export function optionValue(o: ParamOption): Scalar {
+  return typeof o === 'object' ? o.value : o;
+}
+
+export function optionLabel(o: ParamOption): string {
+  return typeof o === 'object' ? o.label : String(o);
+}
+
+const paramBase = {
+  name: Name,
+  label: z.string().optional(),
+  description: z.string().optional(),
+};
+
+const RangeParam = z.strictObject({
+  ...paramBase,
+  input: z.literal('range'),
+  min: z.number(),
+  max: z.number(),
+  step: z.number().positive().optional(),
+  value: z.number(),
+});
+
+const NumberParam = z.strictObject({
+  ...paramBase,
+  input: z.literal('number'),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  step: z.number().positive().optional(),
+  value: z.number(),
+});
+
+const Options = z.array(ParamOption).min(1, 'expected at least one option');
+
+const CheckboxParam = z.strictObject({ ...paramBase, input: z.literal('checkbox'), options: Options, value: z.array(Scalar) });
+const SelectParam = z.strictObject({ ...paramBase, input: z.literal('select'), options: Options, value: Scalar });
+const ToggleParam = z.strictObject({ ...paramBase, input: z.literal('toggle'), value: z.boolean() });
+const TextParam = z.strictObject({
+  ...paramBase,
+  input: z.literal('text'),
+  value: z.string(),
+  placeholder: z.string().optional(),
+});
+
+/** The type every option of a param shares: a list param binds as a list of exactly that type. */
+export function optionType(options: readonly ParamOption[]): 'string' | 'number' | 'boolean' {
+  return typeof optionValue(options[0]!) as 'string' | 'number' | 'boolean';
+}
+
+export const ParamSpec = z
+  .discriminatedUnion('input', [RangeParam, NumberParam, CheckboxParam, SelectParam, ToggleParam, TextParam])
+  .superRefine((p, ctx) => {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (p.input === 'range' || p.input === 'number') {
+      if (p.min !== undefined && p.max !== undefined && p.min >= p.max) issue(['max'], `expected max greater than min (${p.min})`);
+      if ((p.min !== undefined && p.value < p.min) || (p.max !== undefined && p.value > p.max)) {
+        issue(['value'], `expected a value between ${p.min ?? '-∞'} and ${p.max ?? '∞'}, got ${p.value}`);
+      }
+    }
+    if (p.input === 'select' || p.input === 'checkbox') {
+      const type = optionType(p.options);
+      p.options.forEach((o, i) => {
+        if (typeof optionValue(o) !== type) issue(['options', i], `expected every option to be a ${type} like the first one`);
+      });
+      const values = p.options.map(optionValue);
+      const chosen = p.input === 'select' ? [p.value] : p.value;
+      chosen.forEach((v, i) => {
+        if (!values.includes(v)) {
+          issue(p.input === 'select' ? ['value'] : ['value', i], `expected one of the options (${values.map((x) => JSON.stringify(x)).join(', ')}), got ${JSON.stringify(v)}`);
+        }
+      });
+    }
+  });
+export type ParamSpec = z.infer<typeof ParamSpec>;
+export type ParamInput = ParamSpec['input'];
+
+/** A params cell holds a list of params (a single mapping is accepted as a list of one). */
+export const ParamsCellSpec = z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(ParamSpec).min(1, 'expected at least one param'));
+
+// ---------------------------------------------------------------------------------------------
+// table
+
+export const TableSpec = z.strictObject({
+  /** The sql cell whose result is shown. */
+  data: Name,
+  /** Columns to show, in order (default: all). */
+  columns: z.array(z.string().min(1)).min(1).optional(),
+  /** Rows shown (the total count is always given). */
+  limit: z.number().int().min(1).max(1000).default(50),
+  title: z.string().optional(),
+});
+export type TableSpec = z.infer<typeof TableSpec>;
+
+// ---------------------------------------------------------------------------------------------
+// plot
+
+export const MARK_TYPES = [
+  'areaX', 'areaY', 'barX', 'barY', 'boxX', 'boxY', 'cell', 'cellX', 'cellY', 'dot', 'dotX', 'dotY', 'frame',
+  'line', 'lineX', 'lineY', 'link', 'rect', 'rectX', 'rectY', 'ruleX', 'ruleY', 'text', 'textX', 'textY', 'tickX', 'tickY',
+] as const;
+export type MarkType = (typeof MARK_TYPES)[number];
+
+/** Channels a mark may map from columns (or set to constants). */
+export const CHANNELS = [
+  'x', 'y', 'x1', 'x2', 'y1', 'y2', 'fill', 'stroke', 'r', 'opacity', 'fillOpacity', 'strokeOpacity',
+  'text', 'title', 'fx', 'fy', 'z', 'symbol', 'rotate',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const REDUCERS = [
+  'count', 'sum', 'mean', 'median', 'min', 'max', 'mode', 'first', 'last', 'distinct', 'deviation',
+  'variance', 'proportion', 'proportion-facet', 'identity',
+] as const;
+
+export const TRANSFORMS = ['binX', 'binY', 'bin', 'groupX', 'groupY', 'group', 'groupZ', 'stackX', 'stackY'] as const;
+export type TransformName = (typeof TRANSFORMS)[number];
+
+const SCALE_TYPES = [
+  'linear', 'log', 'sqrt', 'pow', 'symlog', 'time', 'utc', 'point', 'band', 'ordinal', 'categorical',
+  'sequential', 'diverging', 'quantize', 'quantile', 'threshold', 'identity',
+] as const;
+
+const CURVES = ['linear', 'step', 'step-after', 'step-before', 'basis', 'cardinal', 'catmull-rom', 'monotone-x', 'monotone-y', 'natural'] as const;
+const ANCHORS = ['top', 'right', 'bottom', 'left', 'top-left', 'top-right', 'bottom-left', 'bottom-right', 'middle'] as const;
+
+/**
+ * Builds the plot schema; `refs` says whether `$param` references may stand where values go.
+ * Strings in channel positions are column names (or CSS colours for fill and stroke, as in Plot).
+ */
+export function plotSpecSchema(refs: boolean) {
+  const num = refs ? z.union([z.number(), ParamRef]) : z.number();
+  const channel = z.union([z.string().min(1), z.number(), z.boolean(), z.null()]);
+  const channels = Object.fromEntries(CHANNELS.map((c) => [c, channel.optional()])) as Record<Channel, z.ZodOptional<typeof channel>>;
+
+  const outputs = z.partialRecord(z.enum(CHANNELS), z.enum(REDUCERS));
+  const transform = z
+    .strictObject({
+      ...(Object.fromEntries(TRANSFORMS.filter((t) => !t.startsWith('stack')).map((t) => [t, outputs.optional()])) as Record<
+        Exclude<TransformName, 'stackX' | 'stackY'>,
+        z.ZodOptional<typeof outputs>
+      >),
+      stackX: z.literal(true).optional(),
+      stackY: z.literal(true).optional(),
+      /** bin: how many bins (or a d3 thresholds name), the bin width as `interval`, running totals. */
+      thresholds: z.union([num, z.enum(['auto', 'freedman-diaconis', 'scott', 'sturges'])]).optional(),
+      interval: z.union([num, z.enum(['day', 'week', 'month', 'year', 'hour'])]).optional(),
+      cumulative: z.union([z.boolean(), z.literal(-1), z.literal(1)]).optional(),
+      /** stack: `normalize` turns stacked counts into shares. */
+      offset: z.enum(['normalize', 'center', 'wiggle']).optional(),
+      order: z.enum(['value', 'sum', 'appearance', 'inside-out']).optional(),
+      reverse: z.boolean().optional(),
+    })
+    .superRefine((t, ctx) => {
+      const kinds = TRANSFORMS.filter((k) => t[k] !== undefined);
+      if (kinds.length !== 1) {
+        ctx.addIssue({ code: 'custom', message: `expected exactly one of ${TRANSFORMS.join(', ')}, got ${kinds.length ? kinds.join(' and ') : 'none'}` });
+      }
+    });
+
+  const mark = z.strictObject({
+    type: z.enum(MARK_TYPES),
+    /** The sql cell the mark draws (default: the plot's `data`). */
+    data: Name.optional(),
+    /** Constant data: one mark per value (a rule at 0, a threshold at $min_confidence). */
+    values: z.array(Scalar).optional(),
+    ...channels,
+    transform: transform.optional(),
+    strokeWidth: num.optional(),
+    strokeDasharray: z.string().regex(/^[\d.,\s]+$/, 'expected dash lengths like "4,2"').optional(),
+    fontSize: num.optional(),
+    fontWeight: z.union([z.number(), z.enum(['normal', 'bold', 'lighter', 'bolder'])]).optional(),
+    textAnchor: z.enum(['start', 'middle', 'end']).optional(),
+    lineAnchor: z.enum(['top', 'middle', 'bottom']).optional(),
+    frameAnchor: z.enum(ANCHORS).optional(),
+    dx: num.optional(),
+    dy: num.optional(),
+    curve: z.enum(CURVES).optional(),
+    marker: z.union([z.boolean(), z.enum(['dot', 'circle', 'circle-stroke', 'arrow', 'tick'])]).optional(),
+    inset: num.optional(),
+    insetLeft: num.optional(),
+    insetRight: num.optional(),
+    insetTop: num.optional(),
+    insetBottom: num.optional(),
+    rx: num.optional(),
+    ry: num.optional(),
+    /** Order an ordinal scale's domain by a channel: `{x: -y}` sorts bars by height, descending. */
+    sort: z
+      .strictObject({
+        x: z.string().optional(),
+        y: z.string().optional(),
+        fx: z.string().optional(),
+        fy: z.string().optional(),
+        color: z.string().optional(),
+        reverse: z.boolean().optional(),
+        limit: z.number().int().optional(),
+        /** How a channel's values are summarised per domain value (default max; sum for stacks). */
+        reduce: z.enum(REDUCERS).optional(),
+      })
+      .optional(),
+    /** Accepted for the browser; static reports have no pointer (use `title` for hover text). */
+    tip: z.boolean().optional(),
+  });
+
+  const scale = z.strictObject({
+    label: z.string().nullable().optional(),
+    type: z.enum(SCALE_TYPES).optional(),
+    domain: z.array(Scalar).optional(),
+    range: z.array(Scalar).optional(),
+    scheme: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected a colour scheme name like blues or tableau10').optional(),
+    legend: z.boolean().optional(),
+    tickFormat: z.string().optional(),
+    tickRotate: num.optional(),
+    ticks: num.optional(),
+    grid: z.boolean().optional(),
+    nice: z.boolean().optional(),
+    zero: z.boolean().optional(),
+    reverse: z.boolean().optional(),
+    percent: z.boolean().optional(),
+    clamp: z.boolean().optional(),
+    padding: num.optional(),
+    base: num.optional(),
+    exponent: num.optional(),
+    pivot: num.optional(),
+    unknown: z.string().optional(),
+    axis: z.enum(['top', 'bottom', 'left', 'right', 'both']).nullable().optional(),
+  });
+
+  return z.strictObject({
+    /** The sql cell the marks draw unless a mark names its own. */
+    data: Name.optional(),
+    marks: z.array(mark).min(1, 'expected at least one mark'),
+    title: z.string().optional(),
+    subtitle: z.string().optional(),
+    caption: z.string().optional(),
+    width: z.number().int().min(50).max(4000).optional(),
+    height: z.number().int().min(30).max(4000).optional(),
+    margin: num.optional(),
+    marginTop: num.optional(),
+    marginRight: num.optional(),
+    marginBottom: num.optional(),
+    marginLeft: num.optional(),
+    inset: num.optional(),
+    grid: z.boolean().optional(),
+    x: scale.optional(),
+    y: scale.optional(),
+    fx: scale.optional(),
+    fy: scale.optional(),
+    color: scale.optional(),
+    r: scale.optional(),
+    opacity: scale.optional(),
+    symbol: scale.optional(),
+    /** Small multiples over the plot's data: one panel per value of these columns. */
+    facet: z.strictObject({ x: z.string().optional(), y: z.string().optional() }).optional(),
+  });
+}
+
+export const PlotSpecWithRefs = plotSpecSchema(true);
+export const PlotSpec = plotSpecSchema(false);
+export type PlotSpec = z.infer<typeof PlotSpec>;
+export type MarkSpec = PlotSpec['marks'][number];
+
+// ---------------------------------------------------------------------------------------------
+
+/** A cell's validated body, by kind. */
+export type CellSpec =
+  | { kind: 'sql'; sql: string }
+  | { kind: 'params'; params: ParamSpec[] }
+  | { kind: 'plot'; plot: z.infer<typeof PlotSpecWithRefs> }
+  | { kind: 'table'; table: TableSpec };

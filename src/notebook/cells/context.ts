@@ -1,0 +1,44 @@
+/** What a cell's run gets from the runtime, whatever its kind. */
+import type { Database } from '../../db/database.ts';
+import type { ParamSpec } from '../cell-schemas.ts';
+import type { ParamValue } from '../params.ts';
+import type { SqlResult } from './sql.ts';
+
+export interface RunContext {
+  db: Database;
+  /** Aborted when the run has gone stale (an input changed): stop, the result would be dropped. */
+  signal: AbortSignal;
+  /** The params this cell uses, with their current values. */
+  params: ReadonlyMap<string, { spec: ParamSpec; value: ParamValue }>;
+  /** The results of the sql cells this cell reads. */
+  results: ReadonlyMap<string, SqlResult>;
+  /** The file line of the cell's first body line, to place database errors. */
+  bodyLine: number;
+  file: string;
+  /** Present in the browser and in headless reports: plots are rendered into it. */
+  document?: Document;
+  /** The open notebook, which owns the result tables it creates. */
+  owner: symbol;
+}
+
+/**
+ * Thrown by a run that noticed it went stale; the runtime drops it without a trace. Observable
+ * passes a failed input on to dependents as a new error that keeps only the message, so the
+ * message itself is what marks the error as stale there.
+ */
+export const STALE_MESSAGE = 'notebook run superseded by a newer run';
+
+export class StaleRun extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super(STALE_MESSAGE);
+  }
+}
+
+export function isStale(error: unknown): boolean {
+  return error instanceof StaleRun || (error instanceof Error && error.message === STALE_MESSAGE);
+}
+
+export function throwIfStale(signal: AbortSignal): void {
+  if (signal.aborted) throw new StaleRun();
+}

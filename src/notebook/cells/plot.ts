@@ -1,0 +1,62 @@
+/**
+ * A plot cell: the spec with its params filled in, the rows of the results it draws, and (where
+ * a document is at hand: the browser, a headless report) the rendered figure.
+ */
+import * as Plot from '@observablehq/plot';
+import { ident } from '../../db/database.ts';
+import { plainRows } from '../arrow-values.ts';
+import type { PlotSpec, PlotSpecWithRefs } from '../cell-schemas.ts';
+import { plotDataNames, resolvePlotSpec, toPlotOptions, type PlotData } from '../plot-spec.ts';
+import type { ParamValue } from '../params.ts';
+import { throwIfStale, type RunContext } from './context.ts';
+import type { z } from 'zod';
+
+/** More marks than this are a sign the query should aggregate first (and slow any browser). */
+export const PLOT_MAX_ROWS = 100_000;
+
+export interface PlotResult {
+  kind: 'plot';
+  /** The spec as drawn: params filled in. */
+  spec: PlotSpec;
+  /** Plot options with their marks built over the data; `renderPlot` draws them. */
+  options: Plot.PlotOptions;
+  /** The figure (an SVG, or a figure element with legends/titles), when a document was given. */
+  figure?: Element;
+  /** What Plot warned about while drawing (it would otherwise only reach the console). */
+  warnings: string[];
+}
+
+export async function runPlotCell(spec: z.infer<typeof PlotSpecWithRefs>, ctx: RunContext): Promise<PlotResult> {
+  const values = new Map<string, ParamValue>([...ctx.params].map(([k, v]) => [k, v.value]));
+  const resolved = resolvePlotSpec(spec, values);
+  const data = new Map<string, PlotData>();
+  for (const name of plotDataNames(resolved)) {
+    const result = ctx.results.get(name);
+    if (!result) throw new Error(`no result named ${name}`);
+    if (result.rowCount > PLOT_MAX_ROWS) {
+      throw new Error(`${name} has ${result.rowCount.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}: aggregate or sample in SQL first`);
+    }
+    data.set(name, plainRows(await ctx.db.query(`SELECT * FROM ${ident(name)}`)));
+    throwIfStale(ctx.signal);
+  }
+  const options = toPlotOptions(resolved, data);
+  const result: PlotResult = { kind: 'plot', spec: resolved, options, warnings: [] };
+  if (ctx.document) Object.assign(result, renderPlot(result, ctx.document));
+  return result;
+}
+
+/**
+ * Draw a plot result into `document` (again, for example at another width). Plot reports
+ * problems such as dates on a band scale through console.warn during the (synchronous) call;
+ * they are collected so the cell can show them.
+ */
+export function renderPlot(result: Pick<PlotResult, 'options'>, document: Document, overrides: Plot.PlotOptions = {}): { figure: Element; warnings: string[] } {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  try {
+    return { figure: Plot.plot({ ...result.options, ...overrides, document }), warnings };
+  } finally {
+    console.warn = warn;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The dependency graph: which names each cell uses, found from the cell itself.
+ *
+ * - sql: `$name` references are params; identifiers that equal another sql cell's name are that
+ *   cell's result table (`FROM by_severity`). A column that happens to share a cell's name only
+ *   adds a harmless extra dependency.
+ * - plot: its `data` and each mark's `data`, and every `$name` value in the spec.
+ * - table: its `data`.
+ * - params: the params it holds (each param is its own variable, so moving one slider re-runs
+ *   only what uses that param).
+ *
+ * Problems that stop a cell from running (an unknown param, data that is not a sql cell, a
+ * cycle) are put on the cell, which then fails with that message while the rest runs.
+ */
+import { PARAM_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
+import { scanSql } from './sql-lexer.ts';
+import type { CellBlock, NotebookDocument } from './types.ts';
+
+export interface CellNode {
+  /** Unique within the notebook: the cell's name, or `name@LINE` for a later duplicate. */
+  id: string;
+  block: CellBlock;
+  /** Params this cell reads. */
+  params: string[];
+  /** Sql cells whose result this cell reads. */
+  cells: string[];
+  /** Why the cell cannot run, if it cannot. */
+  problem?: string;
+}
+
+export interface ParamNode {
+  spec: ParamSpec;
+  /** The params cell it is declared in. */
+  cell: string;
+}
+
+export interface Graph {
+  cells: CellNode[];
+  params: Map<string, ParamNode>;
+}
+
+/** Every `$name` string anywhere in a value (the plot spec). */
+export function paramRefsIn(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    const m = PARAM_REF_PATTERN.exec(value);
+    if (m) out.add(m[1]!);
+  } else if (Array.isArray(value)) value.forEach((v) => paramRefsIn(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => paramRefsIn(v, out));
+  return out;
+}
+
+export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) => string | undefined): Graph {
+  const params = new Map<string, ParamNode>();
+  const byName = new Map<string, CellNode>();
+  const cells: CellNode[] = [];
+
+  for (const block of doc.blocks) {
+    if (block.type !== 'cell') continue;
+    const duplicate = byName.has(block.name);
+    const node: CellNode = { id: duplicate ? `${block.name}@${block.line}` : block.name, block, params: [], cells: [] };
+    cells.push(node);
+    if (!duplicate) byName.set(block.name, node);
+    node.problem = invalid(block);
+    if (node.problem || !block.spec) continue;
+    if (block.spec.kind === 'params') {
+      for (const p of block.spec.params) if (!params.has(p.name) && !byName.has(p.name)) params.set(p.name, { spec: p, cell: node.id });
+    }
+  }
+
+  const sqlCells = new Set(cells.filter((c) => c.block.kind === 'sql' && !c.id.includes('@')).map((c) => c.id));
+  for (const node of cells) {
+    const spec = node.block.spec;
+    if (node.problem || !spec) continue;
+    let usedParams: Set<string> = new Set();
+    let usedCells: string[] = [];
+    if (spec.kind === 'sql') {
+      const scan = scanSql(spec.sql);
+      usedParams = new Set(scan.params.map((p) => p.name));
+      usedCells = [...scan.identifiers].filter((id) => sqlCells.has(id) && id !== node.id);
+    } else if (spec.kind === 'plot') {
+      usedParams = paramRefsIn(spec.plot);
+      usedCells = [...new Set([spec.plot.data, ...spec.plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined))];
+    } else if (spec.kind === 'table') {
+      usedCells = [spec.table.data];
+    } else {
+      usedParams = new Set(spec.params.map((p) => p.name).filter((p) => params.get(p)?.cell === node.id));
+    }
+    const unknownParams = [...usedParams].filter((p) => !params.has(p));
+    const notSql = usedCells.filter((c) => !sqlCells.has(c));
+    if (unknownParams.length > 0) {
+      const known = [...params.keys()];
+      node.problem = `unknown parameter${unknownParams.length > 1 ? 's' : ''} ${unknownParams.map((p) => `$${p}`).join(', ')}: expected ${known.length ? `one of ${known.map((p) => `$${p}`).join(', ')}` : 'a params cell that declares it'}`;
+    } else if (notSql.length > 0) {
+      const known = [...sqlCells];
+      node.problem = `data ${notSql.join(', ')} is not a sql cell of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'the name of a sql cell'}`;
+    }
+    node.params = [...usedParams];
+    node.cells = usedCells;
+  }
+
+  markCycles(cells.filter((c) => sqlCells.has(c.id)));
+  return { cells, params };
+}
+
+/** Sql cells that read each other in a circle cannot run: each gets the circle as its problem. */
+function markCycles(sql: CellNode[]): void {
+  const byId = new Map(sql.map((c) => [c.id, c]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string) => {
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const dep of byId.get(id)!.cells) {
+      if (!byId.has(dep)) continue;
+      if (state.get(dep) === 'visiting') {
+        const loop = [...stack.slice(stack.indexOf(dep)), dep];
+        for (const member of loop) {
+          const node = byId.get(member)!;
+          node.problem ??= `circular reference ${loop.join(' → ')}: expected sql cells to read each other in one direction only`;
+        }
+      } else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(id, 'done');
+  };
+  for (const c of sql) if (!state.has(c.id)) visit(c.id);
+}

@@ -1,0 +1,195 @@
+/**
+ * A notebook's cells as one self-contained HTML report: prose, params, tables (first rows and
+ * the total), plots as inline SVG, errors where they happened. No scripts, no external files:
+ * the report opens the same anywhere, and can be attached or committed.
+ *
+ * The HTML is built as DOM nodes in the `document` given (linkedom's in Node, the page's in the
+ * browser), so every text lands in the report escaped; prose comes from `renderMarkdown`.
+ */
+import type { Table } from 'apache-arrow';
+import { plainRows } from './arrow-values.ts';
+import { renderPlot } from './cells/plot.ts';
+import { formatNumber, formatValue, isNumericType } from './format-value.ts';
+import { renderMarkdown, type Sanitizer } from './markdown.ts';
+import type { CellState } from './runtime.ts';
+import type { NotebookDocument } from './types.ts';
+import { optionLabel, optionValue, type ParamSpec } from './cell-schemas.ts';
+import type { ParamValue } from './params.ts';
+
+export interface ReportInput {
+  doc: NotebookDocument;
+  cells: readonly CellState[];
+  params: Record<string, ParamValue>;
+  paramSpec(name: string): ParamSpec | undefined;
+}
+
+export interface ReportOptions {
+  document: Document;
+  /** What data the notebook ran on, as shown in the header (paths). */
+  data?: string[];
+  generatedAt?: Date;
+  /** DOMPurify, in the browser (see markdown.ts). */
+  purify?: Sanitizer;
+}
+
+export function renderReport(nb: ReportInput, opts: ReportOptions): string {
+  const d = opts.document;
+  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) => {
+    const e = d.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const c of children) e.append(typeof c === 'string' ? d.createTextNode(c) : c);
+    return e;
+  };
+
+  const title = nb.doc.frontMatter?.data?.title ?? nb.doc.file;
+  const main = el('main');
+  // Header: what ran, on what, with which params, and how it went.
+  const failed = nb.cells.filter((c) => c.status === 'error');
+  const header = el('header', {}, el('h1', {}, title));
+  const description = nb.doc.frontMatter?.data?.description;
+  if (description) header.append(el('p', { class: 'description' }, description));
+  const info = el('dl', { class: 'run-info' });
+  const row = (k: string, v: string) => info.append(el('dt', {}, k), el('dd', {}, v));
+  if (opts.data?.length) row('Data', opts.data.join(', '));
+  const params = Object.entries(nb.params);
+  if (params.length) row('Parameters', params.map(([k, v]) => `${k} = ${paramText(v)}`).join('; '));
+  const ran = nb.cells.filter((c) => c.kind !== 'markdown');
+  row('Cells', failed.length ? `${ran.length} cells, ${failed.length} failed: ${failed.map((c) => c.id).join(', ')}` : `${ran.length} cells, all ran`);
+  if (opts.generatedAt) row('Generated', opts.generatedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
+  header.append(info);
+  main.append(header);
+
+  for (const cell of nb.cells) {
+    const section = el('section', { class: `cell cell-${cell.kind}${cell.status === 'error' ? ' cell-error' : ''}`, id: `cell-${cell.id}` });
+    main.append(section);
+    if (cell.kind === 'markdown') {
+      const prose = el('div', { class: 'prose' });
+      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', opts.purify);
+      section.append(prose);
+      continue;
+    }
+    if (cell.status === 'error' || !cell.value) {
+      section.append(el('p', { class: 'label' }, `${cell.kind} ${cell.name ?? cell.id}`), el('pre', { class: 'error' }, cell.error?.message ?? `did not run (${cell.status})`));
+      continue;
+    }
+    const value = cell.value;
+    const timing = cell.durationMs !== undefined ? ` · ${formatNumber(Math.round(cell.durationMs))} ms` : '';
+    switch (value.kind) {
+      case 'sql': {
+        const block = nb.doc.blocks.find((b) => b.type === 'cell' && b.name === cell.name);
+        const details = el('details', {}, el('summary', {}, el('span', { class: 'kind' }, 'sql'), ` ${value.name} · ${formatNumber(value.rowCount)} row${value.rowCount === 1 ? '' : 's'}${timing}`));
+        details.append(el('pre', {}, el('code', {}, block?.type === 'cell' ? block.body : value.sql)));
+        section.append(details);
+        break;
+      }
+      case 'params': {
+        const table = el('table', { class: 'params' });
+        for (const [name, v] of Object.entries(value.values)) {
+          const spec = nb.paramSpec(name);
+          table.append(el('tr', {}, el('th', {}, spec?.label ?? name), el('td', {}, paramText(v, spec))));
+        }
+        section.append(table);
+        break;
+      }
+      case 'table': {
+        if (value.title) section.append(el('h3', {}, value.title));
+        section.append(dataTable(el, value.rows, value.columns));
+        const shown = value.rows.numRows;
+        const rowsOf = (n: number) => `${formatNumber(n)} row${n === 1 ? '' : 's'}`;
+        section.append(el('p', { class: 'note' }, shown < value.total ? `First ${rowsOf(shown)} of ${formatNumber(value.total)} in ${value.source}` : `${rowsOf(value.total)} in ${value.source}`));
+        break;
+      }
+      case 'plot': {
+        const figure = value.figure ?? renderPlot(value, d).figure;
+        // A copy: the figure may belong to another document (and stays with the cell's value).
+        section.append(el('div', { class: 'plot' }, d.importNode(figure, true)));
+        if (value.warnings.length) section.append(el('p', { class: 'note warning' }, `Plot warned: ${value.warnings.join(' ')}`));
+        break;
+      }
+    }
+  }
+  // The shell is written as text: linkedom serialises <title> (and <textarea>) contents without
+  // escaping, so a title like "</title><script>" would break out of it. Everything in <main> is
+  // ordinary elements and text, which every DOM serialises escaped.
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeText(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    `<body>${main.outerHTML}</body>`,
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function paramText(v: ParamValue, spec?: ParamSpec): string {
+  const label = (x: unknown) => {
+    if (spec && (spec.input === 'select' || spec.input === 'checkbox')) {
+      const o = spec.options.find((o) => optionValue(o) === x);
+      if (o) return optionLabel(o);
+    }
+    return typeof x === 'number' ? formatNumber(x) : String(x);
+  };
+  return Array.isArray(v) ? (v.length ? v.map(label).join(', ') : '(none)') : label(v);
+}
+
+type El = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]) => HTMLElementTagNameMap[K];
+
+function dataTable(el: El, table: Table, columns: { name: string; type: string }[]): HTMLElement {
+  const { rows } = plainRows(table);
+  const numeric = columns.map((c) => isNumericType(c.type));
+  const head = el('tr', {}, ...columns.map((c, i) => el('th', numeric[i] ? { class: 'num', title: c.type } : { title: c.type }, c.name)));
+  const body = el('tbody');
+  for (const r of rows) {
+    body.append(
+      el('tr', {}, ...columns.map((c, i) => {
+        const v = r[c.name] ?? null;
+        const cls = [numeric[i] ? 'num' : '', v === null ? 'null' : ''].filter(Boolean).join(' ');
+        return el('td', cls ? { class: cls } : {}, formatValue(v, c.type));
+      })),
+    );
+  }
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'data' }, el('thead', {}, head), body));
+}
+
+const CSS = `
+:root { color-scheme: light; --fg: #1d2129; --muted: #5f6673; --line: #e3e6eb; --bg-soft: #f6f7f9; --err: #b42318; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: #fff; }
+main { max-width: 980px; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+header { border-bottom: 1px solid var(--line); margin-bottom: 1.5rem; }
+header h1 { margin: 0 0 .25rem; font-size: 1.8rem; }
+.description { color: var(--muted); margin: 0 0 .75rem; }
+.run-info { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; font-size: .85rem; color: var(--muted); margin: .5rem 0 1rem; }
+.run-info dt { font-weight: 600; }
+.run-info dd { margin: 0; }
+.cell { margin: 1.25rem 0; }
+.prose h1, .prose h2, .prose h3 { line-height: 1.25; margin: 1.6rem 0 .5rem; }
+.prose code, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.prose code { background: var(--bg-soft); padding: .05rem .3rem; border-radius: 3px; }
+pre { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow-x: auto; white-space: pre-wrap; }
+.prose table, table.params { border-collapse: collapse; }
+.prose th, .prose td, table.params th, table.params td { border: 1px solid var(--line); padding: .25rem .6rem; text-align: left; }
+details summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
+.kind { display: inline-block; font: 600 11px/1 ui-monospace, monospace; text-transform: uppercase; letter-spacing: .04em; background: var(--bg-soft); border: 1px solid var(--line); border-radius: 3px; padding: .2rem .35rem; }
+.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
+table.data { border-collapse: collapse; font-size: 13px; width: 100%; }
+table.data th { position: sticky; top: 0; background: var(--bg-soft); text-align: left; font-weight: 600; }
+table.data th, table.data td { padding: .3rem .6rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data .null { color: #a0a6b1; font-style: italic; }
+.note { color: var(--muted); font-size: .8rem; margin: .35rem 0 0; }
+.warning { color: #8a5a00; }
+.plot figure { margin: 0; }
+.plot svg { max-width: 100%; height: auto; }
+.label { font: 600 12px/1 ui-monospace, monospace; color: var(--muted); margin: 0 0 .35rem; }
+pre.error { color: var(--err); border-color: #f1c4c0; background: #fff6f5; }
+`;

@@ -1,0 +1,55 @@
+/**
+ * Where sql cells keep their results: a TEMP table named after the cell.
+ *
+ * Why TEMP tables under the cell's own name: later cells (and the app's SQL console) can then
+ * write `FROM by_severity` exactly as the notebook reads, with no rewriting of SQL text. DuckDB
+ * resolves the temp catalog before `main`, so a result table would hide a table or view of the
+ * same name from every query on the connection; a cell may therefore never take the name of a
+ * table or view that exists outside the temp catalog (checked before each run), and two open
+ * notebooks on one database may not both claim a name. Results are tables, not views, so what
+ * later cells read is exactly what the cell showed, and a heavy query runs once.
+ */
+import { ident, rows, type Database } from '../db/database.ts';
+
+const claims = new WeakMap<Database, Map<string, symbol>>();
+
+/** Reserve `name` on `db` for `owner` (one open notebook); throws if another notebook holds it. */
+export function claimResultName(db: Database, name: string, owner: symbol): void {
+  let names = claims.get(db);
+  if (!names) claims.set(db, (names = new Map()));
+  const holder = names.get(name);
+  if (holder && holder !== owner) throw new Error(`the result name ${name} is in use by another open notebook: expected a name of its own`);
+  names.set(name, owner);
+}
+
+/** Throws if a table or view outside the temp catalog has this name (the result would hide it). */
+export async function checkNameIsFree(db: Database, name: string): Promise<void> {
+  const taken = rows<{ kind: string }>(
+    await db.query(
+      `SELECT 'table' AS kind FROM duckdb_tables() WHERE NOT temporary AND lower(table_name) = ?
+       UNION ALL SELECT 'view' FROM duckdb_views() WHERE NOT temporary AND NOT internal AND lower(view_name) = ?`,
+      [name, name],
+    ),
+  )[0];
+  if (taken) throw new Error(`the name ${name} is taken by the ${taken.kind} ${name}: rename the cell (its result table would hide the ${taken.kind})`);
+}
+
+export async function dropResult(db: Database, name: string): Promise<void> {
+  await db.exec(`DROP TABLE IF EXISTS temp.main.${ident(name)}`);
+}
+
+/** Drop every result `owner` holds and free the names. */
+export async function releaseResults(db: Database, owner: symbol): Promise<void> {
+  const names = claims.get(db);
+  if (!names) return;
+  for (const [name, holder] of [...names]) {
+    if (holder !== owner) continue;
+    names.delete(name);
+    await dropResult(db, name);
+  }
+}
+
+export function releaseResultName(db: Database, name: string, owner: symbol): void {
+  const names = claims.get(db);
+  if (names?.get(name) === owner) names.delete(name);
+}

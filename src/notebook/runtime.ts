@@ -1,0 +1,394 @@
+/**
+ * The reactive runtime: a notebook's cells as variables of @observablehq/runtime.
+ *
+ * Each param is a variable holding its value; each cell is a variable whose inputs are the
+ * params and sql cells it uses (deps.ts). Observable computes what changed and everything
+ * downstream of it, in topological order, and nothing else. Every cell variable is observed
+ * (unobserved variables are lazy and would never run).
+ *
+ * Stale runs: when an input changes during a run, Observable starts a new version of the
+ * variable after the old one settles and drops the old version's value or error without telling
+ * the observer. Observable only learns of the change on its next frame, though, and a run that
+ * finishes in between would still be shown; so `set` and edits also abort, at once, the runs of
+ * every cell downstream of what changed. An aborted run skips work it has not started, and its
+ * result, if any, is dropped (a DuckDB query already running cannot be interrupted). Either
+ * way the old result is never shown: the cell stays `running` until its new run settles.
+ *
+ * Errors stay in their cell. A cell whose own run fails is in error with the message; a cell
+ * downstream of it is in error with "depends on failed cell X" and does not run.
+ */
+import { Runtime, type Module, type Observer, type Variable } from '@observablehq/runtime';
+import type { Database } from '../db/database.ts';
+import type { ParamSpec } from './cell-schemas.ts';
+import { runParamsCell, type ParamsResult } from './cells/params.ts';
+import { runPlotCell, type PlotResult } from './cells/plot.ts';
+import { runSqlCell, type SqlResult } from './cells/sql.ts';
+import { runTableCell, type TableResult } from './cells/table.ts';
+import { isStale, StaleRun, type RunContext } from './cells/context.ts';
+import { buildGraph, type CellNode, type Graph } from './deps.ts';
+import { formatDiagnostic } from './diagnostics.ts';
+import { checkParamValue, type ParamValue } from './params.ts';
+import { parseNotebook } from './parse.ts';
+import { dropResult, releaseResultName, releaseResults } from './result-tables.ts';
+import type { CellBlock, CellKind, NotebookDocument } from './types.ts';
+import { setCellBody } from './write.ts';
+
+export type CellStatus = 'idle' | 'running' | 'done' | 'error';
+export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | { kind: 'markdown'; text: string };
+
+export interface CellError {
+  message: string;
+  /** Set when the cell did not run because cells it depends on failed: their names. */
+  upstream?: string[];
+}
+
+export interface CellState {
+  /** The cell's name (`name@LINE` for a duplicate), or `md-N` for prose. */
+  id: string;
+  kind: CellKind | 'markdown';
+  name?: string;
+  /** 1-based line of the cell's opening fence (of the prose's first line). */
+  line: number;
+  status: CellStatus;
+  /** The last completed run's value; while `running`, it is the previous run's. */
+  value?: CellValue;
+  error?: CellError;
+  /** How long the last completed run took, in milliseconds. */
+  durationMs?: number;
+  /** How many runs completed (done or failed in the cell itself). */
+  runs: number;
+}
+
+export interface NotebookOptions {
+  db: Database;
+  /** Initial param values, overriding the notebook's (checked like `set`). */
+  params?: Record<string, unknown>;
+  /** Plots are rendered into it (the browser's document, or a headless one for reports). */
+  document?: Document;
+  /** File name for messages, when `source` is text. */
+  file?: string;
+}
+
+export type CellListener = (state: CellState) => void;
+
+/** Thrown by a cell's own run; anything else reaching an observer came from an input. */
+class CellFailure extends Error {
+  override name = 'CellFailure';
+}
+
+const cellVar = (id: string) => `cell:${id}`;
+const paramVar = (name: string) => `param:${name}`;
+
+/** Open a notebook and start running it. `await nb.idle()` waits for every cell to settle. */
+export async function openNotebook(source: string | NotebookDocument, opts: NotebookOptions): Promise<Notebook> {
+  const doc = typeof source === 'string' ? parseNotebook(source, { file: opts.file }) : source;
+  const nb = new Notebook(doc, opts);
+  for (const [name, value] of Object.entries(opts.params ?? {})) nb.set(name, value);
+  return nb;
+}
+
+export class Notebook {
+  private readonly runtime = new Runtime(undefined, (name) => {
+    throw new Error(`${name} is not defined`);
+  });
+  private readonly module: Module = this.runtime.module();
+  private readonly owner = Symbol('notebook');
+  private readonly db: Database;
+  private readonly document: Document | undefined;
+  private readonly listeners = new Set<CellListener>();
+  private readonly cellVars = new Map<string, { variable: Variable; signature: string; node: CellNode }>();
+  private readonly paramVars = new Map<string, { variable: Variable; spec: ParamSpec; value: ParamValue }>();
+  private readonly states = new Map<string, CellState>();
+  private readonly durations = new Map<string, number>();
+  /** The abort controller of each cell's run in progress. */
+  private readonly inFlight = new Map<string, AbortController>();
+  private graph!: Graph;
+  private changes = 0;
+  private disposed = false;
+  private currentDoc!: NotebookDocument;
+
+  constructor(doc: NotebookDocument, opts: NotebookOptions) {
+    this.db = opts.db;
+    this.document = opts.document;
+    this.apply(doc);
+  }
+
+  get doc(): NotebookDocument {
+    return this.currentDoc;
+  }
+
+  /** Every block's state in document order: prose as done markdown, cells as they run. */
+  get cells(): CellState[] {
+    const out: CellState[] = [];
+    for (const b of this.currentDoc.blocks) {
+      if (b.type === 'prose') {
+        if (b.text.trim() !== '') out.push({ id: b.id, kind: 'markdown', line: b.line, status: 'done', value: { kind: 'markdown', text: b.text }, runs: 1 });
+      } else {
+        const node = this.graph.cells.find((c) => c.block === b);
+        if (node) out.push(this.states.get(node.id)!);
+      }
+    }
+    return out;
+  }
+
+  cell(id: string): CellState | undefined {
+    return this.states.get(id);
+  }
+
+  /** Current param values. */
+  get params(): Record<string, ParamValue> {
+    return Object.fromEntries([...this.paramVars].map(([name, p]) => [name, p.value]));
+  }
+
+  paramSpec(name: string): ParamSpec | undefined {
+    return this.paramVars.get(name)?.spec;
+  }
+
+  /** Change a param: what uses it re-runs. Throws ParamValueError for a value it does not accept. */
+  set(name: string, value: unknown): void {
+    const p = this.paramVars.get(name);
+    if (!p) throw new Error(`no param named ${name}: expected one of ${[...this.paramVars.keys()].join(', ') || '(none)'}`);
+    const checked = checkParamValue(p.spec, value);
+    // A slider let go where it already was changes nothing: nothing re-runs.
+    if (JSON.stringify(checked) === JSON.stringify(p.value)) return;
+    p.value = checked;
+    this.changes++;
+    this.abortDownstream([name], []);
+    p.variable.define(paramVar(name), [], () => checked);
+  }
+
+  /** Replace a cell's body (as typed in an editor): it and what depends on it re-run. */
+  editCell(name: string, body: string): void {
+    this.update(setCellBody(this.currentDoc, name, body));
+  }
+
+  /** Replace the whole notebook text: only cells whose definition or inputs changed re-run. */
+  setSource(text: string): void {
+    this.update(parseNotebook(text, { file: this.currentDoc.file }));
+  }
+
+  update(doc: NotebookDocument): void {
+    this.changes++;
+    this.apply(doc);
+  }
+
+  on(event: 'cell', listener: CellListener): () => void {
+    if (event !== 'cell') throw new Error(`unknown event ${String(event)}`);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once every cell has settled, including runs started while waiting. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const seen = this.changes;
+      await Promise.allSettled([...this.cellVars.keys()].map((id) => this.module.value(cellVar(id))));
+      if (seen === this.changes && ![...this.states.values()].some((s) => s.status === 'running')) return;
+      if (this.disposed) return;
+    }
+  }
+
+  /** Stop the runtime and drop the notebook's result tables. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.runtime.dispose();
+    this.listeners.clear();
+    await releaseResults(this.db, this.owner);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private apply(doc: NotebookDocument): void {
+    this.currentDoc = doc;
+    const cellProblems = new Map<CellBlock, string[]>();
+    for (const d of doc.diagnostics) {
+      const block = blockAtLine(doc, d.line);
+      if (block) cellProblems.set(block, [...(cellProblems.get(block) ?? []), formatDiagnostic(doc.file, d)]);
+    }
+    this.graph = buildGraph(doc, (b) => cellProblems.get(b)?.join('\n'));
+
+    const changedParams: string[] = [];
+    const changedCells: string[] = [];
+    // Params first: a param whose declaration is unchanged keeps the value it was set to.
+    for (const [name, p] of this.paramVars) {
+      if (!this.graph.params.has(name)) {
+        p.variable.delete();
+        this.paramVars.delete(name);
+      }
+    }
+    for (const [name, { spec }] of this.graph.params) {
+      const existing = this.paramVars.get(name);
+      if (existing && JSON.stringify(existing.spec) === JSON.stringify(spec)) continue;
+      const value = spec.value;
+      changedParams.push(name);
+      if (existing) {
+        existing.spec = spec;
+        existing.value = value;
+        existing.variable.define(paramVar(name), [], () => value);
+      } else {
+        const variable = this.module.variable().define(paramVar(name), [], () => value);
+        this.paramVars.set(name, { variable, spec, value });
+      }
+    }
+
+    const ids = new Set(this.graph.cells.map((c) => c.id));
+    for (const [id, v] of this.cellVars) {
+      if (ids.has(id)) continue;
+      v.variable.delete();
+      this.cellVars.delete(id);
+      this.states.delete(id);
+      if (v.node.block.kind === 'sql') {
+        releaseResultName(this.db, v.node.block.name, this.owner);
+        // Fire and forget: a table that is already gone (or a closed database) is no loss.
+        dropResult(this.db, v.node.block.name).catch(() => undefined);
+      }
+    }
+    for (const node of this.graph.cells) {
+      const signature = JSON.stringify([node.block.kind, node.block.body, node.params, node.cells, node.problem]);
+      const existing = this.cellVars.get(node.id);
+      if (existing) {
+        existing.node = node;
+        const state = this.states.get(node.id)!;
+        if (state.line !== node.block.line) this.states.set(node.id, { ...state, line: node.block.line });
+        if (existing.signature === signature) continue;
+        existing.signature = signature;
+        changedCells.push(node.id);
+        this.defineCell(existing.variable, node);
+      } else {
+        this.states.set(node.id, { id: node.id, kind: node.block.kind, name: node.block.name, line: node.block.line, status: 'idle', runs: 0 });
+        const variable = this.module.variable(this.observer(node.id));
+        this.cellVars.set(node.id, { variable, signature, node });
+        this.defineCell(variable, node);
+      }
+    }
+    this.abortDownstream(changedParams, changedCells);
+  }
+
+  /** Abort the runs in progress of these cells and of every cell downstream of them or of these params. */
+  private abortDownstream(params: string[], cells: string[]): void {
+    const hit = new Set(cells);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const c of this.graph.cells) {
+        if (hit.has(c.id)) continue;
+        if (c.params.some((p) => params.includes(p)) || c.cells.some((d) => hit.has(d))) {
+          hit.add(c.id);
+          grew = true;
+        }
+      }
+    }
+    for (const id of hit) this.inFlight.get(id)?.abort();
+  }
+
+  private defineCell(variable: Variable, node: CellNode): void {
+    // A cell that cannot run waits for nothing: it fails at once with its problem.
+    const inputs = node.problem ? ['invalidation'] : ['invalidation', ...node.params.map(paramVar), ...node.cells.map(cellVar)];
+    variable.define(cellVar(node.id), inputs, async (invalidation: Promise<void>, ...values: unknown[]) => {
+      const controller = new AbortController();
+      this.inFlight.set(node.id, controller);
+      void invalidation.then(() => controller.abort());
+      const started = performance.now();
+      try {
+        if (node.problem) throw new CellFailure(node.problem);
+        const value = await this.run(node, values, controller.signal);
+        if (controller.signal.aborted) throw new StaleRun();
+        this.durations.set(node.id, performance.now() - started);
+        return value;
+      } catch (e) {
+        if (isStale(e) || controller.signal.aborted) throw new StaleRun();
+        this.durations.set(node.id, performance.now() - started);
+        throw e instanceof CellFailure ? e : new CellFailure(e instanceof Error ? e.message : String(e));
+      } finally {
+        if (this.inFlight.get(node.id) === controller) this.inFlight.delete(node.id);
+      }
+    });
+  }
+
+  private async run(node: CellNode, values: unknown[], signal: AbortSignal): Promise<CellValue> {
+    const spec = node.block.spec!;
+    const params = new Map(node.params.map((p) => [p, { spec: this.paramVars.get(p)!.spec, value: values[node.params.indexOf(p)] as ParamValue }]));
+    const results = new Map(node.cells.map((c, i) => [c, values[node.params.length + i] as SqlResult]));
+    const ctx: RunContext = {
+      db: this.db,
+      signal,
+      params,
+      results,
+      bodyLine: node.block.line + 1,
+      file: this.currentDoc.file,
+      owner: this.owner,
+      ...(this.document && { document: this.document }),
+    };
+    switch (spec.kind) {
+      case 'sql':
+        return runSqlCell(node.block.name, spec.sql, ctx);
+      case 'params':
+        return runParamsCell(node.params, ctx);
+      case 'plot':
+        return runPlotCell(spec.plot, ctx);
+      case 'table':
+        return runTableCell(spec.table, ctx);
+    }
+  }
+
+  private observer(id: string): Observer {
+    return {
+      pending: () => this.setState(id, { status: 'running' }),
+      fulfilled: (value) => {
+        const prev = this.states.get(id);
+        this.setState(id, { status: 'done', value: value as CellValue, error: undefined, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
+      },
+      rejected: (error) => {
+        // A stale run (or a dependent's run that waited on one): its replacement is coming.
+        if (isStale(error)) return;
+        const prev = this.states.get(id);
+        if (error instanceof CellFailure) {
+          this.setState(id, { status: 'error', value: undefined, error: { message: error.message }, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
+        } else {
+          const upstream = this.failedUpstream(id);
+          const message = upstream.length
+            ? `depends on failed cell${upstream.length > 1 ? 's' : ''} ${upstream.join(', ')}`
+            : error instanceof Error ? error.message : String(error);
+          this.setState(id, { status: 'error', value: undefined, error: { message, upstream }, durationMs: undefined });
+        }
+      },
+    };
+  }
+
+  /** The cells upstream of `id` that failed in their own run (not because of their inputs). */
+  private failedUpstream(id: string): string[] {
+    const byId = new Map(this.graph.cells.map((c) => [c.id, c]));
+    const failed: string[] = [];
+    const seen = new Set<string>();
+    const walk = (cid: string) => {
+      for (const dep of byId.get(cid)?.cells ?? []) {
+        if (seen.has(dep)) continue;
+        seen.add(dep);
+        const s = this.states.get(dep);
+        if (s?.status === 'error' && !s.error?.upstream?.length) failed.push(dep);
+        else walk(dep);
+      }
+    };
+    walk(id);
+    return failed;
+  }
+
+  private setState(id: string, patch: Partial<CellState>): void {
+    const prev = this.states.get(id);
+    if (!prev || this.disposed) return;
+    const next: CellState = { ...prev, ...patch };
+    for (const k of Object.keys(next) as (keyof CellState)[]) if (next[k] === undefined) delete next[k];
+    this.states.set(id, next);
+    for (const l of this.listeners) l(next);
+  }
+}
+
+/** The cell block whose fences enclose `line`, if any. */
+function blockAtLine(doc: NotebookDocument, line: number): CellBlock | undefined {
+  for (const b of doc.blocks) {
+    if (b.type !== 'cell') continue;
+    const last = b.line + (b.body.match(/\n/g)?.length ?? 0) + 1;
+    if (line >= b.line && line <= last) return b;
+  }
+  return undefined;
+}
