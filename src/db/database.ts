@@ -6,6 +6,7 @@
  * runtime-agnostic: it sends SQL text plus bound parameters and gets Arrow tables back.
  */
 import type { Table } from 'apache-arrow';
+import { converterFor, plainRows } from './values.ts';
 
 /** A value that can be bound to a `?` placeholder of a prepared statement. */
 export type SqlValue = string | number | boolean | null | bigint;
@@ -47,29 +48,16 @@ export function literal(value: string): string {
 }
 
 /**
- * A JS value from an Arrow cell: BIGINT and UBIGINT come as BigInt (results keep exact types so
- * they export faithfully); plain code wants numbers, exact up to 2^53.
+ * Rows of a (small) result as plain objects, for summaries and tests: BIGINT as numbers (exact
+ * up to 2^53), DECIMAL and HUGEINT sums scaled to numbers, dates as epoch milliseconds.
  */
-export function jsValue(v: unknown): unknown {
-  return typeof v === 'bigint' ? Number(v) : v;
-}
-
-/** Rows of a (small) result as plain objects, for summaries and tests. */
 export function rows<T = Record<string, unknown>>(table: Table): T[] {
-  const names = table.schema.fields.map((f) => f.name);
-  const columns = names.map((_, i) => table.getChildAt(i)!);
-  const out: T[] = [];
-  for (let r = 0; r < table.numRows; r++) {
-    const row: Record<string, unknown> = {};
-    names.forEach((n, i) => (row[n] = jsValue(columns[i]!.get(r))));
-    out.push(row as T);
-  }
-  return out;
+  return plainRows(table, { dates: 'epoch-ms' }).rows as T[];
 }
 
 /** The single value of a one-row, one-column result. */
 export function scalar<T = unknown>(table: Table): T {
   const col = table.getChildAt(0);
   if (!col || table.numRows === 0) throw new Error('expected a one-row result');
-  return jsValue(col.get(0)) as T;
+  return converterFor(table.schema.fields[0]!.type, { dates: 'epoch-ms' })(col.get(0)) as T;
 }

@@ -2,7 +2,7 @@
  * Cell values as short text for tables, the same in the browser and in reports. DuckDB's column
  * type decides the form: a DATE reads 2026-01-05, a TIMESTAMP 2026-01-05 10:00:00.
  */
-import type { PlainValue } from './arrow-values.ts';
+import type { PlainValue } from '../db/values.ts';
 
 const MAX_TEXT = 160;
 

@@ -11,7 +11,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { CHANNELS, PARAM_REF_PATTERN, PlotSpec, type Channel, type MarkSpec, type PlotSpecWithRefs } from './cell-schemas.ts';
-import type { PlainValue } from './arrow-values.ts';
+import type { PlainValue } from '../db/values.ts';
 import { issueMessage } from './diagnostics.ts';
 import type { ParamValue } from './params.ts';
 import type { z } from 'zod';

@@ -7,7 +7,7 @@
  * browser), so every text lands in the report escaped; prose comes from `renderMarkdown`.
  */
 import type { Table } from 'apache-arrow';
-import { plainRows } from './arrow-values.ts';
+import { plainRows } from '../db/values.ts';
 import { renderPlot } from './cells/plot.ts';
 import { formatNumber, formatValue, isNumericType } from './format-value.ts';
 import { renderMarkdown, type Sanitizer } from './markdown.ts';

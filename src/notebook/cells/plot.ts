@@ -4,7 +4,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { ident } from '../../db/database.ts';
-import { plainRows } from '../arrow-values.ts';
+import { plainRows } from '../../db/values.ts';
 import type { PlotSpec, PlotSpecWithRefs } from '../cell-schemas.ts';
 import { plotDataNames, resolvePlotSpec, toPlotOptions, type PlotData } from '../plot-spec.ts';
 import type { ParamValue } from '../params.ts';
