@@ -5,6 +5,7 @@ import { migrationsAsClickHouse, migrationsAsDuckDB } from '../migrations/index.
 import { filesFromPaths } from '../node/files.ts';
 import { Lab } from '../sot/lab.ts';
 import { CliError, formatTable } from './output.ts';
+import { proxyLabelsCommand } from './proxy-labels.ts';
 import { runNotebookCommand } from './run-notebook.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -45,6 +46,7 @@ export const COMMANDS: Command[] = [
     },
   },
   runNotebookCommand,
+  proxyLabelsCommand,
 ];
 
 export function usage(): string {
