@@ -1,0 +1,87 @@
+/**
+ * The leaderboard: every strategy's metrics on the same held-out alerts, against every label
+ * source present, ranked by ROC-AUC on the most trustworthy source (the truth file, else explicit
+ * labels, else address labels, else the proxy rule). Each entry carries its notes (leakage
+ * overrides, separating features, warnings) so the board says how a number was obtained.
+ * Plain data plus a text rendering for the CLI; the browser view renders the same data.
+ */
+import type { SourceMetrics } from './evaluate.ts';
+
+export const SOURCE_ORDER = ['truth', 'explicit', 'address-labels', 'proxy'] as const;
+export type SourceName = (typeof SOURCE_ORDER)[number];
+
+export interface SourceInfo {
+  name: SourceName;
+  description: string;
+  /** Held-out alerts with a label from this source, and how many are positive. */
+  labelled: number;
+  positives: number;
+}
+
+export interface BoardEntry {
+  strategy: string;
+  kind: string;
+  scoreKind: 'probability' | 'anomaly';
+  modelVersion: string;
+  /** Feature columns the model saw. */
+  features: number;
+  metrics: Partial<Record<SourceName, SourceMetrics>>;
+  notes: string[];
+  /** Set when the strategy could not run; its metrics are then empty. */
+  error?: string;
+  seconds: { fit: number; score: number };
+}
+
+export interface Leaderboard {
+  sources: SourceInfo[];
+  rankedBy: SourceName | null;
+  entries: BoardEntry[];
+}
+
+export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[]): Leaderboard {
+  const usable = sources.filter((s) => s.labelled > 0 && s.positives > 0 && s.positives < s.labelled);
+  const rankedBy = SOURCE_ORDER.find((name) => usable.some((s) => s.name === name)) ?? null;
+  const key = (e: BoardEntry) => (e.error ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1);
+  const ordered = [...entries].sort((a, b) => key(b) - key(a));
+  return { sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)), rankedBy, entries: ordered };
+}
+
+const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '-' : v.toFixed(digits));
+
+/** The board as text tables, one per label source, then the notes. */
+export function renderLeaderboard(board: Leaderboard): string {
+  const out: string[] = [];
+  for (const source of board.sources) {
+    const ks = board.entries.find((e) => e.metrics[source.name])?.metrics[source.name]?.atK.map((a) => a.label) ?? [];
+    const header = ['strategy', 'ROC-AUC', 'PR-AUC', ...ks.flatMap((k) => [`P@${k}`, `R@${k}`]), `NDCG@${ks[ks.length - 1] ?? 'k'}`, 'Brier', 'cap P', 'cap R', 'flagged/day'];
+    const body = board.entries.map((e) => {
+      const m = e.metrics[source.name];
+      // A failed strategy keeps its row (the error is listed under the tables).
+      if (!m) return [e.error ? `${e.strategy} (failed)` : e.strategy, ...header.slice(1).map(() => '-')];
+      return [
+        e.strategy,
+        fixed(m.rocAuc),
+        fixed(m.prAuc),
+        ...m.atK.flatMap((a) => [fixed(a.precision), fixed(a.recall)]),
+        fixed(m.atK[m.atK.length - 1]?.ndcg),
+        fixed(m.brier),
+        fixed(m.capacity?.precision),
+        fixed(m.capacity?.recall),
+        m.capacity ? m.capacity.flaggedPerDay.toFixed(1) : '-',
+      ];
+    });
+    const ranked = board.rankedBy === source.name ? ', ranked by this' : '';
+    out.push(`${source.name}: ${source.description} (${source.labelled} held-out alerts labelled, ${source.positives} positive${ranked})`);
+    out.push(align([header, ...body]));
+  }
+  const notes = board.entries.flatMap((e) => [...(e.error ? [`error: ${e.error}`] : []), ...e.notes].map((n) => `  ${e.strategy}: ${n}`));
+  if (notes.length > 0) out.push(`notes:\n${notes.join('\n')}\n`);
+  return out.join('\n');
+}
+
+function align(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') + '\n';
+}
