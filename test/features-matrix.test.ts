@@ -1,4 +1,4 @@
-import { makeTable, tableFromArrays, vectorFromArray, Float32, Float64 } from 'apache-arrow';
+import { Float32, Float64, Table, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
@@ -134,10 +134,8 @@ describe('the feature matrix', () => {
 
 describe('Arrow columns to a row-major matrix', () => {
   it('reads every chunk, honours validity bits and slice offsets', () => {
-    const a = vectorFromArray([1, null, 3, 4], new Float32());
-    const b = vectorFromArray([10.5, 20.5, null, 40.5], new Float64());
-    const t1 = makeTable({ a: a.data[0]!, b: b.data[0]! });
-    const t2 = tableFromArrays({ a: Float32Array.of(5, 6), b: Float64Array.of(50, 60) });
+    const t1 = new Table({ a: vectorFromArray([1, null, 3, 4], new Float32()), b: vectorFromArray([10.5, 20.5, null, 40.5], new Float64()) });
+    const t2 = new Table({ a: vectorFromArray([5, 6], new Float32()), b: vectorFromArray([50, 60], new Float64()) });
     const joined = t1.concat(t2).slice(1);
     expect(joined.getChild('a')!.data.length).toBeGreaterThan(1);
     const x = columnsToRowMajor(joined, ['a', 'b']);
