@@ -20,10 +20,10 @@ interface SampleManifest {
 }
 
 /**
- * labels/ holds example label files for the labelling workflow, not SOT tables: they are
- * served, but the automatic load leaves them out.
+ * labels/ holds example label files for the labelling workflow, not SOT tables, and README or
+ * notes files are documentation: they are served, but the automatic load leaves them out.
  */
-const NOT_AUTO_LOADED = /^labels\//;
+const NOT_AUTO_LOADED = /^labels\/|\.(md|txt)$/i;
 
 /** The sample snapshot's files, or none when the build carries no sample-data/. */
 export async function sampleFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
