@@ -138,11 +138,12 @@ describe('migrate()', () => {
     const result = await migrate(d);
     const after = Date.now();
 
-    expect(result.applied).toEqual(['001_label_columns', '002_label_events']);
+    expect(result.applied).toEqual(['001_label_columns', '002_label_events', '003_label_event_batches']);
     const recorded = await appliedMigrations(d);
     expect(recorded.map((m) => [m.version, m.name])).toEqual([
       [1, 'label_columns'],
       [2, 'label_events'],
+      [3, 'label_event_batches'],
     ]);
     for (const m of recorded) {
       // applied_at is UTC wall-clock time at millisecond precision.
@@ -197,7 +198,7 @@ describe('migrate()', () => {
     const d = await freshDb();
     await migrate(d);
     const broken: Migration = {
-      version: 3,
+      version: MIGRATIONS.length + 1,
       name: 'broken_on_purpose',
       description: 'fails after two statements that must be undone',
       statements: () => [
@@ -208,7 +209,7 @@ describe('migrate()', () => {
     };
     const failure = migrate(d, [...MIGRATIONS, broken]);
     await expect(failure).rejects.toBeInstanceOf(MigrationError);
-    await expect(failure).rejects.toThrow(/003_broken_on_purpose.*no_such_table/s);
+    await expect(failure).rejects.toThrow(/004_broken_on_purpose.*no_such_table/s);
 
     const halfCol = await d.query(
       `SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'raw_alerts' AND column_name = 'half_done'`,
@@ -216,11 +217,11 @@ describe('migrate()', () => {
     expect(Number(scalar(halfCol))).toBe(0);
     const halfTable = await d.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'half_done_table'`);
     expect(Number(scalar(halfTable))).toBe(0);
-    expect((await appliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+    expect((await appliedMigrations(d)).map((m) => m.version)).toEqual([1, 2, 3]);
 
     // The connection is usable afterwards and a corrected migration applies.
     const fixed: Migration = { ...broken, name: 'fixed', statements: () => ['ALTER TABLE raw_alerts ADD COLUMN done INTEGER'] };
-    expect((await migrate(d, [...MIGRATIONS, fixed])).applied).toEqual(['003_fixed']);
+    expect((await migrate(d, [...MIGRATIONS, fixed])).applied).toEqual(['004_fixed']);
   });
 
   it('rolls back a shipped migration that fails half-way, keeping the earlier ones', async () => {

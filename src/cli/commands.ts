@@ -1,9 +1,12 @@
 /** The CLI's commands, each a small function over the core. New commands add an entry here. */
 import type { ParseArgsConfig } from 'node:util';
 import { openNodeRuntime } from '../db/node.ts';
+import type { Runtime } from '../db/runtime.ts';
+import { importLabels } from '../ingest/index.ts';
 import { migrationsAsClickHouse, migrationsAsDuckDB } from '../migrations/index.ts';
 import { filesFromPaths } from '../node/files.ts';
 import { Lab } from '../sot/lab.ts';
+import { LABELS_COMMAND } from './labels.ts';
 import { CliError, formatTable } from './output.ts';
 import { proxyLabelsCommand } from './proxy-labels.ts';
 import { runNotebookCommand } from './run-notebook.ts';
@@ -47,6 +50,7 @@ export const COMMANDS: Command[] = [
   },
   runNotebookCommand,
   proxyLabelsCommand,
+  LABELS_COMMAND,
 ];
 
 export function usage(): string {
@@ -54,18 +58,34 @@ export function usage(): string {
   return `Label Lab, headless.\n\nUsage: npm run lab -- <command> [options]\n\n${lines.join('\n')}\n`;
 }
 
-/** Load paths into a fresh lab; print problems to stderr. Shared by every command that reads data. */
-export async function loadLab(paths: string[]): Promise<{ lab: Lab; errors: number }> {
+/**
+ * Load paths into a fresh lab; print problems to stderr. Shared by every command that reads data.
+ * `labels` (a command's --labels FILE) are imported after the SOT files: passing them is the
+ * confirmation, so the rows without errors are appended and the rest is reported as errors.
+ */
+export async function loadLab(
+  paths: string[],
+  opts: { labels?: string[] } = {},
+): Promise<{ lab: Lab; rt: Runtime; errors: number }> {
   const files = await filesFromPaths(paths).catch((e: Error) => {
+    throw new CliError(e.message);
+  });
+  const labelFiles = await filesFromPaths(opts.labels ?? []).catch((e: Error) => {
     throw new CliError(e.message);
   });
   const rt = await openNodeRuntime();
   const lab = await Lab.open(rt);
   const report = await lab.load(files);
   for (const p of report.problems) process.stderr.write(`${p.level}: ${p.message}\n`);
-  const errors = report.problems.filter((p) => p.level === 'error').length;
+  let errors = report.problems.filter((p) => p.level === 'error').length;
   if (report.loaded.length === 0) throw new CliError(errors > 0 ? 'nothing was loaded' : `no SOT files found in ${paths.join(', ')}`);
-  return { lab, errors };
+  for (const file of labelFiles) {
+    const { report: labels, appended } = await importLabels(rt, file);
+    for (const i of labels.issues) process.stderr.write(`${i.level}: ${i.message}\n`);
+    errors += labels.issues.filter((i) => i.level === 'error').length;
+    process.stderr.write(`labels: appended ${appended?.events ?? 0} label events from ${file.path} (${labels.rejected} rows refused, ${labels.dropped} left out)\n`);
+  }
+  return { lab, rt, errors };
 }
 
 async function printTables(lab: Lab): Promise<void> {

@@ -20,6 +20,8 @@ export {
   LABEL_EVENTS,
   LABEL_EVENTS_TABLE,
   LABEL_EVENT_COLUMNS,
+  LABEL_EVENT_BATCH_COLUMN,
+  LABEL_EVENTS_SEQUENCE,
   type ColumnSpec,
   type CheckSpec,
   type TableSpec,

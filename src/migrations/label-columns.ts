@@ -121,6 +121,19 @@ export const LABEL_EVENT_COLUMNS: readonly ColumnSpec[] = [
   },
 ];
 
+/**
+ * Added by migration 003, after label_events was first shipped (so not in LABEL_EVENT_COLUMNS,
+ * which migration 002 renders): the batch an event was appended in, so an import can be traced
+ * back to its file and a restore to the event it repeats.
+ */
+export const LABEL_EVENT_BATCH_COLUMN: ColumnSpec = {
+  name: 'batch_id',
+  duckdb: 'VARCHAR',
+  clickhouse: 'String',
+  nullable: true,
+  comment: "the import or action that appended the event ('import:FILE@TIME#ID', 'restore:...'); NULL when written directly",
+};
+
 export interface CheckSpec {
   /** Constraint name (ClickHouse requires one; DuckDB ignores names and shows the expression). */
   readonly name: string;

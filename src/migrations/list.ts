@@ -9,7 +9,7 @@
  * runner.ts), the way views are "repeatable" migrations elsewhere.
  */
 import { addColumnsSql, createTableSql, type Dialect } from './ddl.ts';
-import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS } from './label-columns.ts';
+import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS, LABEL_EVENTS_TABLE, LABEL_EVENT_BATCH_COLUMN } from './label-columns.ts';
 import { LABEL_SOURCE_TYPE, duckdbLabelSourceEnum } from './label-sources.ts';
 
 export interface Migration {
@@ -39,6 +39,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'label_events',
     description: 'create the append-only table of explicit alert- and address-level labels',
     statements: (dialect) => createTableSql(dialect, LABEL_EVENTS),
+  },
+  {
+    version: 3,
+    name: 'label_event_batches',
+    description: 'record on each label event the import or action (batch) that appended it',
+    statements: (dialect) => addColumnsSql(dialect, LABEL_EVENTS_TABLE, [LABEL_EVENT_BATCH_COLUMN]),
   },
 ];
 
