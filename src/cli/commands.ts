@@ -7,6 +7,7 @@ import { migrationsAsClickHouse, migrationsAsDuckDB } from '../migrations/index.
 import { filesFromPaths } from '../node/files.ts';
 import { Lab } from '../sot/lab.ts';
 import { LABELS_COMMAND } from './labels.ts';
+import { compareCommand } from './compare.ts';
 import { CliError, formatTable } from './output.ts';
 import { proxyLabelsCommand } from './proxy-labels.ts';
 import { runNotebookCommand } from './run-notebook.ts';
@@ -51,6 +52,7 @@ export const COMMANDS: Command[] = [
   runNotebookCommand,
   proxyLabelsCommand,
   LABELS_COMMAND,
+  compareCommand,
 ];
 
 export function usage(): string {

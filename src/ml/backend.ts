@@ -1,0 +1,126 @@
+/**
+ * Choosing and starting the TF.js backend. Runtime-neutral: the Node entry (backend-node.ts)
+ * passes the folder of the .wasm files on disk, a browser entry passes the URL it serves them
+ * from; both then call `initBackend`.
+ *
+ * Why not simply "the first that starts": on these machines wasm trains about 20x faster than
+ * cpu, and WebGL in a headless browser runs on a software rasteriser and is slower than wasm
+ * (shared/stack-notes.md). With `measure`, every candidate that starts trains the same small
+ * network for a moment and the fastest wins; the probe takes well under a second each.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { Mlp } from './mlp.ts';
+import { Random } from './random.ts';
+
+export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendOptions {
+  /** 'auto' tries `candidates` in order; a name uses that backend or fails. */
+  preferred?: 'auto' | BackendName;
+  /** Order of preference for 'auto'. Default: webgl, wasm, cpu. */
+  candidates?: readonly BackendName[];
+  /** Where the wasm backend's .wasm files are: a folder path (Node) or URL prefix, ending in '/'. */
+  wasmPath?: string;
+  /** Probe every candidate that starts and keep the fastest (see the file comment). */
+  measure?: boolean;
+}
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  error?: string;
+  /** Training samples per second in the probe, when measured. */
+  samplesPerSecond?: number;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  attempts: BackendAttempt[];
+  /** One line for the UI and the leaderboard, e.g. "wasm (fastest of wasm 310k/s, cpu 18k/s)". */
+  description: string;
+}
+
+let wasmPathSet: string | undefined;
+
+/** Start a backend per `opts` and make it TF.js's current one. */
+export async function initBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
+  const preferred = opts.preferred ?? 'auto';
+  const candidates = preferred === 'auto' ? [...(opts.candidates ?? BACKENDS)] : [preferred];
+  if (opts.wasmPath && candidates.includes('wasm') && wasmPathSet !== opts.wasmPath) {
+    // setWasmPaths refuses once the wasm backend has started; a second call with the same
+    // folder is then harmless to skip.
+    try {
+      setWasmPaths(opts.wasmPath.endsWith('/') ? opts.wasmPath : opts.wasmPath + '/');
+      wasmPathSet = opts.wasmPath;
+    } catch (e) {
+      if (tf.findBackend('wasm') === null) throw e;
+    }
+  }
+  const attempts: BackendAttempt[] = [];
+  for (const name of candidates) {
+    const attempt = await start(name);
+    attempts.push(attempt);
+    if (!attempt.ok) continue;
+    if (!opts.measure) break;
+    attempt.samplesPerSecond = probe();
+  }
+  const started = attempts.filter((a) => a.ok);
+  if (started.length === 0) {
+    throw new Error(`no TF.js backend could start: ${attempts.map((a) => `${a.name}: ${a.error}`).join('; ')}`);
+  }
+  const best = opts.measure ? started.reduce((a, b) => ((b.samplesPerSecond ?? 0) > (a.samplesPerSecond ?? 0) ? b : a)) : started[0]!;
+  await tf.setBackend(best.name);
+  await tf.ready();
+  return { name: best.name, attempts, description: describe(best, attempts, opts.measure === true) };
+}
+
+async function start(name: BackendName): Promise<BackendAttempt> {
+  try {
+    if (tf.findBackendFactory(name) === null) return { name, ok: false, error: 'not registered in this build' };
+    const ok = await tf.setBackend(name);
+    if (!ok) return { name, ok: false, error: 'failed to initialise' };
+    await tf.ready();
+    return { name, ok: true };
+  } catch (e) {
+    return { name, ok: false, error: (e as Error).message };
+  }
+}
+
+/** Samples per second of a few training steps of the default classifier on random data. */
+function probe(): number {
+  const rng = new Random(1);
+  const rows = 2048;
+  const width = 40;
+  const x = Float32Array.from({ length: rows * width }, () => rng.uniform(-1, 1));
+  const xT = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) xT[c * rows + r] = x[r * width + c]!;
+  const y = Float32Array.from({ length: rows }, (_, i) => (x[i * width]! > 0 ? 1 : 0));
+  const w = new Float32Array(rows).fill(1);
+  const mlp = new Mlp({ sizes: [width, 64, 32, 1], output: 'sigmoid', learningRate: 1e-3, l2: 0, seed: 1 });
+  try {
+    const step = () => {
+      const loss = mlp.trainBatch({ x, xT, target: y, weight: w, size: rows });
+      loss.dataSync(); // waits for the step to finish
+      loss.dispose();
+    };
+    step(); // first call compiles kernels and allocates
+    const steps = 4;
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) step();
+    return (steps * rows) / Math.max(1e-3, (performance.now() - t0) / 1000);
+  } finally {
+    mlp.dispose();
+  }
+}
+
+function describe(best: BackendAttempt, attempts: BackendAttempt[], measured: boolean): string {
+  const failed = attempts.filter((a) => !a.ok).map((a) => `${a.name} unavailable`);
+  if (!measured) return [best.name, ...failed.map((f) => `(${f})`)].join(' ');
+  const rates = attempts
+    .filter((a) => a.ok)
+    .map((a) => `${a.name} ${Math.round((a.samplesPerSecond ?? 0) / 1000)}k samples/s`)
+    .join(', ');
+  return `${best.name} (fastest of ${rates}${failed.length ? `; ${failed.join(', ')}` : ''})`;
+}

@@ -1,0 +1,192 @@
+/**
+ * The training configuration: which strategy, its hyperparameters, the split, the leakage
+ * overrides and the evaluation settings, as one zod schema whose defaults are a sensible run.
+ * Text in (YAML or JSON), so it works in the browser too; the CLI reads the file.
+ *
+ * It composes with the proxy-label configuration rather than repeating it: `labels` is exactly
+ * src/labels' schema (the rule the proxy and self-training strategies learn from and the board
+ * evaluates against). The design's YAML shape also loads:
+ *   training: {label_strategy: <strategy>, proxy_label_config: {...}}
+ * where label_strategy selects the strategy by name.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseConfig as parseLabelConfig, ProxyLabelConfigSchema } from '../labels/config.ts';
+
+const count = (min = 1) => z.number().int().min(min);
+const rate = () => z.number().positive();
+
+/** The dense network shared by proxy, supervised and self-training. */
+export const DenseSchema = z
+  .object({
+    hidden: z.array(count()).min(1).default([64, 32]),
+    epochs: count().default(60),
+    batchSize: count().default(512),
+    learningRate: rate().default(0.003),
+    l2: z.number().min(0).default(1e-4),
+    patience: count().default(6),
+    minDelta: z.number().min(0).default(1e-4),
+  })
+  .strict();
+
+export const AutoencoderSchema = z
+  .object({
+    hidden: z.array(count()).min(1).default([32, 8]),
+    epochs: count().default(60),
+    batchSize: count().default(512),
+    learningRate: rate().default(0.003),
+    l2: z.number().min(0).default(0),
+    patience: count().default(6),
+    minDelta: z.number().min(0).default(1e-5),
+  })
+  .strict();
+
+export const IsolationForestSchema = z
+  .object({
+    trees: count().default(100),
+    sampleSize: count(2).default(256),
+  })
+  .strict();
+
+export const SelfTrainingSchema = z
+  .object({
+    rounds: count(0).default(3),
+    /** A training row is pseudo-labelled when p >= threshold (1) or p <= 1 - threshold (0). */
+    threshold: z.number().gt(0.5).max(1).default(0.9),
+    /**
+     * Share of each class's proxy labels that seeds the first round: the most confident ones by
+     * label_confidence (explicit labels always seed). Per class, because the rule's confidences
+     * are skewed: on SOT data almost no negative has a confidence near 0.
+     */
+    seedShare: z.number().gt(0).max(1).default(0.5),
+    /** At most this share of the unlabelled training rows is pseudo-labelled per round, split between the classes in the seed's proportion. */
+    addShare: z.number().gt(0).max(1).default(0.2),
+    /** Weight of a pseudo-label relative to a seed label. */
+    pseudoWeight: z.number().min(0).max(1).default(0.5),
+    /** Add the isolation forest's anomaly score (fitted on the training rows) as an input. */
+    useAnomalyScores: z.boolean().default(false),
+  })
+  .strict();
+
+export const SupervisedSchema = z
+  .object({
+    /** alert-labels: explicit labels of alerts; address-labels: risk high/critical is positive. */
+    target: z.enum(['alert-labels', 'address-labels']).default('alert-labels'),
+    /** Fewer labelled training rows than this (or one class only) is an error, not a model. */
+    minLabels: count().default(30),
+  })
+  .strict();
+
+export const SplitSchema = z
+  .object({
+    method: z.enum(['time', 'stratified']).default('time'),
+    testFraction: z.number().gt(0).lt(1).default(0.2),
+    validationFraction: z.number().min(0).lt(1).default(0.15),
+  })
+  .strict();
+
+export const LeakageSchema = z
+  .object({
+    allow: z.array(z.string()).default([]),
+    exclude: z.array(z.string()).default([]),
+    separationAuc: z.number().gt(0.5).max(1).default(0.99),
+    dropSeparating: z.boolean().default(false),
+  })
+  .strict();
+
+export const FeaturesSchema = z
+  .object({
+    maxCategories: count().default(30),
+    clip: z.number().positive().default(10),
+  })
+  .strict();
+
+export const EvaluationSchema = z
+  .object({
+    /** Absolute k values; k = share of the evaluated alerts is added. */
+    k: z.array(count()).default([50, 100]),
+    kShare: z.number().gt(0).max(1).default(0.01),
+    /** Alerts a team reviews per day, for the capacity threshold. */
+    capacityPerDay: count().default(100),
+  })
+  .strict();
+
+export const TrainingConfigSchema = z
+  .object({
+    /** The strategy `train` runs; `compare` runs `strategies` (default: every registered one). */
+    strategy: z.string().min(1).default('proxy'),
+    strategies: z.array(z.string().min(1)).optional(),
+    seed: z.number().int().min(0).default(42),
+    backend: z.enum(['auto', 'wasm', 'cpu', 'webgl']).default('auto'),
+    labels: ProxyLabelConfigSchema.prefault({}),
+    split: SplitSchema.prefault({}),
+    leakage: LeakageSchema.prefault({}),
+    features: FeaturesSchema.prefault({}),
+    dense: DenseSchema.prefault({}),
+    autoencoder: AutoencoderSchema.prefault({}),
+    isolationForest: IsolationForestSchema.prefault({}),
+    selfTraining: SelfTrainingSchema.prefault({}),
+    supervised: SupervisedSchema.prefault({}),
+    evaluation: EvaluationSchema.prefault({}),
+  })
+  .strict();
+
+export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
+export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
+
+export const DEFAULT_TRAINING_CONFIG: TrainingConfig = TrainingConfigSchema.parse({});
+
+export class TrainingConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(`${source}: invalid training configuration:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`);
+    this.name = 'TrainingConfigError';
+  }
+}
+
+/** Validate a parsed object (local or design shape), filling defaults. */
+export function parseTrainingConfig(value: unknown, source = 'config'): TrainingConfig {
+  const result = TrainingConfigSchema.safeParse(fromDesignShape(value ?? {}, source));
+  if (result.success) return result.data;
+  throw new TrainingConfigError(
+    source,
+    result.error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message,
+    })),
+  );
+}
+
+/** Parse YAML or JSON text (JSON is YAML, so one parser reads both). */
+export function loadTrainingConfig(text: string, source: string): TrainingConfig {
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new TrainingConfigError(source, [{ path: '', message: `not valid YAML or JSON: ${(e as Error).message}` }]);
+  }
+  if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
+    throw new TrainingConfigError(source, [{ path: '', message: 'expected a mapping of fields (strategy, labels, dense, ...)' }]);
+  }
+  return parseTrainingConfig(value, source);
+}
+
+/**
+ * `training: {label_strategy, proxy_label_config, ...rest}` becomes `{strategy, labels, ...rest}`;
+ * the proxy-label part goes through src/labels' own parser, which knows that shape.
+ */
+function fromDesignShape(value: unknown, source: string): unknown {
+  if (!isRecord(value) || !isRecord(value.training)) return value;
+  const { training, ...others } = value;
+  const { label_strategy, proxy_label_config, ...rest } = training;
+  const out: Record<string, unknown> = { ...others, ...rest };
+  if (label_strategy !== undefined) out.strategy = label_strategy;
+  if (proxy_label_config !== undefined) out.labels = parseLabelConfig({ proxy_label_config }, source);
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

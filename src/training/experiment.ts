@@ -1,0 +1,114 @@
+/**
+ * An experiment: the part of a run shared by every strategy, built once next to the database.
+ * The feature matrix (standardised on the training rows), the split, and the labels of every
+ * source the board evaluates against. Then, per strategy, `prepareStrategy` gathers its labels,
+ * applies the leakage guard and packs a self-contained fit job.
+ */
+import { rows as tableRows, type Database } from '../db/database.ts';
+import { checkSeparation, guardFeatures, type LeakageReport } from '../features/leakage.ts';
+import { buildFeatureMatrix, selectColumns, type FeatureMatrix } from '../features/matrix.ts';
+import { splitRows, type Split } from '../features/split.ts';
+import { applyStandardiser, fitStandardiser, type Standardiser } from '../features/standardise.ts';
+import { derivedSeed } from '../ml/random.ts';
+import { labelledRows } from '../strategies/classifier.ts';
+import { getStrategy } from '../strategies/registry.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import type { TrainingConfig } from './config.ts';
+import { sourceSummary, type EvaluationSource, type HeldOut } from './evaluation.ts';
+import type { FitJob } from './job.ts';
+import { addressRowLabels, explicitRowLabels, hasRows, proxyRowLabels, truthRowLabels } from './row-labels.ts';
+
+export interface LoadedFile {
+  path: string;
+  table: string;
+  rows: number;
+  sha256: string;
+}
+
+export interface Experiment {
+  config: TrainingConfig;
+  matrix: FeatureMatrix;
+  standardiser: Standardiser;
+  split: Split;
+  held: HeldOut;
+  sources: EvaluationSource[];
+  /** Every loaded file with its hash: what the run bundle records to make the run repeatable. */
+  files: LoadedFile[];
+}
+
+export async function prepareExperiment(db: Database, config: TrainingConfig, onStage: (message: string) => void = () => {}): Promise<Experiment> {
+  onStage('building the feature matrix');
+  const matrix = await buildFeatureMatrix(db, { maxCategories: config.features.maxCategories });
+  onStage(`feature matrix: ${matrix.rows} alert rows x ${matrix.columns} features`);
+  const proxy = await proxyRowLabels(db, matrix.rows, config.labels, false);
+  // The proxy label stratifies the stratified split: it exists for every alert, whatever else is loaded.
+  const split = splitRows(matrix.rowInfo, proxy.y, { ...config.split, seed: derivedSeed(config.seed, 'split') });
+  if (split.train.length === 0) throw new Error(`no training rows: ${split.description}`);
+  if (split.test.length === 0) throw new Error(`no held-out rows: ${split.description}`);
+  onStage(`split: ${split.description}`);
+  const standardiser = fitStandardiser(matrix.x, matrix.columns, split.train, config.features.clip);
+  applyStandardiser(standardiser, matrix.x, matrix.columns);
+
+  const days = new Set(matrix.rowInfo.day).size;
+  const held: HeldOut = {
+    test: split.test,
+    fit: Int32Array.from([...split.train, ...split.validation]).sort(),
+    info: matrix.rowInfo,
+    alertsPerDay: matrix.rowInfo.units / Math.max(1, days),
+  };
+  const sources: EvaluationSource[] = [];
+  const add = (name: EvaluationSource['info']['name'], description: string, y: Float32Array) => sources.push({ info: sourceSummary(name, description, y, held), y });
+  add('proxy', 'the proxy rule alone', proxy.y);
+  const explicit = await explicitRowLabels(db, matrix.rows);
+  if (explicit.positives + explicit.negatives > 0) add('explicit', 'explicit alert labels (miner, community, validated)', explicit.y);
+  if (await hasRows(db, 'address_labels')) add('address-labels', 'address labels (risk high or critical = positive)', (await addressRowLabels(db, matrix.rows)).y);
+  if (await hasRows(db, 'ground_truth')) add('truth', 'the ground-truth file', (await truthRowLabels(db, matrix.rows)).y);
+
+  const files = tableRows<{ path: string; table: string; rows: number; sha256: string }>(
+    await db.query(`SELECT path, table_name AS "table", rows, sha256 FROM _loaded_files ORDER BY file_id`),
+  );
+  return { config, matrix, standardiser, split, held, sources, files };
+}
+
+export interface PreparedStrategy {
+  strategy: Strategy;
+  job: FitJob;
+  /** Matrix columns the model sees. */
+  keep: number[];
+  leakage?: LeakageReport;
+}
+
+/** The strategy's labels, its feature columns after the leakage guard, and its fit job. */
+export async function prepareStrategy(db: Database, experiment: Experiment, name: string): Promise<PreparedStrategy> {
+  const { matrix, split, config } = experiment;
+  const strategy = getStrategy(name);
+  const labels = await strategy.prepareLabels({ db, config, rows: matrix.rows });
+  let keep: number[] = [];
+  let leakage: LeakageReport | undefined;
+  // The rule reads no features, so there is nothing to guard.
+  if (strategy.kind !== 'rule') {
+    const guarded = guardFeatures(matrix.features, strategy.target(config), config.leakage);
+    leakage = guarded.report;
+    keep = labels
+      ? checkSeparation(matrix.x, matrix.columns, matrix.features, guarded.keep, { rows: labelledRows(split.train, labels.y), y: labels.y }, config.leakage, leakage, derivedSeed(config.seed, 'separation'))
+      : guarded.keep;
+    if (keep.length === 0) throw new Error(`${name}: the leakage guard left no feature columns`);
+  }
+  const job: FitJob = {
+    strategy: name,
+    input: {
+      x: selectColumns(matrix.x, matrix.rows, matrix.columns, keep),
+      rows: matrix.rows,
+      columns: keep.length,
+      names: keep.map((j) => matrix.features[j]!.name),
+      // Copies: a worker may take ownership of the job's buffers.
+      train: split.train.slice(),
+      validation: split.validation.slice(),
+      labels,
+      side: { confidence: matrix.side.confidence.slice() },
+      config,
+      seed: derivedSeed(config.seed, name),
+    },
+  };
+  return { strategy, job, keep, leakage };
+}
