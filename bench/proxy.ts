@@ -1,5 +1,6 @@
 /**
  * `npm run bench:proxy [-- --sizes 100000,1000000 --moves 31 --rescans 11 --skip-chromium --skip-native]`
+ * `npm run bench:proxy -- --data DIR[,DIR]` (snapshot folders of your own: a real export)
  *
  * What a threshold change costs at 100k and 1M alerts (snapshots generated once into
  * bench-data/proxy-<size>/ by the sample generator, seed 7):
@@ -26,6 +27,7 @@ import { median } from './stats.ts';
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100000,1000000' },
+    data: { type: 'string' },
     moves: { type: 'string', default: '31' },
     rescans: { type: 'string', default: '11' },
     seed: { type: 'string', default: '7' },
@@ -97,7 +99,7 @@ function checkAgreement(size: number, results: [string, LabelTotals][]): void {
   const [first, ...rest] = results;
   for (const [name, t] of rest) {
     if (JSON.stringify(t) !== JSON.stringify(first![1])) {
-      throw new Error(`${sizeName(size)}: ${name} counts ${JSON.stringify(t)} differ from ${first![0]}'s ${JSON.stringify(first![1])}`);
+      throw new Error(`${size.toLocaleString('en-US')} alerts: ${name} counts ${JSON.stringify(t)} differ from ${first![0]}'s ${JSON.stringify(first![1])}`);
     }
   }
 }
@@ -106,10 +108,13 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 const table: (string | number)[][] = [];
 const ratios: string[] = [];
 
-for (const size of sizes) {
-  const dir = snapshot(size);
-  console.log(`\n== ${sizeName(size)}: ${dir}`);
+// The sample generator may fall a few percent short of the size asked for: names and the 1M
+// target below go by the alerts actually loaded.
+const dirs = values.data ? values.data.split(',').map((d) => resolve(d)) : sizes.map(snapshot);
+for (const dir of dirs) {
+  console.log(`\n== ${dir}`);
   const node = await nodeRun(dir);
+  const size = node.alerts;
   console.log(`node: loaded ${node.alerts.toLocaleString('en-US')} alerts in ${(node.loadMs / 1000).toFixed(1)} s; cube ${ms(node.buildMs)} ms (${node.cubeRows.toLocaleString('en-US')} rows)`);
   const rows: (string | number)[][] = [];
   const row = (runtime: string, t: ProxyTimings & { loadMs: number }) => [
@@ -145,25 +150,26 @@ for (const size of sizes) {
 
   const best = chromium ?? node;
   const where = chromium ? 'Chromium' : 'Node';
+  const at = `${size.toLocaleString('en-US')} alerts`;
   if (native) {
     ratios.push(
-      `${sizeName(size)}: a move's counts from the cube in ${where} (${ms(median(best.countsMs))} ms) are ` +
+      `${at}: a move's counts from the cube in ${where} (${ms(median(best.countsMs))} ms) are ` +
         `${(median(native.rescanMs) / median(best.countsMs)).toFixed(0)}x faster than native DuckDB rescanning (${ms(median(native.rescanMs))} ms)`,
     );
   }
-  if (size >= 1_000_000) {
+  if (size >= 500_000) {
     ratios.push(
-      `${sizeName(size)}: and ${(PANDAS_1M_MS / median(best.countsMs)).toFixed(0)}x faster than the design's pandas function ` +
+      `${at}: and ${(PANDAS_1M_MS / median(best.countsMs)).toFixed(0)}x faster than the design's pandas function ` +
         `(${PANDAS_1M_MS} ms at 1M on this machine, the issue's figure, not measured here)`,
     );
-    if (chromium) {
-      const okCounts = median(chromium.countsMs) <= 10;
-      const okPlots = median(chromium.plotsMs) <= 100;
-      ratios.push(
-        `${sizeName(size)} targets in Chromium: counts ${ms(median(chromium.countsMs))} ms (<= 10: ${okCounts ? 'met' : 'MISSED'}), ` +
-          `every plot ${ms(median(chromium.plotsMs))} ms (<= 100: ${okPlots ? 'met' : 'MISSED'})`,
-      );
-    }
+  }
+  if (chromium) {
+    const okCounts = median(chromium.countsMs) <= 10;
+    const okPlots = median(chromium.plotsMs) <= 100;
+    ratios.push(
+      `${at}, targets in Chromium: counts ${ms(median(chromium.countsMs))} ms (<= 10 ms: ${okCounts ? 'met' : 'MISSED'}), ` +
+        `every plot ${ms(median(chromium.plotsMs))} ms (<= 100 ms: ${okPlots ? 'met' : 'MISSED'})`,
+    );
   }
 }
 

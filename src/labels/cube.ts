@@ -18,7 +18,7 @@
  * the negative test `c < max` (below(max)) unless the severity is negative outright, and
  * alerts voting both ways are those in [min, max) of positive severities.
  */
-import { ident, literal, rows, type Database } from '../db/database.ts';
+import { literal, rows, type Database } from '../db/database.ts';
 import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE } from '../migrations/index.ts';
 import { KNOWN_SEVERITIES } from '../sot/contracts.ts';
 import type { ProxyLabelConfig } from './config.ts';
@@ -100,12 +100,30 @@ export interface HistogramBin {
 /** Number of measures stored per severity group: n plus the reference measures. */
 const M = 1 + REFERENCE_MEASURES.length;
 
+/**
+ * The fine cube's rows with a confidence, sorted by it, as columns. `cell` numbers the row's
+ * (severity, typology, date, window) combination; a reference column is null when it is zero
+ * everywhere (no truth file, no explicit labels), so nothing is stored or added for it.
+ */
+interface CubeRows {
+  conf: Float64Array;
+  cell: Uint32Array;
+  n: Uint32Array;
+  ref: (Uint32Array | null)[];
+}
+
+/** Per cell: its severity, and the group of each breakdown it counts in. */
+interface Cells {
+  sev: Uint16Array;
+  groups: Int32Array;
+}
+
 export class LabelCube {
   /** Total alerts, with and without a confidence. */
   readonly alerts: number;
   readonly hasTruth: boolean;
   readonly hasExplicit: boolean;
-  /** Distinct confidences among the rows (the fine cube's size, not the alerts'). */
+  /** Rows of the fine cube with a confidence: distinct (cell, confidence) pairs, at most one per alert. */
   readonly rowCount: number;
   private histograms = new Map<number, HistogramBin[]>();
   private ranges: SeverityRange[] | null = null;
@@ -113,11 +131,8 @@ export class LabelCube {
   private constructor(
     readonly severities: Key[],
     readonly keys: Record<Breakdown, Key[]>,
-    private readonly conf: Float64Array,
-    private readonly sev: Uint16Array,
-    private readonly codes: Record<Breakdown, Uint16Array>,
-    private readonly n: Uint32Array,
-    private readonly ref: (Uint32Array | null)[],
+    private readonly rows: CubeRows,
+    private readonly cells: Cells,
     /** Group offsets: severity groups [0, S) hold M measures each, then one count per breakdown group. */
     private readonly layout: Layout,
     private readonly block: number,
@@ -127,12 +142,19 @@ export class LabelCube {
     /** Measures of all alerts with a confidence, in the group layout. */
     private readonly totals: Float64Array,
   ) {
-    this.rowCount = conf.length;
+    this.rowCount = rows.conf.length;
     let alerts = 0;
-    for (let s = 0; s < severities.length; s++) alerts += totals[s * M]! + nulls[s * M]!;
+    let truth = 0;
+    let explicit = 0;
+    for (let s = 0; s < severities.length; s++) {
+      const both = (m: number) => totals[s * M + m]! + nulls[s * M + m]!;
+      alerts += both(0);
+      truth += both(1) + both(2);
+      explicit += both(3) + both(4);
+    }
     this.alerts = alerts;
-    this.hasTruth = ref[0] !== null || ref[1] !== null || sumRefs(nulls, severities.length, 0, 2);
-    this.hasExplicit = ref[2] !== null || ref[3] !== null || sumRefs(nulls, severities.length, 2, 4);
+    this.hasTruth = truth > 0;
+    this.hasExplicit = explicit > 0;
   }
 
   /**
@@ -147,54 +169,53 @@ export class LabelCube {
     const severities = await dictionary(db, 'severity');
     const keys = {} as Record<Breakdown, Key[]>;
     for (const b of BREAKDOWNS) keys[b] = await dictionary(db, b);
+    const sizes = BREAKDOWNS.map((b) => keys[b].length);
 
-    await db.exec(cubeTableSql(await hasExplicitLabels(db)), [PROXY_SOURCE]);
-    const measures = REFERENCE_MEASURES.map((m) => MEASURE_COLUMN[m]).join(', ');
-    const coded = `SELECT confidence, sev, ${BREAKDOWNS.map(ident).join(', ')}, n, ${measures} FROM ${CUBE_TABLE}`;
-    // Sorted by confidence: the prefix sums run along this order. NULL confidences come apart.
-    const sorted = await db.query(`${coded} ORDER BY confidence NULLS FIRST`);
+    const present = { truth: await hasTruth(db), explicit: await hasExplicitLabels(db) };
+    await db.exec(cubeTableSql(present.explicit, sizes), [PROXY_SOURCE]);
+    // Only the columns the JavaScript side needs, and no reference that is absent: the transfer
+    // out of DuckDB is the costliest step of the build.
+    const wanted = REFERENCE_MEASURES.map((m) => (m.startsWith('truth') ? present.truth : present.explicit));
+    const measures = REFERENCE_MEASURES.filter((_, i) => wanted[i]).map((m) => `, ${MEASURE_COLUMN[m]}`).join('');
+    const sorted = await db.query(`SELECT confidence, cell, n${measures} FROM ${CUBE_TABLE} ORDER BY confidence NULLS FIRST`);
     // Rows [0, nullRows) have no confidence; the rest ascend.
     const nullRows = sorted.getChild('confidence')!.nullCount;
     type Numbers = ArrayLike<number> & { subarray(from: number, to?: number): ArrayLike<number> };
     const values = (name: string) => sorted.getChild(name)!.toArray() as Numbers;
-    const column = (name: string) => values(name).subarray(nullRows);
-    const head = (name: string) => Array.from(values(name).subarray(0, nullRows), Number);
-    const conf = Float64Array.from(column('confidence'));
-    const sev = Uint16Array.from(column('sev'));
-    const codes = {} as Record<Breakdown, Uint16Array>;
-    for (const b of BREAKDOWNS) codes[b] = Uint16Array.from(column(b));
-    const n = Uint32Array.from(column('n'));
-    // A reference measure that is zero everywhere (no truth file, no explicit labels) is dropped.
-    const ref = REFERENCE_MEASURES.map((m) => {
-      const values = Uint32Array.from(column(MEASURE_COLUMN[m]));
-      return values.some((x) => x > 0) ? values : null;
-    });
+    const tail = (name: string) => values(name).subarray(nullRows);
+    const head = (name: string) => Uint32Array.from(values(name).subarray(0, nullRows));
+    const refColumn = (m: ReferenceMeasure, i: number, part: (name: string) => ArrayLike<number>) => {
+      if (!wanted[i]) return null;
+      const column = Uint32Array.from(part(MEASURE_COLUMN[m]));
+      return column.some((x) => x > 0) ? column : null;
+    };
+    const rows: CubeRows = {
+      conf: Float64Array.from(tail('confidence')),
+      cell: Uint32Array.from(tail('cell')),
+      n: Uint32Array.from(tail('n')),
+      ref: REFERENCE_MEASURES.map((m, i) => refColumn(m, i, tail)),
+    };
+    const nullPart: CubeRows = {
+      conf: new Float64Array(nullRows),
+      cell: head('cell'),
+      n: head('n'),
+      ref: REFERENCE_MEASURES.map((m, i) => refColumn(m, i, head)),
+    };
 
     const layout = new Layout(severities.length, keys);
-    const block = blockSize(conf.length, layout.width);
-    const checkpoints = new Float64Array((Math.floor(conf.length / block) + 1) * layout.width);
+    const cells = cellTable(severities.length, sizes, layout);
+    const block = blockSize(rows.conf.length, layout.width);
+    const count = rows.conf.length;
+    const checkpoints = new Float64Array((Math.floor(count / block) + 1) * layout.width);
     const running = new Float64Array(layout.width);
-    for (let r = 0; r < conf.length; r++) {
+    for (let r = 0; r < count; r++) {
       if (r % block === 0) checkpoints.set(running, (r / block) * layout.width);
-      addRow(running, layout, r, sev, codes, n, ref);
+      addRow(running, r, rows, cells);
     }
-    if (conf.length % block === 0) checkpoints.set(running, (conf.length / block) * layout.width);
-
+    if (count % block === 0) checkpoints.set(running, (count / block) * layout.width);
     const nulls = new Float64Array(layout.width);
-    const nullSev = head('sev');
-    const nullN = head('n');
-    const nullRef = REFERENCE_MEASURES.map((m) => head(MEASURE_COLUMN[m]));
-    const nullCodes = BREAKDOWNS.map((b) => head(b));
-    for (let r = 0; r < nullRows; r++) {
-      const s = nullSev[r]!;
-      nulls[s * M] = nulls[s * M]! + nullN[r]!;
-      nullRef.forEach((values, i) => (nulls[s * M + 1 + i] = nulls[s * M + 1 + i]! + values[r]!));
-      BREAKDOWNS.forEach((b, i) => {
-        const g = layout.group(b, s, nullCodes[i]![r]!);
-        nulls[g] = nulls[g]! + nullN[r]!;
-      });
-    }
-    return new LabelCube(severities, keys, conf, sev, codes, n, ref, layout, block, checkpoints, nulls, running);
+    for (let r = 0; r < nullRows; r++) addRow(nulls, r, nullPart, cells);
+    return new LabelCube(severities, keys, rows, cells, layout, block, checkpoints, nulls, running);
   }
 
   /**
@@ -203,14 +224,14 @@ export class LabelCube {
    */
   below(t: number, severityOnly = false): Float64Array {
     const width = this.layout.width;
-    const i = lowerBound(this.conf, t);
+    const i = lowerBound(this.rows.conf, t);
     const j = Math.floor(i / this.block);
     const out = new Float64Array(width);
     const copy = severityOnly ? this.layout.severityWidth : width;
     out.set(this.checkpoints.subarray(j * width, j * width + copy));
     for (let r = j * this.block; r < i; r++) {
-      if (severityOnly) addSeverityRow(out, r, this.sev, this.n, this.ref);
-      else addRow(out, this.layout, r, this.sev, this.codes, this.n, this.ref);
+      if (severityOnly) addSeverityRow(out, r, this.rows, this.cells);
+      else addRow(out, r, this.rows, this.cells);
     }
     return out;
   }
@@ -259,10 +280,11 @@ export class LabelCube {
       min: null,
       max: null,
     }));
-    for (let r = 0; r < this.conf.length; r++) {
-      const range = out[this.sev[r]!]!;
-      if (range.min === null) range.min = this.conf[r]!;
-      range.max = this.conf[r]!;
+    const { conf, cell } = this.rows;
+    for (let r = 0; r < conf.length; r++) {
+      const range = out[this.cells.sev[cell[r]!]!]!;
+      if (range.min === null) range.min = conf[r]!;
+      range.max = conf[r]!;
     }
     this.ranges = out;
     return out.map((r) => ({ ...r }));
@@ -283,9 +305,11 @@ export class LabelCube {
     if (cached) return cached;
     const bins = Math.round(1 / width);
     const counts = new Float64Array(this.severities.length * bins);
-    for (let r = 0; r < this.conf.length; r++) {
-      const bin = Math.min(bins - 1, Math.max(0, Math.floor(this.conf[r]! / width)));
-      counts[this.sev[r]! * bins + bin] = counts[this.sev[r]! * bins + bin]! + this.n[r]!;
+    const { conf, cell, n } = this.rows;
+    for (let r = 0; r < conf.length; r++) {
+      const bin = Math.min(bins - 1, Math.max(0, Math.floor(conf[r]! / width)));
+      const at = this.cells.sev[cell[r]!]! * bins + bin;
+      counts[at] = counts[at]! + n[r]!;
     }
     const out: HistogramBin[] = [];
     this.severities.forEach((severity, s) => {
@@ -421,30 +445,44 @@ class Layout {
   }
 }
 
-function addSeverityRow(out: Float64Array, r: number, sev: Uint16Array, n: Uint32Array, ref: (Uint32Array | null)[]): void {
-  const base = sev[r]! * M;
-  out[base] = out[base]! + n[r]!;
-  for (let m = 0; m < ref.length; m++) {
-    const values = ref[m];
+function addSeverityRow(out: Float64Array, r: number, rows: CubeRows, cells: Cells): void {
+  const base = cells.sev[rows.cell[r]!]! * M;
+  out[base] = out[base]! + rows.n[r]!;
+  for (let m = 0; m < rows.ref.length; m++) {
+    const values = rows.ref[m];
     if (values) out[base + 1 + m] = out[base + 1 + m]! + values[r]!;
   }
 }
 
-function addRow(
-  out: Float64Array,
-  layout: Layout,
-  r: number,
-  sev: Uint16Array,
-  codes: Record<Breakdown, Uint16Array>,
-  n: Uint32Array,
-  ref: (Uint32Array | null)[],
-): void {
-  addSeverityRow(out, r, sev, n, ref);
-  const s = sev[r]!;
-  for (const b of BREAKDOWNS) {
-    const g = layout.group(b, s, codes[b][r]!);
-    out[g] = out[g]! + n[r]!;
+function addRow(out: Float64Array, r: number, rows: CubeRows, cells: Cells): void {
+  addSeverityRow(out, r, rows, cells);
+  const c = rows.cell[r]! * BREAKDOWNS.length;
+  const n = rows.n[r]!;
+  for (let b = 0; b < BREAKDOWNS.length; b++) {
+    const g = cells.groups[c + b]!;
+    out[g] = out[g]! + n;
   }
+}
+
+/**
+ * Every cell the SQL can number: cell = ((severity * typologies + typology) * dates + date) *
+ * windows + window, each code from its dictionary. Mapped once to its severity and groups.
+ */
+function cellTable(severities: number, sizes: number[], layout: Layout): Cells {
+  const [typologies, dates, windows] = sizes as [number, number, number];
+  const total = severities * typologies * dates * windows;
+  const sev = new Uint16Array(total);
+  const groups = new Int32Array(total * BREAKDOWNS.length);
+  for (let c = 0; c < total; c++) {
+    const w = c % windows;
+    const d = Math.floor(c / windows) % dates;
+    const t = Math.floor(c / (windows * dates)) % typologies;
+    const s = Math.floor(c / (windows * dates * typologies));
+    sev[c] = s;
+    const codes: Record<Breakdown, number> = { typology: t, date: d, window: w };
+    BREAKDOWNS.forEach((b, i) => (groups[c * BREAKDOWNS.length + i] = layout.group(b, s, codes[b])));
+  }
+  return { sev, groups };
 }
 
 /** First index whose value is >= t: the number of values < t, as SQL's `c < t` counts them. */
@@ -466,13 +504,6 @@ export function lowerBound(values: Float64Array, t: number): number {
 function blockSize(rowCount: number, width: number): number {
   const balanced = Math.sqrt(Math.max(1, rowCount) * width);
   return Math.min(8192, Math.max(256, 2 ** Math.round(Math.log2(balanced))));
-}
-
-function sumRefs(nulls: Float64Array, severities: number, from: number, to: number): boolean {
-  for (let s = 0; s < severities; s++) {
-    for (let m = from; m < to; m++) if (nulls[s * M + 1 + m]! > 0) return true;
-  }
-  return false;
 }
 
 /** Known severities in their natural order, then anything else alphabetically, NULL last. */
@@ -498,6 +529,11 @@ async function dictionary(db: Database, name: string): Promise<Key[]> {
   return values.map((r) => r.v);
 }
 
+/** Whether ground truth was loaded: without it, its columns are not transferred. */
+async function hasTruth(db: Database): Promise<boolean> {
+  return (rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ground_truth LIMIT 1)`))[0]?.n ?? 0) > 0;
+}
+
 /**
  * Whether any label from a source other than the rule exists (as a label event or in a row):
  * without one, the cube skips joining effective_labels, the costliest part of the build.
@@ -520,7 +556,7 @@ async function hasExplicitLabels(db: Database): Promise<boolean> {
  * rule's own earlier output never counts as a reference. The readable values stay beside the
  * codes, so notebooks can query the table too.
  */
-function cubeTableSql(explicit: boolean): string {
+function cubeTableSql(explicit: boolean, sizes: number[]): string {
   const m = MEASURE_COLUMN;
   const join = (name: string, column: string, alias: string) =>
     `JOIN ${dictionaryTable(name)} AS ${alias} ON ${alias}.value IS NOT DISTINCT FROM g.${column}`;
@@ -549,7 +585,8 @@ WITH truth AS (
   ${explicitJoin}
   GROUP BY ALL
 )
-SELECT g.*, s.code AS sev, ${BREAKDOWNS.map((b) => `${b[0]!}.code AS ${ident(b)}`).join(', ')}
+SELECT g.*,
+  CAST(((s.code * ${sizes[0]} + t.code) * ${sizes[1]} + d.code) * ${sizes[2]} + w.code AS UINTEGER) AS cell
 FROM grouped AS g
 ${join('severity', 'severity', 's')}
 ${BREAKDOWNS.map((b) => join(b, BREAKDOWN_COLUMN[b], b[0]!)).join('\n')}`;
