@@ -2,16 +2,16 @@
  * `lab proxy-labels`: derive proxy labels for loaded SOT data and write them out, and/or emit the
  * same rule as a ClickHouse script for the real pipeline.
  *
- *   lab proxy-labels --data DIR [--config FILE] --out labels.parquet|labels.csv [--keep-uncertain]
+ *   lab proxy-labels --data DIR [--labels FILE ...] [--config FILE] --out labels.parquet|labels.csv [--keep-uncertain]
  *   lab proxy-labels [--config FILE] --clickhouse rule.sql [--clickhouse-mode update|select|both]
  *
- * Explicit labels loaded with the data win over the rule (label_source says who labelled each
- * row). The counts per label and source go to stdout, the rule's warnings to stderr.
+ * Explicit labels (label files given with --labels, imported as in `lab labels import`) win over
+ * the rule; label_source says who labelled each row. The counts per label and source go to
+ * stdout, the rule's warnings to stderr.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { DataType, Precision, tableToIPC, type Table } from 'apache-arrow';
 import { rows, type Database } from '../db/database.ts';
-import { ipcToParquet } from '../db/parquet.ts';
 import { proxyLabelsClickHouse, type ClickHouseMode } from '../labels/clickhouse.ts';
 import { ConfigError, DEFAULT_CONFIG, loadConfig, ruleSignature, type ProxyLabelConfig } from '../labels/config.ts';
 import { LabelCube } from '../labels/cube.ts';
@@ -27,9 +27,10 @@ const OUTPUT_COLUMNS = ['alert_id', 'window_days', 'processing_date', 'label', '
 export const proxyLabelsCommand: Command = {
   name: 'proxy-labels',
   summary: 'derive proxy labels (explicit labels win) and write Parquet/CSV, or emit the rule as ClickHouse SQL',
-  usage: 'lab proxy-labels --data DIR [--config FILE] --out FILE [--keep-uncertain] [--clickhouse FILE]',
+  usage: 'lab proxy-labels --data DIR [--labels FILE] [--config FILE] --out FILE [--keep-uncertain] [--clickhouse FILE]',
   options: {
     data: { type: 'string', multiple: true },
+    labels: { type: 'string', multiple: true },
     config: { type: 'string' },
     out: { type: 'string' },
     'keep-uncertain': { type: 'boolean', default: false },
@@ -55,12 +56,12 @@ export const proxyLabelsCommand: Command = {
     }
     if (!out) return 0;
 
-    const { lab, errors } = await loadLab(data);
+    const { lab, rt, errors } = await loadLab(data, { labels: (values.labels as string[] | undefined) ?? [] });
     const keepUncertain = values['keep-uncertain'] === true || config.uncertain === 'keep';
     const { sql, params } = proxyLabelsQuery(config, { keepUncertain });
     const labelled = `SELECT ${OUTPUT_COLUMNS.join(', ')} FROM (${sql}) ORDER BY processing_date, window_days, alert_id`;
     const table = await lab.db.query(labelled, params);
-    await writeFile(out, outputFormat(out) === 'csv' ? toCsv(table) : await ipcToParquet(tableToIPC(table, 'stream')));
+    await writeFile(out, outputFormat(out) === 'csv' ? toCsv(table) : await rt.parquet.fromIPC(tableToIPC(table, 'stream')));
 
     process.stdout.write(`rule: ${ruleSignature(config)}\n`);
     process.stdout.write(await countsTable(lab.db, labelled, params));
