@@ -21,15 +21,18 @@ describe('Brier score', () => {
 });
 
 describe('capacity threshold', () => {
-  it('flags at most the budget, never splitting a tie', () => {
+  it('flags the queue nearest the budget, never splitting a tie', () => {
     const scores = [0.9, 0.8, 0.8, 0.8, 0.5, 0.1];
     expect(thresholdForBudget(scores, 1)).toBe(0.9);
-    // Budget 2 or 3 would split the 0.8 tie: only the 0.9 is flagged.
+    // The 0.8 tie makes the queue 1 (t = 0.9) or 4 (t = 0.8): budget 2 is nearer 1, 3 nearer 4.
     expect(thresholdForBudget(scores, 2)).toBe(0.9);
-    expect(thresholdForBudget(scores, 3)).toBe(0.9);
+    expect(thresholdForBudget(scores, 3)).toBe(0.8);
     expect(thresholdForBudget(scores, 4)).toBe(0.8);
+    expect(thresholdForBudget(scores, 5)).toBe(0.5);
     expect(thresholdForBudget(scores, 100)).toBe(0.1);
-    expect(thresholdForBudget([0.5, 0.5], 1)).toBe(Infinity);
+    // A tie larger than the budget at the top: flag it (queue 3) rather than nothing (queue 0).
+    expect(thresholdForBudget([0.5, 0.5, 0.5, 0.1], 2)).toBe(0.5);
+    expect(thresholdForBudget([0.5, 0.5, 0.5, 0.5, 0.1], 1)).toBe(Infinity);
     expect(thresholdForBudget(scores, 0)).toBe(Infinity);
   });
 

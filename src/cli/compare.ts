@@ -1,7 +1,8 @@
 /**
  * `lab compare`: train every strategy (or the chosen ones) on the loaded data, evaluate them on
  * the same held-out alerts against every label source, print the leaderboard and write the run
- * bundle as the report. With --export DIR, also each strategy's alert_scores.parquet (held-out
+ * bundle as the report. --labels imports label files (as `lab labels import` does) so the
+ * supervised strategy and the board's "explicit" source have explicit labels. With --export DIR, also each strategy's alert_scores.parquet (held-out
  * alerts) and model files.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { openNodeRuntime } from '../db/node.ts';
 import type { Runtime } from '../db/runtime.ts';
 import { alertScoresParquet } from '../export/alert-scores.ts';
+import { importLabels } from '../ingest/index.ts';
 import { modelFiles } from '../export/model-files.ts';
 import { bundleJSON, runBundle } from '../export/run-bundle.ts';
 import { renderLeaderboard } from '../metrics/leaderboard.ts';
@@ -27,9 +29,10 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'train and compare strategies on held-out alerts; print the leaderboard, write the run bundle',
-  usage: 'lab compare --data DIR [--truth FILE] [--strategies a,b] [--config FILE] --out report.json [--export DIR]',
+  usage: 'lab compare --data DIR [--labels FILE] [--truth FILE] [--strategies a,b] [--config FILE] --out report.json [--export DIR]',
   options: {
     data: { type: 'string', multiple: true },
+    labels: { type: 'string', multiple: true },
     truth: { type: 'string' },
     strategies: { type: 'string' },
     config: { type: 'string' },
@@ -46,7 +49,7 @@ export const compareCommand: Command = {
 
     const backend = await initNodeBackend(config.backend === 'webgl' ? 'auto' : config.backend);
     const rt = await openNodeRuntime();
-    const lab = await loadFiles(rt, data, values.truth as string | undefined);
+    const lab = await loadFiles(rt, data, values.truth as string | undefined, (values.labels as string[] | undefined) ?? []);
     const t0 = performance.now();
     const stage = (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
     const result = await compareStrategies(lab.db, config, {
@@ -106,9 +109,9 @@ async function readConfig(values: Values): Promise<TrainingConfig> {
 
 /**
  * Load the data, with `truth` (any file name) as the ground truth in place of a ground_truth file
- * found in the data folders.
+ * found in the data folders, then import `labels` files as explicit labels (label events).
  */
-async function loadFiles(rt: Runtime, paths: string[], truth: string | undefined): Promise<Lab> {
+async function loadFiles(rt: Runtime, paths: string[], truth: string | undefined, labels: string[]): Promise<Lab> {
   const read = (p: string[]) =>
     filesFromPaths(p).catch((e: Error) => {
       throw new CliError(e.message);
@@ -128,5 +131,10 @@ async function loadFiles(rt: Runtime, paths: string[], truth: string | undefined
   for (const p of report.problems) process.stderr.write(`${p.level}: ${p.message}\n`);
   if (!report.loaded.some((l) => l.table === 'alerts')) throw new CliError('compare: no alerts were loaded');
   if (truth && !report.loaded.some((l) => l.table === 'ground_truth')) throw new CliError(`compare: the truth file ${truth} did not load (see the errors above)`);
+  for (const file of await read(labels)) {
+    const { report: imported, appended } = await importLabels(rt, file);
+    for (const i of imported.issues) process.stderr.write(`${i.level}: ${i.message}\n`);
+    process.stderr.write(`labels: ${appended?.events ?? 0} label events from ${file.path}\n`);
+  }
   return lab;
 }

@@ -3,16 +3,18 @@
  * within that, and what precision and recall does it give?
  *
  * The threshold is fitted where a miner would fit it, on the past (the training rows): the share
- * of alerts to flag is N divided by the alerts per day in the data, and the threshold is the
- * lowest score that flags no more than that share of the training rows (rows tied at the
- * threshold are all flagged or none, so the queue never overflows). It is then applied to the
- * held-out rows, where the flagged count per day, precision and recall are measured.
+ * of alerts to flag is N divided by the alerts per day in the data, and the threshold is the score
+ * that flags that share of the training rows. Rows tied at a threshold are all flagged or none, so
+ * an exact cut may not exist (the rule's confidences tie in large groups): of the threshold that
+ * flags just up to the budget and the one that flags just past it, the one whose queue is closer
+ * to the budget wins. It is then applied to the held-out rows, where the flagged count per day,
+ * precision and recall are measured (flagged per day shows any overflow).
  */
 
 /**
- * The lowest threshold t with count(score >= t) <= budget. With budget >= n every row is
- * flagged (t = the lowest score); when the top ties alone exceed the budget, t is +Infinity and
- * nothing is flagged.
+ * The threshold t (flag score >= t) whose flagged count is nearest to `budget`, ties going to the
+ * smaller queue. With budget >= n every row is flagged (t = the lowest score); with budget < 1,
+ * nothing is (t = +Infinity).
  */
 export function thresholdForBudget(scores: ArrayLike<number>, budget: number): number {
   const n = scores.length;
@@ -21,10 +23,15 @@ export function thresholdForBudget(scores: ArrayLike<number>, budget: number): n
   const b = Math.floor(budget);
   if (b >= n) return sorted[n - 1]!;
   if (b <= 0) return Infinity;
-  // sorted[b] is the first row that must not be flagged; walk up past its ties.
+  // Within budget: the lowest score above sorted[b] (the first row that must not be flagged).
   const excluded = sorted[b]!;
-  for (let i = b - 1; i >= 0; i--) if (sorted[i]! > excluded) return sorted[i]!;
-  return Infinity;
+  let within = 0;
+  while (within < b && sorted[within]! > excluded) within++;
+  // Past budget: the whole tie group of sorted[b - 1] (flagged up to the end of that group).
+  let past = b;
+  while (past < n && sorted[past] === sorted[b - 1]) past++;
+  if (within === b) return sorted[b - 1]!;
+  return b - within <= past - b ? (within > 0 ? sorted[within - 1]! : Infinity) : sorted[b - 1]!;
 }
 
 export interface AtThreshold {

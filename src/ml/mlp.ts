@@ -131,7 +131,7 @@ export class Mlp {
   /**
    * The loss and its gradient with respect to the logits.
    * sigmoid: L = sum_i w_i bce(z_i, y_i) / sum_i w_i, with bce written on logits for stability
-   *          (relu(z) - z y + log1p(exp(-|z|))); dL/dz_i = w_i (sigmoid(z_i) - y_i) / sum w.
+   *          (softplus(z) - z y, TF.js's softplus being the stable form); dL/dz_i = w_i (sigmoid(z_i) - y_i) / sum w.
    * linear:  L = mean over all cells of (z - t)^2; dL/dz = 2 (z - t) / cells.
    */
   private lossAndGradient(z: tf.Tensor2D, t: tf.Tensor2D, weight?: Float32Array): { loss: tf.Scalar; dLogits: tf.Tensor2D } {
@@ -140,7 +140,7 @@ export class Mlp {
       return { loss: tf.mean(tf.square(diff)), dLogits: tf.mul(diff, 2 / z.size) as tf.Tensor2D };
     }
     const rows = z.shape[0];
-    const bce = tf.add(tf.sub(tf.relu(z), tf.mul(z, t)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+    const bce = tf.sub(tf.softplus(z), tf.mul(z, t));
     const residual = tf.sub(tf.sigmoid(z), t);
     if (!weight) return { loss: tf.mean(bce), dLogits: tf.div(residual, rows) as tf.Tensor2D };
     let total = 0;

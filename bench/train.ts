@@ -1,0 +1,246 @@
+/**
+ * `npm run bench:train [-- --rows 100000 --features 40 --batches 256,512,1024,2048,4096 --backends wasm,cpu]`
+ *
+ * Training throughput in Node, in samples per second, for the dense classifier (features → 64 →
+ * 32 → 1, the network the scikit-learn bar is measured on) and the autoencoder (features → 32 →
+ * 8 → 32 → features), on synthetic rows:
+ *   - per backend available in Node (wasm, cpu);
+ *   - per batch size;
+ *   - per training loop: model.fit; a custom loop with optimizer.minimize (autodiff) on
+ *     pre-built tensors; and the lean loop Label Lab trains with (src/ml/mlp.ts: hand-written
+ *     backprop, plain matMuls, batches gathered with their transpose).
+ * Each cell is the median of the timed epochs after one warm-up epoch (the machines here are
+ * shared and noisy). If Debian's python3-sklearn is installed, MLPClassifier is timed on the same
+ * data as the bar (pass --no-sklearn to skip). Then prediction: model.predict with its default
+ * batch size of 32 against a large one.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { formatTable } from '../src/cli/output.ts';
+import { autoencoderSizes } from '../src/ml/autoencoder.ts';
+import { initNodeBackend } from '../src/ml/backend-node.ts';
+import { Mlp } from '../src/ml/mlp.ts';
+import { Random } from '../src/ml/random.ts';
+import { trainLoop } from '../src/ml/train-loop.ts';
+import { median } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    features: { type: 'string', default: '40' },
+    batches: { type: 'string', default: '256,512,1024,2048,4096' },
+    backends: { type: 'string', default: 'wasm,cpu' },
+    epochs: { type: 'string', default: '3' },
+    /** The cpu backend is about 20x slower: time it on fewer rows. */
+    'cpu-rows': { type: 'string', default: '20000' },
+    'no-sklearn': { type: 'boolean', default: false },
+  },
+});
+const ROWS = Number(values.rows);
+const FEATURES = Number(values.features);
+const BATCHES = values.batches.split(',').map(Number);
+const EPOCHS = Math.max(1, Number(values.epochs));
+const HIDDEN = [64, 32];
+const SKLEARN_BAR = 580_000; // shared/stack-notes.md: MLPClassifier on this machine
+
+/** Standard-normal features with a non-linear label, as a classifier would meet them after standardisation. */
+function synthetic(rows: number, features: number) {
+  const rng = new Random(1);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const x = Float32Array.from({ length: rows * features }, normal);
+  const y = Float32Array.from({ length: rows }, (_, r) => (x[r * features]! + x[r * features + 1]! * x[r * features + 2]! > 0.5 ? 1 : 0));
+  return { x, y };
+}
+
+const data = synthetic(ROWS, FEATURES);
+const rate = (rows: number, ms: number) => rows / (ms / 1000);
+
+/** Median samples/s over EPOCHS timed calls of `epoch` (after a warm-up call). */
+async function measure(rows: number, epoch: () => Promise<void>): Promise<number> {
+  await epoch();
+  const rates: number[] = [];
+  for (let i = 0; i < EPOCHS; i++) {
+    const t0 = performance.now();
+    await epoch();
+    rates.push(rate(rows, performance.now() - t0));
+  }
+  return median(rates);
+}
+
+function layersModel(sizes: number[], output: 'sigmoid' | 'linear'): tf.Sequential {
+  const model = tf.sequential();
+  sizes.slice(1).forEach((units, l) =>
+    model.add(tf.layers.dense({ units, activation: l === sizes.length - 2 ? output : 'relu', ...(l === 0 ? { inputShape: [sizes[0]!] } : {}) })),
+  );
+  return model;
+}
+
+async function modelFit(rows: number, batchSize: number): Promise<number> {
+  const model = layersModel([FEATURES, ...HIDDEN, 1], 'sigmoid');
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  const xs = tf.tensor2d(data.x.subarray(0, rows * FEATURES), [rows, FEATURES]);
+  const ys = tf.tensor2d(data.y.subarray(0, rows), [rows, 1]);
+  try {
+    return await measure(rows, async () => {
+      await model.fit(xs, ys, { batchSize, epochs: 1, shuffle: true, verbose: 0 });
+    });
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+  }
+}
+
+/** A custom loop as usually written: pre-built tensors, slices per batch, optimizer.minimize (autodiff). */
+async function autodiffLoop(rows: number, batchSize: number): Promise<number> {
+  const model = layersModel([FEATURES, ...HIDDEN, 1], 'sigmoid');
+  const optimizer = tf.train.adam(1e-3);
+  const xs = tf.tensor2d(data.x.subarray(0, rows * FEATURES), [rows, FEATURES]);
+  const ys = tf.tensor2d(data.y.subarray(0, rows), [rows, 1]);
+  try {
+    return await measure(rows, async () => {
+      let total = tf.scalar(0);
+      for (let start = 0; start < rows; start += batchSize) {
+        const size = Math.min(batchSize, rows - start);
+        const cost = optimizer.minimize(
+          () =>
+            tf.tidy(() => {
+              const xb = tf.slice(xs, [start, 0], [size, FEATURES]);
+              const yb = tf.slice(ys, [start, 0], [size, 1]);
+              return tf.losses.logLoss(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar;
+            }),
+          true,
+        )!;
+        const next = tf.add(total, cost);
+        tf.dispose([total, cost]);
+        total = next as tf.Scalar;
+      }
+      await total.data();
+      total.dispose();
+    });
+  } finally {
+    tf.dispose([xs, ys]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/** Label Lab's loop (src/ml): one epoch of trainLoop per call. */
+async function leanLoop(rows: number, batchSize: number, kind: 'classifier' | 'autoencoder'): Promise<number> {
+  const sizes = kind === 'classifier' ? [FEATURES, ...HIDDEN, 1] : autoencoderSizes(FEATURES, [32, 8]);
+  const mlp = new Mlp({ sizes, output: kind === 'classifier' ? 'sigmoid' : 'linear', learningRate: 1e-3, l2: 0, seed: 1 });
+  const train = Int32Array.from({ length: rows }, (_, i) => i);
+  try {
+    return await measure(rows, async () => {
+      await trainLoop(
+        mlp,
+        { x: data.x, columns: FEATURES, rows: train, target: kind === 'classifier' ? data.y : undefined },
+        undefined,
+        { epochs: 1, batchSize, patience: 1, minDelta: 0, seed: 1 },
+      );
+    });
+  } finally {
+    mlp.dispose();
+  }
+}
+
+/** MLPClassifier (64, 32), adam, on the same shape of data: samples/s of one epoch, median of EPOCHS. */
+function sklearnRate(rows: number, batchSize: number): number | undefined {
+  const script = `
+import sys, time, numpy as np
+from sklearn.neural_network import MLPClassifier
+rng = np.random.default_rng(1)
+x = rng.standard_normal((${rows}, ${FEATURES})).astype(np.float32)
+y = (x[:, 0] + x[:, 1] * x[:, 2] > 0.5).astype(int)
+m = MLPClassifier(hidden_layer_sizes=(64, 32), batch_size=${batchSize}, learning_rate_init=1e-3, max_iter=1, shuffle=True, random_state=1)
+m.partial_fit(x, y, classes=[0, 1])
+rates = []
+for _ in range(${EPOCHS}):
+    t = time.perf_counter(); m.partial_fit(x, y); rates.append(${rows} / (time.perf_counter() - t))
+print(sorted(rates)[len(rates) // 2])
+`;
+  const file = join(tmpdir(), 'label-lab-sklearn-bench.py');
+  writeFileSync(file, script);
+  try {
+    return Number(execFileSync('/usr/bin/python3', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+async function predictTimes(): Promise<(string | number)[][]> {
+  const model = layersModel([FEATURES, ...HIDDEN, 1], 'sigmoid');
+  const mlp = new Mlp({ sizes: [FEATURES, ...HIDDEN, 1], output: 'sigmoid', learningRate: 1e-3, l2: 0, seed: 1 });
+  const xs = tf.tensor2d(data.x, [ROWS, FEATURES]);
+  const out: (string | number)[][] = [];
+  const time = async (label: string, f: () => Promise<void>) => {
+    const t0 = performance.now();
+    await f();
+    out.push([tf.getBackend(), label, Math.round(performance.now() - t0)]);
+  };
+  try {
+    // The default batch size of 32 takes tens of seconds on wasm: time it on a tenth of the rows.
+    const tenth = tf.slice(xs, [0, 0], [Math.ceil(ROWS / 10), FEATURES]);
+    await time(`model.predict, batchSize 32, ${Math.ceil(ROWS / 10)} rows (x10 for all)`, async () => void (await (model.predict(tenth) as tf.Tensor).data()));
+    tenth.dispose();
+    await time(`model.predict, batchSize 4096, ${ROWS} rows`, async () => void (await (model.predict(xs, { batchSize: 4096 }) as tf.Tensor).data()));
+    await time(`Mlp.predict (chunks of 8192), ${ROWS} rows`, async () => void mlp.predict(data.x, ROWS));
+  } finally {
+    xs.dispose();
+    model.dispose();
+    mlp.dispose();
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const k = (n: number) => Math.round(n / 1000);
+  console.log(`training throughput, ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, thousands of samples/s (median of ${EPOCHS} epochs)\n`);
+  await initNodeBackend('wasm');
+  const classifier: (string | number)[][] = [];
+  const autoencoder: (string | number)[][] = [];
+  const predictions: (string | number)[][] = [];
+  let best = { rate: 0, label: '' };
+  for (const backend of values.backends.split(',')) {
+    if (!(await tf.setBackend(backend))) {
+      console.log(`backend ${backend}: not available`);
+      continue;
+    }
+    await tf.ready();
+    const rows = backend === 'cpu' ? Math.min(ROWS, Number(values['cpu-rows'])) : ROWS;
+    for (const batch of BATCHES) {
+      const fit = await modelFit(rows, batch);
+      const autodiff = await autodiffLoop(rows, batch);
+      const lean = await leanLoop(rows, batch, 'classifier');
+      classifier.push([backend, batch, k(fit), k(autodiff), k(lean), `${(lean / fit).toFixed(1)}x`]);
+      if (lean > best.rate) best = { rate: lean, label: `${backend}, batch ${batch}` };
+      autoencoder.push([backend, batch, k(await leanLoop(rows, batch, 'autoencoder'))]);
+      process.stderr.write(`  ${backend} batch ${batch} done\n`);
+    }
+    predictions.push(...(await predictTimes()));
+  }
+  console.log(`dense classifier ${FEATURES}-${HIDDEN.join('-')}-1`);
+  console.log(formatTable(['backend', 'batch', 'model.fit', 'autodiff loop', 'lean loop', 'lean/fit'], classifier));
+  console.log(`autoencoder ${autoencoderSizes(FEATURES, [32, 8]).join('-')}, lean loop`);
+  console.log(formatTable(['backend', 'batch', 'k samples/s'], autoencoder));
+  console.log('prediction (ms)');
+  console.log(formatTable(['backend', 'call', 'ms'], predictions));
+
+  const bar = values['no-sklearn'] ? undefined : BATCHES.map((b) => [b, sklearnRate(ROWS, b)] as const);
+  if (bar && bar.every(([, r]) => r !== undefined)) {
+    console.log('scikit-learn MLPClassifier (64, 32), adam, same data, this machine now');
+    console.log(formatTable(['batch', 'k samples/s'], bar.map(([b, r]) => [b, k(r!)])));
+  } else if (!values['no-sklearn']) {
+    console.log('(scikit-learn not installed for /usr/bin/python3: apt-get install python3-sklearn to time it here)\n');
+  }
+  const reference = bar && bar.every(([, r]) => r !== undefined) ? Math.max(...bar.map(([, r]) => r!)) : SKLEARN_BAR;
+  console.log(
+    `fastest: lean loop, ${best.label}: ${k(best.rate)}k samples/s = ${((100 * best.rate) / reference).toFixed(0)}% of scikit-learn's ${k(reference)}k` +
+      ` (${bar ? 'measured above' : 'stack-notes figure'}); the aim is at least 50%.`,
+  );
+}
+
+await main();
