@@ -24,7 +24,9 @@ import { chRows, openChdb, type ChdbSession } from './labels-chdb.ts';
 import { freshLab, randomAlertsSql, type LabelEvent } from './labels-fixtures.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SAMPLE_SNAPSHOTS = join(ROOT, 'sample-data', 'snapshots');
+/** The committed sample, or another snapshot folder (LABEL_LAB_SAMPLE_DIR, as for the app). */
+const SAMPLE_DIR = resolve(process.env.LABEL_LAB_SAMPLE_DIR ?? join(ROOT, 'sample-data'));
+const SAMPLE_SNAPSHOTS = join(SAMPLE_DIR, 'snapshots');
 const LABELED_AT = new Date('2026-03-01T12:00:00Z');
 
 const CONFIGS: [string, ProxyLabelConfig][] = [
@@ -97,11 +99,11 @@ beforeAll(async () => {
   datasets.push({ name: 'quirky alerts', dir: scratch, files: ['alerts.parquet'], glob: join(scratch, 'alerts.parquet') });
   if (existsSync(SAMPLE_SNAPSHOTS)) {
     const files = (await readdir(SAMPLE_SNAPSHOTS, { recursive: true })).filter((f) => f.endsWith('alerts.parquet')).map((f) => `snapshots/${f}`);
-    datasets.push({ name: 'the sample snapshot', dir: join(ROOT, 'sample-data'), files, glob: join(SAMPLE_SNAPSHOTS, '*/*/*/alerts.parquet') });
+    datasets.push({ name: 'the sample snapshot', dir: SAMPLE_DIR, files, glob: join(SAMPLE_SNAPSHOTS, '*/*/*/alerts.parquet') });
   } else if (process.env.CI) {
-    throw new Error('sample-data/snapshots is missing: the ClickHouse parity test runs on the committed sample');
+    throw new Error(`${SAMPLE_SNAPSHOTS} is missing: the ClickHouse parity test runs on the committed sample`);
   } else {
-    console.warn('\n  [chdb parity] sample-data/snapshots not found: only the quirky fixture is checked\n');
+    console.warn(`\n  [chdb parity] ${SAMPLE_SNAPSHOTS} not found: only the quirky fixture is checked\n`);
   }
 }, 600_000);
 
@@ -221,7 +223,7 @@ describe('ClickHouse parity on chdb', () => {
         expect(duckSelected.some((r) => r.label_source === 'validated')).toBe(true);
         expect(duckSelected.some((r) => r.label_source === 'miner')).toBe(true);
       }
-      console.log(`  [chdb parity] ${ds.name}: ${keys.length} alerts (${relative(ROOT, ds.dir) || ds.dir}), ${CONFIGS.length} configurations identical`);
+      console.log(`  [chdb parity] ${ds.name}: ${chCount} alert rows (${relative(ROOT, ds.dir) || ds.dir}), ${CONFIGS.length} configurations identical`);
     }
   });
 
