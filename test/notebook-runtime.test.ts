@@ -33,6 +33,7 @@ function instrumented(db: Database) {
     registerFile: (n, b) => db.registerFile(n, b),
     dropFile: (n) => db.dropFile(n),
     insertIPC: (n, b, o) => db.insertIPC(n, b, o),
+    connect: () => db.connect(),
     close: () => db.close(),
   };
   return {

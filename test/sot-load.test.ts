@@ -210,6 +210,16 @@ describe('bad input', () => {
     expect(await count(lab, 'alerts')).toBe(20);
   });
 
+  it('reports a file that cannot be read and loads the others', async () => {
+    const lab = await freshLab();
+    const [alerts, features] = await snapshot('x', '2026-01-05', 7);
+    const vanished = { path: 'alerts.parquet', size: 10, read: () => Promise.reject(new Error('NotFoundError: the file was moved')) };
+    const report = await lab.load([vanished, memFile('features.parquet', await features!.read())]);
+    expect(errors(report)).toEqual(['alerts.parquet: could not be read (NotFoundError: the file was moved)']);
+    expect(report.loaded.map((l) => l.table)).toEqual(['features']);
+    void alerts;
+  });
+
   it('cancels a load without merging anything', async () => {
     const lab = await freshLab();
     const ctl = new AbortController();

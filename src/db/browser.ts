@@ -27,10 +27,11 @@ export async function openBrowserDatabase(): Promise<Database> {
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   try {
     await db.instantiate(duckdbWasmUrl);
-    // castBigIntToDouble: UBIGINT timestamps and counts come back as numbers, not BigInt.
-    // Not castDecimalToDouble: it gets the last digit of ~14% of decimals wrong; the loader
-    // casts decimals to DOUBLE in SQL instead (shared/stack-notes.md).
-    await db.open({ query: { castBigIntToDouble: true } });
+    // Exact types, as in Node: no castBigIntToDouble (results are exported to Parquet, where a
+    // UInt64 must stay one; `rows()` and the UI turn BigInt into numbers), and no
+    // castDecimalToDouble (it gets the last digit of ~14% of decimals wrong; the loader casts
+    // decimals to DOUBLE in SQL instead, shared/stack-notes.md).
+    await db.open({});
     const conn = await db.connect();
     await conn.query(SESSION_SETUP_SQL);
     await assertOneArrowCopy(conn);
@@ -70,7 +71,15 @@ class BrowserDatabase implements Database {
   constructor(
     private db: duckdb.AsyncDuckDB,
     private conn: duckdb.AsyncDuckDBConnection,
+    /** Only the first connection owns the worker and terminates it on close. */
+    private ownsDatabase = true,
   ) {}
+
+  async connect(): Promise<Database> {
+    const conn = await this.db.connect();
+    await conn.query(SESSION_SETUP_SQL);
+    return new BrowserDatabase(this.db, conn, false);
+  }
 
   async query(sql: string, params?: readonly SqlValue[]): Promise<Table> {
     if (!params || params.length === 0) return this.conn.query(sql);
@@ -100,7 +109,7 @@ class BrowserDatabase implements Database {
 
   async close(): Promise<void> {
     await this.conn.close();
-    await this.db.terminate();
+    if (this.ownsDatabase) await this.db.terminate();
   }
 }
 

@@ -31,6 +31,12 @@ export interface Database {
    * append chunks of one and the same file; merge different files with `INSERT ... BY NAME`.
    */
   insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void>;
+  /**
+   * Another connection to the same database, with its own transactions: a load merges through
+   * one, so the UI's reads on the main connection never see (or break) a half-done merge.
+   * Closing it closes only that connection.
+   */
+  connect(): Promise<Database>;
   close(): Promise<void>;
 }
 

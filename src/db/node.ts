@@ -55,7 +55,15 @@ class NodeDatabase implements Database {
   constructor(
     private db: duckdb.DuckDBBindings,
     private conn: duckdb.DuckDBConnection,
+    /** Only the first connection owns the database and resets it on close. */
+    private ownsDatabase = true,
   ) {}
+
+  async connect(): Promise<Database> {
+    const conn = this.db.connect();
+    conn.query(SESSION_SETUP_SQL);
+    return new NodeDatabase(this.db, conn, false);
+  }
 
   async query(sql: string, params?: readonly SqlValue[]): Promise<Table> {
     if (!params || params.length === 0) return toLocalArrow(this.conn.query(sql));
@@ -85,7 +93,7 @@ class NodeDatabase implements Database {
 
   async close(): Promise<void> {
     this.conn.close();
-    this.db.reset();
+    if (this.ownsDatabase) this.db.reset();
   }
 }
 

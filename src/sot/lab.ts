@@ -57,7 +57,14 @@ export class Lab {
   private queue: Promise<unknown> = Promise.resolve();
   private stageCounter = 0;
 
-  private constructor(private readonly rt: Runtime) {}
+  /**
+   * `writer` is a second connection that loads stage and merge through: its transactions stay
+   * its own, so queries on `db` (the UI's, a notebook's) never see or interrupt a half-done merge.
+   */
+  private constructor(
+    private readonly rt: Runtime,
+    private readonly writer: Database,
+  ) {}
 
   get db(): Database {
     return this.rt.db;
@@ -69,7 +76,7 @@ export class Lab {
     await migrate(rt.db);
     await createViews(rt.db);
     await createEffectiveLabelsView(rt.db);
-    return new Lab(rt);
+    return new Lab(rt, await rt.db.connect());
   }
 
   load(files: SourceFile[], opts: LoadOptions = {}): Promise<LoadReport> {
@@ -120,7 +127,10 @@ export class Lab {
     };
     check();
     progress('read', 0);
-    const bytes = await f.file.read();
+    const bytes = await f.file.read().catch((e: unknown) => {
+      // A failed fetch or a dropped file that vanished is this file's problem, not the load's.
+      throw new LoadError(path, `${path}: could not be read (${e instanceof Error ? e.message : String(e)})`);
+    });
     const sha = await sha256Hex(bytes);
     check();
     progress('read', PHASE_END.read);
@@ -133,7 +143,7 @@ export class Lab {
       report.problems.push({ level: 'warning', file: path, message: `${path}: ${meta.path} lists no sha256 for ${name}, so the file could not be verified` });
     }
     const already = rows<{ path: string }>(
-      await this.db.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [sha, f.contract.name]),
+      await this.writer.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [sha, f.contract.name]),
     )[0];
     if (already) {
       report.problems.push({ level: 'warning', file: path, message: `${path}: skipped, the same file is already loaded (as ${already.path})` });
@@ -141,14 +151,16 @@ export class Lab {
     }
 
     const stage = `_stage_${++this.stageCounter}`;
+    const w = { db: this.writer, parquet: this.rt.parquet };
     try {
-      await stageFile(this.rt, stage, path, f.format, bytes, {
+      progress('decode', PHASE_END.read);
+      await stageFile(w, stage, path, f.format, bytes, {
         signal,
         onChunk: (x) => progress('decode', PHASE_END.read + x * (PHASE_END.decode - PHASE_END.read)),
       });
       check();
       progress('check', PHASE_END.decode);
-      const result = await checkStaged(this.db, stage, path, f.contract, await rawColumns(this.db, f.contract));
+      const result = await checkStaged(this.writer, stage, path, f.contract, await rawColumns(this.writer, f.contract));
       report.problems.push(...result.problems);
       const expectedRows = meta?.meta.counts[f.contract.name];
       if (expectedRows !== undefined && expectedRows !== result.rows) {
@@ -157,12 +169,21 @@ export class Lab {
       if (result.problems.some((p) => p.level === 'error')) return undefined;
       check();
       progress('merge', PHASE_END.check);
-      await mergeStaged(this.db, { contract: f.contract, stage, plan: result.plan, path, sha256: sha, rows: result.rows, snapshot: f.snapshot });
-      await this.refreshViews(f.contract);
+      const merged = await mergeStaged(this.writer, {
+        contract: f.contract,
+        stage,
+        plan: result.plan,
+        path,
+        sha256: sha,
+        rows: result.rows,
+        snapshot: f.snapshot,
+      });
+      // Most files of a snapshot bring no new columns: their views stay valid as they are.
+      if (merged.addedColumns.length > 0) await this.refreshViews(f.contract);
       progress('merge', PHASE_END.merge);
       return { path, table: f.contract.name, rows: result.rows };
     } finally {
-      await this.db.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
+      await this.writer.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
     }
   }
 

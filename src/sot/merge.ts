@@ -20,14 +20,22 @@ export interface MergeInput {
   snapshot?: SnapshotPlace;
 }
 
-export async function mergeStaged(db: Database, input: MergeInput): Promise<number> {
+export interface MergeResult {
+  fileId: number;
+  /** Columns the raw table gained: views over it must be rebuilt (DuckDB views break otherwise). */
+  addedColumns: string[];
+}
+
+export async function mergeStaged(db: Database, input: MergeInput): Promise<MergeResult> {
   const { contract, stage, plan, path } = input;
   await db.exec('BEGIN TRANSACTION');
   try {
     const existing = await rawColumns(db, contract);
+    const addedColumns: string[] = [];
     for (const col of plan) {
       if (!existing.has(col.name)) {
         await db.exec(`ALTER TABLE ${ident(contract.raw)} ADD COLUMN ${ident(col.name)} ${col.storageType}`);
+        addedColumns.push(col.name);
       }
     }
     await refuseLoadedKeys(db, input);
@@ -53,7 +61,7 @@ export async function mergeStaged(db: Database, input: MergeInput): Promise<numb
       `INSERT INTO ${ident(contract.raw)} (${names}, _file_id) SELECT ${exprs}, ${Number(fileId)} FROM ${ident(stage)}`,
     );
     await db.exec('COMMIT');
-    return Number(fileId);
+    return { fileId: Number(fileId), addedColumns };
   } catch (e) {
     await db.exec('ROLLBACK');
     if (e instanceof LoadError) throw e;
