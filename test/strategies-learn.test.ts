@@ -74,9 +74,9 @@ function input(labels: RowLabels | undefined, seed = 7, cfg = config): FitInput 
   };
 }
 
-const testAuc = (scores: Float32Array) => rocAuc(Float32Array.from(data.test, (r) => scores[r]!), Float32Array.from(data.test, (r) => data.truth[r]!))!;
+const testAuc = (scores: Float64Array) => rocAuc(Float32Array.from(data.test, (r) => scores[r]!), Float32Array.from(data.test, (r) => data.truth[r]!))!;
 
-async function fitAndScore(name: string, labels: RowLabels | undefined, seed = 7): Promise<Float32Array> {
+async function fitAndScore(name: string, labels: RowLabels | undefined, seed = 7): Promise<Float64Array> {
   const model = await getStrategy(name).fit(input(labels, seed), {});
   try {
     return model.score(data.x, data.rows, { confidence: data.confidence });

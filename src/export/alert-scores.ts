@@ -23,8 +23,8 @@ export interface AlertScoresOptions {
 }
 
 /** The alert_scores rows for `scores` (one per matrix row), ordered like the template's sort key. */
-export async function alertScoresTable(db: Database, scores: Float32Array, opts: AlertScoresOptions): Promise<Table> {
-  const picked = opts.rows ?? Int32Array.from(scores, (_, i) => i);
+export async function alertScoresTable(db: Database, scores: ArrayLike<number>, opts: AlertScoresOptions): Promise<Table> {
+  const picked = opts.rows ?? Int32Array.from({ length: scores.length }, (_, i) => i);
   const ipc = tableToIPC(tableFromArrays({ row_idx: picked, score: Float64Array.from(picked, (r) => scores[r]!) }), 'stream');
   await db.exec(`DROP TABLE IF EXISTS ${SCORES_TABLE}`);
   await db.insertIPC(SCORES_TABLE, ipc, { create: true });
@@ -49,7 +49,7 @@ ORDER BY r.processing_date, network, r.alert_id`,
   }
 }
 
-export async function alertScoresParquet(rt: Runtime, scores: Float32Array, opts: AlertScoresOptions): Promise<Uint8Array> {
+export async function alertScoresParquet(rt: Runtime, scores: ArrayLike<number>, opts: AlertScoresOptions): Promise<Uint8Array> {
   const table = await alertScoresTable(rt.db, scores, opts);
   return rt.parquet.fromIPC(tableToIPC(table, 'stream'));
 }

@@ -53,10 +53,10 @@ export async function trainAutoencoder(
 }
 
 /** Mean squared reconstruction error of each of `rows` rows of `x`. */
-export function reconstructionErrors(model: Mlp, x: Float32Array, rows: number): Float32Array {
+export function reconstructionErrors(model: Mlp, x: Float32Array, rows: number): Float64Array {
   const columns = model.inputs;
   const out = model.predict(x, rows);
-  const errors = new Float32Array(rows);
+  const errors = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let c = 0; c < columns; c++) {

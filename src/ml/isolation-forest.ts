@@ -96,9 +96,9 @@ export class IsolationForest {
   }
 
   /** Anomaly scores in (0, 1) of the first `rows` rows of `x`. */
-  score(x: Float32Array, rows: number): Float32Array {
+  score(x: Float32Array, rows: number): Float64Array {
     const c = averagePathLength(this.sampleSize);
-    const out = new Float32Array(rows);
+    const out = new Float64Array(rows);
     for (let r = 0; r < rows; r++) out[r] = Math.pow(2, -this.pathLength(x, r) / c);
     return out;
   }

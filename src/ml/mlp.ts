@@ -166,6 +166,23 @@ export class Mlp {
     return out;
   }
 
+  /**
+   * P(positive) of each row for a sigmoid output, computed in double precision from the logits
+   * (see FittedModel.score on why not Float32).
+   */
+  predictProbability(x: Float32Array, rows: number): Float64Array {
+    if (this.spec.output !== 'sigmoid' || this.outputs !== 1) throw new Error('predictProbability needs a single sigmoid output');
+    const logits = new Float32Array(rows);
+    for (let start = 0; start < rows; start += PREDICT_CHUNK) {
+      const size = Math.min(PREDICT_CHUNK, rows - start);
+      tf.tidy(() => {
+        const xb = tf.tensor2d(x.subarray(start * this.inputs, (start + size) * this.inputs), [size, this.inputs]);
+        logits.set(this.forward(xb).logits.dataSync() as Float32Array, start);
+      });
+    }
+    return Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+  }
+
   /** Mean loss over `rows` rows (the validation loss), computed in chunks. */
   loss(x: Float32Array, target: Float32Array, rows: number, weight?: Float32Array): number {
     let sum = 0;

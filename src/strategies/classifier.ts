@@ -59,7 +59,7 @@ export async function fitDense(input: FitInput, y: Float32Array, w: Float32Array
 /** A FittedModel scoring with the classifier's probability. */
 export function classifierModel(model: Mlp, name: string, training: TrainingSummary[], notes: string[] = []): FittedModel {
   return {
-    score: (x, rows) => model.predict(x, rows),
+    score: (x, rows) => model.predictProbability(x, rows),
     training,
     notes,
     artefacts: () => mlpArtefacts(model, name),

@@ -20,7 +20,7 @@ export const ruleStrategy: Strategy = {
     const rule = { score: 'alerts.alert_confidence_score', missing: MISSING_CONFIDENCE, labels: input.config.labels };
     return {
       score: (_x, rows, side) => {
-        const out = new Float32Array(rows);
+        const out = new Float64Array(rows);
         for (let r = 0; r < rows; r++) {
           const c = side.confidence[r]!;
           out[r] = c === c ? c : MISSING_CONFIDENCE;

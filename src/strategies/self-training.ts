@@ -61,7 +61,7 @@ export const selfTrainingStrategy: Strategy = {
     }
     const final = model!;
     return {
-      score: (x, rows) => final.predict(anomaly ? anomaly.augment(x, rows) : x, rows),
+      score: (x, rows) => final.predictProbability(anomaly ? anomaly.augment(x, rows) : x, rows),
       training,
       notes,
       artefacts: async () => [

@@ -62,8 +62,12 @@ export interface TrainingSummary {
 }
 
 export interface FittedModel {
-  /** Scores of the first `rows` rows of `x` (same columns as the fit); higher = more suspicious. */
-  score(x: Float32Array, rows: number, side: SideColumns): Float32Array;
+  /**
+   * Scores of the first `rows` rows of `x` (same columns as the fit); higher = more suspicious.
+   * Float64: a confident classifier's probabilities round to exactly 1 in Float32 (any logit
+   * above about 17), which would tie the very alerts a reviewer looks at first.
+   */
+  score(x: Float32Array, rows: number, side: SideColumns): Float64Array;
   training: TrainingSummary[];
   notes: string[];
   /** Files that hold the model: TF.js Layers format for networks, JSON otherwise. */

@@ -71,7 +71,7 @@ export function sourceSummary(name: SourceName, description: string, y: Float32A
 
 /** A strategy's metrics against every source, on the held-out alerts. */
 export function evaluateAgainstSources(
-  scores: Float32Array,
+  scores: ArrayLike<number>,
   probability: boolean,
   sources: EvaluationSource[],
   held: HeldOut,

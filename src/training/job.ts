@@ -15,7 +15,7 @@ export interface FitJob {
 export interface FitJobResult {
   strategy: string;
   /** One score per matrix row (train, validation and test alike). */
-  scores: Float32Array;
+  scores: Float64Array;
   training: TrainingSummary[];
   notes: string[];
   artefacts: ArtefactFile[];
