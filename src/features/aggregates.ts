@@ -1,8 +1,9 @@
 /**
  * Per-address aggregates of the tables that are not one row per alert: clusters, money flows and
- * address labels. Each is a CTE keyed like the join it feeds (address, processing_date,
- * window_days; address labels by address alone, since the SOT ships one current file), plus the
- * candidates that read it. Only addresses that have alerts are aggregated (those in the rows
+ * address labels. Each is a small temporary table keyed like the join it feeds (address,
+ * processing_date, window_days; address labels by address alone, since the SOT ships one current
+ * file), plus the candidates that read it. They are materialised once because two queries (the
+ * stats and the matrix) read them: as CTEs the flow aggregation ran twice, a second per 100k alerts. Only addresses that have alerts are aggregated (those in the rows
  * table), which keeps the flow aggregation small on large exports.
  *
  * An address without clusters, flows or labels gets 0 (no cluster, no counterparty), not NULL:
@@ -14,14 +15,18 @@ import { ROWS_TABLE } from './rows.ts';
 import { severityOrdinal, type Candidate, type LeakTag } from './encode.ts';
 
 export interface Aggregate {
-  /** CTE name, also the alias the matrix query joins it under. */
+  /** The alias the matrix query joins it under. */
   alias: string;
-  /** `alias AS (SELECT ...)`. */
-  cte: string;
+  /** The temporary table. */
+  table: string;
+  /** `CREATE OR REPLACE TEMP TABLE table AS ...`. */
+  create: string;
   /** Join condition against the rows table `r`. */
   on: string;
   candidates: Candidate[];
 }
+
+const aggregateTable = (alias: string) => `_ml_agg_${alias}`;
 
 const SNAPSHOT_KEYS = (alias: string) =>
   `${alias}.address = r.address AND ${alias}.processing_date = r.processing_date AND ${alias}.window_days = r.window_days`;
@@ -78,15 +83,16 @@ function clusterAggregate(d: Discovery): Aggregate | undefined {
   ];
   const optional = known.filter((o) => has(d, 'clusters', o.column));
   const cols = optional.map((o) => ident(o.column));
-  const cte = `c AS (
+  const table = aggregateTable('c');
+  const create = `CREATE OR REPLACE TEMP TABLE ${table} AS
   SELECT address, processing_date, window_days, count(*) AS clusters${optional.map((o) => `, ${o.select} AS ${ident(o.column)}`).join('')}
   FROM (SELECT unnest(${members}) AS address, processing_date, window_days${cols.map((c) => `, ${c}`).join('')} FROM clusters)
   WHERE address IN (SELECT address FROM ${ROWS_TABLE})
-  GROUP BY address, processing_date, window_days
-)`;
+  GROUP BY address, processing_date, window_days`;
   return {
     alias: 'c',
-    cte,
+    table,
+    create,
     on: SNAPSHOT_KEYS('c'),
     candidates: [
       candidate('clusters', 'c', 'clusters', 'count', { integer: true }),
@@ -107,7 +113,9 @@ function flowAggregate(d: Discovery): Aggregate | undefined {
   const edge = (self: string, peer: string, incoming: number) =>
     `SELECT ${self} AS address, ${peer} AS peer, processing_date, window_days, ${incoming} AS incoming, amount_usd_sum AS usd, tx_count AS tx${ratio ? ', reciprocity_ratio AS ratio' : ''}
     FROM money_flows WHERE ${self} IN (SELECT address FROM ${ROWS_TABLE})`;
-  const cte = `m_edges AS (
+  const table = aggregateTable('m');
+  const create = `CREATE OR REPLACE TEMP TABLE ${table} AS
+WITH m_edges AS (
   ${edge('from_address', 'to_address', 0)}
   UNION ALL
   ${edge('to_address', 'from_address', 1)}
@@ -118,15 +126,13 @@ m_peers AS (
     sum(CASE WHEN incoming = 1 THEN usd ELSE 0 END) AS usd_in, sum(CASE WHEN incoming = 0 THEN usd ELSE 0 END) AS usd_out,
     sum(CASE WHEN incoming = 1 THEN tx ELSE 0 END) AS tx_in, sum(CASE WHEN incoming = 0 THEN tx ELSE 0 END) AS tx_out${ratio ? ', avg(ratio) AS ratio' : ''}
   FROM m_edges GROUP BY address, peer, processing_date, window_days
-),
-m AS (
-  SELECT address, processing_date, window_days,
+)
+SELECT address, processing_date, window_days,
     sum(has_in) AS in_counterparties, sum(has_out) AS out_counterparties,
     sum(usd_in) AS usd_in, sum(usd_out) AS usd_out, sum(tx_in) AS tx_in, sum(tx_out) AS tx_out,
     sum(has_in * has_out) / count(*) AS two_way_share,
     CASE WHEN greatest(sum(usd_in), sum(usd_out)) > 0 THEN least(sum(usd_in), sum(usd_out)) / greatest(sum(usd_in), sum(usd_out)) ELSE 0 END AS usd_balance${ratio ? ', avg(ratio) AS ratio' : ''}
-  FROM m_peers GROUP BY address, processing_date, window_days
-)`;
+FROM m_peers GROUP BY address, processing_date, window_days`;
   const candidates = [
     candidate('money_flows', 'm', 'in_counterparties', 'in_counterparties', { integer: true }),
     candidate('money_flows', 'm', 'out_counterparties', 'out_counterparties', { integer: true }),
@@ -138,7 +144,7 @@ m AS (
     candidate('money_flows', 'm', 'usd_balance', 'reciprocity[usd_balance]'),
   ];
   if (ratio) candidates.push(candidate('money_flows', 'm', 'ratio', 'reciprocity_ratio[avg]'));
-  return { alias: 'm', cte, on: SNAPSHOT_KEYS('m'), candidates };
+  return { alias: 'm', table, create, on: SNAPSHOT_KEYS('m'), candidates };
 }
 
 /**
@@ -149,15 +155,15 @@ m AS (
 function labelAggregate(d: Discovery): Aggregate | undefined {
   if (d.rows.address_labels === 0) return undefined;
   const confidence = has(d, 'address_labels', 'confidence_score');
-  const cte = `l AS (
+  const table = aggregateTable('l');
+  const create = `CREATE OR REPLACE TEMP TABLE ${table} AS
   SELECT address, count(*) AS labels, max(${severityOrdinal('risk_level')}) AS risk${confidence ? ', max(confidence_score) AS confidence' : ''}
-  FROM address_labels WHERE address IN (SELECT address FROM ${ROWS_TABLE}) GROUP BY address
-)`;
+  FROM address_labels WHERE address IN (SELECT address FROM ${ROWS_TABLE}) GROUP BY address`;
   const tags: LeakTag[] = ['address-label'];
   const candidates = [
     candidate('address_labels', 'l', 'labels', 'count', { integer: true, tags }),
     candidate('address_labels', 'l', 'risk', 'risk_level[max]', { tags }),
   ];
   if (confidence) candidates.push(candidate('address_labels', 'l', 'confidence', 'confidence_score[max]', { tags }));
-  return { alias: 'l', cte, on: 'l.address = r.address', candidates };
+  return { alias: 'l', table, create, on: 'l.address = r.address', candidates };
 }

@@ -6,7 +6,8 @@
  * need; labels of any kind are later joined to it by row number, so typed arrays line up without
  * passing alert ids through JavaScript. The matrix query then joins, per row, the alert (`a`), its
  * address's feature row on (address, processing_date, window_days) (`f`, left join: an alert
- * without features gets NULLs and so `[missing]` indicators), and the per-address aggregates.
+ * without features gets NULLs and so `[missing]` indicators), and the per-address aggregates
+ * (aggregates.ts; created as temporary tables by `plan.prepare` first).
  *
  * Two queries read that join: a stats query (min, max and non-NULL count per candidate, for
  * encode.ts's decisions) and the matrix query itself. Category values are bound as parameters.
@@ -27,8 +28,8 @@ export const sideAlias = (name: SideName) => `side_${name}`;
 export interface FeaturePlan {
   candidates: Candidate[];
   skipped: SkippedColumn[];
-  /** WITH ... (empty when there are no aggregates). */
-  with: string;
+  /** Statements creating the aggregate tables; run them before the stats and matrix queries. */
+  prepare: string[];
   /** FROM ... JOIN ... over the rows table. */
   from: string;
   sideColumns: { name: SideName; sql: string }[];
@@ -42,7 +43,7 @@ export function featurePlan(d: Discovery): FeaturePlan {
     `FROM ${ROWS_TABLE} AS r`,
     `JOIN alerts AS a ON ${alertKeys}`,
     d.rows.features > 0 ? `LEFT JOIN features AS f ON f.address = r.address AND f.processing_date = r.processing_date AND f.window_days = r.window_days` : '',
-    ...aggs.map((g) => `LEFT JOIN ${g.alias} ON ${g.on}`),
+    ...aggs.map((g) => `LEFT JOIN ${g.table} AS ${g.alias} ON ${g.on}`),
   ].filter(Boolean);
   const hasAlertColumn = (name: string) => d.columns.some((c) => c.table === 'alerts' && c.name === name);
   const sideColumns = (Object.keys(SIDE_COLUMNS) as SideName[]).map((name) => ({
@@ -52,7 +53,7 @@ export function featurePlan(d: Discovery): FeaturePlan {
   return {
     candidates: [...candidates, ...aggs.flatMap((g) => g.candidates)],
     skipped,
-    with: aggs.length > 0 ? `WITH ${aggs.map((g) => g.cte).join(',\n')}\n` : '',
+    prepare: aggs.map((g) => g.create),
     from: joins.join('\n'),
     sideColumns,
   };
@@ -67,7 +68,7 @@ export interface Query {
 export function statsQuery(plan: FeaturePlan): Query {
   const select = plan.candidates.map((c, i) => `min(${c.sql}) AS min_${i}, max(${c.sql}) AS max_${i}, count(${c.sql}) AS n_${i}`);
   const params = plan.candidates.flatMap((c) => [...c.params, ...c.params, ...c.params]);
-  return checked({ sql: `${plan.with}SELECT count(*) AS rows${select.map((s) => `,\n  ${s}`).join('')}\n${plan.from}`, params });
+  return checked({ sql: `SELECT count(*) AS rows${select.map((s) => `,\n  ${s}`).join('')}\n${plan.from}`, params });
 }
 
 /**
@@ -78,7 +79,7 @@ export function statsQuery(plan: FeaturePlan): Query {
 export function matrixQuery(plan: FeaturePlan, features: FeatureSpec[]): Query {
   const select = [...features.map((f, i) => `${f.sql} AS f${i}`), ...plan.sideColumns.map((s) => `${s.sql} AS ${sideAlias(s.name)}`)];
   const params = features.flatMap((f) => f.params);
-  return checked({ sql: `${plan.with}SELECT\n  ${select.join(',\n  ')}\n${plan.from}\nORDER BY r.row_idx`, params });
+  return checked({ sql: `SELECT\n  ${select.join(',\n  ')}\n${plan.from}\nORDER BY r.row_idx`, params });
 }
 
 /** Placeholders are positional: a miscount would shift every value after it, so refuse it. */

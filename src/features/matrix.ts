@@ -38,7 +38,9 @@ export async function buildFeatureMatrix(db: Database, opts: DiscoverOptions = {
   await db.exec(rowsTableSql());
   const discovery = await discover(db, opts);
   const plan = featurePlan(discovery);
-  const stats = await db.query(statsQuery(plan).sql, statsQuery(plan).params);
+  for (const statement of plan.prepare) await db.exec(statement);
+  const sq = statsQuery(plan);
+  const stats = await db.query(sq.sql, sq.params);
   const n = Number(tableRows<{ rows: number }>(stats)[0]!.rows);
   const candidateStats = plan.candidates.map((_, i): CandidateStats => {
     const num = (name: string) => {
