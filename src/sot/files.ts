@@ -25,7 +25,9 @@ export interface SnapshotPlace {
 export type Classified =
   | { kind: 'table'; file: SourceFile; contract: TableContract; format: FileFormat; snapshot?: SnapshotPlace }
   | { kind: 'meta'; file: SourceFile; dir: string }
-  | { kind: 'unknown'; file: SourceFile; reason: string; level: 'error' | 'warning' };
+  | { kind: 'unknown'; file: SourceFile; reason: string; level: 'error' | 'warning' }
+  /** Documentation beside the data (README.md, CHANGELOG.md, notes): skipped without a word. */
+  | { kind: 'doc'; file: SourceFile };
 
 const FORMATS: Record<string, FileFormat> = {
   parquet: 'parquet',
@@ -57,7 +59,8 @@ export function classify(file: SourceFile): Classified {
   const dot = name.lastIndexOf('.');
   const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
   const format = FORMATS[ext];
-  // Stray files in a dropped folder (README, .DS_Store) deserve a warning, not an error.
+  if (/^(md|txt|markdown)$/.test(ext)) return { kind: 'doc', file };
+  // Stray files in a dropped folder (.DS_Store, a zip) deserve a warning, not an error.
   if (!format) {
     return { kind: 'unknown', level: 'warning', file, reason: `${file.path}: skipped, not a Parquet, Arrow IPC or CSV file` };
   }
