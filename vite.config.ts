@@ -1,9 +1,11 @@
 /**
- * Vite: the browser app, with the committed sample snapshot served beside it.
+ * Vite: the browser app, with the committed sample snapshot and the shipped notebooks served
+ * beside it.
  *
  * sample-data/ is served at /sample-data/... and listed in /sample-data.json (paths relative to
- * sample-data/, sizes) which the app fetches at start to load the sample. In dev a middleware
- * serves both straight from disk; `vite build` emits the files and the listing into dist/.
+ * sample-data/, sizes) which the app fetches at start to load the sample; notebooks/*.md the same
+ * way at /notebooks/... and /notebooks.json. In dev a middleware serves both straight from disk;
+ * `vite build` emits the files and the listings into dist/.
  */
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
@@ -12,24 +14,35 @@ import { createLogger, defineConfig, type LogLevel, type Plugin } from 'vite';
 
 /** LABEL_LAB_SAMPLE_DIR points the app at another snapshot folder (a real export, a fixture). */
 const SAMPLE_DIR = resolve(process.env.LABEL_LAB_SAMPLE_DIR ?? fileURLToPath(new URL('./sample-data', import.meta.url)));
-const SAMPLE_PREFIX = 'sample-data/';
-const MANIFEST = 'sample-data.json';
+const NOTEBOOKS_DIR = fileURLToPath(new URL('./notebooks', import.meta.url));
 
-/** One entry of the listing the app fetches (src/ui/sample.ts reads the same shape). */
-interface SampleEntry {
+/** One entry of a listing the app fetches (src/ui/source-files.ts and notebook-source.ts read it). */
+interface ListedFile {
   path: string;
   size: number;
 }
 
-/** Every file under sample-data/, dot-files skipped, sorted so the listing is stable. */
-function listSample(dir = SAMPLE_DIR): SampleEntry[] {
+/** A folder served under `prefix` and listed in `manifest`; `include` picks files by relative path. */
+interface ServedFolder {
+  name: string;
+  dir: string;
+  prefix: string;
+  manifest: string;
+  include?: (path: string) => boolean;
+}
+
+/** Every file under `dir` that `include` takes, dot-files skipped, sorted so the listing is stable. */
+function listFolder(folder: ServedFolder, dir = folder.dir): ListedFile[] {
   if (!existsSync(dir)) return [];
-  const out: SampleEntry[] = [];
+  const out: ListedFile[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listSample(full));
-    else if (entry.isFile()) out.push({ path: relative(SAMPLE_DIR, full).split(sep).join('/'), size: statSync(full).size });
+    if (entry.isDirectory()) out.push(...listFolder(folder, full));
+    else if (entry.isFile()) {
+      const path = relative(folder.dir, full).split(sep).join('/');
+      if (!folder.include || folder.include(path)) out.push({ path, size: statSync(full).size });
+    }
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
@@ -42,10 +55,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.yml': 'text/yaml; charset=utf-8',
 };
 
-function sampleData(): Plugin {
+function servedFolder(folder: ServedFolder): Plugin {
   let base = '/';
   return {
-    name: 'label-lab-sample-data',
+    name: folder.name,
     configResolved(config) {
       base = config.base;
     },
@@ -54,16 +67,18 @@ function sampleData(): Plugin {
         const url = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
         if (!url.startsWith(base)) return next();
         const path = url.slice(base.length);
-        if (path === MANIFEST) {
+        if (path === folder.manifest) {
           res.setHeader('Content-Type', 'application/json');
           res.setHeader('Cache-Control', 'no-store');
-          res.end(JSON.stringify({ files: listSample() }));
+          res.end(JSON.stringify({ files: listFolder(folder) }));
           return;
         }
-        if (!path.startsWith(SAMPLE_PREFIX)) return next();
-        const file = resolve(SAMPLE_DIR, path.slice(SAMPLE_PREFIX.length));
-        // Never serve anything outside sample-data/, whatever '..' the URL carries.
-        if (!file.startsWith(SAMPLE_DIR + sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+        if (!path.startsWith(folder.prefix)) return next();
+        const rel = path.slice(folder.prefix.length);
+        const file = resolve(folder.dir, rel);
+        // Never serve anything outside the folder, whatever '..' the URL carries, nor what the listing leaves out.
+        if (!file.startsWith(folder.dir + sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+        if (folder.include && !folder.include(relative(folder.dir, file).split(sep).join('/'))) return next();
         res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
         res.setHeader('Content-Length', String(statSync(file).size));
         res.setHeader('Cache-Control', 'no-store');
@@ -71,14 +86,25 @@ function sampleData(): Plugin {
       });
     },
     generateBundle() {
-      const files = listSample();
+      const files = listFolder(folder);
       for (const f of files) {
-        this.emitFile({ type: 'asset', fileName: SAMPLE_PREFIX + f.path, source: readFileSync(join(SAMPLE_DIR, f.path)) });
+        this.emitFile({ type: 'asset', fileName: folder.prefix + f.path, source: readFileSync(join(folder.dir, f.path)) });
       }
-      this.emitFile({ type: 'asset', fileName: MANIFEST, source: JSON.stringify({ files }) });
+      this.emitFile({ type: 'asset', fileName: folder.manifest, source: JSON.stringify({ files }) });
     },
   };
 }
+
+const sampleData = servedFolder({ name: 'label-lab-sample-data', dir: SAMPLE_DIR, prefix: 'sample-data/', manifest: 'sample-data.json' });
+
+/** The shipped notebooks: the top-level .md files of notebooks/ (its README, if any, is not one). */
+const shippedNotebooks = servedFolder({
+  name: 'label-lab-notebooks',
+  dir: NOTEBOOKS_DIR,
+  prefix: 'notebooks/',
+  manifest: 'notebooks.json',
+  include: (path) => /^[^/]+\.md$/.test(path) && !/^readme\.md$/i.test(path),
+});
 
 /**
  * duckdb-wasm's worker ships a source map naming arrow sources it does not ship; Vite warns
@@ -95,7 +121,7 @@ export function quietLogger(level: LogLevel = 'info') {
 
 export default defineConfig({
   customLogger: quietLogger(),
-  plugins: [sampleData()],
+  plugins: [sampleData, shippedNotebooks],
   optimizeDeps: {
     // Both load .wasm and worker files by URL; pre-bundling breaks those URLs.
     exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'],

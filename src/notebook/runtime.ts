@@ -172,6 +172,22 @@ export class Notebook {
     this.apply(doc);
   }
 
+  /**
+   * Run cells again though nothing in the notebook changed: the data under them did (a load
+   * added rows), or the user asked. With an id, that cell and what depends on it; without, every
+   * cell. Runs in progress are superseded like any other change.
+   */
+  rerun(id?: string): void {
+    const targets = id === undefined ? [...this.cellVars.keys()] : [id];
+    for (const t of targets) if (!this.cellVars.has(t)) throw new Error(`no cell ${t}: expected one of ${[...this.cellVars.keys()].join(', ') || '(none)'}`);
+    this.changes++;
+    this.abortDownstream([], targets);
+    for (const t of targets) {
+      const { variable, node } = this.cellVars.get(t)!;
+      this.defineCell(variable, node);
+    }
+  }
+
   on(event: 'cell', listener: CellListener): () => void {
     if (event !== 'cell') throw new Error(`unknown event ${String(event)}`);
     this.listeners.add(listener);

@@ -4,7 +4,8 @@
  * Writing concatenates the blocks as they were read, so open → save gives back the same bytes.
  * Only what an edit touches is produced anew: an edited cell keeps its fence lines (unless the
  * new body holds a line that would close them early, then a longer fence is chosen), a new cell
- * gets a plain ```` ```KIND NAME ```` fence, and blank lines keep cells apart.
+ * gets a plain ```` ```KIND NAME ```` fence, and blank lines keep cells apart (a moved cell leaves
+ * them where they were).
  */
 import { parseCellBody } from './cell-body.ts';
 import { parseNotebook } from './parse.ts';
@@ -88,6 +89,45 @@ export function removeCell(doc: NotebookDocument, name: string): NotebookDocumen
   const blocks = [...doc.blocks];
   blocks.splice(findCell(doc, name), 1);
   return reparse(doc, blocks);
+}
+
+/**
+ * Move a cell past its neighbour above (-1) or below (+1): the nearest cell, or the prose between
+ * two cells (one unit, as the app shows it). Blank lines stay where they were, so a move and its
+ * reverse give back the same bytes. At either end of the notebook nothing changes.
+ */
+export function moveCell(doc: NotebookDocument, name: string, direction: -1 | 1): NotebookDocument {
+  findCell(doc, name);
+  // The notebook as units (cells, prose without its blank lines at either end) and the blank
+  // lines between them: gaps[i] comes before units[i], the last gap ends the file.
+  const units: string[] = [];
+  const gaps: string[] = [''];
+  let at = -1;
+  for (const b of doc.blocks) {
+    if (b.type === 'cell') {
+      if (b.name === name && at < 0) at = units.length;
+      units.push(blockText(b));
+      gaps.push('');
+      continue;
+    }
+    const lines = b.text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+    const blank = (l: string) => l.trim() === '';
+    let first = 0;
+    while (first < lines.length && blank(lines[first]!)) first++;
+    let last = lines.length;
+    while (last > first && blank(lines[last - 1]!)) last--;
+    gaps[gaps.length - 1] += lines.slice(0, first).join('');
+    if (first === last) continue;
+    units.push(lines.slice(first, last).join(''));
+    gaps.push(lines.slice(last).join(''));
+  }
+  const to = at + direction;
+  if (to < 0 || to >= units.length) return doc;
+  [units[at], units[to]] = [units[to]!, units[at]!];
+  // Only the file's last unit may end without a newline; one that moves up needs it back.
+  for (let i = 0; i < units.length - 1; i++) if (!units[i]!.endsWith('\n')) units[i] += '\n';
+  const text = (doc.frontMatter?.raw ?? '') + units.map((u, i) => gaps[i] + u).join('') + gaps[units.length];
+  return parseNotebook(text, { file: doc.file });
 }
 
 function prose(text: string): Block {

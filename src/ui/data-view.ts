@@ -17,6 +17,8 @@ export class DataView {
   private readonly tables: TablesPanel;
   private readonly tableView: TableView;
   private selected: string | null = null;
+  /** Told the tables after every load (other views list them too). */
+  private readonly tableListeners: ((tables: TableSummary[]) => void)[] = [];
 
   constructor(private readonly lab: Lab) {
     this.controls = new LoadControls(lab, (outcome) => this.afterLoad(outcome));
@@ -32,6 +34,10 @@ export class DataView {
 
   load(label: string, files: SourceFile[]): void {
     this.controls.enqueue(label, files);
+  }
+
+  onTablesChanged(listener: (tables: TableSummary[]) => void): void {
+    this.tableListeners.push(listener);
   }
 
   /** Problems are listed even when a load failed outright, so nothing goes unexplained. */
@@ -51,6 +57,7 @@ export class DataView {
       return;
     }
     this.tables.update(tables);
+    for (const listener of this.tableListeners) listener(tables);
     const current = tables.find((t) => t.name === this.selected) ?? tables[0];
     if (current) this.select(current);
     else this.tableView.clear(NOTHING_LOADED);

@@ -1,6 +1,7 @@
 /**
- * The browser entry: open DuckDB-WASM and the loader, show the Data view, load the bundled
- * sample snapshot, and take the user's files from then on.
+ * The browser entry: open DuckDB-WASM and the loader, show the Data view (or the Notebooks view
+ * when the address names a notebook), load the bundled sample snapshot, and take the user's
+ * files from then on.
  */
 import './styles.css';
 import { openBrowserRuntime } from '../db/browser.ts';
@@ -8,6 +9,8 @@ import { Lab } from '../sot/lab.ts';
 import { DataView } from './data-view.ts';
 import { installDropTarget } from './drop.ts';
 import { describeFiles } from './load-controls.ts';
+import { NotebooksView } from './notebooks-view.ts';
+import { parseLink } from './share-link.ts';
 import { Shell } from './shell.ts';
 import { sampleFiles } from './source-files.ts';
 
@@ -30,6 +33,11 @@ async function start(): Promise<void> {
 
   const data = new DataView(lab);
   shell.addView({ id: 'data', label: 'Data', element: data.element });
+  const notebooks = new NotebooksView(lab);
+  shell.addView({ id: 'notebooks', label: 'Notebooks', element: notebooks.element, onShow: () => notebooks.shown() });
+  data.onTablesChanged((tables) => notebooks.tablesChanged(tables));
+  // A link to a notebook (or a reload with one open) goes straight to it.
+  if (parseLink(location.hash)) shell.show('notebooks');
   installDropTarget(
     (files) => data.load(describeFiles(files), files),
     (err) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),

@@ -9,6 +9,8 @@ export interface View {
   id: string;
   label: string;
   element: HTMLElement;
+  /** Called each time the view is shown (it may defer work until it is first seen). */
+  onShow?: () => void;
 }
 
 export class Shell {
@@ -59,5 +61,6 @@ export class Shell {
     for (const tab of this.tabs.querySelectorAll<HTMLElement>('.view-tab')) {
       tab.setAttribute('aria-current', String(tab.dataset.view === id));
     }
+    view.onShow?.();
   }
 }

@@ -1,0 +1,272 @@
+/**
+ * One sql, plot, table or params cell: a compact header (kind, name, status, duration and the
+ * cell's tools), a collapsible code editor, a progress bar for runs that take over a second, and
+ * the output (result grid, plot, inputs or error).
+ *
+ * The view only shows state and reports intentions; the page applies edits to the notebook.
+ * Data attributes carry the state for tests and the benchmark: `data-cell`, `data-kind`,
+ * `data-status` (idle, running, done, error) and `data-runs` (completed runs).
+ */
+import type { SQLNamespace } from '@codemirror/lang-sql';
+import type { ParamSpec } from '../notebook/cell-schemas.ts';
+import type { ParamValue } from '../notebook/params.ts';
+import type { CellState } from '../notebook/runtime.ts';
+import type { CellBlock, CellKind } from '../notebook/types.ts';
+import { PlotOutput, renderCellError, renderSqlResult, renderTableResult } from './cell-output.ts';
+import { CodeEditor } from './code-editor.ts';
+import { h, replaceChildren } from './dom.ts';
+import { NEW_BLOCK_KINDS, type NewBlockKind } from './notebook-edits.ts';
+import { renderParamInputs, showParamValues, type SetParam } from './param-inputs.ts';
+
+/** What a cell asks of the page it is on. */
+export interface CellHost {
+  /** Apply `text` as the cell's body when it differs, and run the cell (and its dependents). */
+  run(id: string, text: string | undefined): void;
+  /** The editor's text, typed but not yet run (null: back to the cell's own body). */
+  draft(name: string, text: string | null): void;
+  setParam: SetParam;
+  params(): Record<string, ParamValue>;
+  move(name: string, direction: -1 | 1): void;
+  remove(name: string): void;
+  addBelow(id: string, kind: NewBlockKind): void;
+  goto(id: string): void;
+  editorFocused(editor: CodeEditor): void;
+  sqlSchema(): SQLNamespace | undefined;
+}
+
+const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs' };
+const STATUS_TEXT: Record<CellState['status'], string> = { idle: 'not run', running: 'running', done: 'done', error: 'failed' };
+
+/** Runs shorter than this show no progress bar: it would only flicker. */
+const PROGRESS_AFTER_MS = 1000;
+
+/** The body as an editor shows it: without the newline every body ends with. */
+export function editorText(block: CellBlock): string {
+  return block.body.replace(/\n$/, '');
+}
+
+/** Editor text as a body: what `setCellBody` would store (every body line ends with a newline). */
+export function asBody(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : text + '\n';
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(1, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export class CellView {
+  readonly element: HTMLElement;
+  private readonly status = h('span', { class: 'nb-status' });
+  private readonly duration = h('span', { class: 'nb-duration' });
+  private readonly edited = h('span', { class: 'nb-edited', hidden: true }, 'edited · Shift+Enter runs');
+  private readonly codeToggle: HTMLButtonElement;
+  private readonly editorHost = h('div', { class: 'nb-editor', hidden: true });
+  private readonly progress = h('div', { class: 'nb-progress', hidden: true });
+  private readonly output = h('div', { class: 'nb-output' });
+  private editor: CodeEditor | null = null;
+  private plot: PlotOutput | null = null;
+  private inputs: HTMLElement | null = null;
+  private inputsSpec = '';
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private progressTick: ReturnType<typeof setInterval> | undefined;
+  private runningSince = 0;
+
+  constructor(
+    private block: CellBlock,
+    private state: CellState,
+    private readonly host: CellHost,
+  ) {
+    this.codeToggle = h('button', { type: 'button', class: 'nb-tool nb-code-toggle', 'aria-expanded': 'false', title: 'Show or hide the code', onclick: () => this.toggleEditor() }, 'Code');
+    const name = block.name;
+    this.element = h(
+      'section',
+      { class: `nb-cell kind-${block.kind}`, 'data-cell': state.id, 'data-kind': block.kind, 'aria-label': `${KIND_LABEL[block.kind]} cell ${name}` },
+      h(
+        'header',
+        { class: 'nb-cell-head' },
+        h('span', { class: 'nb-kind' }, KIND_LABEL[block.kind]),
+        h('span', { class: 'nb-name', title: name }, name),
+        this.status,
+        this.duration,
+        this.edited,
+        h(
+          'span',
+          { class: 'nb-tools' },
+          this.codeToggle,
+          h('button', { type: 'button', class: 'nb-tool nb-run', title: 'Run this cell (Shift+Enter in its editor)', 'aria-label': `Run ${name}`, onclick: () => this.run() }, '▶ Run'),
+          h('button', { type: 'button', class: 'nb-tool icon', title: 'Move up', 'aria-label': `Move ${name} up`, onclick: () => host.move(name, -1) }, '↑'),
+          h('button', { type: 'button', class: 'nb-tool icon', title: 'Move down', 'aria-label': `Move ${name} down`, onclick: () => host.move(name, 1) }, '↓'),
+          addMenu((kind) => host.addBelow(state.id, kind)),
+          h('button', { type: 'button', class: 'nb-tool icon danger', title: 'Delete this cell', 'aria-label': `Delete ${name}`, onclick: () => host.remove(name) }, '✕'),
+        ),
+      ),
+      this.editorHost,
+      this.progress,
+      this.output,
+    );
+    this.update(state);
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  /** The notebook was parsed again: take the cell's new body unless the user is editing it. */
+  setBlock(block: CellBlock): void {
+    const editing = this.isDraft();
+    this.block = block;
+    if (this.editor && !editing) this.editor.setText(editorText(block));
+    this.markEdited();
+    if (block.kind === 'params') this.refreshInputs();
+  }
+
+  update(state: CellState): void {
+    this.state = state;
+    this.element.dataset.status = state.status;
+    this.element.dataset.runs = String(state.runs);
+    this.status.textContent = STATUS_TEXT[state.status];
+    this.status.dataset.status = state.status;
+    this.duration.textContent = state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
+    if (state.status === 'running') this.startProgress();
+    else this.stopProgress();
+    this.output.classList.toggle('stale', state.status === 'running');
+    if (state.status === 'done' || state.status === 'error') this.showOutput();
+    else if (state.status === 'idle' && this.block.kind === 'params') this.refreshInputs();
+  }
+
+  /** Open the editor (new cells, a failed cell the user goes to). */
+  expandEditor(focus = false): void {
+    if (!this.editor) {
+      this.editor = new CodeEditor({
+        text: editorText(this.block),
+        language: this.block.kind === 'sql' ? 'sql' : 'yaml',
+        label: `${KIND_LABEL[this.block.kind]} of cell ${this.block.name}`,
+        onChange: (text) => {
+          this.host.draft(this.block.name, this.isDraft() ? text : null);
+          this.markEdited();
+        },
+        onRun: () => this.run(),
+        onFocus: () => this.host.editorFocused(this.editor!),
+        schema: this.block.kind === 'sql' ? this.host.sqlSchema() : undefined,
+      });
+      this.editorHost.append(this.editor.element);
+    }
+    this.editorHost.hidden = false;
+    this.codeToggle.setAttribute('aria-expanded', 'true');
+    if (focus) this.editor.focus();
+  }
+
+  dispose(): void {
+    this.stopProgress();
+    this.editor?.destroy();
+    this.plot?.dispose();
+  }
+
+  private toggleEditor(): void {
+    if (this.editorHost.hidden) this.expandEditor(true);
+    else {
+      this.editorHost.hidden = true;
+      this.codeToggle.setAttribute('aria-expanded', 'false');
+    }
+  }
+
+  private run(): void {
+    this.host.run(this.state.id, this.editor?.text);
+  }
+
+  /** Whether the editor holds text that is not the cell's body yet. */
+  private isDraft(): boolean {
+    return !!this.editor && asBody(this.editor.text) !== this.block.body;
+  }
+
+  private markEdited(): void {
+    this.edited.hidden = !this.isDraft();
+    this.element.classList.toggle('edited', !this.edited.hidden);
+  }
+
+  private showOutput(): void {
+    const { state } = this;
+    if (state.status === 'error' && state.error) {
+      replaceChildren(this.output, renderCellError(state.error, (id) => this.host.goto(id)));
+      this.inputs = null;
+      return;
+    }
+    const value = state.value;
+    if (!value) return;
+    switch (value.kind) {
+      case 'sql':
+        replaceChildren(this.output, renderSqlResult(value));
+        break;
+      case 'table':
+        replaceChildren(this.output, renderTableResult(value));
+        break;
+      case 'plot':
+        this.plot ??= new PlotOutput();
+        if (this.plot.element.parentElement !== this.output) replaceChildren(this.output, this.plot.element);
+        this.plot.show(value);
+        break;
+      case 'params':
+        this.refreshInputs();
+        break;
+      case 'markdown':
+        break;
+    }
+  }
+
+  /** A params cell's inputs: built when its declaration changes, otherwise only shown new values. */
+  private refreshInputs(): void {
+    const spec = this.block.spec;
+    if (spec?.kind !== 'params') return;
+    const signature = JSON.stringify(spec.params);
+    if (!this.inputs || signature !== this.inputsSpec || this.inputs.parentElement !== this.output) {
+      this.inputsSpec = signature;
+      this.inputs = renderParamInputs(spec.params as ParamSpec[], this.host.params(), this.host.setParam);
+      replaceChildren(this.output, this.inputs);
+    } else {
+      showParamValues(this.inputs, this.host.params());
+    }
+  }
+
+  private startProgress(): void {
+    if (this.progressTimer !== undefined || this.progressTick !== undefined) return;
+    this.runningSince = performance.now();
+    this.progressTimer = setTimeout(() => {
+      const label = h('span', { class: 'nb-progress-label' });
+      const tick = () => (label.textContent = `Running… ${formatDuration(performance.now() - this.runningSince)}`);
+      tick();
+      replaceChildren(this.progress, h('div', { class: 'progress-bar indeterminate', role: 'progressbar', 'aria-label': `Running ${this.block.name}` }, h('div', { class: 'progress-fill' })), label);
+      this.progress.hidden = false;
+      this.progressTick = setInterval(tick, 1000);
+    }, PROGRESS_AFTER_MS);
+  }
+
+  private stopProgress(): void {
+    clearTimeout(this.progressTimer);
+    clearInterval(this.progressTick);
+    this.progressTimer = undefined;
+    this.progressTick = undefined;
+    this.progress.hidden = true;
+  }
+}
+
+/** "+" with the kinds a new block below can be. */
+export function addMenu(pick: (kind: NewBlockKind) => void): HTMLElement {
+  const menu: HTMLDetailsElement = h(
+    'details',
+    { class: 'nb-add' },
+    h('summary', { class: 'nb-tool icon', title: 'Add a cell below', 'aria-label': 'Add below' }, '+'),
+    h(
+      'div',
+      { class: 'nb-add-menu', role: 'menu' },
+      ...NEW_BLOCK_KINDS.map(({ kind, label }) =>
+        h('button', { type: 'button', role: 'menuitem', 'data-add': kind, onclick: () => {
+          menu.open = false;
+          pick(kind);
+        } }, label),
+      ),
+    ),
+  );
+  return menu;
+}
