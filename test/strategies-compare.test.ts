@@ -9,7 +9,7 @@ import { bundleJSON, runBundle } from '../src/export/run-bundle.ts';
 import { renderLeaderboard } from '../src/metrics/leaderboard.ts';
 import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { strategyNames } from '../src/strategies/registry.ts';
-import { compareStrategies, runStrategy, type CompareResult } from '../src/training/compare.ts';
+import { compareStrategies, runStrategy, trainConfigured, type CompareResult } from '../src/training/compare.ts';
 import { parseTrainingConfig } from '../src/training/config.ts';
 import { fixtureLab } from './ml-fixtures.ts';
 
@@ -73,6 +73,13 @@ describe('compare', () => {
     const again = await runStrategy(rt.db, result.experiment, 'proxy');
     expect(again.result!.scores).toEqual(result.runs.find((r) => r.name === 'proxy')!.result!.scores);
     expect(again.entry.modelVersion).toMatch(/^label-lab\/proxy@[0-9a-f]{12}$/);
+  });
+
+  it('trains the strategy the configuration names', async () => {
+    const single = await trainConfigured(rt.db, parseTrainingConfig({ ...config, strategy: 'rule' }));
+    expect(single.board.entries.map((e) => e.strategy)).toEqual(['rule']);
+    const unknown = await trainConfigured(rt.db, parseTrainingConfig({ ...config, strategy: 'gradient-boosting' }));
+    expect(unknown.board.entries[0]!.error).toMatch(/unknown strategy 'gradient-boosting': choose one of proxy, supervised/);
   });
 
   it('reports a clear error for a strategy without enough labels, and goes on', async () => {

@@ -2,17 +2,19 @@
  * A fully connected network (ReLU hidden layers, sigmoid or linear output) trained with
  * hand-written backpropagation over TF.js kernels.
  *
- * Why not model.fit or autodiff: measured on the wasm backend (bench/train.ts), model.fit trains
- * the 40-64-32-1 classifier at about 100k samples/s, a custom loop with tf.variableGrads at about
- * 120k, and this file at 300-400k. The difference is in kernels, not in JS overhead: the
- * gradients autodiff builds multiply by transposed operands (matMul with transposeA/B), which
- * the wasm backend runs about 5x slower than a plain matMul, and it gathers batch rows with a
- * slow kernel. Here every matMul is plain: the batch arrives with its transpose (built in JS
- * while gathering the rows), weight matrices are transposed explicitly (they are tiny), and the
- * forward pass uses fused matMul+bias+ReLU.
+ * Why not model.fit or autodiff (measured on the wasm backend, bench/train.ts): model.fit trains
+ * the 40-64-32-1 classifier at 50-100k samples/s, a custom loop with optimizer.minimize at about
+ * the same, and this file at 2.5-5x that. Two costs dominate, and both are avoided here:
+ * - Kernels. The gradients autodiff builds multiply by transposed operands (matMul with
+ *   transposeA/B), which the wasm backend runs about 5x slower than a plain matMul, and batches
+ *   are sliced or gathered from big tensors with slow kernels. Here every matMul is plain: the
+ *   batch arrives with its transpose (built in JS while gathering the rows), weight matrices are
+ *   transposed explicitly (they are tiny), and the forward pass uses fused matMul+bias+ReLU.
+ * - Per-op overhead, about 15 us per TF.js op. Adam updating six variables costs about 70 ops
+ *   (1.3 ms a step); all parameters live in one flat variable instead, so Adam is about 12 ops,
+ *   and the layers are views (slice + reshape) of it.
  *
- * The parameters are plain tf.Variables updated by tf.train.adam, so the model can still be
- * exported as a TF.js Layers model (artefacts.ts) with the same weights.
+ * The weights can still be exported as a TF.js Layers model (artefacts.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Random } from './random.ts';
@@ -41,37 +43,55 @@ export interface MlpBatch {
   size: number;
 }
 
-/** A variable holding `initial`'s values; the initial tensor is freed (tf.variable keeps its own reference). */
-function ownedVariable(initial: tf.Tensor, name: string): tf.Variable {
-  // Names must be unique per TF.js engine: several models live side by side (self-training).
-  const v = tf.variable(initial, true, `${name}_${++variableCounter}`);
-  initial.dispose();
-  return v;
+/** Where layer l's kernel and bias sit in the flat parameter vector. */
+interface LayerSlot {
+  fanIn: number;
+  fanOut: number;
+  kernel: number;
+  bias: number;
 }
-let variableCounter = 0;
 
 /** Rows scored per forward call: large, because each call has a fixed cost (stack-notes.md). */
 const PREDICT_CHUNK = 8192;
 
+// Variable names must be unique per TF.js engine, and several models live side by side.
+let variableCounter = 0;
+
 export class Mlp {
   readonly spec: MlpSpec;
-  readonly weights: tf.Variable[] = [];
-  readonly biases: tf.Variable[] = [];
+  /** Every kernel and bias, layer by layer (kernel row-major, then bias). */
+  private readonly params: tf.Variable;
+  private readonly slots: LayerSlot[] = [];
+  /** 1 at kernel entries, 0 at biases: the L2 penalty's reach. */
+  private readonly kernelMask: tf.Tensor1D | undefined;
   private readonly optimizer: tf.AdamOptimizer;
 
   constructor(spec: MlpSpec) {
     if (spec.sizes.length < 2) throw new Error('an MLP needs at least an input and an output width');
     this.spec = spec;
-    const rng = new Random(spec.seed);
+    let offset = 0;
     for (let l = 0; l + 1 < spec.sizes.length; l++) {
       const fanIn = spec.sizes[l]!;
       const fanOut = spec.sizes[l + 1]!;
-      // Glorot uniform, drawn from the seeded generator so a seed fixes the start on any backend.
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      const w = Float32Array.from({ length: fanIn * fanOut }, () => rng.uniform(-limit, limit));
-      this.weights.push(ownedVariable(tf.tensor2d(w, [fanIn, fanOut]), `dense_${l}/kernel`));
-      this.biases.push(ownedVariable(tf.zeros([fanOut]), `dense_${l}/bias`));
+      this.slots.push({ fanIn, fanOut, kernel: offset, bias: offset + fanIn * fanOut });
+      offset += fanIn * fanOut + fanOut;
     }
+    const rng = new Random(spec.seed);
+    const initial = new Float32Array(offset);
+    const mask = new Float32Array(offset);
+    for (const s of this.slots) {
+      // Glorot uniform, drawn from the seeded generator so a seed fixes the start on any backend; biases 0.
+      const limit = Math.sqrt(6 / (s.fanIn + s.fanOut));
+      for (let i = 0; i < s.fanIn * s.fanOut; i++) {
+        initial[s.kernel + i] = rng.uniform(-limit, limit);
+        mask[s.kernel + i] = 1;
+      }
+    }
+    // tf.variable keeps its own copy: the initial tensor is freed.
+    const start = tf.tensor1d(initial);
+    this.params = tf.variable(start, true, `mlp_${++variableCounter}/params`);
+    start.dispose();
+    this.kernelMask = spec.l2 > 0 ? tf.tensor1d(mask) : undefined;
     this.optimizer = tf.train.adam(spec.learningRate);
   }
 
@@ -83,21 +103,26 @@ export class Mlp {
     return this.spec.sizes[this.spec.sizes.length - 1]!;
   }
 
-  /** Pre-activation outputs (logits for sigmoid) of a [rows, inputs] tensor, plus each layer's activations. */
-  private forward(x: tf.Tensor2D): { logits: tf.Tensor2D; activations: tf.Tensor2D[] } {
+  /** Layer l's kernel and bias as views of the parameter vector (call inside tidy). */
+  private layer(l: number): { kernel: tf.Tensor2D; bias: tf.Tensor1D } {
+    const s = this.slots[l]!;
+    return {
+      kernel: tf.reshape(tf.slice(this.params, [s.kernel], [s.fanIn * s.fanOut]), [s.fanIn, s.fanOut]),
+      bias: tf.slice(this.params as tf.Tensor1D, [s.bias], [s.fanOut]),
+    };
+  }
+
+  /** Pre-activation outputs (logits for sigmoid) of a [rows, inputs] tensor, each layer's input, and the kernels. */
+  private forward(x: tf.Tensor2D): { logits: tf.Tensor2D; activations: tf.Tensor2D[]; kernels: tf.Tensor2D[] } {
     const activations: tf.Tensor2D[] = [x];
-    const last = this.weights.length - 1;
+    const kernels: tf.Tensor2D[] = [];
+    const last = this.slots.length - 1;
     for (let l = 0; l <= last; l++) {
-      activations.push(
-        tf.fused.matMul({
-          a: activations[l]!,
-          b: this.weights[l] as unknown as tf.Tensor2D,
-          bias: this.biases[l],
-          activation: l < last ? 'relu' : 'linear',
-        }) as tf.Tensor2D,
-      );
+      const { kernel, bias } = this.layer(l);
+      kernels.push(kernel);
+      activations.push(tf.fused.matMul({ a: activations[l]!, b: kernel, bias, activation: l < last ? 'relu' : 'linear' }) as tf.Tensor2D);
     }
-    return { logits: activations.pop()!, activations };
+    return { logits: activations.pop()!, activations, kernels };
   }
 
   /** One optimiser step on a batch; returns the batch's mean loss as a scalar tensor (not read). */
@@ -107,23 +132,24 @@ export class Mlp {
       const xb = tf.tensor2d(batch.x.subarray(0, size * this.inputs), [size, this.inputs]);
       const xbT = tf.tensor2d(batch.xT.subarray(0, size * this.inputs), [this.inputs, size]);
       const target = tf.tensor2d(batch.target.subarray(0, size * this.outputs), [size, this.outputs]);
-      const { logits, activations } = this.forward(xb);
+      const { logits, activations, kernels } = this.forward(xb);
       const { loss, dLogits } = this.lossAndGradient(logits, target, batch.weight?.subarray(0, size));
 
-      const grads: Record<string, tf.Tensor> = {};
+      // Gradients layer by layer from the top, then laid out like the parameter vector.
+      const parts: tf.Tensor[] = [];
       let dz: tf.Tensor2D = dLogits;
-      for (let l = this.weights.length - 1; l >= 0; l--) {
+      for (let l = this.slots.length - 1; l >= 0; l--) {
         const aT: tf.Tensor2D = l === 0 ? xbT : tf.transpose(activations[l]!);
-        let gW: tf.Tensor = tf.matMul(aT, dz);
-        if (this.spec.l2 > 0) gW = tf.add(gW, tf.mul(this.weights[l]!, this.spec.l2));
-        grads[this.weights[l]!.name] = gW;
-        grads[this.biases[l]!.name] = tf.sum(dz, 0);
+        parts[2 * l] = tf.reshape(tf.matMul(aT, dz), [-1]);
+        parts[2 * l + 1] = tf.sum(dz, 0);
         if (l > 0) {
           // ReLU's derivative: 1 where the activation is positive.
-          dz = tf.mul(tf.matMul(dz, tf.transpose(this.weights[l]!)), tf.step(activations[l]!)) as tf.Tensor2D;
+          dz = tf.mul(tf.matMul(dz, tf.transpose(kernels[l]!)), tf.step(activations[l]!)) as tf.Tensor2D;
         }
       }
-      this.optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      let grad: tf.Tensor = tf.concat(parts);
+      if (this.kernelMask) grad = tf.add(grad, tf.mul(tf.mul(this.params, this.kernelMask), this.spec.l2));
+      this.optimizer.applyGradients([{ name: this.params.name, tensor: grad }]);
       return loss;
     });
   }
@@ -150,8 +176,8 @@ export class Mlp {
     return { loss: tf.mul(tf.sum(tf.mul(bce, w)), scale), dLogits: tf.mul(tf.mul(residual, w), scale) as tf.Tensor2D };
   }
 
-  /** Outputs for `rows` rows of `x` (row-major): probabilities for sigmoid, values for linear. */
-  predict(x: Float32Array, rows: number): Float32Array {
+  /** The network's last layer for `rows` rows of `x`, in chunks: sigmoid applied when `probabilities`. */
+  private run(x: Float32Array, rows: number, probabilities: boolean): Float32Array {
     const out = new Float32Array(rows * this.outputs);
     for (let start = 0; start < rows; start += PREDICT_CHUNK) {
       const size = Math.min(PREDICT_CHUNK, rows - start);
@@ -160,10 +186,15 @@ export class Mlp {
       tf.tidy(() => {
         const xb = tf.tensor2d(x.subarray(start * this.inputs, (start + size) * this.inputs), [size, this.inputs]);
         const { logits } = this.forward(xb);
-        out.set((this.spec.output === 'sigmoid' ? tf.sigmoid(logits) : logits).dataSync() as Float32Array, start * this.outputs);
+        out.set((probabilities ? tf.sigmoid(logits) : logits).dataSync() as Float32Array, start * this.outputs);
       });
     }
     return out;
+  }
+
+  /** Outputs for `rows` rows of `x` (row-major): probabilities for sigmoid, values for linear. */
+  predict(x: Float32Array, rows: number): Float32Array {
+    return this.run(x, rows, this.spec.output === 'sigmoid');
   }
 
   /**
@@ -172,15 +203,7 @@ export class Mlp {
    */
   predictProbability(x: Float32Array, rows: number): Float64Array {
     if (this.spec.output !== 'sigmoid' || this.outputs !== 1) throw new Error('predictProbability needs a single sigmoid output');
-    const logits = new Float32Array(rows);
-    for (let start = 0; start < rows; start += PREDICT_CHUNK) {
-      const size = Math.min(PREDICT_CHUNK, rows - start);
-      tf.tidy(() => {
-        const xb = tf.tensor2d(x.subarray(start * this.inputs, (start + size) * this.inputs), [size, this.inputs]);
-        logits.set(this.forward(xb).logits.dataSync() as Float32Array, start);
-      });
-    }
-    return Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+    return Float64Array.from(this.run(x, rows, false), (z) => 1 / (1 + Math.exp(-z)));
   }
 
   /** Mean loss over `rows` rows (the validation loss), computed in chunks. */
@@ -209,26 +232,27 @@ export class Mlp {
   }
 
   /** A copy of every parameter, to come back to the best epoch after early stopping. */
-  snapshot(): Float32Array[] {
-    return [...this.weights, ...this.biases].map((v) => v.dataSync().slice() as Float32Array);
+  snapshot(): Float32Array {
+    return this.params.dataSync().slice() as Float32Array;
   }
 
-  restore(snapshot: Float32Array[]): void {
-    const vars = [...this.weights, ...this.biases];
-    vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(snapshot[i]!, v.shape))));
+  restore(snapshot: Float32Array): void {
+    tf.tidy(() => this.params.assign(tf.tensor1d(snapshot)));
   }
 
   /** Weights in Keras order (kernel, bias per layer), for export. */
   layerWeights(): { kernel: Float32Array; bias: Float32Array; shape: [number, number] }[] {
-    return this.weights.map((w, l) => ({
-      kernel: w.dataSync().slice() as Float32Array,
-      bias: this.biases[l]!.dataSync().slice() as Float32Array,
-      shape: [w.shape[0]!, w.shape[1]!],
+    const all = this.params.dataSync() as Float32Array;
+    return this.slots.map((s) => ({
+      kernel: all.slice(s.kernel, s.kernel + s.fanIn * s.fanOut),
+      bias: all.slice(s.bias, s.bias + s.fanOut),
+      shape: [s.fanIn, s.fanOut],
     }));
   }
 
   dispose(): void {
-    for (const v of [...this.weights, ...this.biases]) v.dispose();
+    this.params.dispose();
+    this.kernelMask?.dispose();
     this.optimizer.dispose();
   }
 }

@@ -53,6 +53,11 @@ export async function compareStrategies(db: Database, config: TrainingConfig, op
   return { experiment, board: buildLeaderboard(experiment.sources.map((s) => s.info), runs.map((r) => r.entry)), runs };
 }
 
+/** Train the strategy the configuration names (`strategy`) on its own board: the single-model path. */
+export async function trainConfigured(db: Database, config: TrainingConfig, opts: Omit<CompareOptions, 'strategies'> = {}): Promise<CompareResult> {
+  return compareStrategies(db, config, { ...opts, strategies: [config.strategy] });
+}
+
 /** Prepare, fit, score and evaluate one strategy. A strategy that fails becomes an entry with its error. */
 export async function runStrategy(db: Database, experiment: Experiment, name: string, opts: CompareOptions = {}): Promise<StrategyRun> {
   const modelVersion = await modelVersionOf(experiment, name);
