@@ -5,7 +5,8 @@
  *
  * The view only shows state and reports intentions; the page applies edits to the notebook.
  * Data attributes carry the state for tests and the benchmark: `data-cell`, `data-kind`,
- * `data-status` (idle, running, done, error) and `data-runs` (completed runs).
+ * `data-status` (idle, running, done, error), `data-runs` (completed runs) and `data-duration-ms`
+ * (the last run's time in the runtime).
  */
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { ParamSpec } from '../notebook/cell-schemas.ts';
@@ -126,6 +127,7 @@ export class CellView {
     this.state = state;
     this.element.dataset.status = state.status;
     this.element.dataset.runs = String(state.runs);
+    if (state.durationMs !== undefined) this.element.dataset.durationMs = state.durationMs.toFixed(1);
     this.status.textContent = STATUS_TEXT[state.status];
     this.status.dataset.status = state.status;
     this.duration.textContent = state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';

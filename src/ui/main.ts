@@ -45,7 +45,10 @@ async function start(): Promise<void> {
 
   try {
     const sample = await sampleFiles();
-    if (sample.length > 0) data.load('the sample snapshot', sample);
+    if (sample.length > 0) {
+      notebooks.dataLoading('the sample snapshot');
+      data.load('the sample snapshot', sample);
+    }
   } catch (err) {
     data.reportFailure('sample snapshot', (err as Error).message);
   }

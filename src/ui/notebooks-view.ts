@@ -41,6 +41,7 @@ export class NotebooksView {
   readonly element: HTMLElement;
   private readonly main = h('main', { class: 'nb-main' });
   private readonly openError = h('div', { class: 'nb-open-error', role: 'alert', hidden: true });
+  private readonly dataNote = h('p', { class: 'nb-data-note', role: 'status', hidden: true });
   private readonly pageHost = h('div', { class: 'nb-page-host' });
   private readonly list: NotebookList;
   private readonly tables: TablesPanel;
@@ -75,7 +76,7 @@ export class NotebooksView {
       ),
       this.main,
     );
-    replaceChildren(this.main, this.openError, this.pageHost);
+    replaceChildren(this.main, this.openError, this.dataNote, this.pageHost);
     this.showEmpty('Loading notebooks…');
     this.ready = this.init();
     window.addEventListener('hashchange', () => {
@@ -106,8 +107,15 @@ export class NotebooksView {
     });
   }
 
+  /** A load started: say that the cells will run again when it is in. */
+  dataLoading(label: string): void {
+    this.dataNote.textContent = `Loading ${label}: cells run again once it is in.`;
+    this.dataNote.hidden = false;
+  }
+
   /** A load finished: list the tables, and run the open notebook again if its data changed. */
   tablesChanged(tables: TableSummary[]): void {
+    this.dataNote.hidden = true;
     this.tableSummaries = tables;
     this.tables.update(tables);
     if (this.current && this.current.dataVersion !== dataVersion(tables)) {

@@ -7,11 +7,13 @@
  * One dev server, one browser and one page for the whole file: the steps build on each other
  * like a user's session.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, startApp, type App, type Browser } from './harness.ts';
+import { parseNotebook } from '../../src/notebook/parse.ts';
+import { setCellBody, writeNotebook } from '../../src/notebook/write.ts';
+import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, ROOT, startApp, type App, type Browser } from './harness.ts';
 
 const TOUR = '01-tour-of-a-snapshot';
 const cell = (name: string) => `[data-cell="${name}"]`;
@@ -159,6 +161,35 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     // Let the sample finish loading (the notebook runs again on it) before the next steps.
     await page.waitForSelector('.table-item[data-table="alerts"]', { timeout: 60_000 });
     await page.waitForFunction(() => ![...document.querySelectorAll('[data-cell]')].some((el) => (el as HTMLElement).dataset.status === 'running'), null, { timeout: 60_000 });
+  });
+
+  it('downloads the notebook as its file: the shipped text with the edit, byte for byte', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="download"]')]);
+    expect(download.suggestedFilename()).toBe(`${TOUR}.md`);
+    const text = readFileSync(await download.path(), 'utf8');
+    const shipped = parseNotebook(readFileSync(join(ROOT, 'notebooks', `${TOUR}.md`), 'utf8'));
+    expect(text).toBe(writeNotebook(setCellBody(shipped, 'severity_verdict', 'SELECT 42 AS answer')));
+  });
+
+  it('shares the input values as a link that opens the shipped notebook with them', async () => {
+    await page.click('[data-action="copy-link"]');
+    const link = await page.getAttribute('[data-action="copy-link"]', 'data-link');
+    expect(link).toBe(`${app.url}#nb=${TOUR}&p.typology=PEEL_CHAIN&p.bins=20`);
+    // Someone else's values: the same notebook, the bins at 65.
+    await page.goto(link!.replace('p.bins=20', 'p.bins=65'));
+    await page.waitForSelector('.nb-save-state[data-save-state="shipped"]');
+    await page.waitForSelector(`${cell('confidence_histogram')}[data-status="done"]`);
+    expect(await page.textContent('[data-param="bins"] output')).toBe('65');
+    expect(await page.inputValue('[data-param="bins"] input')).toBe('65');
+    expect(await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('PEEL_CHAIN');
+    // The shipped text, not the copy's edit.
+    await page.waitForSelector(`${cell('severity_verdict')}[data-status="done"] .grid`);
+    expect(await gridText(page, 'severity_verdict')).not.toContain('answer');
+    // Back to the copy for the steps that follow.
+    await page.click('.nb-list[aria-label="My notebooks"] .nb-item');
+    await page.waitForSelector('.nb-save-state[data-save-state="saved"]');
+    await page.waitForSelector(`${cell('severity_verdict')}[data-status="done"] .grid`);
+    expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
   });
 
   it('shows a failed cell\'s error in its place, and which cell the cells after it wait on', async () => {
