@@ -42,7 +42,7 @@ if (!existsSync(resolve(dir, 'snapshots'))) {
   console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const files = (await filesFromPaths([dir])).filter((f) => !f.path.startsWith('labels/'));
+const files = (await filesFromPaths([dir])).filter((f) => !/(^|\/)labels\//.test(f.path));
 const bytes = files.reduce((n, f) => n + f.size, 0);
 
 async function nodeLoad(): Promise<{ ms: number; rows: number }> {

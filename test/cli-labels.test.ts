@@ -67,7 +67,7 @@ describe('lab labels', () => {
 
     const quality = await lab({ data: [data], labels: [events] }, ['quality']);
     expect(quality.code).toBe(0);
-    expect(quality.err).toContain('labels: appended 3 label events from events.parquet (0 rows refused, 0 left out)');
+    expect(quality.err).toContain(`labels: appended 3 label events from ${events} (0 rows refused, 0 left out)`);
     expect(quality.out).toContain('coverage: 20 alert rows (20 alert ids)');
     expect(quality.out).toMatch(/community\s+2\s+10\.0%\s+1\s+1\s+50\.0%/);
     expect(quality.out).toMatch(/community\s+truth\s+2\s+1\s+1\s+0\s+0\s+100\.0%\s+1\.000/);

@@ -12,7 +12,8 @@ import { sha256Hex, type Runtime } from '../db/runtime.ts';
 import { createEffectiveLabelsView, migrate } from '../migrations/index.ts';
 import { checkStaged } from './checks.ts';
 import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
-import { baseName, classify, type Classified, type SourceFile } from './files.ts';
+// A META.json describes the files in its own folder, whether or not the path shows the layout.
+import { baseName, classify, dirName, type Classified, type SourceFile } from './files.ts';
 import { mergeStaged } from './merge.ts';
 import { parseMeta, type SnapshotMeta } from './meta.ts';
 import { LoadError, type Problem } from './problems.ts';
@@ -100,7 +101,7 @@ export class Lab {
       const progress = (phase: LoadProgress['phase'], within: number) =>
         opts.onProgress?.({ file: f.file.path, phase, fraction: (doneBytes + size * within) / totalBytes });
       try {
-        const loaded = await this.loadOne(f, metas.get(f.snapshot?.dir ?? ''), report, progress, opts.signal);
+        const loaded = await this.loadOne(f, metas.get(dirName(f.file.path)), report, progress, opts.signal);
         if (loaded) report.loaded.push(loaded);
       } catch (e) {
         if ((e as Error).name === 'AbortError') throw e;
@@ -209,7 +210,7 @@ export class Lab {
 
   private reportMissingFromMeta(metas: Map<string, { meta: SnapshotMeta; path: string }>, files: TableFile[], report: LoadReport): void {
     for (const [dir, { meta, path }] of metas) {
-      const present = new Set(files.filter((f) => f.snapshot?.dir === dir).map((f) => baseName(f.file.path)));
+      const present = new Set(files.filter((f) => dirName(f.file.path) === dir).map((f) => baseName(f.file.path)));
       for (const listed of Object.keys(meta.sha256)) {
         // The SOT exporter lists the network's address labels here too, though that file lives
         // in address-labels/ under another name.
