@@ -17,7 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -206,7 +206,8 @@ async function predictTimes(): Promise<(string | number)[][]> {
 }
 
 async function main(): Promise<void> {
-  console.log(`training throughput, ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, thousands of samples/s: best / median of ${EPOCHS} epochs\n`);
+  console.log(`training throughput, ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, thousands of samples/s: best / median of ${EPOCHS} epochs`);
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start\n`);
   await initNodeBackend('wasm');
   const classifier: (string | number)[][] = [];
   const autoencoder: (string | number)[][] = [];
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
   console.log('prediction (ms)');
   console.log(formatTable(['backend', 'call', 'ms'], predictions));
   if (sklearnMissing) console.log('(scikit-learn is not installed for /usr/bin/python3: apt-get install python3-sklearn to time it here)\n');
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
   const reference = best.sklearn > 0 ? best.sklearn : SKLEARN_BAR;
   console.log(
     `fastest: lean loop, ${best.label}: ${Math.round(best.lean / 1000)}k samples/s = ${Math.round((100 * best.lean) / reference)}% of scikit-learn's ` +

@@ -10,13 +10,14 @@
  *   are sliced or gathered from big tensors with slow kernels. Here every matMul is plain: the
  *   batch arrives with its transpose (built in JS while gathering the rows), weight matrices are
  *   transposed explicitly (they are tiny), and the forward pass uses fused matMul+bias+ReLU.
- * - Per-op overhead, about 15 us per TF.js op. Adam updating six variables costs about 70 ops
- *   (1.3 ms a step); all parameters live in one flat variable instead, so Adam is about 12 ops,
- *   and the layers are views (slice + reshape) of it.
+ * - Per-op overhead, 15 us and more per TF.js op. tf.train.adam updating six variables costs
+ *   about 70 ops (1.3 ms a step); all parameters live in one flat variable instead, updated by a
+ *   10-op Adam (adam.ts, 0.1 ms), and the layers are views (slice + reshape) of it.
  *
  * The weights can still be exported as a TF.js Layers model (artefacts.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdam } from './adam.ts';
 import { Random } from './random.ts';
 
 export type OutputKind = 'sigmoid' | 'linear';
@@ -64,7 +65,7 @@ export class Mlp {
   private readonly slots: LayerSlot[] = [];
   /** 1 at kernel entries, 0 at biases: the L2 penalty's reach. */
   private readonly kernelMask: tf.Tensor1D | undefined;
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: FlatAdam;
 
   constructor(spec: MlpSpec) {
     if (spec.sizes.length < 2) throw new Error('an MLP needs at least an input and an output width');
@@ -92,7 +93,7 @@ export class Mlp {
     this.params = tf.variable(start, true, `mlp_${++variableCounter}/params`);
     start.dispose();
     this.kernelMask = spec.l2 > 0 ? tf.tensor1d(mask) : undefined;
-    this.optimizer = tf.train.adam(spec.learningRate);
+    this.optimizer = new FlatAdam(offset, spec.learningRate);
   }
 
   get inputs(): number {
@@ -149,7 +150,7 @@ export class Mlp {
       }
       let grad: tf.Tensor = tf.concat(parts);
       if (this.kernelMask) grad = tf.add(grad, tf.mul(tf.mul(this.params, this.kernelMask), this.spec.l2));
-      this.optimizer.applyGradients([{ name: this.params.name, tensor: grad }]);
+      this.optimizer.step(this.params, grad);
       return loss;
     });
   }

@@ -21,7 +21,7 @@ export const DenseSchema = z
   .object({
     hidden: z.array(count()).min(1).default([64, 32]),
     epochs: count().default(60),
-    batchSize: count().default(1024),
+    batchSize: count().default(512),
     learningRate: rate().default(0.003),
     l2: z.number().min(0).default(1e-4),
     patience: count().default(6),
@@ -33,11 +33,11 @@ export const AutoencoderSchema = z
   .object({
     hidden: z.array(count()).min(1).default([32, 8]),
     epochs: count().default(60),
-    batchSize: count().default(1024),
+    batchSize: count().default(512),
     learningRate: rate().default(0.003),
     l2: z.number().min(0).default(0),
     patience: count().default(6),
-    minDelta: z.number().min(0).default(1e-5),
+    minDelta: z.number().min(0).default(1e-3),
   })
   .strict();
 
