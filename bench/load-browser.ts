@@ -6,7 +6,13 @@
  */
 import type { SourceFile } from '../src/sot/files.ts';
 
-export async function browserLoadTimes(dir: string, files: SourceFile[], runs: number): Promise<{ times: number[]; rows: number }> {
+type Loaded = { table: string; ms: Record<'read' | 'decode' | 'check' | 'merge', number> };
+
+export async function browserLoadTimes(
+  dir: string,
+  files: SourceFile[],
+  runs: number,
+): Promise<{ times: number[]; rows: number; loaded: Loaded[] }> {
   process.env.LABEL_LAB_SAMPLE_DIR = dir;
   // Imported after setting the variable: vite.config.ts reads it when loaded.
   const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
@@ -15,6 +21,7 @@ export async function browserLoadTimes(dir: string, files: SourceFile[], runs: n
   const browser = await launchBrowser();
   const times: number[] = [];
   let rows = 0;
+  let loaded: Loaded[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       const page = await browser.newPage();
@@ -34,10 +41,11 @@ export async function browserLoadTimes(dir: string, files: SourceFile[], runs: n
         const n = Number((await lab.db.query('SELECT count(*)::INTEGER AS n FROM alerts')).getChildAt(0).get(0));
         if (report.loaded.length !== expected) throw new Error(`loaded ${report.loaded.length} of ${expected} files`);
         await rt.db.close();
-        return { ms, n };
+        return { ms, n, loaded: report.loaded.map((l: Loaded) => ({ table: l.table, ms: l.ms })) };
       }, files.filter((f) => !f.path.endsWith('META.json')).length);
       times.push(r.ms);
       rows = r.n;
+      loaded = r.loaded;
       console.log(`chromium run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s`);
       await page.close();
     }
@@ -45,5 +53,5 @@ export async function browserLoadTimes(dir: string, files: SourceFile[], runs: n
     await browser.close();
     await app.close();
   }
-  return { times, rows };
+  return { times, rows, loaded };
 }

@@ -45,7 +45,20 @@ if (!existsSync(resolve(dir, 'snapshots'))) {
 const files = (await filesFromPaths([dir])).filter((f) => !/(^|\/)labels\//.test(f.path));
 const bytes = files.reduce((n, f) => n + f.size, 0);
 
-async function nodeLoad(): Promise<{ ms: number; rows: number }> {
+type Phases = Record<'read' | 'decode' | 'check' | 'merge', number>;
+/** Seconds per (table, phase), summed over a run's files. */
+type Breakdown = Record<string, Phases>;
+
+function breakdownOf(loaded: { table: string; ms: Phases }[]): Breakdown {
+  const out: Breakdown = {};
+  for (const l of loaded) {
+    const b = (out[l.table] ??= { read: 0, decode: 0, check: 0, merge: 0 });
+    for (const k of Object.keys(b) as (keyof Phases)[]) b[k] += l.ms[k] / 1000;
+  }
+  return out;
+}
+
+async function nodeLoad(): Promise<{ ms: number; rows: number; breakdown: Breakdown }> {
   const rt = await openNodeRuntime();
   try {
     const t0 = performance.now();
@@ -57,26 +70,28 @@ async function nodeLoad(): Promise<{ ms: number; rows: number }> {
     const ms = performance.now() - t0;
     const n = rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM alerts`))[0]!.n;
     void first;
-    return { ms, rows: n };
+    return { ms, rows: n, breakdown: breakdownOf(report.loaded) };
   } finally {
     await rt.db.close();
   }
 }
 
-const results: { runtime: string; times: number[]; rows: number }[] = [];
+const results: { runtime: string; times: number[]; rows: number; breakdown: Breakdown }[] = [];
 const nodeTimes: number[] = [];
 let loadedRows = 0;
+let nodeBreakdown: Breakdown = {};
 for (let i = 0; i < runs; i++) {
   const r = await nodeLoad();
   nodeTimes.push(r.ms);
   loadedRows = r.rows;
+  nodeBreakdown = r.breakdown;
   console.log(`node run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s`);
 }
-results.push({ runtime: 'Node (DuckDB-WASM blocking bundle)', times: nodeTimes, rows: loadedRows });
+results.push({ runtime: 'Node (DuckDB-WASM blocking bundle)', times: nodeTimes, rows: loadedRows, breakdown: nodeBreakdown });
 
 if (!values['skip-browser']) {
   const b = await browserLoadTimes(dir, files, runs);
-  results.push({ runtime: 'Chromium (DuckDB-WASM worker + parquet worker)', times: b.times, rows: b.rows });
+  results.push({ runtime: 'Chromium (DuckDB-WASM worker + parquet worker)', times: b.times, rows: b.rows, breakdown: breakdownOf(b.loaded) });
 }
 
 console.log(`\nLoad to query-ready: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${loadedRows.toLocaleString('en-US')} alert rows, ${runs} runs each\n`);
@@ -94,3 +109,14 @@ process.stdout.write(
     ]),
   ),
 );
+
+for (const r of results) {
+  console.log(`\nWhere the time goes, last run, ${r.runtime} (seconds summed over files; open and first query not included):\n`);
+  const tables = Object.entries(r.breakdown);
+  process.stdout.write(
+    formatTable(
+      ['table', 'read+sha256', 'decode', 'check', 'merge'],
+      tables.map(([t, p]) => [t, p.read.toFixed(2), p.decode.toFixed(2), p.check.toFixed(2), p.merge.toFixed(2)]),
+    ),
+  );
+}

@@ -31,8 +31,16 @@ export interface LoadProgress {
   fraction: number;
 }
 
+export interface LoadedFile {
+  path: string;
+  table: string;
+  rows: number;
+  /** Milliseconds per phase, for the load's summary and the benchmarks. */
+  ms: Record<LoadProgress['phase'], number>;
+}
+
 export interface LoadReport {
-  loaded: { path: string; table: string; rows: number }[];
+  loaded: LoadedFile[];
   problems: Problem[];
 }
 
@@ -120,8 +128,15 @@ export class Lab {
     report: LoadReport,
     progress: (phase: LoadProgress['phase'], within: number) => void,
     signal?: AbortSignal,
-  ): Promise<LoadReport['loaded'][number] | undefined> {
+  ): Promise<LoadedFile | undefined> {
     const path = f.file.path;
+    const ms = { read: 0, decode: 0, check: 0, merge: 0 };
+    let phaseStart = performance.now();
+    const phaseDone = (phase: LoadProgress['phase']) => {
+      const now = performance.now();
+      ms[phase] += now - phaseStart;
+      phaseStart = now;
+    };
     const name = baseName(path);
     const check = () => {
       if (signal?.aborted) throw abortError();
@@ -135,6 +150,7 @@ export class Lab {
     const sha = await sha256Hex(bytes);
     check();
     progress('read', PHASE_END.read);
+    phaseDone('read');
 
     const expectedSha = meta?.meta.sha256[name];
     if (meta && expectedSha && expectedSha.toLowerCase() !== sha) {
@@ -160,6 +176,7 @@ export class Lab {
         onChunk: (x) => progress('decode', PHASE_END.read + x * (PHASE_END.decode - PHASE_END.read)),
       });
       check();
+      phaseDone('decode');
       progress('check', PHASE_END.decode);
       const result = await checkStaged(this.writer, stage, path, f.contract, await rawColumns(this.writer, f.contract));
       report.problems.push(...result.problems);
@@ -169,6 +186,7 @@ export class Lab {
       }
       if (result.problems.some((p) => p.level === 'error')) return undefined;
       check();
+      phaseDone('check');
       progress('merge', PHASE_END.check);
       const merged = await mergeStaged(this.writer, {
         contract: f.contract,
@@ -182,7 +200,8 @@ export class Lab {
       // Most files of a snapshot bring no new columns: their views stay valid as they are.
       if (merged.addedColumns.length > 0) await this.refreshViews(f.contract);
       progress('merge', PHASE_END.merge);
-      return { path, table: f.contract.name, rows: result.rows };
+      phaseDone('merge');
+      return { path, table: f.contract.name, rows: result.rows, ms };
     } finally {
       await this.writer.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
     }
