@@ -31,8 +31,11 @@ export interface PageOptions {
   doc: NotebookDocument;
   /** Param values to start from (a shared link's), already checked against the notebook. */
   params?: Record<string, ParamValue>;
-  /** The notebook's text changed (an edit, a draft): save it. */
-  onEdit(text: string): void;
+  /**
+   * The notebook's text changed (an edit, a draft): save `text` soon. It is computed when asked
+   * (a keystroke would otherwise parse the whole notebook again).
+   */
+  onEdit(): void;
   /** Param values changed: put them in the address. */
   onParams(values: Record<string, ParamValue>): void;
   sqlSchema(): SQLNamespace | undefined;
@@ -159,11 +162,9 @@ export class NotebookPage implements CellHost, ProseHost {
     const block = this.blocks().get(id);
     if (!block) return;
     this.drafts.delete(block.name);
+    // Running is not editing: only a changed text is an edit (and makes a shipped notebook a copy).
     if (text !== undefined && asBody(text) !== block.body) this.apply(setCellBody(this.nb.doc, block.name, text));
-    else {
-      this.nb.rerun(id);
-      this.edited();
-    }
+    else this.nb.rerun(id);
   }
 
   draft(name: string, text: string | null): void {
@@ -247,19 +248,18 @@ export class NotebookPage implements CellHost, ProseHost {
   }
 
   private edited(): void {
-    this.opts.onEdit(this.text);
+    this.opts.onEdit();
   }
 
+  /** Every cell again, with what is typed in the editors (that part is an edit). */
   private runAll(): void {
     if (this.drafts.size > 0) {
       let doc = this.nb.doc;
       for (const [name, body] of this.drafts) doc = setCellBody(doc, name, body);
       this.drafts.clear();
-      this.nb.update(doc);
-      this.sync();
+      this.apply(doc);
     }
     this.nb.rerun();
-    this.edited();
   }
 
   private toggleSource(): void {

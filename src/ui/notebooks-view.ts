@@ -187,7 +187,7 @@ export class NotebooksView {
       db: await this.lab.db.connect(),
       doc,
       params: values,
-      onEdit: (t) => this.edited(page, t),
+      onEdit: () => this.edited(page),
       onParams: (v) => this.paramsChanged(page, v),
       sqlSchema: () => this.sqlSchema(),
       actions: this.pageActions(() => page),
@@ -248,11 +248,15 @@ export class NotebooksView {
   // ---- saving -------------------------------------------------------------------------------
 
   /** An edit: the first one of a shipped notebook makes the user's copy; each is saved shortly. */
-  private edited(page: NotebookPage, text: string): void {
+  private edited(page: NotebookPage): void {
     const current = this.current;
     if (!current || current.page !== page) return;
     if (!current.stored) {
       if (current.ref.kind !== 'shipped') return;
+      const name = current.ref.name;
+      const text = page.text;
+      // Typed and taken back: still the shipped text, no copy needed.
+      if (text === this.shipped.find((s) => s.name === name)?.text) return;
       const now = Date.now();
       current.stored = { id: newNotebookId(), file: `${current.ref.name}.md`, text, origin: current.ref.name, created: now, updated: now };
       current.ref = { kind: 'mine', id: current.stored.id };
@@ -260,12 +264,12 @@ export class NotebooksView {
       this.setAddress();
     }
     const stored = current.stored;
-    stored.text = text;
-    stored.updated = Date.now();
     page.setSaveState('Saving…', 'saving');
     clearTimeout(this.saveTimer);
     this.pendingSave = async () => {
       try {
+        stored.text = page.text;
+        stored.updated = Date.now();
         await this.store.put({ ...stored });
         if (this.current?.stored === stored) this.showSaveState();
         await this.store.setSetting(LAST_OPEN, refKey({ kind: 'mine', id: stored.id }));
