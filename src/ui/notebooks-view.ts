@@ -211,9 +211,9 @@ export class NotebooksView {
 
   private async create(): Promise<void> {
     await this.ready;
-    const titles = new Set(this.mine.map((m) => m.file));
+    const files = new Set(this.mine.map((m) => m.file));
     let n = 1;
-    while (titles.has(fileNameFor(`Untitled notebook ${n}`))) n++;
+    while (files.has(fileNameFor(`Untitled notebook ${n}`))) n++;
     const title = `Untitled notebook ${n}`;
     await this.addMine({ file: fileNameFor(title), text: newNotebookText(title) });
   }
