@@ -159,7 +159,7 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     expect(await page.inputValue('[data-param="bins"] input')).toBe('20');
     expect(await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('PEEL_CHAIN');
     // Let the sample finish loading (the notebook runs again on it) before the next steps.
-    await page.waitForSelector('.table-item[data-table="alerts"]', { timeout: 60_000 });
+    await page.waitForSelector('.nb-data-note', { state: 'hidden', timeout: 60_000 });
     await page.waitForFunction(() => ![...document.querySelectorAll('[data-cell]')].some((el) => (el as HTMLElement).dataset.status === 'running'), null, { timeout: 60_000 });
   });
 
