@@ -12,6 +12,7 @@
  * references hold the parameters' values, so `thresholds: $typology` fails with a clear message.
  */
 import { z } from 'zod';
+import { CONFLICT_RESOLUTIONS, LabelConfidenceSchema } from '../labels/config.ts';
 
 /** Cell and parameter names: usable unquoted in SQL, and unambiguous there (no case games). */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -20,6 +21,15 @@ export const Name = z.string().regex(NAME_PATTERN, 'expected a lowercase name of
 /** `$min_confidence`: a reference to a parameter. */
 export const PARAM_REF_PATTERN = /^\$([a-z][a-z0-9_]*)$/;
 export const ParamRef = z.string().regex(PARAM_REF_PATTERN, 'expected a parameter reference like $min_confidence');
+
+/**
+ * What a plot or table draws: a sql cell's result table (`by_severity`), or one of the in-memory
+ * results a proxy cell publishes (`labels.by_severity`).
+ */
+export const DATA_REF_PATTERN = /^([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?$/;
+export const DataRef = z
+  .string()
+  .regex(DATA_REF_PATTERN, "expected a result name: a sql cell's name like by_severity, or a proxy cell's result like labels.by_severity");
 
 export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 export type Scalar = z.infer<typeof Scalar>;
@@ -114,8 +124,8 @@ export const ParamsCellSpec = z.preprocess((v) => (v !== null && typeof v === 'o
 // table
 
 export const TableSpec = z.strictObject({
-  /** The sql cell whose result is shown. */
-  data: Name,
+  /** The result shown: a sql cell, or a proxy cell's result (`labels.rule_stats`). */
+  data: DataRef,
   /** Columns to show, in order (default: all). */
   columns: z.array(z.string().min(1)).min(1).optional(),
   /** Rows shown (the total count is always given). */
@@ -192,8 +202,8 @@ export function plotSpecSchema(refs: boolean) {
 
   const mark = z.strictObject({
     type: z.enum(MARK_TYPES),
-    /** The sql cell the mark draws (default: the plot's `data`). */
-    data: Name.optional(),
+    /** The result the mark draws (default: the plot's `data`). */
+    data: DataRef.optional(),
     /** Constant data: one mark per value (a rule at 0, a threshold at $min_confidence). */
     values: z.array(Scalar).optional(),
     ...channels,
@@ -254,13 +264,15 @@ export function plotSpecSchema(refs: boolean) {
     base: num.optional(),
     exponent: num.optional(),
     pivot: num.optional(),
+    /** How many colours a quantize scale cuts its domain into. */
+    n: z.number().int().min(2).max(20).optional(),
     unknown: z.string().optional(),
     axis: z.enum(['top', 'bottom', 'left', 'right', 'both']).nullable().optional(),
   });
 
   return z.strictObject({
-    /** The sql cell the marks draw unless a mark names its own. */
-    data: Name.optional(),
+    /** The result the marks draw unless a mark names its own. */
+    data: DataRef.optional(),
     marks: z.array(mark).min(1, 'expected at least one mark'),
     title: z.string().optional(),
     subtitle: z.string().optional(),
@@ -293,10 +305,62 @@ export type PlotSpec = z.infer<typeof PlotSpec>;
 export type MarkSpec = PlotSpec['marks'][number];
 
 // ---------------------------------------------------------------------------------------------
+// proxy
+
+/** A field of a proxy cell: the value itself, or `$param` to take a param's value. */
+const valueOrParam = <T extends z.ZodType>(value: T) => z.union([ParamRef, value]);
+
+/** A threshold grid of the sweep: `from`, `from + step`, ... up to `to`. */
+const SweepAxis = z
+  .strictObject({
+    from: z.number().min(0).max(1),
+    to: z.number().min(0).max(1),
+    step: z.number().min(0.005, 'expected a step of at least 0.005 (a finer grid is too many cells to redraw on every move)').max(1),
+  })
+  .refine((a) => a.to >= a.from, { message: 'expected to >= from' });
+
+/**
+ * A proxy cell: the proxy-label rule (src/labels/config.ts) with each field either written out or
+ * taken from a param. Only the field's type is checked here; the whole rule (a severity in both
+ * lists, an unknown severity) is checked with the params' values on every run, and the error
+ * names the cell's field and the param it came from.
+ */
+export const ProxySpec = z.strictObject({
+  strategy: valueOrParam(z.string().min(1)).optional(),
+  positive_severities: valueOrParam(z.array(z.string())).optional(),
+  min_confidence: valueOrParam(z.number().min(0).max(1)).optional(),
+  negative_severities: valueOrParam(z.array(z.string())).optional(),
+  max_confidence: valueOrParam(z.number().min(0).max(1)).optional(),
+  on_conflict: valueOrParam(z.enum(CONFLICT_RESOLUTIONS)).optional(),
+  uncertain: valueOrParam(z.enum(['drop', 'keep'])).optional(),
+  label_confidence: LabelConfidenceSchema.optional(),
+  /** Width of the confidence histogram's bins. */
+  histogram_width: z.number().min(0.005).max(0.5).default(0.02),
+  /** The sweep's grid over (positive threshold x negative threshold). */
+  sweep: z
+    .strictObject({ positive: SweepAxis, negative: SweepAxis })
+    .default({ positive: { from: 0.5, to: 1, step: 0.05 }, negative: { from: 0, to: 1, step: 0.05 } }),
+});
+export type ProxySpec = z.infer<typeof ProxySpec>;
+
+/** The fields of a proxy cell that map onto the label configuration (and may name a param). */
+export const PROXY_CONFIG_FIELDS = [
+  'strategy',
+  'positive_severities',
+  'min_confidence',
+  'negative_severities',
+  'max_confidence',
+  'on_conflict',
+  'uncertain',
+] as const;
+export type ProxyConfigField = (typeof PROXY_CONFIG_FIELDS)[number];
+
+// ---------------------------------------------------------------------------------------------
 
 /** A cell's validated body, by kind. */
 export type CellSpec =
   | { kind: 'sql'; sql: string }
   | { kind: 'params'; params: ParamSpec[] }
   | { kind: 'plot'; plot: z.infer<typeof PlotSpecWithRefs> }
-  | { kind: 'table'; table: TableSpec };
+  | { kind: 'table'; table: TableSpec }
+  | { kind: 'proxy'; proxy: ProxySpec };

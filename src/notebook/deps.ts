@@ -6,13 +6,16 @@
  *   adds a harmless extra dependency.
  * - plot: its `data` and each mark's `data`, and every `$name` value in the spec.
  * - table: its `data`.
+ * - proxy: every `$name` value among its fields. Plots and tables that draw one of its results
+ *   (`labels.by_severity`) depend on the proxy cell `labels`.
  * - params: the params it holds (each param is its own variable, so moving one slider re-runs
  *   only what uses that param).
  *
  * Problems that stop a cell from running (an unknown param, data that is not a sql cell, a
  * cycle) are put on the cell, which then fails with that message while the rest runs.
  */
-import { PARAM_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
+import { DATA_REF_PATTERN, PARAM_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
+import { isProxyPart, PROXY_PARTS } from './cells/proxy-results.ts';
 import { scanSql } from './sql-lexer.ts';
 import type { CellBlock, NotebookDocument } from './types.ts';
 
@@ -22,7 +25,7 @@ export interface CellNode {
   block: CellBlock;
   /** Params this cell reads. */
   params: string[];
-  /** Sql cells whose result this cell reads. */
+  /** Cells whose result this cell reads: sql cells, and proxy cells whose results it draws. */
   cells: string[];
   /** Why the cell cannot run, if it cannot. */
   problem?: string;
@@ -68,38 +71,62 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
   }
 
   const sqlCells = new Set(cells.filter((c) => c.block.kind === 'sql' && !c.id.includes('@')).map((c) => c.id));
+  const proxyCells = new Set(cells.filter((c) => c.block.kind === 'proxy' && !c.id.includes('@')).map((c) => c.id));
   for (const node of cells) {
     const spec = node.block.spec;
     if (node.problem || !spec) continue;
     let usedParams: Set<string> = new Set();
-    let usedCells: string[] = [];
+    let dataRefs: string[] = [];
     if (spec.kind === 'sql') {
       const scan = scanSql(spec.sql);
       usedParams = new Set(scan.params.map((p) => p.name));
-      usedCells = [...scan.identifiers].filter((id) => sqlCells.has(id) && id !== node.id);
+      dataRefs = [...scan.identifiers].filter((id) => sqlCells.has(id) && id !== node.id);
     } else if (spec.kind === 'plot') {
       usedParams = paramRefsIn(spec.plot);
-      usedCells = [...new Set([spec.plot.data, ...spec.plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined))];
+      dataRefs = [...new Set([spec.plot.data, ...spec.plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined))];
     } else if (spec.kind === 'table') {
-      usedCells = [spec.table.data];
+      dataRefs = [spec.table.data];
+    } else if (spec.kind === 'proxy') {
+      usedParams = paramRefsIn(spec.proxy);
     } else {
       usedParams = new Set(spec.params.map((p) => p.name).filter((p) => params.get(p)?.cell === node.id));
     }
     const unknownParams = [...usedParams].filter((p) => !params.has(p));
-    const notSql = usedCells.filter((c) => !sqlCells.has(c));
+    const dataProblems = dataRefs.map((ref) => dataRefProblem(ref, sqlCells, proxyCells)).filter((p): p is string => p !== undefined);
     if (unknownParams.length > 0) {
       const known = [...params.keys()];
       node.problem = `unknown parameter${unknownParams.length > 1 ? 's' : ''} ${unknownParams.map((p) => `$${p}`).join(', ')}: expected ${known.length ? `one of ${known.map((p) => `$${p}`).join(', ')}` : 'a params cell that declares it'}`;
-    } else if (notSql.length > 0) {
-      const known = [...sqlCells];
-      node.problem = `data ${notSql.join(', ')} is not a sql cell of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'the name of a sql cell'}`;
+    } else if (dataProblems.length > 0) {
+      node.problem = dataProblems.join('; ');
     }
     node.params = [...usedParams];
-    node.cells = usedCells;
+    node.cells = [...new Set(dataRefs.map((ref) => DATA_REF_PATTERN.exec(ref)?.[1] ?? ref))];
   }
 
   markCycles(cells.filter((c) => sqlCells.has(c.id)));
   return { cells, params };
+}
+
+/**
+ * Why a result name cannot be read, if it cannot: a plain name must be a sql cell of the
+ * notebook, `cell.part` a proxy cell's result.
+ */
+function dataRefProblem(ref: string, sqlCells: ReadonlySet<string>, proxyCells: ReadonlySet<string>): string | undefined {
+  const m = DATA_REF_PATTERN.exec(ref);
+  const [cell, part] = m ? [m[1]!, m[2]] : [ref, undefined];
+  const results = (c: string) => PROXY_PARTS.map((p) => `${c}.${p}`).join(', ');
+  if (part === undefined) {
+    if (sqlCells.has(cell)) return undefined;
+    if (proxyCells.has(cell)) return `data ${cell} is a proxy cell: expected one of its results, ${results(cell)}`;
+    const known = [...sqlCells];
+    return `data ${cell} is not a sql cell of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'the name of a sql cell'}${proxyCells.size ? ` or a proxy cell's result like ${[...proxyCells][0]}.by_severity` : ''}`;
+  }
+  if (!proxyCells.has(cell)) {
+    const known = [...proxyCells];
+    return `data ${ref}: ${cell} is not a proxy cell of this notebook: expected ${known.length ? `a result of ${known.join(', ')}` : 'a proxy cell to publish it'}`;
+  }
+  if (!isProxyPart(part)) return `data ${ref}: a proxy cell has no result ${part}: expected one of ${results(cell)}`;
+  return undefined;
 }
 
 /** Sql cells that read each other in a circle cannot run: each gets the circle as its problem. */

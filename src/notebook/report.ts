@@ -15,6 +15,7 @@ import type { CellState } from './runtime.ts';
 import type { NotebookDocument } from './types.ts';
 import { optionLabel, optionValue, type ParamSpec } from './cell-schemas.ts';
 import type { ParamValue } from './params.ts';
+import { renderProxyReport } from './report-proxy.ts';
 
 export interface ReportInput {
   doc: NotebookDocument;
@@ -106,6 +107,9 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
         if (value.warnings.length) section.append(el('p', { class: 'note warning' }, `Plot warned: ${value.warnings.join(' ')}`));
         break;
       }
+      case 'proxy':
+        section.append(renderProxyReport(el, value));
+        break;
     }
   }
   // The shell is written as text: linkedom serialises <title> (and <textarea>) contents without
@@ -191,5 +195,9 @@ table.data .null { color: #a0a6b1; font-style: italic; }
 .plot figure { margin: 0; }
 .plot svg { max-width: 100%; height: auto; }
 .label { font: 600 12px/1 ui-monospace, monospace; color: var(--muted); margin: 0 0 .35rem; }
+.proxy-counts td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.proxy-warnings { padding-left: 1.2rem; }
+.proxy-warnings li { margin: .3rem 0; }
+.proxy-warnings li.warning { color: #8a5a00; }
 pre.error { color: var(--err); border-color: #f1c4c0; background: #fff6f5; }
 `;

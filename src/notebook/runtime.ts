@@ -22,11 +22,13 @@ import type { Database } from '../db/database.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { runParamsCell, type ParamsResult } from './cells/params.ts';
 import { runPlotCell, type PlotResult } from './cells/plot.ts';
+import { runProxyCell, type ProxyResult } from './cells/proxy.ts';
 import { runSqlCell, type SqlResult } from './cells/sql.ts';
 import { runTableCell, type TableResult } from './cells/table.ts';
 import { isStale, StaleRun, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
 import { formatDiagnostic } from './diagnostics.ts';
+import type { MemoryResult } from './memory-results.ts';
 import { checkParamValue, type ParamValue } from './params.ts';
 import { parseNotebook } from './parse.ts';
 import { dropResult, releaseResultName, releaseResults } from './result-tables.ts';
@@ -34,7 +36,7 @@ import type { CellBlock, CellKind, NotebookDocument } from './types.ts';
 import { setCellBody } from './write.ts';
 
 export type CellStatus = 'idle' | 'running' | 'done' | 'error';
-export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | { kind: 'markdown'; text: string };
+export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | ProxyResult | { kind: 'markdown'; text: string };
 
 export interface CellError {
   message: string;
@@ -102,6 +104,13 @@ export class Notebook {
   private readonly durations = new Map<string, number>();
   /** The abort controller of each cell's run in progress. */
   private readonly inFlight = new Map<string, AbortController>();
+  /** What cells built to keep until the data changes (RunContext.memo), and which cells asked. */
+  private readonly memos = new Map<string, { value: Promise<unknown>; users: Set<string> }>();
+  /**
+   * Memo builds run one after another: a build forgotten by `rerun` may still be running, and
+   * its statements must not interleave with its replacement's (both write the same temp tables).
+   */
+  private memoChain: Promise<unknown> = Promise.resolve();
   private graph!: Graph;
   private changes = 0;
   private disposed = false;
@@ -181,6 +190,7 @@ export class Notebook {
     const targets = id === undefined ? [...this.cellVars.keys()] : [id];
     for (const t of targets) if (!this.cellVars.has(t)) throw new Error(`no cell ${t}: expected one of ${[...this.cellVars.keys()].join(', ') || '(none)'}`);
     this.changes++;
+    this.forgetMemos(id === undefined ? undefined : targets);
     this.abortDownstream([], targets);
     for (const t of targets) {
       const { variable, node } = this.cellVars.get(t)!;
@@ -321,15 +331,49 @@ export class Notebook {
     });
   }
 
+  /** Forget the memos these cells asked for (all of them, without cells): they are built again. */
+  private forgetMemos(cells: string[] | undefined): void {
+    for (const [key, entry] of this.memos) {
+      if (cells === undefined || cells.some((c) => entry.users.has(c))) this.memos.delete(key);
+    }
+  }
+
+  private memo(cell: string): RunContext['memo'] {
+    return <T>(key: string, build: () => Promise<T>): Promise<T> => {
+      let entry = this.memos.get(key);
+      if (!entry) {
+        const value = this.memoChain.then(() => build());
+        this.memoChain = value.catch(() => undefined);
+        const created = { value: value as Promise<unknown>, users: new Set<string>() };
+        entry = created;
+        this.memos.set(key, created);
+        // A failed build is not kept: the next run tries again.
+        value.catch(() => {
+          if (this.memos.get(key) === created) this.memos.delete(key);
+        });
+      }
+      entry.users.add(cell);
+      return entry.value as Promise<T>;
+    };
+  }
+
   private async run(node: CellNode, values: unknown[], signal: AbortSignal): Promise<CellValue> {
     const spec = node.block.spec!;
     const params = new Map(node.params.map((p) => [p, { spec: this.paramVars.get(p)!.spec, value: values[node.params.indexOf(p)] as ParamValue }]));
-    const results = new Map(node.cells.map((c, i) => [c, values[node.params.length + i] as SqlResult]));
+    const results = new Map<string, SqlResult>();
+    const memory = new Map<string, MemoryResult>();
+    node.cells.forEach((c, i) => {
+      const value = values[node.params.length + i] as SqlResult | ProxyResult;
+      if (value.kind === 'proxy') for (const r of value.results) memory.set(r.name, r);
+      else results.set(c, value);
+    });
     const ctx: RunContext = {
       db: this.db,
       signal,
       params,
       results,
+      memory,
+      memo: this.memo(node.id),
       bodyLine: node.block.line + 1,
       file: this.currentDoc.file,
       owner: this.owner,
@@ -344,6 +388,8 @@ export class Notebook {
         return runPlotCell(spec.plot, ctx);
       case 'table':
         return runTableCell(spec.table, ctx);
+      case 'proxy':
+        return runProxyCell(node.block.name, spec.proxy, ctx);
     }
   }
 

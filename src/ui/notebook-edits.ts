@@ -16,10 +16,11 @@ export const NEW_BLOCK_KINDS: { kind: NewBlockKind; label: string }[] = [
   { kind: 'plot', label: 'Plot' },
   { kind: 'table', label: 'Table' },
   { kind: 'params', label: 'Inputs' },
+  { kind: 'proxy', label: 'Proxy labels' },
   { kind: 'markdown', label: 'Text' },
 ];
 
-const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs' };
+const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs', proxy: 'labels' };
 
 /** `stem_N` with the first N no cell or param uses. */
 function freeName(doc: NotebookDocument, stem: string): string {
@@ -64,6 +65,9 @@ export function newCell(doc: NotebookDocument, kind: CellKind, afterId: string |
       const param = freeName(doc, 'threshold');
       return { kind, name, body: `- {name: ${param}, input: range, label: Threshold, min: 0, max: 1, step: 0.05, value: 0.5}\n` };
     }
+    case 'proxy':
+      // The design's rule written out; replace a value with $param to drive it from an input.
+      return { kind, name, body: 'positive_severities: [high, critical]\nmin_confidence: 0.7\nnegative_severities: [low, medium]\nmax_confidence: 0.3\n' };
   }
 }
 

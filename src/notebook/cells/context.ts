@@ -1,6 +1,7 @@
 /** What a cell's run gets from the runtime, whatever its kind. */
 import type { Database } from '../../db/database.ts';
 import type { ParamSpec } from '../cell-schemas.ts';
+import type { MemoryResult } from '../memory-results.ts';
 import type { ParamValue } from '../params.ts';
 import type { SqlResult } from './sql.ts';
 
@@ -12,6 +13,14 @@ export interface RunContext {
   params: ReadonlyMap<string, { spec: ParamSpec; value: ParamValue }>;
   /** The results of the sql cells this cell reads. */
   results: ReadonlyMap<string, SqlResult>;
+  /** The in-memory results of the cells this cell reads (a proxy cell's `labels.by_severity`). */
+  memory: ReadonlyMap<string, MemoryResult>;
+  /**
+   * Work kept across this notebook's runs until its data changes: the first call with `key`
+   * builds, later ones (from any cell) get the same promise. `rerun()` forgets what the cells it
+   * re-runs built (all of it, without an id), so a load rebuilds; a param change never does.
+   */
+  memo<T>(key: string, build: () => Promise<T>): Promise<T>;
   /** The file line of the cell's first body line, to place database errors. */
   bodyLine: number;
   file: string;

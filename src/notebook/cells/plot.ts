@@ -31,6 +31,13 @@ export async function runPlotCell(spec: z.infer<typeof PlotSpecWithRefs>, ctx: R
   const resolved = resolvePlotSpec(spec, values);
   const data = new Map<string, PlotData>();
   for (const name of plotDataNames(resolved)) {
+    // An in-memory result (a proxy cell's) is drawn as it is: no database round trip.
+    const memory = ctx.memory.get(name);
+    if (memory) {
+      if (memory.rows.length > PLOT_MAX_ROWS) throw new Error(`${name} has ${memory.rows.length.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}`);
+      data.set(name, { columns: memory.columns.map((c) => c.name), rows: memory.rows });
+      continue;
+    }
     const result = ctx.results.get(name);
     if (!result) throw new Error(`no result named ${name}`);
     if (result.rowCount > PLOT_MAX_ROWS) {

@@ -1,12 +1,16 @@
-/** A table cell: the first rows of a sql cell's result (chosen columns), and its total count. */
+/**
+ * A table cell: the first rows of a result (chosen columns), and its total count. The result is a
+ * sql cell's table, or an in-memory result (a proxy cell's), shown without a database round trip.
+ */
 import type { Table } from 'apache-arrow';
 import { ident } from '../../db/database.ts';
 import type { TableSpec } from '../cell-schemas.ts';
+import { memoryTable, type MemoryResult } from '../memory-results.ts';
 import { throwIfStale, type RunContext } from './context.ts';
 
 export interface TableResult {
   kind: 'table';
-  /** The sql cell shown. */
+  /** The result shown: a sql cell, or a proxy cell's result (`labels.rule_stats`). */
   source: string;
   title?: string;
   columns: { name: string; type: string }[];
@@ -17,16 +21,34 @@ export interface TableResult {
 }
 
 export async function runTableCell(spec: TableSpec, ctx: RunContext): Promise<TableResult> {
+  const memory = ctx.memory.get(spec.data);
+  if (memory) return memoryTableResult(spec, memory);
   const source = ctx.results.get(spec.data);
   if (!source) throw new Error(`no result named ${spec.data}`);
-  const names = source.columns.map((c) => c.name);
-  const missing = (spec.columns ?? []).filter((c) => !names.includes(c));
-  if (missing.length > 0) {
-    throw new Error(`columns: no column ${missing.map((c) => `'${c}'`).join(', ')} in ${spec.data}: expected some of ${names.join(', ')}`);
-  }
-  const columns = spec.columns ? spec.columns.map((c) => source.columns.find((s) => s.name === c)!) : source.columns;
+  const columns = chosenColumns(spec, source.columns);
   const select = columns.map((c) => ident(c.name)).join(', ');
   const rows = await ctx.db.query(`SELECT ${select} FROM ${ident(spec.data)} LIMIT ?`, [spec.limit]);
   throwIfStale(ctx.signal);
   return { kind: 'table', source: spec.data, ...(spec.title !== undefined && { title: spec.title }), columns, rows, total: source.rowCount };
+}
+
+function chosenColumns<C extends { name: string }>(spec: TableSpec, available: readonly C[]): C[] {
+  const names = available.map((c) => c.name);
+  const missing = (spec.columns ?? []).filter((c) => !names.includes(c));
+  if (missing.length > 0) {
+    throw new Error(`columns: no column ${missing.map((c) => `'${c}'`).join(', ')} in ${spec.data}: expected some of ${names.join(', ')}`);
+  }
+  return spec.columns ? spec.columns.map((c) => available.find((s) => s.name === c)!) : [...available];
+}
+
+function memoryTableResult(spec: TableSpec, memory: MemoryResult): TableResult {
+  const columns = chosenColumns(spec, memory.columns);
+  return {
+    kind: 'table',
+    source: spec.data,
+    ...(spec.title !== undefined && { title: spec.title }),
+    columns,
+    rows: memoryTable(memory, columns, spec.limit),
+    total: memory.rows.length,
+  };
 }
