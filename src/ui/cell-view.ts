@@ -18,6 +18,7 @@ import { CodeEditor } from './code-editor.ts';
 import { h, replaceChildren } from './dom.ts';
 import { NEW_BLOCK_KINDS, type NewBlockKind } from './notebook-edits.ts';
 import { renderParamInputs, showParamValues, type SetParam } from './param-inputs.ts';
+import { ProxyOutput } from './proxy-cell-output.ts';
 
 /** What a cell asks of the page it is on. */
 export interface CellHost {
@@ -68,6 +69,7 @@ export class CellView {
   private readonly output = h('div', { class: 'nb-output' });
   private editor: CodeEditor | null = null;
   private plot: PlotOutput | null = null;
+  private proxy: ProxyOutput | null = null;
   private inputs: HTMLElement | null = null;
   private inputsSpec = '';
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
@@ -211,6 +213,12 @@ export class CellView {
         break;
       case 'params':
         this.refreshInputs();
+        break;
+      case 'proxy':
+        // Kept across runs: a move refills its numbers, and its toolbar's messages stay.
+        this.proxy ??= new ProxyOutput(this.host);
+        if (this.proxy.element.parentElement !== this.output) replaceChildren(this.output, this.proxy.element);
+        this.proxy.show(value);
         break;
       case 'markdown':
         break;
