@@ -6,6 +6,8 @@ import { importLabels } from '../ingest/index.ts';
 import { migrationsAsClickHouse, migrationsAsDuckDB } from '../migrations/index.ts';
 import { filesFromPaths } from '../node/files.ts';
 import { Lab } from '../sot/lab.ts';
+import { activeCommand } from './active.ts';
+import { withSuspects } from './label-suspects.ts';
 import { LABELS_COMMAND } from './labels.ts';
 import { compareCommand } from './compare.ts';
 import { CliError, formatTable } from './output.ts';
@@ -51,8 +53,9 @@ export const COMMANDS: Command[] = [
   },
   runNotebookCommand,
   proxyLabelsCommand,
-  LABELS_COMMAND,
+  withSuspects(LABELS_COMMAND),
   compareCommand,
+  activeCommand,
 ];
 
 export function usage(): string {
