@@ -74,6 +74,7 @@ async function refuseLoadedKeys(db: Database, { contract, stage, plan, path }: M
   if (!contract.key) return;
   const byName = new Map(plan.map((c) => [c.name, c]));
   if (!contract.key.every((k) => byName.has(k))) return;
+  if (!(await mayOverlap(db, contract.key, byName, stage, contract.raw))) return;
   const staged = contract.key.map((k) => `${byName.get(k)!.expr} AS ${ident(k)}`).join(', ');
   const on = contract.key.map((k) => `s.${ident(k)} = r.${ident(k)}`).join(' AND ');
   const [hit] = rows<{ n: number; example: string | null }>(
@@ -89,4 +90,28 @@ async function refuseLoadedKeys(db: Database, { contract, stage, plan, path }: M
       contract.key[0],
     );
   }
+}
+
+/**
+ * Whether any loaded row shares the file's snapshot dates (and windows): a cheap scan of two
+ * small columns that spares the full key join (strings, a million rows) for the usual case of
+ * a snapshot not loaded yet.
+ */
+async function mayOverlap(
+  db: Database,
+  key: string[],
+  byName: Map<string, ColumnPlan>,
+  stage: string,
+  raw: string,
+): Promise<boolean> {
+  const parts = ['processing_date', 'window_days'].filter((k) => key.includes(k));
+  if (parts.length === 0) return true;
+  const select = parts.map((k) => `${byName.get(k)!.expr} AS ${ident(k)}`).join(', ');
+  const on = parts.map((k) => `s.${ident(k)} = r.${ident(k)}`).join(' AND ');
+  const [hit] = rows<{ n: number }>(
+    await db.query(
+      `SELECT count(*) AS n FROM ${ident(raw)} r SEMI JOIN (SELECT DISTINCT ${select} FROM ${ident(stage)}) s ON ${on}`,
+    ),
+  );
+  return Number(hit?.n ?? 0) > 0;
 }
