@@ -27,10 +27,12 @@ function rowInfo(dates: number, alerts: number): RowInfo {
       units++;
     }
   }
-  return { day: Int32Array.from(day), group: Int32Array.from(group), unit: Int32Array.from(unit), units };
+  // Ten addresses, each with alerts on every date.
+  const address = Int32Array.from(group, (g, r) => (g + Math.floor(r / 2)) % 10);
+  return { day: Int32Array.from(day), group: Int32Array.from(group), unit: Int32Array.from(unit), units, address };
 }
 
-const opts = (o: Partial<SplitOptions> = {}): SplitOptions => ({ method: 'time', testFraction: 0.2, validationFraction: 0.2, seed: 1, ...o });
+const opts = (o: Partial<SplitOptions> = {}): SplitOptions => ({ method: 'time', testFraction: 0.2, validationFraction: 0.2, seed: 1, groupBy: 'alert', ...o });
 
 describe('splits', () => {
   const info = rowInfo(4, 50);
@@ -62,6 +64,16 @@ describe('splits', () => {
     expect(positivesIn(s.test) / groupsIn(s.test)).toBeCloseTo(1 / 3, 1);
     expect(splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.25 })).test).toEqual(s.test);
     expect(splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.25, seed: 2 })).test).not.toEqual(s.test);
+  });
+
+  it('can keep whole addresses apart', () => {
+    const s = splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.3, groupBy: 'address' }));
+    const addressesOf = (rows: Int32Array) => new Set(Array.from(rows, (r) => info.address[r]!));
+    const test = addressesOf(s.test);
+    expect(test.size).toBeGreaterThan(0);
+    expect(test.size).toBeLessThan(10);
+    for (const a of addressesOf(s.train)) expect(test.has(a)).toBe(false);
+    expect(s.description).toMatch(/addresses kept apart$/);
   });
 
   it('falls back to stratified, and says so, when there is one date', () => {

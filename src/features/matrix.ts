@@ -18,6 +18,8 @@ export interface RowInfo {
   /** One id per (alert_id, processing_date): the unit evaluated and exported. */
   unit: Int32Array;
   units: number;
+  /** One id per address. */
+  address: Int32Array;
 }
 
 export interface FeatureMatrix {
@@ -66,7 +68,13 @@ export async function buildFeatureMatrix(db: Database, opts: DiscoverOptions = {
     columns: features.length,
     features,
     side,
-    rowInfo: { day: info.getChild('day')!.toArray() as Int32Array, group: info.getChild('group_idx')!.toArray() as Int32Array, unit, units },
+    rowInfo: {
+      day: info.getChild('day')!.toArray() as Int32Array,
+      group: info.getChild('group_idx')!.toArray() as Int32Array,
+      unit,
+      units,
+      address: info.getChild('address_idx')!.toArray() as Int32Array,
+    },
     skipped: [...plan.skipped, ...skipped],
   };
 }

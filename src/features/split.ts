@@ -13,6 +13,11 @@
  * earlier rows to neither side (SOT alert ids name their date, so this only happens in other
  * exports). The validation set (for early stopping) is a seeded share of the training groups,
  * drawn the same way.
+ *
+ * With groupBy 'address', whole addresses are kept apart instead: a model is then tested only on
+ * addresses it never saw in training. That is the honest test for address-level targets (address
+ * labels, and a truth that belongs to the address): otherwise an address's alerts on earlier
+ * dates teach the model the very answer it is tested on.
  */
 import { Random } from '../ml/random.ts';
 import type { RowInfo } from './matrix.ts';
@@ -25,6 +30,8 @@ export interface SplitOptions {
   testFraction: number;
   /** Share of the training groups used for early stopping. */
   validationFraction: number;
+  /** What may not straddle train and test: an alert's rows (default), or an address's. */
+  groupBy: 'alert' | 'address';
   seed: number;
 }
 
@@ -44,7 +51,13 @@ export interface Split {
  * Split per `opts`. A time split needs at least two processing dates; with one it falls back to
  * a stratified split and says so in `description`.
  */
-export function splitRows(info: RowInfo, strata: ArrayLike<number>, opts: SplitOptions): Split {
+export function splitRows(rowInfo: RowInfo, strata: ArrayLike<number>, opts: SplitOptions): Split {
+  const split = splitByGroup(opts.groupBy === 'address' ? { ...rowInfo, group: rowInfo.address } : rowInfo, strata, opts);
+  if (opts.groupBy === 'address') split.description += '; addresses kept apart';
+  return split;
+}
+
+function splitByGroup(info: RowInfo, strata: ArrayLike<number>, opts: SplitOptions): Split {
   const days = distinct(info.day);
   if (opts.method === 'time' && days.length >= 2) return timeSplit(info, strata, opts);
   const split = stratifiedSplit(info, strata, opts);
@@ -62,7 +75,7 @@ function timeSplit(info: RowInfo, strata: ArrayLike<number>, opts: SplitOptions)
   const left = info.day.length - split.train.length - split.validation.length - split.test.length;
   split.description =
     `time: test = ${dayText(latest)} (${split.test.length} rows), training = ${split.trainDays.length} earlier date${split.trainDays.length === 1 ? '' : 's'} (${split.train.length} rows, ${split.validation.length} for validation)` +
-    (left > 0 ? `; ${left} earlier rows of alert ids that recur on the test date left out` : '');
+    (left > 0 ? `; ${left} earlier rows of ${opts.groupBy === 'address' ? 'addresses' : 'alert ids'} that recur on the test date left out` : '');
   return split;
 }
 

@@ -22,6 +22,10 @@ export const supervisedStrategy: Strategy = {
     const what = input.config.supervised.target === 'address-labels' ? 'alerts of addresses with a label' : 'explicitly labelled alerts';
     requireLabels('supervised', what, labelledRows(input.train, labels.y), labels.y, input.config.supervised.minLabels);
     const { model, summary } = await fitDense(input, labels.y, labels.w, 'supervised', hooks);
-    return classifierModel(model, 'supervised', [summary]);
+    const notes =
+      input.config.supervised.target === 'address-labels' && input.config.split.groupBy === 'alert'
+        ? ["address labels belong to addresses, and the split keeps only alerts apart: held-out alerts of addresses labelled in training flatter this model (set split.groupBy to 'address' to test on unseen addresses)"]
+        : [];
+    return classifierModel(model, 'supervised', [summary], notes);
   },
 };

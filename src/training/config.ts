@@ -82,6 +82,8 @@ export const SplitSchema = z
     method: z.enum(['time', 'stratified']).default('time'),
     testFraction: z.number().gt(0).lt(1).default(0.2),
     validationFraction: z.number().min(0).lt(1).default(0.15),
+    /** 'address' keeps whole addresses out of training when they are tested (see features/split.ts). */
+    groupBy: z.enum(['alert', 'address']).default('alert'),
   })
   .strict();
 
