@@ -18,8 +18,8 @@ beforeAll(async () => {
 describe('alert context', () => {
   it('gathers the alert per window, key features, clusters, money flows and its label', async () => {
     // addr-3: a multiple of 3 has a cluster; the ring gives it flows in and out.
-    const [{ alert_id }] = rows<{ alert_id: string }>(await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-3' ORDER BY processing_date LIMIT 1`));
-    const ctx = (await alertContext(rt.db, alert_id!))!;
+    const alertId = rows<{ alert_id: string }>(await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-3' ORDER BY processing_date LIMIT 1`))[0]!.alert_id;
+    const ctx = (await alertContext(rt.db, alertId))!;
     expect(ctx.address).toBe('addr-3');
     expect(ctx.windows.map((w) => w.windowDays)).toEqual([7, 30]);
     const w = ctx.windows[0]!;
@@ -44,13 +44,13 @@ describe('alert context', () => {
   });
 
   it('limits flows per direction, shows a saved label, and binds the id (no injection)', async () => {
-    const [{ alert_id }] = rows<{ alert_id: string }>(await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-6' LIMIT 1`));
-    const ctx = (await alertContext(rt.db, alert_id!, { flowsPerDirection: 1 }))!;
+    const alertId = rows<{ alert_id: string }>(await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-6' LIMIT 1`))[0]!.alert_id;
+    const ctx = (await alertContext(rt.db, alertId, { flowsPerDirection: 1 }))!;
     const perKey = new Map<string, number>();
     for (const f of ctx.flows) perKey.set(`${f.processingDate}/${f.windowDays}/${f.direction}`, (perKey.get(`${f.processingDate}/${f.windowDays}/${f.direction}`) ?? 0) + 1);
     expect(Math.max(...perKey.values())).toBe(1);
-    await saveLabel(rt.db, { alertId: alert_id!, label: 1, labeledBy: 'miner:test' });
-    const after = (await alertContext(rt.db, alert_id!))!;
+    await saveLabel(rt.db, { alertId, label: 1, labeledBy: 'miner:test' });
+    const after = (await alertContext(rt.db, alertId))!;
     for (const w of after.windows) expect(w.label).toMatchObject({ label: 1, source: 'miner', labeledBy: 'miner:test' });
     expect(after.windows[0]!.label!.labeledAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(await alertContext(rt.db, "x' OR 1=1 --")).toBeNull();

@@ -12,6 +12,8 @@ function data(): SimulationData {
   const info: RowInfo = {
     day: Int32Array.from(d.group, (g) => (g < 400 ? 1 : 2)),
     group: d.group,
+    // One address per alert: the simulation keeps alert groups, not addresses, apart.
+    address: d.group,
     unit: d.group,
     units: d.groups,
   };
