@@ -49,6 +49,9 @@ describe('compare', () => {
     const aucs = board.entries.map((e) => e.metrics.truth!.rocAuc!);
     expect(aucs).toEqual([...aucs].sort((a, b) => b - a));
     expect(renderLeaderboard(board)).toMatch(/^truth: the ground-truth file \(\d+ held-out alerts labelled/);
+    // The fixture's addresses alert on every date: the board says how much that could flatter.
+    expect(board.notes[0]).toMatch(/^split: time: test = 2026-01-19/);
+    expect(board.notes[1]).toMatch(/^\d+% of the held-out alert rows belong to addresses that also have training alerts/);
   });
 
   it('learns the planted truth from explicit labels, and the rule ranks its own labels perfectly', () => {

@@ -36,14 +36,16 @@ export interface Leaderboard {
   sources: SourceInfo[];
   rankedBy: SourceName | null;
   entries: BoardEntry[];
+  /** About the evaluation as a whole (the split, address overlap). */
+  notes: string[];
 }
 
-export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[]): Leaderboard {
+export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[], notes: string[] = []): Leaderboard {
   const usable = sources.filter((s) => s.labelled > 0 && s.positives > 0 && s.positives < s.labelled);
   const rankedBy = SOURCE_ORDER.find((name) => usable.some((s) => s.name === name)) ?? null;
   const key = (e: BoardEntry) => (e.error ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1);
   const ordered = [...entries].sort((a, b) => key(b) - key(a));
-  return { sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)), rankedBy, entries: ordered };
+  return { sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)), rankedBy, entries: ordered, notes };
 }
 
 const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '-' : v.toFixed(digits));
@@ -74,7 +76,10 @@ export function renderLeaderboard(board: Leaderboard): string {
     out.push(`${source.name}: ${source.description} (${source.labelled} held-out alerts labelled, ${source.positives} positive${ranked})`);
     out.push(align([header, ...body]));
   }
-  const notes = board.entries.flatMap((e) => [...(e.error ? [`error: ${e.error}`] : []), ...e.notes].map((n) => `  ${e.strategy}: ${n}`));
+  const notes = [
+    ...board.notes.map((n) => `  ${n}`),
+    ...board.entries.flatMap((e) => [...(e.error ? [`error: ${e.error}`] : []), ...e.notes].map((n) => `  ${e.strategy}: ${n}`)),
+  ];
   if (notes.length > 0) out.push(`notes:\n${notes.join('\n')}\n`);
   return out.join('\n');
 }

@@ -50,7 +50,27 @@ export async function compareStrategies(db: Database, config: TrainingConfig, op
     onStage(`training ${name}`);
     runs.push(await runStrategy(db, experiment, name, opts));
   }
-  return { experiment, board: buildLeaderboard(experiment.sources.map((s) => s.info), runs.map((r) => r.entry)), runs };
+  return { experiment, board: buildLeaderboard(experiment.sources.map((s) => s.info), runs.map((r) => r.entry), boardNotes(experiment)), runs };
+}
+
+/**
+ * What the board should say about the evaluation itself: the split, and how many held-out alerts
+ * belong to addresses the models also saw in training. Labels and truth often belong to the
+ * address, so that share is how much a score can owe to remembering addresses.
+ */
+function boardNotes(experiment: Experiment): string[] {
+  const { split, matrix } = experiment;
+  const seen = new Set<number>();
+  for (const rows of [split.train, split.validation]) for (const r of rows) seen.add(matrix.rowInfo.address[r]!);
+  let overlap = 0;
+  for (const r of split.test) if (seen.has(matrix.rowInfo.address[r]!)) overlap++;
+  const notes = [`split: ${split.description}`];
+  if (overlap > 0) {
+    notes.push(
+      `${Math.round((100 * overlap) / split.test.length)}% of the held-out alert rows belong to addresses that also have training alerts; set split.groupBy to 'address' to test on unseen addresses only`,
+    );
+  }
+  return notes;
 }
 
 /** Train the strategy the configuration names (`strategy`) on its own board: the single-model path. */
