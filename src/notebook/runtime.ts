@@ -27,6 +27,7 @@ import { runSqlCell, type SqlResult } from './cells/sql.ts';
 import { runTableCell, type TableResult } from './cells/table.ts';
 import { isStale, StaleRun, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
+import { computeWithoutFrameWait } from './compute-schedule.ts';
 import { formatDiagnostic } from './diagnostics.ts';
 import type { MemoryResult } from './memory-results.ts';
 import { checkParamValue, type ParamValue } from './params.ts';
@@ -117,6 +118,7 @@ export class Notebook {
   private currentDoc!: NotebookDocument;
 
   constructor(doc: NotebookDocument, opts: NotebookOptions) {
+    computeWithoutFrameWait(this.runtime);
     this.db = opts.db;
     this.document = opts.document;
     this.apply(doc);
