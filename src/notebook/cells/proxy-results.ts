@@ -17,7 +17,7 @@ import { memoryResultName, type MemoryColumn, type MemoryColumnType, type Memory
 
 /** Every result a proxy cell publishes, with what one row is: shown in errors and the docs. */
 export const PROXY_RESULTS = {
-  summary: 'one row: alerts, positive, negative, uncertain, labelled, positive_rate, uncertain_share',
+  summary: 'one row: alerts, positive, negative, uncertain, uncertain_with_confidence (the grey zone the rule means to leave; the rest of the uncertain alerts have no confidence), labelled, positive_rate, uncertain_share',
   overall: 'one row per label: label, alerts, share',
   by_severity: 'severity, label, alerts, share',
   by_typology: 'typology, label, alerts, share',
@@ -30,6 +30,7 @@ export const PROXY_RESULTS = {
   agreement_sweep: 'the grid against each reference present: reference, metric (precision, recall, kappa), min_confidence, max_confidence, x1, x2, y1, y2, value',
   agreement_marker: 'the current thresholds on the agreement sweep: reference, metric, min_confidence, max_confidence',
   agreement: 'per reference present: reference, compared, coverage, precision, recall, accuracy, kappa, tp, fp, fn, tn',
+  agreement_note: 'one row (note) saying why there is no agreement to show when no reference is loaded; no rows otherwise',
   rule_stats: 'per rule: rule, votes_for, votes, coverage, overlap, conflict, accuracy_truth, checked_truth, accuracy_explicit, checked_explicit',
   warnings: 'level, warning, message',
 } as const;
@@ -92,11 +93,26 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
     rows,
   });
   const s = summarize(evaluation.overall);
+  // An alert without a confidence fails both confidence tests: it is uncertain unless its
+  // severity is negative outright. Those are not the grey zone between the thresholds.
+  const negativeOutright = new Set<Key>(config.negative.severities);
+  const uncertainWithout = cube.severityRanges().reduce((n, r) => n + (negativeOutright.has(r.severity) ? 0 : r.nulls), 0);
   const out: MemoryResult[] = [
     make(
       'summary',
-      [['alerts', 'BIGINT'], ['positive', 'BIGINT'], ['negative', 'BIGINT'], ['uncertain', 'BIGINT'], ['labelled', 'BIGINT'], ['positive_rate', 'DOUBLE'], ['uncertain_share', 'DOUBLE']],
-      [{ alerts: s.total, positive: s.positive, negative: s.negative, uncertain: s.uncertain, labelled: s.positive + s.negative, positive_rate: s.positiveRate, uncertain_share: s.uncertainShare }],
+      [['alerts', 'BIGINT'], ['positive', 'BIGINT'], ['negative', 'BIGINT'], ['uncertain', 'BIGINT'], ['uncertain_with_confidence', 'BIGINT'], ['labelled', 'BIGINT'], ['positive_rate', 'DOUBLE'], ['uncertain_share', 'DOUBLE']],
+      [
+        {
+          alerts: s.total,
+          positive: s.positive,
+          negative: s.negative,
+          uncertain: s.uncertain,
+          uncertain_with_confidence: s.uncertain - uncertainWithout,
+          labelled: s.positive + s.negative,
+          positive_rate: s.positiveRate,
+          uncertain_share: s.uncertainShare,
+        },
+      ],
     ),
   ];
 
@@ -134,6 +150,13 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
     ),
   );
 
+  out.push(
+    make(
+      'agreement_note',
+      [['note', 'VARCHAR']],
+      references.length > 0 ? [] : [{ note: 'No ground truth or explicit labels are loaded: nothing to compare the rule with.' }],
+    ),
+  );
   const agreements = references.map((r) => agreement(evaluation.overall, r)).filter((a): a is Agreement => a !== null);
   out.push(
     make(
