@@ -62,6 +62,7 @@ describe('lab active simulate', () => {
   it('prints the curves and the labels needed per target, and writes them as JSON', async () => {
     const out = join(dir, 'curves.json');
     const r = await capture(() => activeCommand.run({ data: [join(dir, 'data')], batch: '10', budget: '40', repeats: '2', targets: '0.5,0.99', out }, ['simulate']));
+    expect(r.out).toMatch(/dense on every pool label/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/split: time: test = 2026-01-19/);
     expect(r.out).toMatch(/labels\s+uncertainty\s+margin\s+diversity\s+random/);
@@ -70,7 +71,7 @@ describe('lab active simulate', () => {
     expect(json.points).toHaveLength(4 * 2 * 4);
     expect(json.summary).toHaveLength(4 * 4);
     expect(json.labelsToReach).toHaveLength(8);
-    expect(json.options).toMatchObject({ batch: 10, budget: 40, repeats: 2, learner: 'logistic' });
+    expect(json.options).toMatchObject({ batch: 10, budget: 40, repeats: 2, learner: 'dense' });
   });
 
   it('refuses bad options with a message', async () => {
@@ -99,9 +100,9 @@ describe('lab labels suspects', () => {
   });
 
   it('checks the effective labels (proxy rule included) as a table, and leaves other subcommands to labels', async () => {
-    const r = await capture(() => labels.run({ ...defaults(), data: [join(dir, 'data')], limit: '5' }, ['suspects']));
+    const r = await capture(() => labels.run({ ...defaults(), data: [join(dir, 'data')], limit: '5', learner: 'logistic' }, ['suspects']));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/labelled rows checked/);
+    expect(r.out).toMatch(/labelled rows checked .* logistic probabilities/);
     expect(r.out).toMatch(/rank\s+alert_id\s+date\s+window\s+label\s+source/);
     expect(r.out).toMatch(/left out by the leakage guard/);
     await expect(labels.run({ ...defaults() }, ['nonsense'])).rejects.toThrow(/say import, quality or export/);

@@ -8,6 +8,10 @@
  * the next batch from the pool, which the oracle labels. The test set is the time split's test
  * date (alerts that arrive after the model was trained) and is never queried.
  *
+ * The model is any Learner (ml/learner.ts), fitted on all labelled rows for a fixed number of
+ * epochs: with a few dozen labels, holding out a validation share for early stopping would
+ * waste labels and stop on noise.
+ *
  * Pure typed-array code; simulation-data.ts builds its input from the database.
  */
 import type { RowInfo } from '../features/matrix.ts';

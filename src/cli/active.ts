@@ -2,7 +2,7 @@
  * `lab active simulate`: the learning-curve simulation on data with a ground-truth file.
  *
  *   lab active simulate --data DIR [--batch 20] [--budget 300] [--initial 20] [--repeats 3]
- *     [--strategies uncertainty,margin,diversity,random] [--learner logistic|dense]
+ *     [--strategies uncertainty,margin,diversity,random] [--learner dense|logistic]
  *     [--targets 0.6,0.7] [--config FILE] [--out curves.json]
  *
  * Prints the median PR-AUC per strategy at each label count, and the labels each strategy needs
@@ -87,7 +87,7 @@ async function runSimulate(values: Values, data: string[]): Promise<number> {
 export const activeCommand: Command = {
   name: 'active',
   summary: 'active learning: simulate learning curves per query strategy with the ground truth as the labeller',
-  usage: 'lab active simulate --data DIR [--batch 20 --budget 300 --repeats 3] [--learner logistic|dense] [--out curves.json]',
+  usage: 'lab active simulate --data DIR [--batch 20 --budget 300 --repeats 3] [--learner dense|logistic] [--out curves.json]',
   options: {
     data: { type: 'string', multiple: true },
     batch: { type: 'string' },

@@ -14,10 +14,13 @@ export async function readTrainingConfig(path: string | undefined): Promise<Trai
   }
 }
 
-/** logistic (no backend needed) or dense (the configuration's network; starts the TF.js backend). */
+/**
+ * dense (the default: the configuration's network; starts the TF.js backend) or logistic (linear,
+ * no backend). See ml/learner.ts for the measured difference.
+ */
 export async function learnerFromOption(name: string | undefined, config: TrainingConfig, command: string): Promise<Learner> {
-  if (name === undefined || name === 'logistic') return logisticLearner();
-  if (name === 'dense') {
+  if (name === 'logistic') return logisticLearner();
+  if (name === undefined || name === 'dense') {
     await initNodeBackend(config.backend === 'webgl' ? 'auto' : config.backend);
     return denseLearner(config.dense);
   }
