@@ -59,8 +59,8 @@ export const COMMANDS: Command[] = [
 ];
 
 export function usage(): string {
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
-  return `Label Lab, headless.\n\nUsage: npm run lab -- <command> [options]\n\n${lines.join('\n')}\n`;
+  const lines = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `Label Lab, headless.\n\nUsage: npm run lab -- <command> [options]\n\n${lines.join('\n\n')}\n`;
 }
 
 /**
