@@ -10,7 +10,7 @@
  * Column types are DuckDB's names, so tables and reports format these values exactly like a
  * query's (counts with separators, shares to six significant digits).
  */
-import { Float64, Int64, Table, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { Float64, Int64, Table, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import type { PlainValue } from '../db/values.ts';
 
 export type MemoryColumnType = 'VARCHAR' | 'DOUBLE' | 'BIGINT';
@@ -49,6 +49,6 @@ export function memoryTable(result: MemoryResult, columns: readonly MemoryColumn
 
 function numberVector(values: PlainValue[], type: Exclude<MemoryColumnType, 'VARCHAR'>): Vector {
   const numbers = values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
-  if (type === 'DOUBLE') return vectorFromArray(numbers, new Float64() as DataType);
-  return vectorFromArray(numbers.map((v) => (v === null ? null : BigInt(Math.round(v)))), new Int64() as DataType);
+  if (type === 'DOUBLE') return vectorFromArray(numbers, new Float64());
+  return vectorFromArray(numbers.map((v) => (v === null ? null : BigInt(Math.round(v)))), new Int64());
 }

@@ -8,7 +8,6 @@
  * results. Nothing is written to the database on a move.
  */
 import type { Table } from 'apache-arrow';
-import type { SqlValue } from '../../db/database.ts';
 import { ConfigError, parseConfig, ruleSignature, type ProxyLabelConfig } from '../../labels/config.ts';
 import { LabelCube } from '../../labels/cube.ts';
 import { proxyLabelsQuery } from '../../labels/proxy-sql.ts';
@@ -91,7 +90,7 @@ export async function runProxyCell(name: string, spec: ProxySpec, ctx: RunContex
     evaluateMs: performance.now() - started,
     labelledAlerts: () => {
       const { sql, params } = proxyLabelsQuery(config);
-      return db.query(`${sql}\nORDER BY processing_date, window_days, alert_id`, params as SqlValue[]);
+      return db.query(`${sql}\nORDER BY processing_date, window_days, alert_id`, params);
     },
   };
 }
