@@ -2,7 +2,7 @@
  * `lab labels suspects`: the alerts whose label a model most confidently disputes.
  *
  *   lab labels suspects --data DIR [--labels F ...] [--check effective|explicit] [--folds 5]
- *     [--learner dense|logistic] [--limit 30] [--config FILE] [--json]
+ *     [--learner dense|logistic] [--limit 30] [--training-config FILE] [--json]
  *
  * It joins `lab labels` (import, quality, export) by wrapping that command: `suspects` runs here
  * and every other subcommand goes to labels.ts unchanged, with both sets of options accepted.
@@ -15,7 +15,7 @@ import { CliError, formatTable } from './output.ts';
 
 type Values = Parameters<Command['run']>[0];
 
-const USAGE = 'lab labels suspects --data DIR [--labels F ...] [--check effective|explicit] [--folds 5] [--learner dense|logistic] [--limit 30] [--json]';
+const USAGE = 'lab labels suspects --data DIR [--labels F ...] [--check effective|explicit] [--folds 5] [--learner dense|logistic] [--limit 30] [--training-config FILE] [--json]';
 
 async function runSuspects(values: Values): Promise<number> {
   const command = 'labels suspects';
