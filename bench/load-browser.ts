@@ -5,6 +5,7 @@
  * the app's automatic sample load does not compete with the measurement.
  */
 import type { SourceFile } from '../src/sot/files.ts';
+import { startAppOn } from './app-session.ts';
 
 type Loaded = { table: string; ms: Record<'read' | 'decode' | 'check' | 'merge', number> };
 
@@ -13,12 +14,7 @@ export async function browserLoadTimes(
   files: SourceFile[],
   runs: number,
 ): Promise<{ times: number[]; rows: number; loaded: Loaded[] }> {
-  process.env.LABEL_LAB_SAMPLE_DIR = dir;
-  // Imported after setting the variable: vite.config.ts reads it when loaded.
-  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
-  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium: run with --skip-browser');
-  const app = await startApp();
-  const browser = await launchBrowser();
+  const { app, browser } = await startAppOn(dir);
   const times: number[] = [];
   let rows = 0;
   let loaded: Loaded[] = [];

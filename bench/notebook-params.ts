@@ -16,12 +16,11 @@
  * `data-duration-ms`) split that into the aggregate query, a plain `count(*)` over the filtered
  * alerts (a floor for any query on this data), and the rest (runtime, Arrow rows to Plot, SVG).
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { formatTable } from '../src/cli/output.ts';
 import { median, quantile } from './stats.ts';
+import { benchSnapshotDir, openLoadedApp, startAppOn } from './app-session.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,18 +31,6 @@ const { values } = parseArgs({
 });
 const MOVES = Number(values.moves);
 const WARMUP = Number(values.warmup);
-
-/** The snapshot: --data, else the 1M one bench:load and `npm run sample-data` make. */
-function findData(): string {
-  if (values.data) return resolve(values.data);
-  const made = resolve('bench-data/alerts-1000000-seed-7');
-  if (existsSync(resolve(made, 'snapshots'))) return made;
-  const others = existsSync('bench-data') ? readdirSync('bench-data').filter((d) => existsSync(resolve('bench-data', d, 'snapshots'))) : [];
-  throw new Error(
-    `no 1M-alert snapshot at ${made}: make it with\n  npm run sample-data -- --alerts 1000000 --seed 7 --out bench-data/alerts-1000000-seed-7\n` +
-      `or pass --data DIR${others.length ? ` (bench-data/ has ${others.join(', ')})` : ''}`,
-  );
-}
 
 const TYPOLOGIES = ['ALL', 'PEEL_CHAIN', 'STRUCTURING', 'PING_PONG', 'RAPID_FANOUT', 'VELOCITY_ANOMALY', 'FRESH_TO_EXCHANGE', 'LAYERING_PATH'];
 
@@ -176,25 +163,11 @@ function sequence(param: Param, n: number): string[] {
   }
 }
 
-const dir = findData();
-process.env.LABEL_LAB_SAMPLE_DIR = dir;
-// Imported after setting the variable: vite.config.ts reads it when loaded.
-const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
-if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium');
-
-const app = await startApp();
-const browser = await launchBrowser();
+const dir = benchSnapshotDir(values.data);
+const { app, browser } = await startAppOn(dir);
 try {
   const page = await browser.newPage();
-  console.log(`snapshot: ${dir}`);
-  const t0 = performance.now();
-  await page.goto(app.url);
-  await page.waitForSelector('.table-item[data-table="alerts"]', { timeout: 900_000 });
-  await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 900_000 });
-  const loadErrors = await page.locator('.problem.error').allInnerTexts();
-  if (loadErrors.length > 0) throw new Error(`the snapshot loaded with errors:\n${loadErrors.join('\n')}`);
-  const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
-  console.log(`loaded ${alerts.toLocaleString('en-US')} alerts in the app in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const alerts = await openLoadedApp(page, app.url, dir);
 
   await page.click('.view-tab[data-view="notebooks"]');
   await page.setInputFiles('input[data-picker="notebook"]', { name: 'bench-params.md', mimeType: 'text/markdown', buffer: Buffer.from(NOTEBOOK) });

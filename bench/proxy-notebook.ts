@@ -17,12 +17,11 @@
  * counted. The runtime's own times (cells' `data-duration-ms`) split the work: the proxy cell's
  * evaluation, and the plot cells building their marks (drawing happens in the view, in "plots").
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { formatTable } from '../src/cli/output.ts';
 import { median, quantile } from './stats.ts';
+import { benchSnapshotDir, openLoadedApp, startAppOn } from './app-session.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,18 +33,6 @@ const { values } = parseArgs({
 const MOVES = Number(values.moves);
 const WARMUP = Number(values.warmup);
 const NOTEBOOK = '02-proxy-label-thresholds';
-
-/** The snapshot: --data, else the 1M one `npm run sample-data` makes for the benchmarks. */
-function findData(): string {
-  if (values.data) return resolve(values.data);
-  const made = resolve('bench-data/alerts-1000000-seed-7');
-  if (existsSync(resolve(made, 'snapshots'))) return made;
-  const others = existsSync('bench-data') ? readdirSync('bench-data').filter((d) => existsSync(resolve('bench-data', d, 'snapshots'))) : [];
-  throw new Error(
-    `no 1M-alert snapshot at ${made}: make it with\n  npm run sample-data -- --alerts 1000000 --seed 7 --out bench-data/alerts-1000000-seed-7\n` +
-      `or pass --data DIR${others.length ? ` (bench-data/ has ${others.join(', ')})` : ''}`,
-  );
-}
 
 type Slider = 'min_confidence' | 'max_confidence';
 
@@ -114,25 +101,11 @@ function sequence(slider: Slider, n: number): string[] {
   return Array.from({ length: n }, (_, i) => (from + ((37 * (i + 1)) % (span + 1)) / 100).toFixed(2));
 }
 
-const dir = findData();
-process.env.LABEL_LAB_SAMPLE_DIR = dir;
-// Imported after setting the variable: vite.config.ts reads it when loaded.
-const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
-if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium');
-
-const app = await startApp();
-const browser = await launchBrowser();
+const dir = benchSnapshotDir(values.data);
+const { app, browser } = await startAppOn(dir);
 try {
   const page = await browser.newPage();
-  console.log(`snapshot: ${dir}`);
-  const t0 = performance.now();
-  await page.goto(app.url);
-  await page.waitForSelector('.table-item[data-table="alerts"]', { timeout: 900_000 });
-  await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 900_000 });
-  const loadErrors = await page.locator('.problem.error').allInnerTexts();
-  if (loadErrors.length > 0) throw new Error(`the snapshot loaded with errors:\n${loadErrors.join('\n')}`);
-  const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
-  console.log(`loaded ${alerts.toLocaleString('en-US')} alerts in the app in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const alerts = await openLoadedApp(page, app.url, dir);
 
   const t1 = performance.now();
   await page.click('.view-tab[data-view="notebooks"]');

@@ -1,0 +1,44 @@
+/**
+ * Shared by the Chromium benchmarks: which snapshot to run on, and the app started on it with
+ * the snapshot loaded, so each benchmark only measures its own thing.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { App, Browser } from '../test/browser/harness.ts';
+
+/** The snapshot: `--data DIR`, else the 1M one `npm run sample-data` makes for the benchmarks. */
+export function benchSnapshotDir(data: string | undefined): string {
+  if (data) return resolve(data);
+  const made = resolve('bench-data/alerts-1000000-seed-7');
+  if (existsSync(resolve(made, 'snapshots'))) return made;
+  const others = existsSync('bench-data') ? readdirSync('bench-data').filter((d) => existsSync(resolve('bench-data', d, 'snapshots'))) : [];
+  throw new Error(
+    `no 1M-alert snapshot at ${made}: make it with\n  npm run sample-data -- --alerts 1000000 --seed 7 --out bench-data/alerts-1000000-seed-7\n` +
+      `or pass --data DIR${others.length ? ` (bench-data/ has ${others.join(', ')})` : ''}`,
+  );
+}
+
+/** The dev server serving `dir` as its sample, and Chromium. */
+export async function startAppOn(dir: string): Promise<{ app: App; browser: Browser }> {
+  process.env.LABEL_LAB_SAMPLE_DIR = dir;
+  // Imported after setting the variable: vite.config.ts reads it when loaded.
+  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
+  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium');
+  const app = await startApp();
+  return { app, browser: await launchBrowser() };
+}
+
+/** Open the app and wait until it has loaded the snapshot without errors; returns the alert count. */
+export async function openLoadedApp(page: Page, url: string, dir: string): Promise<number> {
+  console.log(`snapshot: ${dir}`);
+  const t0 = performance.now();
+  await page.goto(url);
+  await page.waitForSelector('.table-item[data-table="alerts"]', { timeout: 900_000 });
+  await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 900_000 });
+  const loadErrors = await page.locator('.problem.error').allInnerTexts();
+  if (loadErrors.length > 0) throw new Error(`the snapshot loaded with errors:\n${loadErrors.join('\n')}`);
+  const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
+  console.log(`loaded ${alerts.toLocaleString('en-US')} alerts in the app in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return alerts;
+}
