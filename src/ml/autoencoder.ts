@@ -4,17 +4,11 @@
  * is the per-row mean squared reconstruction error.
  */
 import { Mlp } from './mlp.ts';
-import { trainLoop, type LoopHooks, type LoopResult } from './train-loop.ts';
+import { trainLoop, type LoopHooks, type LoopResult, type NetworkTrainingParams } from './train-loop.ts';
 
-export interface AutoencoderParams {
+export interface AutoencoderParams extends NetworkTrainingParams {
   /** Encoder widths down to the bottleneck; the decoder mirrors them. */
   hidden: number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  l2: number;
-  patience: number;
-  minDelta: number;
 }
 
 export interface AutoencoderData {

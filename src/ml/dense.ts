@@ -3,17 +3,11 @@
  * self-training): an MLP with a sigmoid output, trained on weighted 0/1 labels.
  */
 import { Mlp } from './mlp.ts';
-import { trainLoop, type LoopHooks, type LoopResult } from './train-loop.ts';
+import { trainLoop, type LoopHooks, type LoopResult, type NetworkTrainingParams } from './train-loop.ts';
 
-export interface DenseParams {
+export interface DenseParams extends NetworkTrainingParams {
   /** Hidden layer widths; the default [64, 32] is the network the benchmark compares. */
   hidden: number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  l2: number;
-  patience: number;
-  minDelta: number;
 }
 
 export interface ClassifierData {

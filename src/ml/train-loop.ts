@@ -35,6 +35,17 @@ export interface LoopHooks {
   stage?: string;
 }
 
+/** The training hyperparameters every network shares (the dense classifier, the autoencoder). */
+export interface NetworkTrainingParams {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  l2: number;
+  /** Epochs without a validation-loss improvement of at least `minDelta` before stopping. */
+  patience: number;
+  minDelta: number;
+}
+
 export interface LoopOptions {
   epochs: number;
   batchSize: number;
