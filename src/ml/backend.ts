@@ -21,8 +21,11 @@ export interface BackendOptions {
   preferred?: 'auto' | BackendName;
   /** Order of preference for 'auto'. Default: webgl, wasm, cpu. */
   candidates?: readonly BackendName[];
-  /** Where the wasm backend's .wasm files are: a folder path (Node) or URL prefix, ending in '/'. */
-  wasmPath?: string;
+  /**
+   * Where the wasm backend's .wasm files are: a folder path (Node) or URL prefix, or a map from
+   * each file's name to its URL (a bundler gives each file its own hashed URL).
+   */
+  wasmPath?: string | Partial<Record<WasmFile, string>>;
   /** Probe every candidate that starts and keep the fastest (see the file comment). */
   measure?: boolean;
 }
@@ -42,18 +45,22 @@ export interface BackendChoice {
   description: string;
 }
 
+type WasmFile = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
+
 let wasmPathSet: string | undefined;
 
 /** Start a backend per `opts` and make it TF.js's current one. */
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
   const preferred = opts.preferred ?? 'auto';
   const candidates = preferred === 'auto' ? [...(opts.candidates ?? BACKENDS)] : [preferred];
-  if (opts.wasmPath && candidates.includes('wasm') && wasmPathSet !== opts.wasmPath) {
+  const wasmKey = opts.wasmPath === undefined ? undefined : JSON.stringify(opts.wasmPath);
+  if (opts.wasmPath && candidates.includes('wasm') && wasmPathSet !== wasmKey) {
     // setWasmPaths refuses once the wasm backend has started; a second call with the same
     // folder is then harmless to skip.
     try {
-      setWasmPaths(opts.wasmPath.endsWith('/') ? opts.wasmPath : opts.wasmPath + '/');
-      wasmPathSet = opts.wasmPath;
+      const path = opts.wasmPath;
+      setWasmPaths(typeof path !== 'string' ? path : path.endsWith('/') ? path : path + '/');
+      wasmPathSet = wasmKey;
     } catch (e) {
       if (tf.findBackend('wasm') === null) throw e;
     }

@@ -1,0 +1,141 @@
+/**
+ * The training worker's client and protocol over a Node MessageChannel (the browser's Worker is
+ * the same client over fit.worker.ts): a job trains remotely to the same scores as inline, epochs
+ * stream back, one job's cancel leaves the next job working, and a job that ignores a cancel gets
+ * its worker replaced.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend, nodeWasmPath } from '../src/ml/backend-node.ts';
+import { Random } from '../src/ml/random.ts';
+import type { TrainProgress } from '../src/ml/train-loop.ts';
+import type { FitInput } from '../src/strategies/strategy.ts';
+import { parseTrainingConfig } from '../src/training/config.ts';
+import { serveFitJobs, type FitPort, type FitReply, type FitRequest } from '../src/training/fit-protocol.ts';
+import { WorkerRunner, type WorkerLike } from '../src/training/fit-worker-client.ts';
+import { runFitJob, type FitJob } from '../src/training/job.ts';
+import { ORIGIN } from '../src/training/row-labels.ts';
+
+/** 600 rows, 6 features; the label is x0 + x1 > 0 with 5% flipped. A fresh copy each call: jobs transfer their buffers. */
+function job(strategy = 'proxy', epochs = 30): FitJob {
+  const rng = new Random(3);
+  const rows = 600;
+  const columns = 6;
+  const x = Float32Array.from({ length: rows * columns }, () => rng.uniform(-2, 2));
+  const y = Float32Array.from({ length: rows }, (_, r) => ((x[r * columns]! + x[r * columns + 1]! > 0) !== rng.next() < 0.05 ? 1 : 0));
+  const input: FitInput = {
+    x,
+    rows,
+    columns,
+    names: Array.from({ length: columns }, (_, i) => `x${i}`),
+    train: Int32Array.from({ length: 400 }, (_, i) => i),
+    validation: Int32Array.from({ length: 100 }, (_, i) => 400 + i),
+    labels: { y, w: new Float32Array(rows).fill(1), origin: new Uint8Array(rows).fill(ORIGIN.proxy), positives: 0, negatives: 0 },
+    side: { confidence: new Float32Array(rows).fill(0.5) },
+    config: parseTrainingConfig({ dense: { hidden: [8], epochs, batchSize: 32, patience: epochs } }),
+    seed: 11,
+  };
+  return { strategy, input };
+}
+
+/** A worker-shaped client end whose other end is served in this process. */
+function channelWorker(opts: { stall?: boolean } = {}): WorkerLike & { terminated: boolean } {
+  const { port1, port2 } = new MessageChannel();
+  const served: FitPort = {
+    postMessage: (m: FitReply, transfer?: Transferable[]) => port2.postMessage(m, transfer as never),
+    addEventListener: (_type, listener) => port2.on('message', (data: FitRequest) => listener({ data })),
+  };
+  if (opts.stall) {
+    // A worker that takes jobs and never answers them: stands for a long synchronous step.
+    port2.on('message', (data: FitRequest) => {
+      if (data.op === 'init') port2.postMessage({ type: 'backend', choice: { name: 'cpu', attempts: [], description: 'cpu' } });
+    });
+  } else serveFitJobs(served, { wasmPath: nodeWasmPath() });
+  const worker = {
+    terminated: false,
+    onerror: null,
+    set onmessage(fn: ((event: MessageEvent<FitReply>) => void) | null) {
+      port1.removeAllListeners('message');
+      if (fn) port1.on('message', (data: FitReply) => fn({ data } as MessageEvent<FitReply>));
+    },
+    get onmessage() {
+      return null;
+    },
+    postMessage: (m: FitRequest, transfer?: Transferable[]) => port1.postMessage(m, transfer as never),
+    terminate() {
+      worker.terminated = true;
+      port1.close();
+    },
+  };
+  return worker;
+}
+
+beforeAll(async () => {
+  await initNodeBackend();
+});
+
+describe('training worker', () => {
+  it('trains a job remotely to the scores it gets inline, streaming every epoch', async () => {
+    const inline = await runFitJob(job());
+    const runner = new WorkerRunner(() => channelWorker(), { backend: { candidates: ['wasm', 'cpu'] } });
+    const epochs: TrainProgress[] = [];
+    const sent = job();
+    const remote = await runner.runFit(sent, { onEpoch: (p) => epochs.push(p) });
+    expect((await runner.backend()).name).toBe('wasm');
+    expect([...remote.scores]).toEqual([...inline.scores]);
+    expect(epochs.length).toBe(remote.training[0]!.epochs);
+    expect(epochs.map((e) => e.epoch)).toEqual(epochs.map((_, i) => i + 1));
+    expect(epochs.every((e) => Number.isFinite(e.loss) && Number.isFinite(e.valLoss))).toBe(true);
+    // The job's buffers were transferred, not copied.
+    expect(sent.input.x.byteLength).toBe(0);
+    runner.dispose();
+  });
+
+  it('cancels one job with an AbortError and runs the next', async () => {
+    const runner = new WorkerRunner(() => channelWorker(), { backend: { candidates: ['wasm', 'cpu'] } });
+    const controller = new AbortController();
+    let seen = 0;
+    const cancelled = runner.runFit(job('proxy', 500), {
+      signal: controller.signal,
+      onEpoch: () => {
+        if (++seen === 2) controller.abort();
+      },
+    });
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toBeLessThan(10);
+    const next = await runner.runFit(job('proxy', 5));
+    expect(next.training[0]!.epochs).toBe(5);
+    runner.dispose();
+  });
+
+  it('replaces a worker that does not answer a cancel', async () => {
+    const spawned: ReturnType<typeof channelWorker>[] = [];
+    const runner = new WorkerRunner(
+      () => {
+        const w = channelWorker({ stall: spawned.length === 0 });
+        spawned.push(w);
+        return w;
+      },
+      { cancelGraceMs: 50, backend: { candidates: ['wasm', 'cpu'] } },
+    );
+    const controller = new AbortController();
+    const stuck = runner.runFit(job(), { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await expect(stuck).rejects.toMatchObject({ name: 'AbortError' });
+    expect(spawned[0]!.terminated).toBe(true);
+    const next = await runner.runFit(job('proxy', 3));
+    expect(spawned).toHaveLength(2);
+    expect(next.scores.length).toBe(600);
+    runner.dispose();
+  });
+
+  it('rejects a job sent after its signal was aborted without starting a worker', async () => {
+    let spawned = 0;
+    const runner = new WorkerRunner(() => (spawned++, channelWorker()));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(runner.runFit(job(), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(spawned).toBe(0);
+  });
+});
