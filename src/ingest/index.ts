@@ -47,5 +47,6 @@ export {
   type ResolvedMapping,
   type TargetField,
 } from './mapping.ts';
+export { labelSpelling, peekLabelsFile, type PeekedColumn, type PeekedFile } from './peek.ts';
 export { labelFileFormat, type LabelFileFormat } from './read.ts';
 export { MemoryLabelEventStore, restoreLabelEvents, saveLabelEvents, type LabelEventStore } from './store.ts';

@@ -79,6 +79,11 @@ export class Lab {
     return this.rt.db;
   }
 
+  /** The database and the Parquet codec, for core code that takes a Runtime (label imports, exports). */
+  get runtime(): Runtime {
+    return this.rt;
+  }
+
   /** Create the raw tables, apply the label migrations and build the normalising views. */
   static async open(rt: Runtime): Promise<Lab> {
     await createRawTables(rt.db);

@@ -7,6 +7,7 @@
  * off). Then the store keeps everything in memory and says so (`persistent: false`), so the app
  * still works and the user is told that a reload will lose their edits.
  */
+import { idbOpen, idbRead, idbWrite } from './idb.ts';
 
 export interface StoredNotebook {
   /** Random, stable: the hash link and the settings refer to it. */
@@ -26,26 +27,10 @@ const DB_VERSION = 1;
 const NOTEBOOKS = 'notebooks';
 const SETTINGS = 'settings';
 
-/** One IndexedDB request as a promise. */
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 function openDatabase(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(NOTEBOOKS)) db.createObjectStore(NOTEBOOKS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(SETTINGS)) db.createObjectStore(SETTINGS);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
-    // Another tab holds an older version open: that tab would have to close first.
-    req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of Label Lab'));
+  return idbOpen(DB_NAME, DB_VERSION, (db) => {
+    if (!db.objectStoreNames.contains(NOTEBOOKS)) db.createObjectStore(NOTEBOOKS, { keyPath: 'id' });
+    if (!db.objectStoreNames.contains(SETTINGS)) db.createObjectStore(SETTINGS);
   });
 }
 
@@ -77,13 +62,13 @@ export class NotebookStore {
 
   /** Every stored notebook, the most recently edited first. */
   async list(): Promise<StoredNotebook[]> {
-    const all = this.db ? await request(this.tx(NOTEBOOKS, 'readonly').getAll() as IDBRequest<StoredNotebook[]>) : [...this.memory.values()];
+    const all = this.db ? await idbRead(this.db, NOTEBOOKS, (s) => s.getAll() as IDBRequest<StoredNotebook[]>) : [...this.memory.values()];
     return all.sort((a, b) => b.updated - a.updated);
   }
 
   async get(id: string): Promise<StoredNotebook | undefined> {
     if (!this.db) return this.memory.get(id);
-    return (await request(this.tx(NOTEBOOKS, 'readonly').get(id) as IDBRequest<StoredNotebook | undefined>)) ?? undefined;
+    return (await idbRead(this.db, NOTEBOOKS, (s) => s.get(id) as IDBRequest<StoredNotebook | undefined>)) ?? undefined;
   }
 
   async put(notebook: StoredNotebook): Promise<void> {
@@ -91,7 +76,7 @@ export class NotebookStore {
       this.memory.set(notebook.id, notebook);
       return;
     }
-    await this.write(NOTEBOOKS, (s) => s.put(notebook));
+    await idbWrite(this.db, NOTEBOOKS, (s) => s.put(notebook));
   }
 
   async delete(id: string): Promise<void> {
@@ -99,12 +84,12 @@ export class NotebookStore {
       this.memory.delete(id);
       return;
     }
-    await this.write(NOTEBOOKS, (s) => s.delete(id));
+    await idbWrite(this.db, NOTEBOOKS, (s) => s.delete(id));
   }
 
   async getSetting<T>(key: string): Promise<T | undefined> {
     if (!this.db) return this.memorySettings.get(key) as T | undefined;
-    return (await request(this.tx(SETTINGS, 'readonly').get(key))) as T | undefined;
+    return (await idbRead(this.db, SETTINGS, (s) => s.get(key))) as T | undefined;
   }
 
   async setSetting(key: string, value: unknown): Promise<void> {
@@ -112,22 +97,7 @@ export class NotebookStore {
       this.memorySettings.set(key, value);
       return;
     }
-    await this.write(SETTINGS, (s) => s.put(value, key));
-  }
-
-  private tx(store: string, mode: IDBTransactionMode): IDBObjectStore {
-    return this.db!.transaction(store, mode).objectStore(store);
-  }
-
-  /** Resolves when the transaction has committed, not merely when the request succeeded. */
-  private write(store: string, action: (s: IDBObjectStore) => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const tx = this.db!.transaction(store, 'readwrite');
-      action(tx.objectStore(store));
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write was aborted'));
-    });
+    await idbWrite(this.db, SETTINGS, (s) => s.put(value, key));
   }
 }
 
