@@ -14,6 +14,11 @@
  * python3-sklearn is installed, MLPClassifier is timed on the same data right after the TF.js
  * loops of the same batch size, so both meet similar load (pass --no-sklearn to skip). Then
  * prediction: model.predict with its default batch size of 32 against a large one.
+ *
+ * Then the Chromium half (bench/train-page.ts; skip with --skip-chromium): the app's training
+ * worker trains both networks per backend (webgl, wasm, cpu) and batch size in headless
+ * Chromium, and the page reports its longest main-thread task meanwhile (target: none over
+ * 100 ms).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -28,6 +33,7 @@ import { Mlp } from '../src/ml/mlp.ts';
 import { Random } from '../src/ml/random.ts';
 import { trainLoop } from '../src/ml/train-loop.ts';
 import { median } from './stats.ts';
+import type { BrowserTrainOptions, BrowserTrainRow } from './train-page.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +45,9 @@ const { values } = parseArgs({
     /** The cpu backend is about 20x slower: time it on fewer rows. */
     'cpu-rows': { type: 'string', default: '20000' },
     'no-sklearn': { type: 'boolean', default: false },
+    'skip-chromium': { type: 'boolean', default: false },
+    'chromium-backends': { type: 'string', default: 'webgl,wasm,cpu' },
+    'chromium-batches': { type: 'string', default: '512,1024,2048' },
   },
 });
 const ROWS = Number(values.rows);
@@ -205,6 +214,53 @@ async function predictTimes(): Promise<(string | number)[][]> {
   return out;
 }
 
+async function chromiumRun(opts: BrowserTrainOptions): Promise<BrowserTrainRow[]> {
+  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
+  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium: run with --skip-chromium');
+  const app = await startApp();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    // Not the app's page: its sample load would compete with the measurement.
+    await page.goto(`${app.url}sample-data.json`);
+    return await page.evaluate(async (o) => {
+      const { runBrowserTrainBench } = await import('/bench/train-page.ts' as string);
+      return runBrowserTrainBench(o);
+    }, opts);
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+}
+
+function chromiumTable(rows: BrowserTrainRow[], sklearn: number): { table: (string | number)[][]; best: number; bestLabel: string; longest: number } {
+  const table: (string | number)[][] = [];
+  let best = 0;
+  let bestLabel = '';
+  let longest = 0;
+  for (const r of rows) {
+    if (r.batch === 0) {
+      table.push([r.backend, r.started, '-', '-', '-', '-', '-', '-']);
+      continue;
+    }
+    const c = { best: Math.max(...r.classifier), median: median(r.classifier) };
+    const a = { best: Math.max(...r.autoencoder), median: median(r.autoencoder) };
+    if (c.best > best) [best, bestLabel] = [c.best, `${r.backend}, batch ${r.batch}`];
+    longest = Math.max(longest, r.longestTaskMs);
+    table.push([
+      r.backend,
+      r.rows.toLocaleString('en-US'),
+      r.batch,
+      cell(c),
+      sklearn > 0 ? `${Math.round((100 * c.best) / sklearn)}%` : '-',
+      cell(a),
+      r.longestTaskMs > 0 ? Math.round(r.longestTaskMs) : 'none > 50',
+      Math.round(r.worstTimerLateMs),
+    ]);
+  }
+  return { table, best, bestLabel, longest };
+}
+
 async function main(): Promise<void> {
   console.log(`training throughput, ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, thousands of samples/s: best / median of ${EPOCHS} epochs`);
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start\n`);
@@ -244,12 +300,30 @@ async function main(): Promise<void> {
   console.log('prediction (ms)');
   console.log(formatTable(['backend', 'call', 'ms'], predictions));
   if (sklearnMissing) console.log('(scikit-learn is not installed for /usr/bin/python3: apt-get install python3-sklearn to time it here)\n');
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
   const reference = best.sklearn > 0 ? best.sklearn : SKLEARN_BAR;
   console.log(
-    `fastest: lean loop, ${best.label}: ${Math.round(best.lean / 1000)}k samples/s = ${Math.round((100 * best.lean) / reference)}% of scikit-learn's ` +
+    `Node fastest: lean loop, ${best.label}: ${Math.round(best.lean / 1000)}k samples/s = ${Math.round((100 * best.lean) / reference)}% of scikit-learn's ` +
       `${Math.round(reference / 1000)}k (${best.sklearn > 0 ? `its best, batch ${best.sklearnBatch}, measured alongside` : 'stack-notes figure'}); the aim is at least 50%.`,
   );
+  if (!values['skip-chromium']) {
+    const rows = await chromiumRun({
+      rows: ROWS,
+      cpuRows: Number(values['cpu-rows']),
+      features: FEATURES,
+      batches: values['chromium-batches'].split(',').map(Number),
+      epochs: EPOCHS,
+      backends: values['chromium-backends'].split(',') as BrowserTrainOptions['backends'],
+    });
+    const chromium = chromiumTable(rows, reference);
+    console.log('headless Chromium, the training worker (thousands of samples/s: best / median of the timed epochs)');
+    console.log(formatTable(['backend', 'rows', 'batch', 'classifier', 'vs scikit-learn', 'autoencoder', 'longest main-thread task ms', 'worst 10 ms timer lateness ms'], chromium.table));
+    for (const r of rows.filter((r) => r.batch > 0 && r === rows.find((o) => o.backend === r.backend))) console.log(`  ${r.backend}: the worker started ${r.started}`);
+    console.log(
+      `Chromium fastest: ${chromium.bestLabel}: ${Math.round(chromium.best / 1000)}k samples/s = ${Math.round((100 * chromium.best) / reference)}% of scikit-learn's ${Math.round(reference / 1000)}k; ` +
+        `longest main-thread task ${chromium.longest > 0 ? `${Math.round(chromium.longest)} ms` : 'under 50 ms (none reported)'} (target: none over 100 ms).`,
+    );
+  }
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 }
 
 await main();
