@@ -39,6 +39,7 @@ export interface RunBundle {
     training: unknown[];
     notes: string[];
     error?: string;
+    cancelled?: string;
     seconds: { fit: number; score: number };
   }[];
 }
@@ -76,6 +77,7 @@ export function runBundle(result: CompareResult, meta: { backend: string; runtim
       training: r.result?.training ?? [],
       notes: r.entry.notes,
       error: r.entry.error,
+      cancelled: r.entry.cancelled,
       seconds: r.entry.seconds,
     })),
   };

@@ -29,6 +29,8 @@ export interface BoardEntry {
   notes: string[];
   /** Set when the strategy could not run; its metrics are then empty. */
   error?: string;
+  /** Set when the user cancelled the strategy's run (how far it got); its metrics are then empty. */
+  cancelled?: string;
   seconds: { fit: number; score: number };
 }
 
@@ -43,7 +45,7 @@ export interface Leaderboard {
 export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[], notes: string[] = []): Leaderboard {
   const usable = sources.filter((s) => s.labelled > 0 && s.positives > 0 && s.positives < s.labelled);
   const rankedBy = SOURCE_ORDER.find((name) => usable.some((s) => s.name === name)) ?? null;
-  const key = (e: BoardEntry) => (e.error ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1);
+  const key = (e: BoardEntry) => (e.error || e.cancelled ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1);
   const ordered = [...entries].sort((a, b) => key(b) - key(a));
   return { sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)), rankedBy, entries: ordered, notes };
 }
@@ -58,8 +60,8 @@ export function renderLeaderboard(board: Leaderboard): string {
     const header = ['strategy', 'ROC-AUC', 'PR-AUC', ...ks.flatMap((k) => [`P@${k}`, `R@${k}`]), `NDCG@${ks[ks.length - 1] ?? 'k'}`, 'Brier', 'cap P', 'cap R', 'flagged/day'];
     const body = board.entries.map((e) => {
       const m = e.metrics[source.name];
-      // A failed strategy keeps its row (the error is listed under the tables).
-      if (!m) return [e.error ? `${e.strategy} (failed)` : e.strategy, ...header.slice(1).map(() => '-')];
+      // A failed or cancelled strategy keeps its row (why is listed under the tables).
+      if (!m) return [e.error ? `${e.strategy} (failed)` : e.cancelled ? `${e.strategy} (cancelled)` : e.strategy, ...header.slice(1).map(() => '-')];
       return [
         e.strategy,
         fixed(m.rocAuc),
@@ -78,7 +80,7 @@ export function renderLeaderboard(board: Leaderboard): string {
   }
   const notes = [
     ...board.notes.map((n) => `  ${n}`),
-    ...board.entries.flatMap((e) => [...(e.error ? [`error: ${e.error}`] : []), ...e.notes].map((n) => `  ${e.strategy}: ${n}`)),
+    ...board.entries.flatMap((e) => [...(e.error ? [`error: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map((n) => `  ${e.strategy}: ${n}`)),
   ];
   if (notes.length > 0) out.push(`notes:\n${notes.join('\n')}\n`);
   return out.join('\n');

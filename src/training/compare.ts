@@ -2,6 +2,11 @@
  * Run several strategies on one experiment and put them on one leaderboard: the core of
  * `lab compare` and of the browser's leaderboard view. The fit step is pluggable (`runFit`):
  * inline by default, a training worker in the browser.
+ *
+ * Two ways to stop: `signal` cancels the whole comparison (it rejects with an AbortError and
+ * nothing is kept), `runSignal(name)` cancels one strategy's run, which then stands on the board
+ * as a cancelled entry while the others go on: someone watching a slow autoencoder should not
+ * have to throw away the models that already finished.
  */
 import type { Database } from '../db/database.ts';
 import { sha256Hex } from '../db/runtime.ts';
@@ -21,9 +26,15 @@ export interface CompareOptions {
   onStage?: (message: string) => void;
   onEpoch?: (strategy: string, progress: TrainProgress) => void;
   signal?: AbortSignal;
+  /** Cancels one strategy's run (before or while it trains): it becomes a cancelled entry. */
+  runSignal?: (name: string) => AbortSignal | undefined;
+  /** Each strategy's run as it moves: preparing its labels and job, fitting, then how it ended. */
+  onRun?: (name: string, state: RunState, run?: StrategyRun) => void;
   /** How a fit job runs: inline here, in a worker in the browser. */
   runFit?: (job: FitJob, hooks: FitHooks) => Promise<FitJobResult>;
 }
+
+export type RunState = 'preparing' | 'fitting' | 'done' | 'failed' | 'cancelled';
 
 export interface StrategyRun {
   name: string;
@@ -46,7 +57,7 @@ export async function compareStrategies(db: Database, config: TrainingConfig, op
   const experiment = await prepareExperiment(db, config, onStage);
   const runs: StrategyRun[] = [];
   for (const name of names) {
-    if (opts.signal?.aborted) throw new DOMException('comparison was cancelled', 'AbortError');
+    if (opts.signal?.aborted) throw comparisonCancelled();
     onStage(`training ${name}`);
     runs.push(await runStrategy(db, experiment, name, opts));
   }
@@ -78,13 +89,42 @@ export async function trainConfigured(db: Database, config: TrainingConfig, opts
   return compareStrategies(db, config, { ...opts, strategies: [config.strategy] });
 }
 
-/** Prepare, fit, score and evaluate one strategy. A strategy that fails becomes an entry with its error. */
+/**
+ * Prepare, fit, score and evaluate one strategy. A strategy that fails becomes an entry with its
+ * error, one whose `runSignal` fires an entry saying it was cancelled; only the comparison's own
+ * `signal` rejects.
+ */
 export async function runStrategy(db: Database, experiment: Experiment, name: string, opts: CompareOptions = {}): Promise<StrategyRun> {
   const modelVersion = await modelVersionOf(experiment, name);
+  const own = opts.runSignal?.(name);
+  const signals = [opts.signal, own].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  let last: TrainProgress | undefined;
+  const ended = (run: StrategyRun, state: RunState) => {
+    opts.onRun?.(name, state, run);
+    return run;
+  };
+  const empty = (fields: Pick<BoardEntry, 'error' | 'cancelled'>): StrategyRun => ({
+    name,
+    entry: { strategy: name, kind: '', scoreKind: 'probability', modelVersion, features: 0, metrics: {}, notes: [], ...fields, seconds: { fit: 0, score: 0 } },
+    keep: [],
+  });
+  const cancelled = () => ended(empty({ cancelled: last ? `cancelled at epoch ${last.epoch} of ${last.epochs} (${last.stage})` : 'cancelled before it trained' }), 'cancelled');
+  if (opts.signal?.aborted) throw comparisonCancelled();
+  if (own?.aborted) return cancelled();
   try {
+    opts.onRun?.(name, 'preparing');
     const prepared = await prepareStrategy(db, experiment, name);
+    if (signal?.aborted) throw comparisonCancelled();
+    opts.onRun?.(name, 'fitting');
     const runFit = opts.runFit ?? runFitJob;
-    const result = await runFit(prepared.job, { signal: opts.signal, onEpoch: (p) => opts.onEpoch?.(name, p) });
+    const onEpoch = (p: TrainProgress) => {
+      last = p;
+      opts.onEpoch?.(name, p);
+    };
+    const result = await runFit(prepared.job, { signal, onEpoch });
+    // A fit that ignored the signal and finished anyway is still cancelled: the user said so.
+    if (signal?.aborted) throw comparisonCancelled();
     const { strategy } = prepared;
     const entry: BoardEntry = {
       strategy: name,
@@ -96,12 +136,16 @@ export async function runStrategy(db: Database, experiment: Experiment, name: st
       notes: [...(prepared.leakage?.notes ?? []), ...result.notes],
       seconds: result.seconds,
     };
-    return { name, entry, result, keep: prepared.keep, leakage: prepared.leakage };
+    return ended({ name, entry, result, keep: prepared.keep, leakage: prepared.leakage }, 'done');
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    const entry: BoardEntry = { strategy: name, kind: '', scoreKind: 'probability', modelVersion, features: 0, metrics: {}, notes: [], error: (e as Error).message, seconds: { fit: 0, score: 0 } };
-    return { name, entry, keep: [] };
+    if (opts.signal?.aborted) throw comparisonCancelled();
+    if (own?.aborted) return cancelled();
+    return ended(empty({ error: (e as Error).message }), 'failed');
   }
+}
+
+function comparisonCancelled(): DOMException {
+  return new DOMException('comparison was cancelled', 'AbortError');
 }
 
 /**
