@@ -112,14 +112,22 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-/** Explicit labels for the parity runs, picked from the data: they must win in both engines. */
-function eventsFor(keys: { alert_id: string; address: string }[]): LabelEvent[] {
+/** A label event, or (with `retracts`, the 1-based position of an earlier one) an undo of it. */
+type ParityEvent = LabelEvent & { retracts?: number };
+
+/**
+ * Explicit labels for the parity runs, picked from the data: they must win in both engines,
+ * except the validated label taken back by the last event, which must win in neither.
+ */
+function eventsFor(keys: { alert_id: string; address: string }[]): ParityEvent[] {
   const pick = (i: number) => keys[Math.floor((i * keys.length) / 7) % keys.length]!;
   return [
     { alertId: pick(1).alert_id, label: 0, source: 'miner', labeledAt: '2026-02-01T00:00:00Z' },
     { alertId: pick(2).alert_id, label: 1, source: 'validated', labeledAt: '2026-02-02T00:00:00Z' },
     { address: pick(3).address, label: 1, source: 'community', labeledAt: '2026-02-03T00:00:00Z' },
     { alertId: pick(4).alert_id, label: 0, source: 'proxy', labeledAt: '2026-02-04T00:00:00Z' },
+    { alertId: pick(5).alert_id, label: 0, source: 'validated', labeledAt: '2026-02-05T00:00:00Z' },
+    { alertId: pick(5).alert_id, label: 0, source: 'validated', labeledAt: '2026-02-05T00:01:00Z', retracts: 5 },
   ];
 }
 
@@ -167,16 +175,16 @@ describe('ClickHouse parity on chdb', () => {
       ch.query(migrationsAsClickHouse());
       events.forEach((e, i) =>
         ch.query(
-          `INSERT INTO label_events (event_id, alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by)
+          `INSERT INTO label_events (event_id, alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by, retracts)
            VALUES (${i + 1}, ${sqlText(e.alertId ?? null)}, ${sqlText(e.address ?? null)}, ${e.label}, '${e.source}', 0.9,
-             toDateTime(${sqlText(e.labeledAt!.slice(0, 19).replace('T', ' '))}, 'UTC'), 'test')`,
+             toDateTime(${sqlText(e.labeledAt!.slice(0, 19).replace('T', ' '))}, 'UTC'), 'test', ${e.retracts ?? 'NULL'})`,
         ),
       );
       for (const e of events) {
         await lab.db.exec(
-          `INSERT INTO label_events (alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by)
-           VALUES ($1, $2, $3, $4, 0.9, CAST($5 AS TIMESTAMP), 'test')`,
-          [e.alertId ?? null, e.address ?? null, e.label, e.source, e.labeledAt!],
+          `INSERT INTO label_events (alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by, retracts)
+           VALUES ($1, $2, $3, $4, 0.9, CAST($5 AS TIMESTAMP), 'test', $6)`,
+          [e.alertId ?? null, e.address ?? null, e.label, e.source, e.labeledAt!, e.retracts ?? null],
         );
       }
       const chCount = Number(chRows<{ n: string }>(ch, 'SELECT count() AS n FROM raw_alerts')[0]!.n);
@@ -222,6 +230,8 @@ describe('ClickHouse parity on chdb', () => {
         // The explicit labels did win in both.
         expect(duckSelected.some((r) => r.label_source === 'validated')).toBe(true);
         expect(duckSelected.some((r) => r.label_source === 'miner')).toBe(true);
+        // The label taken back won in neither.
+        expect(duckSelected.filter((r) => r.alert_id === events[4]!.alertId && r.label_source === 'validated')).toEqual([]);
       }
       console.log(`  [chdb parity] ${ds.name}: ${chCount} alert rows (${relative(ROOT, ds.dir) || ds.dir}), ${CONFIGS.length} configurations identical`);
     }

@@ -27,9 +27,13 @@ export interface NewLabelEvent {
   labeledAt?: string;
   labeledBy?: string;
   note?: string | null;
+  /** The event_id this event withdraws (an undo; build it with retractionOf). Absent for a label. */
+  retracts?: number | null;
 }
 
 const EVENT_COLUMNS = 'alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by, note, batch_id';
+/** Events given as values may also withdraw an earlier one (imports never do). */
+const VALUE_COLUMNS = `${EVENT_COLUMNS}, retracts`;
 
 /** Run `work` in one transaction: commit when it returns, roll back when it throws. */
 export async function inTransaction<T>(db: Database, work: () => Promise<T>): Promise<T> {
@@ -80,9 +84,11 @@ function checkEvent(e: NewLabelEvent, i: number): void {
   const c = e.confidence;
   if (c !== undefined && c !== null && !(c >= 0 && c <= 1)) throw new Error(`${where}: confidence must be between 0 and 1, not ${c}`);
   if (e.labeledAt !== undefined && Number.isNaN(Date.parse(e.labeledAt))) throw new Error(`${where}: labeledAt '${e.labeledAt}' is not a date-time`);
+  const r = e.retracts;
+  if (r !== undefined && r !== null && !(Number.isSafeInteger(r) && r > 0)) throw new Error(`${where}: retracts must be an event id (a positive integer), not ${String(r)}`);
 }
 
-/** Append events given as values (the app's labelling, restores), in one transaction. */
+/** Append events given as values (the app's labelling, restores, undos), in one transaction. */
 export async function appendLabelEvents(db: Database, events: readonly NewLabelEvent[], batchId: string, now: Date = new Date()): Promise<AppendResult> {
   events.forEach(checkEvent);
   if (events.length === 0) return { batchId, events: 0, firstEventId: null, lastEventId: null };
@@ -99,10 +105,11 @@ export async function appendLabelEvents(db: Database, events: readonly NewLabelE
         e.labeledBy ?? '',
         e.note ?? null,
         batchId,
+        e.retracts ?? null,
       ];
       await db.exec(
-        `INSERT INTO ${LABEL_EVENTS_TABLE} (${EVENT_COLUMNS})
-         VALUES (?, ?, ?, CAST(? AS ${LABEL_SOURCE_TYPE}), ?, CAST(? AS TIMESTAMP), ?, ?, ?)`,
+        `INSERT INTO ${LABEL_EVENTS_TABLE} (${VALUE_COLUMNS})
+         VALUES (?, ?, ?, CAST(? AS ${LABEL_SOURCE_TYPE}), ?, CAST(? AS TIMESTAMP), ?, ?, ?, ?)`,
         values,
       );
     }

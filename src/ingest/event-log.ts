@@ -15,6 +15,7 @@ import {
   LABEL_EVENTS_TABLE,
   LABEL_EVENT_BATCH_COLUMN,
   LABEL_EVENT_COLUMNS,
+  LABEL_EVENT_RETRACTS_COLUMN,
   LABEL_SOURCE_TYPE,
 } from '../migrations/index.ts';
 import { inTransaction } from './commit.ts';
@@ -31,7 +32,7 @@ export interface SerialisedEventLog {
   bytes: Uint8Array;
 }
 
-const COLUMNS = [...LABEL_EVENT_COLUMNS.map((c) => c.name), LABEL_EVENT_BATCH_COLUMN.name];
+const COLUMNS = [...LABEL_EVENT_COLUMNS.map((c) => c.name), LABEL_EVENT_BATCH_COLUMN.name, LABEL_EVENT_RETRACTS_COLUMN.name];
 /** A log saved before a later migration lacks its columns; these must be there. */
 const REQUIRED = LABEL_EVENT_COLUMNS.filter((c) => !c.nullable).map((c) => c.name);
 

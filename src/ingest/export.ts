@@ -4,8 +4,11 @@
  * example set (alert_id, address, processing_date), so an export can be imported again here,
  * shared, or loaded into ClickHouse.
  *
- * - events:    every label event, with its provenance (event_id, note, batch_id); the
- *              lossless form, for archiving and moving a label history between machines;
+ * - events:    every label event in force, with its provenance (event_id, note, batch_id), for
+ *              archiving and moving a label history between machines. Labels taken back
+ *              (retract.ts) and their retractions are left out: an importer reads each row as
+ *              a label, so importing the file elsewhere would bring a withdrawn label back.
+ *              (The saved event log, event-log.ts, keeps them.)
  * - effective: the winning label of each labelled alert row (what training sees), with the
  *              scope it came from; proxy labels only when asked for, since they are derived.
  *
@@ -15,7 +18,7 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import type { Database } from '../db/database.ts';
 import type { Runtime } from '../db/runtime.ts';
-import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE } from '../migrations/index.ts';
+import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, liveLabelEventSql } from '../migrations/index.ts';
 
 export type LabelExportKind = 'events' | 'effective';
 
@@ -33,6 +36,7 @@ export function labelEventsTable(db: Database): Promise<Table> {
        e.label, CAST(e.label_source AS VARCHAR) AS label_source, e.label_confidence, e.labeled_at, e.labeled_by,
        e.note, e.batch_id
      FROM ${LABEL_EVENTS_TABLE} AS e LEFT JOIN ${ALERT_DATES} AS d ON d.alert_id = e.alert_id
+     WHERE ${liveLabelEventSql('e')}
      ORDER BY e.event_id`,
   );
 }

@@ -10,6 +10,10 @@
  * Restoring appends a new event that repeats the earlier one with a fresh labeled_at, so it
  * becomes the newest of its source; nothing is updated or deleted. It can still lose to a
  * higher source: `restoreLabel` says whether it is now in effect.
+ *
+ * Retractions (retract.ts, migration 004) are listed too: a retraction says which event it
+ * withdraws (`retracts`), a withdrawn event which event withdrew it (`retractedBy`); neither
+ * ever wins.
  */
 import { rows, type Database } from '../db/database.ts';
 import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, type LabelScope, type LabelSource } from '../migrations/index.ts';
@@ -33,6 +37,10 @@ export interface HistoryEntry {
   labeledBy: string;
   note: string | null;
   batchId: string | null;
+  /** For a retraction (an undo): the event it withdraws. Its label fields repeat that event's. */
+  retracts: number | null;
+  /** For a withdrawn event: the retraction that withdrew it. */
+  retractedBy: number | null;
   /** Whether this label is the effective one of at least one of the alert's rows. */
   wins: boolean;
 }
@@ -68,14 +76,28 @@ interface EntryRow {
   labeled_by: string | null;
   note: string | null;
   batch_id: string | null;
+  retracts: number | null;
+  retracted_by: number | null;
   best_in_scope: boolean;
 }
 
 /** A source's rank in SQL, as effective_labels ranks it. */
 const RANK = labelSourceRankSql('label_source');
 
-const EVENT_FIELDS = `event_id, alert_id, address, NULL::BIGINT AS window_days, label, CAST(label_source AS VARCHAR) AS label_source,
-  CAST(label_confidence AS DOUBLE) AS label_confidence, epoch_us(labeled_at) AS labeled_at_us, labeled_by, note, batch_id`;
+/** Events with the retraction that withdrew each (alias e; `live` when it counts as a label). */
+const EVENTS_FROM = `${LABEL_EVENTS_TABLE} AS e LEFT JOIN (
+    SELECT retracts AS withdrawn, min(event_id) AS retracted_by FROM ${LABEL_EVENTS_TABLE} WHERE retracts IS NOT NULL GROUP BY retracts
+  ) AS w ON w.withdrawn = e.event_id`;
+
+const EVENT_FIELDS = `e.event_id, e.alert_id, e.address, NULL::BIGINT AS window_days, e.label, CAST(e.label_source AS VARCHAR) AS label_source,
+  CAST(e.label_confidence AS DOUBLE) AS label_confidence, epoch_us(e.labeled_at) AS labeled_at_us, e.labeled_by, e.note, e.batch_id,
+  e.retracts, w.retracted_by`;
+
+const LIVE = '(e.retracts IS NULL AND w.retracted_by IS NULL)';
+
+/** The winner of each scope among live events, in effective_labels' order. */
+const BEST_LIVE = (partition: string) =>
+  `${LIVE} AND row_number() OVER (PARTITION BY ${partition}${partition ? ', ' : ''}${LIVE} ORDER BY ${RANK} DESC, e.labeled_at DESC, e.event_id DESC) = 1`;
 
 function toEntry(r: EntryRow, wins: boolean): HistoryEntry {
   return {
@@ -92,6 +114,8 @@ function toEntry(r: EntryRow, wins: boolean): HistoryEntry {
     labeledBy: r.labeled_by ?? '',
     note: r.note,
     batchId: r.batch_id,
+    retracts: r.retracts === null ? null : Number(r.retracts),
+    retractedBy: r.retracted_by === null ? null : Number(r.retracted_by),
     wins,
   };
 }
@@ -109,16 +133,13 @@ export async function alertLabelHistory(db: Database, alertId: string): Promise<
   const winningScopes = new Set(effective.map((e) => e.label_scope));
   const candidates = rows<EntryRow>(
     await db.query(
-      `WITH events AS (
-         SELECT ${EVENT_FIELDS}, CASE WHEN alert_id IS NULL THEN 'address' ELSE 'alert' END AS scope
-         FROM ${LABEL_EVENTS_TABLE}
-         WHERE alert_id = $1 OR (alert_id IS NULL AND address = $2)
-       )
-       SELECT *, row_number() OVER (PARTITION BY scope ORDER BY ${RANK} DESC, labeled_at_us DESC, event_id DESC) = 1 AS best_in_scope
-       FROM events
+      `SELECT ${EVENT_FIELDS}, CASE WHEN e.alert_id IS NULL THEN 'address' ELSE 'alert' END AS scope,
+         ${BEST_LIVE('e.alert_id IS NULL')} AS best_in_scope
+       FROM ${EVENTS_FROM}
+       WHERE e.alert_id = $1 OR (e.alert_id IS NULL AND e.address = $2)
        UNION ALL
        SELECT NULL, alert_id, address, window_days, label, CAST(label_source AS VARCHAR), CAST(label_confidence AS DOUBLE),
-         epoch_us(labeled_at), labeled_by, NULL, NULL, 'row', true
+         epoch_us(labeled_at), labeled_by, NULL, NULL, NULL, NULL, 'row', true
        FROM ${ALERTS_TABLE}
        WHERE alert_id = $1 AND label IS NOT NULL AND label_source IS NOT NULL`,
       [alertId, address],
@@ -146,9 +167,8 @@ export async function alertLabelHistory(db: Database, alertId: string): Promise<
 export async function addressLabelHistory(db: Database, address: string): Promise<HistoryEntry[]> {
   const events = rows<EntryRow>(
     await db.query(
-      `SELECT ${EVENT_FIELDS}, 'address' AS scope,
-         row_number() OVER (ORDER BY ${RANK} DESC, labeled_at DESC, event_id DESC) = 1 AS best_in_scope
-       FROM ${LABEL_EVENTS_TABLE} WHERE alert_id IS NULL AND address = ?`,
+      `SELECT ${EVENT_FIELDS}, 'address' AS scope, ${BEST_LIVE('')} AS best_in_scope
+       FROM ${EVENTS_FROM} WHERE e.alert_id IS NULL AND e.address = ?`,
       [address],
     ),
   );
@@ -183,10 +203,13 @@ export interface RestoreResult {
 /** Append an event that repeats event `eventId`, so its label becomes the newest of its source. */
 export async function restoreLabel(db: Database, eventId: number, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const found = rows<EntryRow>(
-    await db.query(`SELECT ${EVENT_FIELDS}, 'alert' AS scope, false AS best_in_scope FROM ${LABEL_EVENTS_TABLE} WHERE event_id = ?`, [eventId]),
+    await db.query(`SELECT ${EVENT_FIELDS}, 'alert' AS scope, false AS best_in_scope FROM ${EVENTS_FROM} WHERE e.event_id = ?`, [eventId]),
   )[0];
   if (!found) throw new Error(`there is no label event ${eventId} to restore`);
   const original = toEntry(found, false);
+  if (original.retracts !== null) {
+    throw new Error(`event ${eventId} withdraws event ${original.retracts} and is not a label: restore event ${original.retracts} instead`);
+  }
   const at = opts.at ?? new Date().toISOString();
   const batchId = newBatchId('restore', `event-${eventId}`);
   const appended = await appendLabelEvents(

@@ -1,6 +1,7 @@
 /**
- * Label ingestion: read a labels file, map and check it, append it as label events; history and
- * restore; export as Parquet; persist the event log between sessions. Runs in Node and the browser.
+ * Label ingestion: read a labels file, map and check it, append it as label events; history,
+ * restore and retraction (undo); export as Parquet; persist the event log between sessions. Runs
+ * in Node and the browser.
  */
 export { newBatchId, type BatchKind } from './batch.ts';
 export { appendLabelEvents, type AppendResult, type NewLabelEvent } from './commit.ts';
@@ -17,6 +18,7 @@ export {
   type RestoreResult,
 } from './history.ts';
 export {
+  describeFieldSource,
   importLabels,
   prepareLabelImport,
   type FieldSource,
@@ -49,4 +51,5 @@ export {
 } from './mapping.ts';
 export { labelSpelling, peekLabelsFile, type PeekedColumn, type PeekedFile } from './peek.ts';
 export { labelFileFormat, type LabelFileFormat } from './read.ts';
+export { retractionOf, retractLabel, type RetractOptions } from './retract.ts';
 export { MemoryLabelEventStore, restoreLabelEvents, saveLabelEvents, type LabelEventStore } from './store.ts';

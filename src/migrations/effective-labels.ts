@@ -8,6 +8,7 @@
  *   - 'alert':   label_events with this alert_id (an alert_id can recur across window_days, so
  *                such an event labels every row with that alert_id);
  *   - 'address': label_events with alert_id NULL and this address.
+ * Only live events are candidates: a retraction (an undo) and the event it withdraws are not.
  * Winner: highest source rank (LABEL_SOURCES order), then newest labeled_at (a row label without
  * labeled_at counts as oldest), then the narrower scope (row > alert > address), then the highest
  * event_id.
@@ -24,7 +25,7 @@
  */
 import type { Database } from '../db/database.ts';
 import type { Dialect } from './ddl.ts';
-import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS_TABLE } from './label-columns.ts';
+import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS_TABLE, liveLabelEventSql } from './label-columns.ts';
 import { labelSourceRankSql } from './label-sources.ts';
 
 export const EFFECTIVE_LABELS_VIEW = 'effective_labels';
@@ -51,8 +52,8 @@ function scopeRank(scope: LabelScope): number {
 }
 
 /**
- * The best event per target (alert_id or address), its source rank, and how many events the
- * target has, from label_events alone. Address-level events are the ones without an alert_id.
+ * The best event per target (alert_id or address), its source rank, and how many live events
+ * the target has, from label_events alone. Address-level events are the ones without an alert_id.
  */
 function bestEventPer(target: 'alert_id' | 'address'): string {
   const filter = target === 'alert_id' ? 'alert_id IS NOT NULL' : 'alert_id IS NULL';
@@ -65,7 +66,7 @@ function bestEventPer(target: 'alert_id' | 'address'): string {
           row_number() OVER (PARTITION BY ${target} ORDER BY ${rank} DESC, labeled_at DESC, event_id DESC) AS pick,
           count(*) OVER (PARTITION BY ${target}) AS candidates
         FROM ${LABEL_EVENTS_TABLE}
-        WHERE ${filter}
+        WHERE ${filter} AND ${liveLabelEventSql()}
       ) AS ranked
       WHERE pick = 1
     )`;

@@ -21,6 +21,8 @@ export {
   LABEL_EVENTS_TABLE,
   LABEL_EVENT_COLUMNS,
   LABEL_EVENT_BATCH_COLUMN,
+  LABEL_EVENT_RETRACTS_COLUMN,
+  liveLabelEventSql,
   LABEL_EVENTS_SEQUENCE,
   type ColumnSpec,
   type CheckSpec,

@@ -134,6 +134,32 @@ export const LABEL_EVENT_BATCH_COLUMN: ColumnSpec = {
   comment: "the import or action that appended the event ('import:FILE@TIME#ID', 'restore:...'); NULL when written directly",
 };
 
+/**
+ * Added by migration 004: undo without deleting. An event with `retracts` set withdraws the
+ * event it names (a mistaken key press taken back in the Review view). It repeats that event's
+ * target, label and source, so the table's NOT NULL columns and checks hold and the log reads
+ * plainly, but neither it nor the event it withdraws is a candidate label any more: whatever was
+ * in effect before the withdrawn event is in effect again, down to "no label".
+ */
+export const LABEL_EVENT_RETRACTS_COLUMN: ColumnSpec = {
+  name: 'retracts',
+  duckdb: 'BIGINT',
+  clickhouse: 'UInt64',
+  nullable: true,
+  comment: 'the event_id this event withdraws (an undo); NULL for a label. Neither this event nor the withdrawn one counts as a label',
+};
+
+/**
+ * SQL that is true for a label_events row that counts as a label: neither a retraction nor
+ * withdrawn by one. Every reader of "the labels in force" filters with it; the log itself (its
+ * export and its saved copy) keeps every event. Valid in both dialects.
+ */
+export function liveLabelEventSql(alias?: string): string {
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  const retracts = LABEL_EVENT_RETRACTS_COLUMN.name;
+  return `(${col(retracts)} IS NULL AND ${col(EVENT_ID_COLUMN.name)} NOT IN (SELECT ${retracts} FROM ${LABEL_EVENTS_TABLE} WHERE ${retracts} IS NOT NULL))`;
+}
+
 export interface CheckSpec {
   /** Constraint name (ClickHouse requires one; DuckDB ignores names and shows the expression). */
   readonly name: string;

@@ -9,7 +9,7 @@
  * runner.ts), the way views are "repeatable" migrations elsewhere.
  */
 import { addColumnsSql, createTableSql, type Dialect } from './ddl.ts';
-import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS, LABEL_EVENTS_TABLE, LABEL_EVENT_BATCH_COLUMN } from './label-columns.ts';
+import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS, LABEL_EVENTS_TABLE, LABEL_EVENT_BATCH_COLUMN, LABEL_EVENT_RETRACTS_COLUMN } from './label-columns.ts';
 import { LABEL_SOURCE_TYPE, duckdbLabelSourceEnum } from './label-sources.ts';
 
 export interface Migration {
@@ -45,6 +45,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'label_event_batches',
     description: 'record on each label event the import or action (batch) that appended it',
     statements: (dialect) => addColumnsSql(dialect, LABEL_EVENTS_TABLE, [LABEL_EVENT_BATCH_COLUMN]),
+  },
+  {
+    version: 4,
+    name: 'label_event_retractions',
+    description: 'let an event withdraw an earlier one (undo), so label_events stays append-only',
+    statements: (dialect) => addColumnsSql(dialect, LABEL_EVENTS_TABLE, [LABEL_EVENT_RETRACTS_COLUMN]),
   },
 ];
 

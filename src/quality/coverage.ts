@@ -6,7 +6,7 @@
  * (alert-level or address-level), since one address event can label many alert rows.
  */
 import { ident, rows, type Database } from '../db/database.ts';
-import { ALERTS_TABLE, LABEL_EVENTS_TABLE, LABEL_SOURCES, type LabelSource } from '../migrations/index.ts';
+import { ALERTS_TABLE, LABEL_EVENTS_TABLE, LABEL_SOURCES, liveLabelEventSql, type LabelSource } from '../migrations/index.ts';
 import { hasTruth, RATERS, withSourceLabels, type Rater } from './source-labels.ts';
 
 export interface RaterCoverage {
@@ -38,7 +38,7 @@ export interface CoverageReport {
   raters: RaterCoverage[];
   /** How many effective labels each source supplies. */
   effectiveBySource: Record<LabelSource, number>;
-  /** Explicit label events per source and scope. */
+  /** Explicit label events in force per source and scope (labels taken back are not counted). */
   events: EventCounts[];
   truthLoaded: boolean;
 }
@@ -79,7 +79,7 @@ export async function labelCoverage(db: Database, sourceLabels?: string): Promis
       `SELECT CAST(label_source AS VARCHAR) AS source,
          count(*) FILTER (WHERE alert_id IS NOT NULL) AS alert_level,
          count(*) FILTER (WHERE alert_id IS NULL) AS address_level
-       FROM ${LABEL_EVENTS_TABLE} GROUP BY 1`,
+       FROM ${LABEL_EVENTS_TABLE} WHERE ${liveLabelEventSql()} GROUP BY 1`,
     ),
   );
   const events = LABEL_SOURCES.map((source) => {

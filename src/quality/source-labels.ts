@@ -6,12 +6,13 @@
  * training. A source's label for a row is that source's own winner, by the same rule
  * effective_labels applies within a source: the newest, and at equal times the narrower scope
  * (the row's own label columns, then an event for the alert id, then an event for the address).
- * Proxy labels are the rows' label columns with label_source 'proxy' (the proxy rule's UPDATE);
- * an uncertain proxy row (label NULL) gives no label. Ground truth joins on (alert_id,
+ * Labels taken back (retract.ts) count for no source. Proxy labels are the rows' label columns
+ * with label_source 'proxy' (the proxy rule's UPDATE); an uncertain proxy row (label NULL) gives
+ * no label. Ground truth joins on (alert_id,
  * processing_date), as its contract keys it, so it labels every window of the alert.
  */
 import { ident, rows, type Database } from '../db/database.ts';
-import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, LABEL_SOURCES, type LabelSource } from '../migrations/index.ts';
+import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, LABEL_SOURCES, liveLabelEventSql, type LabelSource } from '../migrations/index.ts';
 
 /** Who can label an alert row here: each source, the winning (effective) label, and the truth. */
 export const RATERS = [...LABEL_SOURCES, 'effective', 'truth'] as const;
@@ -25,6 +26,7 @@ export function sourceLabelsSql(): string {
   return `WITH
   events AS (
     SELECT alert_id, address, label, CAST(label_source AS VARCHAR) AS source, labeled_at, event_id FROM ${LABEL_EVENTS_TABLE}
+    WHERE ${liveLabelEventSql()}
   ),
   best_alert AS (
     SELECT alert_id, source, label, labeled_at FROM events WHERE alert_id IS NOT NULL
