@@ -3,7 +3,8 @@ import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
 import { alertContext } from '../src/active/context.ts';
-import { retrainQueue, saveLabel } from '../src/active/retrain.ts';
+import { RETRAIN_PHASES, retrainQueue, saveLabel, type RetrainPhase } from '../src/active/retrain.ts';
+import { retractLabel } from '../src/ingest/index.ts';
 import { parseTrainingConfig } from '../src/training/config.ts';
 import { fixtureLab } from './ml-fixtures.ts';
 
@@ -98,5 +99,26 @@ describe('retrain and refresh the queue', () => {
       expect(r.strategy).toBe(strategy);
       expect(r.queue).toHaveLength(5);
     }
+  });
+
+  it('says which step it is on, counts no label taken back, and stops when cancelled', async () => {
+    const phases: RetrainPhase[] = [];
+    const before = await retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 3, onPhase: (p) => phases.push(p) });
+    expect(phases).toEqual([...RETRAIN_PHASES]);
+    // Label the top alert, then take the label back: the next model trains without it, and the
+    // alert is unlabelled again, so it can be queued again.
+    const top = before.queue[0]!;
+    const saved = await saveLabel(rt.db, { alertId: top.alertId, label: 1, labeledBy: 'miner:test' });
+    const withLabel = await retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 3 });
+    expect(withLabel.trainedOn!.positives).toBeGreaterThan(before.trainedOn!.positives);
+    expect(withLabel.queue.map((q) => q.alertId)).not.toContain(top.alertId);
+    await retractLabel(rt.db, saved.lastEventId!);
+    const undone = await retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 3 });
+    expect(undone.trainedOn).toEqual(before.trainedOn);
+    expect(undone.queue.map((q) => q.alertId)).toEqual(before.queue.map((q) => q.alertId));
+
+    const controller = new AbortController();
+    const cancelled = retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 3, signal: controller.signal, onPhase: () => controller.abort() });
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

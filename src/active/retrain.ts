@@ -30,7 +30,13 @@ export interface RetrainOptions {
   /** Seeds the query (random draws, ties); vary it per round for a fresh random batch. */
   round?: number;
   signal?: AbortSignal;
+  /** Told as each step starts, so a page can say what the retrain is doing. */
+  onPhase?: (phase: RetrainPhase) => void;
 }
+
+/** The steps of a retrain, in order: the feature matrix, the labels, the fit, the new queue. */
+export const RETRAIN_PHASES = ['features', 'labels', 'fit', 'rank'] as const;
+export type RetrainPhase = (typeof RETRAIN_PHASES)[number];
 
 export interface QueueEntry {
   rank: number;
@@ -59,8 +65,10 @@ export async function retrainQueue(db: Database, opts: RetrainOptions): Promise<
   const abort = () => {
     if (opts.signal?.aborted) throw new DOMException('retraining was cancelled', 'AbortError');
   };
+  opts.onPhase?.('features');
   const matrix = await buildFeatureMatrix(db, { maxCategories: config.features.maxCategories });
   abort();
+  opts.onPhase?.('labels');
   const explicit = await explicitRowLabels(db, matrix.rows);
   const training = opts.train === 'effective' ? await proxyRowLabels(db, matrix.rows, config.labels, true) : explicit;
   const guarded = guardFeatures(matrix.features, opts.train === 'effective' ? 'proxy' : 'alert-labels', config.leakage);
@@ -78,7 +86,9 @@ export async function retrainQueue(db: Database, opts: RetrainOptions): Promise<
   let strategy = opts.strategy;
   let p: Float64Array = new Float64Array(matrix.rows).fill(0.5);
   let trainedOn: RetrainResult['trainedOn'] = null;
+  abort();
   if (training.positives > 0 && training.negatives > 0) {
+    opts.onPhase?.('fit');
     const learner = opts.learner ?? logisticLearner();
     const model = await learner.fit(x, columns, trainRows, training.y, derivedSeed(config.seed, 'active-retrain'));
     try {
@@ -92,6 +102,7 @@ export async function retrainQueue(db: Database, opts: RetrainOptions): Promise<
     strategy = 'random';
   }
   abort();
+  opts.onPhase?.('rank');
   const picks = nextBatch(
     { p, group: matrix.rowInfo.group, rows: all, labelled, x, columns },
     { strategy, batch: opts.batch, seed: derivedSeed(config.seed, `active-queue-${opts.round ?? 0}`), positiveShare: trainedOn ? trainedOn.positives / trainedOn.rows : undefined },
