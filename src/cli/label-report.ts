@@ -1,5 +1,5 @@
 /** Plain-text renderings of the import report and the label-quality report, for the CLI. */
-import type { ImportReport } from '../ingest/index.ts';
+import { describeFieldSource, type ImportReport } from '../ingest/index.ts';
 import { kappaMatrix, type QualityReport } from '../quality/index.ts';
 import { formatTable } from './output.ts';
 
@@ -8,14 +8,7 @@ const num = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digi
 
 export function formatImportReport(r: ImportReport): string {
   const lines: string[] = [`${r.file}${r.format ? ` (${r.format}, ${r.rows} row${r.rows === 1 ? '' : 's'})` : ''}`];
-  for (const f of r.fields) {
-    const from = f.column
-      ? `column ${f.column}${f.detected ? ' (detected)' : ''}${f.fallback ? `; empty cells get ${f.fallback}` : ''}`
-      : f.fallback
-        ? `no column: every row gets ${f.fallback}`
-        : 'no column';
-    lines.push(`  ${f.field.padEnd(17)} ${from}`);
-  }
+  for (const f of r.fields) lines.push(`  ${f.field.padEnd(17)} ${describeFieldSource(f)}`);
   if (r.ignoredColumns.length > 0) lines.push(`  ignored columns:  ${r.ignoredColumns.join(', ')}`);
   for (const level of ['error', 'warning'] as const) {
     const issues = r.issues.filter((i) => i.level === level);

@@ -46,6 +46,12 @@ export interface FieldSource {
   fallback: string | null;
 }
 
+/** How a field is filled, in words: "column label (detected)", "no column: every row gets miner". */
+export function describeFieldSource(f: FieldSource): string {
+  if (f.column) return `column ${f.column}${f.detected ? ' (detected)' : ''}${f.fallback ? `; empty cells get ${f.fallback}` : ''}`;
+  return f.fallback ? `no column: every row gets ${f.fallback}` : 'no column';
+}
+
 export interface ImportReport {
   file: string;
   format: LabelFileFormat | null;
