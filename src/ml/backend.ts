@@ -9,7 +9,7 @@
  * network for a moment and the fastest wins; the probe takes well under a second each.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Mlp } from './mlp.ts';
 import { Random } from './random.ts';
 
@@ -80,7 +80,7 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendCho
   const best = opts.measure ? started.reduce((a, b) => ((b.samplesPerSecond ?? 0) > (a.samplesPerSecond ?? 0) ? b : a)) : started[0]!;
   await tf.setBackend(best.name);
   await tf.ready();
-  return { name: best.name, attempts, description: describe(best, attempts, opts.measure === true) };
+  return { name: best.name, attempts, description: describe(best, attempts, opts.measure === true) + (best.name === 'wasm' ? await wasmBuild() : '') };
 }
 
 async function start(name: BackendName): Promise<BackendAttempt> {
@@ -120,6 +120,16 @@ function probe(): number {
   } finally {
     mlp.dispose();
   }
+}
+
+/**
+ * Which wasm build started: SIMD where the engine has it, and threads only on a cross-origin
+ * isolated page (SharedArrayBuffer), which the app's server provides.
+ */
+async function wasmBuild(): Promise<string> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? getThreadsCount() : 1;
+  return ` [${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}]`;
 }
 
 function describe(best: BackendAttempt, attempts: BackendAttempt[], measured: boolean): string {
