@@ -19,7 +19,7 @@ export interface PeekedColumn {
   type: string;
   /** The most common values (text, trimmed), most common first, with their counts. */
   top: { value: string; rows: number }[];
-  /** Distinct non-empty values (approximate above a few thousand). */
+  /** Distinct non-empty values. */
   distinct: number;
   /** Rows where the cell is empty. */
   empty: number;
@@ -45,7 +45,7 @@ export async function peekLabelsFile(rt: Runtime, file: SourceFile, top = 8): Pr
     for (const [name, type] of staged.columns) {
       const value = `NULLIF(trim(CAST(${ident(name)} AS VARCHAR)), '')`;
       const counts = rows<{ distinct: number; empty: number }>(
-        await rt.db.query(`SELECT approx_count_distinct(${value}) AS "distinct", count(*) FILTER (WHERE ${value} IS NULL) AS empty FROM ${ident(stage)}`),
+        await rt.db.query(`SELECT count(DISTINCT ${value}) AS "distinct", count(*) FILTER (WHERE ${value} IS NULL) AS empty FROM ${ident(stage)}`),
       )[0]!;
       const common = rows<{ value: string; n: number }>(
         await rt.db.query(

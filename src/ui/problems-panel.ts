@@ -77,7 +77,7 @@ function pathSegments(path: string): HTMLElement[] {
  * Messages start with the file's path so they stand alone (in logs, in the CLI); here the path
  * is already the line above, so the message is shown from the point where it says something.
  */
-function withoutFilePrefix(p: Problem): string {
+export function withoutFilePrefix(p: Pick<Problem, 'file' | 'message'>): string {
   const prefix = `${p.file}: `;
   if (!p.message.startsWith(prefix)) return p.message;
   const rest = p.message.slice(prefix.length);

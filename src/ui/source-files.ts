@@ -3,6 +3,7 @@
  * the bundled sample snapshot, fetched from the dev server or dist/. Each becomes the loader's
  * `SourceFile`, read only when the loader gets to it.
  */
+import { labelFileFormat } from '../ingest/read.ts';
 import type { SourceFile } from '../sot/files.ts';
 
 /** A picked or dropped file; `path` keeps its folder so the snapshot layout is recognised. */
@@ -25,20 +26,28 @@ interface SampleManifest {
  */
 const NOT_AUTO_LOADED = /^labels\/|\.(md|txt)$/i;
 
-/** The sample snapshot's files, or none when the build carries no sample-data/. */
-export async function sampleFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
+/** The listing of the bundled sample-data/, each entry a SourceFile fetched when it is read. */
+async function sampleListing(base: string): Promise<SourceFile[]> {
   const res = await fetch(`${base}sample-data.json`);
   if (!res.ok) throw new Error(`the sample snapshot's listing could not be fetched (HTTP ${res.status})`);
   const manifest = (await res.json()) as SampleManifest;
-  return manifest.files
-    .filter((f) => !NOT_AUTO_LOADED.test(f.path))
-    .map((f) => ({
-      path: f.path,
-      size: f.size,
-      read: async () => {
-        const file = await fetch(`${base}sample-data/${f.path.split('/').map(encodeURIComponent).join('/')}`);
-        if (!file.ok) throw new Error(`${f.path}: could not be fetched (HTTP ${file.status})`);
-        return new Uint8Array(await file.arrayBuffer());
-      },
-    }));
+  return manifest.files.map((f) => ({
+    path: f.path,
+    size: f.size,
+    read: async () => {
+      const file = await fetch(`${base}sample-data/${f.path.split('/').map(encodeURIComponent).join('/')}`);
+      if (!file.ok) throw new Error(`${f.path}: could not be fetched (HTTP ${file.status})`);
+      return new Uint8Array(await file.arrayBuffer());
+    },
+  }));
+}
+
+/** The sample snapshot's files, or none when the build carries no sample-data/. */
+export async function sampleFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
+  return (await sampleListing(base)).filter((f) => !NOT_AUTO_LOADED.test(f.path));
+}
+
+/** The example label files under the sample's labels/ (the community example set), for the Labels view. */
+export async function sampleLabelFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
+  return (await sampleListing(base)).filter((f) => /^labels\/[^/]+$/.test(f.path) && labelFileFormat(f.path) !== undefined);
 }

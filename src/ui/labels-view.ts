@@ -1,0 +1,128 @@
+/**
+ * The Labels view: bring labels in (import with a mapping step and a report before anything is
+ * written), see how good they are (coverage, class balance, agreement and kappa between
+ * sources), look up and restore an alert's label history, and export labels as Parquet.
+ *
+ * Labels reach the database through the LabelSession (which saves the log in this browser and
+ * announces every change), so this view hears of labels given in other views the same way as of
+ * its own. Label quality is computed again on every change and after every data load, but only
+ * while the view is shown; a change while it is hidden is computed when it is next shown.
+ */
+import { labelQuality } from '../quality/index.ts';
+import type { Lab } from '../sot/lab.ts';
+import { h, plural } from './dom.ts';
+import { LabelExportPanel } from './label-export-panel.ts';
+import { LabelHistoryPanel } from './label-history-panel.ts';
+import { LabelImportPanel } from './label-import-panel.ts';
+import { LabelQualityPanel } from './label-quality-panel.ts';
+import type { LabelSession } from './label-session.ts';
+import type { OpenedLabelStore } from './label-store-idb.ts';
+import './labels.css';
+
+export class LabelsView {
+  readonly element: HTMLElement;
+  private readonly restoredNote = h('p', { class: 'labels-restored', role: 'status' });
+  private readonly eventsNote = h('span', { class: 'labels-events' });
+  private readonly importPanel: LabelImportPanel;
+  private readonly quality = new LabelQualityPanel();
+  private readonly history: LabelHistoryPanel;
+  private readonly exportPanel: LabelExportPanel;
+  /** Quality is out of date (labels or data changed since it was computed). */
+  private stale = true;
+  private computing: Promise<void> | null = null;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly session: LabelSession,
+    storage: OpenedLabelStore,
+  ) {
+    this.importPanel = new LabelImportPanel(lab, session);
+    this.history = new LabelHistoryPanel(lab.db, session);
+    this.exportPanel = new LabelExportPanel(lab);
+    const name = h('input', { class: 'labels-input labeler-input', type: 'text', value: session.labeler, placeholder: 'your name', 'aria-label': 'Your name, written as labeled_by', 'data-input': 'labeler' });
+    name.addEventListener('change', () => (session.labeler = name.value));
+    this.element = h(
+      'div',
+      { class: 'labels-view' },
+      h(
+        'div',
+        { class: 'labels-page' },
+        h(
+          'header',
+          { class: 'labels-header' },
+          h('div', {}, h('h1', { class: 'labels-title' }, 'Labels'), h('p', { class: 'labels-facts' }, this.eventsNote)),
+          h('label', { class: 'labeler' }, h('span', {}, 'Labelling as'), name),
+        ),
+        this.restoredNote,
+        storage.persistent
+          ? null
+          : h('p', { class: 'labels-warning', 'data-storage': 'memory' }, `Labels are kept in this tab only and a reload loses them: this browser refused storage (${storage.problem ?? 'no IndexedDB'}). Export them to keep them.`),
+        this.importPanel.element,
+        this.quality.element,
+        this.history.element,
+        this.exportPanel.element,
+      ),
+    );
+    session.onChange(() => {
+      this.history.refresh();
+      this.invalidate();
+    });
+  }
+
+  /** What restoring the saved labels at start gave (main.ts restores before the sample loads). */
+  restored(outcome: { events: number; savedAt: string | null } | { error: string }): void {
+    if ('error' in outcome) {
+      this.restoredNote.dataset.state = 'error';
+      this.restoredNote.textContent = `The labels saved in this browser could not be restored: ${outcome.error}`;
+      return;
+    }
+    this.restoredNote.dataset.restored = String(outcome.events);
+    this.restoredNote.dataset.state = 'ok';
+    this.restoredNote.textContent =
+      outcome.events > 0
+        ? `Restored ${plural(outcome.events, 'label event')} saved in this browser${outcome.savedAt ? ` at ${new Date(outcome.savedAt).toLocaleString()}` : ''}.`
+        : 'No labels were saved in this browser yet: import some, or give them in Review.';
+  }
+
+  /** The Data view loaded files: coverage and agreement depend on the alerts too. */
+  tablesChanged(): void {
+    this.invalidate();
+  }
+
+  shown(): void {
+    if (this.stale) void this.refresh();
+  }
+
+  /** Look up an alert's history (from another view, or a suspect's row). */
+  showHistory(id: string): void {
+    void this.history.lookUp(id);
+    this.history.element.scrollIntoView({ block: 'start' });
+  }
+
+  private invalidate(): void {
+    this.stale = true;
+    if (this.element.isConnected) void this.refresh();
+  }
+
+  /** One computation at a time; changes during one are picked up by one more afterwards. */
+  private async refresh(): Promise<void> {
+    if (this.computing) return this.computing;
+    this.computing = (async () => {
+      while (this.stale) {
+        this.stale = false;
+        this.quality.busy();
+        const started = performance.now();
+        try {
+          const report = await labelQuality(this.lab.db);
+          const events = report.coverage.events.reduce((n, e) => n + e.alertLevel + e.addressLevel, 0);
+          this.eventsNote.textContent = `${plural(events, 'label event')} · ${plural(report.coverage.alertRows, 'alert row')} loaded`;
+          this.eventsNote.dataset.events = String(events);
+          this.quality.show(report, performance.now() - started);
+        } catch (err) {
+          this.quality.failed((err as Error).message);
+        }
+      }
+    })().finally(() => (this.computing = null));
+    return this.computing;
+  }
+}
