@@ -8,6 +8,9 @@ import { openBrowserRuntime } from '../db/browser.ts';
 import { Lab } from '../sot/lab.ts';
 import { DataView } from './data-view.ts';
 import { installDropTarget } from './drop.ts';
+import { LabelSession } from './label-session.ts';
+import { openLabelEventStore } from './label-store-idb.ts';
+import { LabelsView } from './labels-view.ts';
 import { describeFiles } from './load-controls.ts';
 import { NotebooksView } from './notebooks-view.ts';
 import { parseLink } from './share-link.ts';
@@ -36,6 +39,16 @@ async function start(): Promise<void> {
   const notebooks = new NotebooksView(lab);
   shell.addView({ id: 'notebooks', label: 'Notebooks', element: notebooks.element, onShow: () => notebooks.shown() });
   data.onTablesChanged((tables) => notebooks.tablesChanged(tables));
+  // One label session for every view that labels; its log is kept in IndexedDB between reloads.
+  const labelStore = await openLabelEventStore();
+  const labelSession = new LabelSession(lab.db, labelStore.store);
+  const labels = new LabelsView(lab, labelSession, labelStore);
+  shell.addView({ id: 'labels', label: 'Labels', element: labels.element, onShow: () => labels.shown() });
+  data.onTablesChanged(() => labels.tablesChanged());
+  // The saved labels come back before any load starts: label_events refers to alert ids and
+  // addresses, not to loaded rows, so it needs no alerts (they apply once the alerts arrive), and
+  // its transaction on lab.db never interleaves with a load's view rebuilds on that connection.
+  labels.restored(await labelSession.restore().catch((err: Error) => ({ error: err.message })));
   // A link to a notebook (or a reload with one open) goes straight to it.
   if (parseLink(location.hash)) shell.show('notebooks');
   installDropTarget(
