@@ -6,8 +6,8 @@
 import type { Database } from '../db/database.ts';
 import { declaredParams, paramValueFromText, ParamValueError, type ParamValue } from '../notebook/params.ts';
 import { renderReport } from '../notebook/report.ts';
-import { openNotebook, type CellState, type Notebook } from '../notebook/runtime.ts';
-import type { NotebookDocument } from '../notebook/types.ts';
+import { openNotebook, type CellState, type Notebook, type NotebookTraining } from '../notebook/runtime.ts';
+import { cellBlocks, type NotebookDocument } from '../notebook/types.ts';
 import { headlessDocument } from './headless-dom.ts';
 
 export interface HeadlessOptions {
@@ -40,9 +40,21 @@ export function paramOverrides(doc: NotebookDocument, sets: Record<string, strin
   return out;
 }
 
+/**
+ * Compare cells train inline on TF.js's wasm backend (cpu where wasm cannot start), whenever
+ * they run: a report shows the trained board. Loaded only for notebooks that have one, so the
+ * others never load TF.js.
+ */
+async function headlessTraining(doc: NotebookDocument): Promise<NotebookTraining | undefined> {
+  if (!cellBlocks(doc).some((b) => b.kind === 'compare')) return undefined;
+  const [{ inlineRunner }, { initNodeBackend }] = await Promise.all([import('../training/runner.ts'), import('../ml/backend-node.ts')]);
+  return { runner: inlineRunner(() => initNodeBackend()), start: 'on-run', runtime: `node ${process.version}` };
+}
+
 export async function runHeadless(doc: NotebookDocument, opts: HeadlessOptions): Promise<HeadlessRun> {
   const document = headlessDocument();
-  const nb = await openNotebook(doc, { db: opts.db, document, params: opts.params ?? {} });
+  const training = await headlessTraining(doc);
+  const nb = await openNotebook(doc, { db: opts.db, document, params: opts.params ?? {}, ...(training && { training }) });
   await nb.idle();
   const html = renderReport(nb, {
     document,

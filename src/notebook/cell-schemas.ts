@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { CONFLICT_RESOLUTIONS, LabelConfidenceSchema } from '../labels/config.ts';
+import { TrainingConfigSchema } from '../training/config.ts';
 
 /** Cell and parameter names: usable unquoted in SQL, and unambiguous there (no case games). */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -356,6 +357,53 @@ export const PROXY_CONFIG_FIELDS = [
 export type ProxyConfigField = (typeof PROXY_CONFIG_FIELDS)[number];
 
 // ---------------------------------------------------------------------------------------------
+// compare
+
+/**
+ * Training-config fields a compare cell does not take: it runs `strategies` (not the single
+ * `strategy` of `lab train`), and the notebook's training runner picks the TF.js backend.
+ */
+export const COMPARE_REFUSED_FIELDS: Readonly<Record<string, string>> = {
+  strategy: 'a compare cell runs the strategies listed in `strategies`',
+  backend: "the notebook's training runner picks the fastest TF.js backend",
+};
+
+/** Whether a value is, or holds, a `$param` reference. */
+function holdsParamRef(value: unknown): boolean {
+  if (typeof value === 'string') return PARAM_REF_PATTERN.test(value);
+  if (Array.isArray(value)) return value.some(holdsParamRef);
+  if (value && typeof value === 'object') return Object.values(value).some(holdsParamRef);
+  return false;
+}
+
+/** The body without the values that are or hold a `$param` (their defaults stand in while checking). */
+function withoutParamRefs(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) out[k] = withoutParamRefs(v as Record<string, unknown>);
+    else if (!holdsParamRef(v)) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A compare cell: a training configuration (src/training/config.ts, the same fields as `lab
+ * compare --config`), any field's value written out or taken from a param (`split: {groupBy:
+ * $group_by}`). The body is kept as written; here it is checked against the training schema
+ * with the param-bound fields left at their defaults, so a typo or a bad value is a problem of
+ * the file. The whole configuration, params filled in, is checked again on every run, and an
+ * error then names the field and its param.
+ */
+export const CompareSpec = z.record(z.string(), z.unknown()).check((ctx) => {
+  for (const [field, why] of Object.entries(COMPARE_REFUSED_FIELDS)) {
+    if (field in ctx.value) ctx.issues.push({ code: 'custom', path: [field], message: `not a compare cell field: ${why}`, input: ctx.value[field] });
+  }
+  const checked = TrainingConfigSchema.safeParse(withoutParamRefs(ctx.value));
+  if (!checked.success) for (const issue of checked.error.issues) ctx.issues.push({ ...issue, input: undefined } as (typeof ctx.issues)[number]);
+});
+export type CompareSpec = z.infer<typeof CompareSpec>;
+
+// ---------------------------------------------------------------------------------------------
 
 /** A cell's validated body, by kind. */
 export type CellSpec =
@@ -363,4 +411,5 @@ export type CellSpec =
   | { kind: 'params'; params: ParamSpec[] }
   | { kind: 'plot'; plot: z.infer<typeof PlotSpecWithRefs> }
   | { kind: 'table'; table: TableSpec }
-  | { kind: 'proxy'; proxy: ProxySpec };
+  | { kind: 'proxy'; proxy: ProxySpec }
+  | { kind: 'compare'; compare: CompareSpec };

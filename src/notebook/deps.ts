@@ -8,6 +8,7 @@
  * - table: its `data`.
  * - proxy: every `$name` value among its fields. Plots and tables that draw one of its results
  *   (`labels.by_severity`) depend on the proxy cell `labels`.
+ * - compare: likewise, every `$name` in its training configuration; its results are `board.roc`.
  * - params: the params it holds (each param is its own variable, so moving one slider re-runs
  *   only what uses that param).
  *
@@ -15,7 +16,8 @@
  * cycle) are put on the cell, which then fails with that message while the rest runs.
  */
 import { DATA_REF_PATTERN, PARAM_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
-import { isProxyPart, PROXY_PARTS } from './cells/proxy-results.ts';
+import { COMPARE_PARTS } from './cells/compare-results.ts';
+import { PROXY_PARTS } from './cells/proxy-results.ts';
 import { scanSql } from './sql-lexer.ts';
 import type { CellBlock, NotebookDocument } from './types.ts';
 
@@ -71,7 +73,13 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
   }
 
   const sqlCells = new Set(cells.filter((c) => c.block.kind === 'sql' && !c.id.includes('@')).map((c) => c.id));
-  const proxyCells = new Set(cells.filter((c) => c.block.kind === 'proxy' && !c.id.includes('@')).map((c) => c.id));
+  // Cells that publish in-memory results, with the parts each kind publishes.
+  const memoryCells = new Map<string, MemoryCell>();
+  for (const c of cells) {
+    if (c.id.includes('@')) continue;
+    if (c.block.kind === 'proxy') memoryCells.set(c.id, { kind: 'proxy', parts: PROXY_PARTS, example: 'by_severity' });
+    if (c.block.kind === 'compare') memoryCells.set(c.id, { kind: 'compare', parts: COMPARE_PARTS, example: 'entries' });
+  }
   for (const node of cells) {
     const spec = node.block.spec;
     if (node.problem || !spec) continue;
@@ -88,11 +96,13 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
       dataRefs = [spec.table.data];
     } else if (spec.kind === 'proxy') {
       usedParams = paramRefsIn(spec.proxy);
+    } else if (spec.kind === 'compare') {
+      usedParams = paramRefsIn(spec.compare);
     } else {
       usedParams = new Set(spec.params.map((p) => p.name).filter((p) => params.get(p)?.cell === node.id));
     }
     const unknownParams = [...usedParams].filter((p) => !params.has(p));
-    const dataProblems = dataRefs.map((ref) => dataRefProblem(ref, sqlCells, proxyCells)).filter((p): p is string => p !== undefined);
+    const dataProblems = dataRefs.map((ref) => dataRefProblem(ref, sqlCells, memoryCells)).filter((p): p is string => p !== undefined);
     if (unknownParams.length > 0) {
       const known = [...params.keys()];
       node.problem = `unknown parameter${unknownParams.length > 1 ? 's' : ''} ${unknownParams.map((p) => `$${p}`).join(', ')}: expected ${known.length ? `one of ${known.map((p) => `$${p}`).join(', ')}` : 'a params cell that declares it'}`;
@@ -107,25 +117,36 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
   return { cells, params };
 }
 
+interface MemoryCell {
+  kind: 'proxy' | 'compare';
+  parts: readonly string[];
+  /** A part to name in messages. */
+  example: string;
+}
+
 /**
  * Why a result name cannot be read, if it cannot: a plain name must be a sql cell of the
- * notebook, `cell.part` a proxy cell's result.
+ * notebook, `cell.part` a result a proxy or compare cell publishes.
  */
-function dataRefProblem(ref: string, sqlCells: ReadonlySet<string>, proxyCells: ReadonlySet<string>): string | undefined {
+function dataRefProblem(ref: string, sqlCells: ReadonlySet<string>, memoryCells: ReadonlyMap<string, MemoryCell>): string | undefined {
   const m = DATA_REF_PATTERN.exec(ref);
   const [cell, part] = m ? [m[1]!, m[2]] : [ref, undefined];
-  const results = (c: string) => PROXY_PARTS.map((p) => `${c}.${p}`).join(', ');
+  const results = (c: string) => memoryCells.get(c)!.parts.map((p) => `${c}.${p}`).join(', ');
+  const publisher = memoryCells.get(cell);
   if (part === undefined) {
     if (sqlCells.has(cell)) return undefined;
-    if (proxyCells.has(cell)) return `data ${cell} is a proxy cell: expected one of its results, ${results(cell)}`;
+    if (publisher) return `data ${cell} is a ${publisher.kind} cell: expected one of its results, ${results(cell)}`;
     const known = [...sqlCells];
-    return `data ${cell} is not a sql cell of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'the name of a sql cell'}${proxyCells.size ? ` or a proxy cell's result like ${[...proxyCells][0]}.by_severity` : ''}`;
+    const [first] = memoryCells;
+    return `data ${cell} is not a sql cell of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'the name of a sql cell'}${first ? ` or a ${first[1].kind} cell's result like ${first[0]}.${first[1].example}` : ''}`;
   }
-  if (!proxyCells.has(cell)) {
-    const known = [...proxyCells];
-    return `data ${ref}: ${cell} is not a proxy cell of this notebook: expected ${known.length ? `a result of ${known.join(', ')}` : 'a proxy cell to publish it'}`;
+  if (!publisher) {
+    const known = [...memoryCells.keys()];
+    const kinds = [...new Set([...memoryCells.values()].map((c) => c.kind))];
+    const what = kinds.length === 1 ? `a ${kinds[0]} cell` : 'a proxy or compare cell';
+    return `data ${ref}: ${cell} is not ${what} of this notebook: expected ${known.length ? `a result of ${known.join(', ')}` : `${what} to publish it`}`;
   }
-  if (!isProxyPart(part)) return `data ${ref}: a proxy cell has no result ${part}: expected one of ${results(cell)}`;
+  if (!publisher.parts.includes(part)) return `data ${ref}: a ${publisher.kind} cell has no result ${part}: expected one of ${results(cell)}`;
   return undefined;
 }
 

@@ -26,6 +26,11 @@ export interface MemoryResult {
   name: string;
   columns: MemoryColumn[];
   rows: Record<string, PlainValue>[];
+  /**
+   * Why the result has no rows yet, when it is waiting for something (a compare cell that has
+   * not trained): plots and tables show this instead of an empty frame.
+   */
+  waiting?: string;
 }
 
 /** The result name a cell's part is published under. */

@@ -15,6 +15,7 @@ import type { CellState } from './runtime.ts';
 import type { NotebookDocument } from './types.ts';
 import { optionLabel, optionValue, type ParamSpec } from './cell-schemas.ts';
 import type { ParamValue } from './params.ts';
+import { renderCompareReport } from './report-compare.ts';
 import { renderProxyReport } from './report-proxy.ts';
 
 export interface ReportInput {
@@ -101,6 +102,10 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
         break;
       }
       case 'plot': {
+        if (value.waiting) {
+          section.append(el('p', { class: 'note' }, `Nothing drawn: ${value.waiting}.`));
+          break;
+        }
         const figure = value.figure ?? renderPlot(value, d).figure;
         // A copy: the figure may belong to another document (and stays with the cell's value).
         section.append(el('div', { class: 'plot' }, d.importNode(figure, true)));
@@ -109,6 +114,9 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
       }
       case 'proxy':
         section.append(renderProxyReport(el, value));
+        break;
+      case 'compare':
+        section.append(renderCompareReport(el, value));
         break;
     }
   }
@@ -199,5 +207,10 @@ table.data .null { color: #a0a6b1; font-style: italic; }
 .proxy-warnings { padding-left: 1.2rem; }
 .proxy-warnings li { margin: .3rem 0; }
 .proxy-warnings li.warning { color: #8a5a00; }
+table.board th small { display: block; font-weight: 400; color: var(--muted); font-size: 11px; }
+table.board td.reason { color: var(--muted); white-space: normal; }
+table.board .badge { font-size: 11px; padding: 0 .3rem; border-radius: 3px; background: var(--bg-soft); border: 1px solid var(--line); }
+.compare h4 { margin: 1rem 0 .35rem; }
+.board-notes li, .board-stopped li { margin: .2rem 0; }
 pre.error { color: var(--err); border-color: #f1c4c0; background: #fff6f5; }
 `;

@@ -16,16 +16,26 @@
  *
  * Errors stay in their cell. A cell whose own run fails is in error with the message; a cell
  * downstream of it is in error with "depends on failed cell X" and does not run.
+ *
+ * Training: a compare cell trains only when the notebook says so (`training.start`): on every
+ * run in headless reports, only after `train(id)` in the app, where opening a notebook must not
+ * start minutes of work. `train(id)` is a rerun that carries the request; any other run of the
+ * cell (an input moved, the data changed) shows its configuration again, untrained. While it
+ * trains, the cell's state carries its `progress`, and `cancel(id, part)` stops one strategy (or
+ * all of them) without making the run stale: the board still shows what finished.
  */
 import { Runtime, type Module, type Observer, type Variable } from '@observablehq/runtime';
 import type { Database } from '../db/database.ts';
+import type { TrainingRunner } from '../training/runner.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { runParamsCell, type ParamsResult } from './cells/params.ts';
 import { runPlotCell, type PlotResult } from './cells/plot.ts';
 import { runProxyCell, type ProxyResult } from './cells/proxy.ts';
 import { runSqlCell, type SqlResult } from './cells/sql.ts';
 import { runTableCell, type TableResult } from './cells/table.ts';
-import { isStale, StaleRun, type RunContext } from './cells/context.ts';
+import { runCompareCell, type CompareResult } from './cells/compare.ts';
+import { CancelScope } from './cells/cancel-scope.ts';
+import { isStale, StaleRun, type CellProgress, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
 import { computeWithoutFrameWait } from './compute-schedule.ts';
 import { formatDiagnostic } from './diagnostics.ts';
@@ -37,7 +47,7 @@ import type { CellBlock, CellKind, NotebookDocument } from './types.ts';
 import { setCellBody } from './write.ts';
 
 export type CellStatus = 'idle' | 'running' | 'done' | 'error';
-export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | ProxyResult | { kind: 'markdown'; text: string };
+export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | ProxyResult | CompareResult | { kind: 'markdown'; text: string };
 
 export interface CellError {
   message: string;
@@ -60,6 +70,8 @@ export interface CellState {
   durationMs?: number;
   /** How many runs completed (done or failed in the cell itself). */
   runs: number;
+  /** While `running`: how the run is going, when the cell reports it (a compare cell training). */
+  progress?: CellProgress;
 }
 
 export interface NotebookOptions {
@@ -70,6 +82,19 @@ export interface NotebookOptions {
   document?: Document;
   /** File name for messages, when `source` is text. */
   file?: string;
+  /** How compare cells train; without it they only show their configuration. */
+  training?: NotebookTraining;
+}
+
+export interface NotebookTraining {
+  runner: TrainingRunner;
+  /**
+   * 'on-run': compare cells train whenever they run (headless reports). 'on-request': only on
+   * `train(id)` (the app: a comparison takes minutes, and opening a notebook must not start one).
+   */
+  start: 'on-run' | 'on-request';
+  /** Where this runs, for the run bundle: "node v20.19.0", a browser's user agent. */
+  runtime: string;
 }
 
 export type CellListener = (state: CellState) => void;
@@ -105,6 +130,11 @@ export class Notebook {
   private readonly durations = new Map<string, number>();
   /** The abort controller of each cell's run in progress. */
   private readonly inFlight = new Map<string, AbortController>();
+  /** What the user may cancel of each cell's run in progress (compare cells' strategies). */
+  private readonly cancelScopes = new Map<string, CancelScope>();
+  /** Compare cells asked to train on their next run (`train`). */
+  private readonly trainRequests = new Set<string>();
+  private readonly training: NotebookTraining | undefined;
   /** What cells built to keep until the data changes (RunContext.memo), and which cells asked. */
   private readonly memos = new Map<string, { value: Promise<unknown>; users: Set<string> }>();
   /**
@@ -121,6 +151,7 @@ export class Notebook {
     computeWithoutFrameWait(this.runtime);
     this.db = opts.db;
     this.document = opts.document;
+    this.training = opts.training;
     this.apply(doc);
   }
 
@@ -198,6 +229,28 @@ export class Notebook {
       const { variable, node } = this.cellVars.get(t)!;
       this.defineCell(variable, node);
     }
+  }
+
+  /** Train the compare cell `id` (a rerun that asks it to train; see the file comment). */
+  train(id: string): void {
+    const v = this.cellVars.get(id);
+    if (!v || v.node.block.kind !== 'compare') {
+      const compare = [...this.cellVars.values()].filter((c) => c.node.block.kind === 'compare').map((c) => c.node.id);
+      throw new Error(`no compare cell ${id}: expected one of ${compare.join(', ') || '(none)'}`);
+    }
+    if (!this.training) throw new Error('this notebook was opened without a training runner: compare cells cannot train');
+    this.trainRequests.add(id);
+    this.rerun(id);
+  }
+
+  /**
+   * Cancel part of cell `id`'s run in progress (a compare cell's strategy), or all of it; the
+   * run then ends with what it finished. Returns whether a run was there to cancel.
+   */
+  cancel(id: string, part?: string): boolean {
+    const scope = this.cancelScopes.get(id);
+    scope?.cancel(part);
+    return scope !== undefined;
   }
 
   on(event: 'cell', listener: CellListener): () => void {
@@ -314,12 +367,14 @@ export class Notebook {
     const inputs = node.problem ? ['invalidation'] : ['invalidation', ...node.params.map(paramVar), ...node.cells.map(cellVar)];
     variable.define(cellVar(node.id), inputs, async (invalidation: Promise<void>, ...values: unknown[]) => {
       const controller = new AbortController();
+      const cancels = new CancelScope();
       this.inFlight.set(node.id, controller);
+      this.cancelScopes.set(node.id, cancels);
       void invalidation.then(() => controller.abort());
       const started = performance.now();
       try {
         if (node.problem) throw new CellFailure(node.problem);
-        const value = await this.run(node, values, controller.signal);
+        const value = await this.run(node, values, controller, cancels);
         if (controller.signal.aborted) throw new StaleRun();
         this.durations.set(node.id, performance.now() - started);
         return value;
@@ -329,6 +384,7 @@ export class Notebook {
         throw e instanceof CellFailure ? e : new CellFailure(e instanceof Error ? e.message : String(e));
       } finally {
         if (this.inFlight.get(node.id) === controller) this.inFlight.delete(node.id);
+        if (this.cancelScopes.get(node.id) === cancels) this.cancelScopes.delete(node.id);
       }
     });
   }
@@ -359,14 +415,15 @@ export class Notebook {
     };
   }
 
-  private async run(node: CellNode, values: unknown[], signal: AbortSignal): Promise<CellValue> {
+  private async run(node: CellNode, values: unknown[], controller: AbortController, cancels: CancelScope): Promise<CellValue> {
+    const { signal } = controller;
     const spec = node.block.spec!;
     const params = new Map(node.params.map((p) => [p, { spec: this.paramVars.get(p)!.spec, value: values[node.params.indexOf(p)] as ParamValue }]));
     const results = new Map<string, SqlResult>();
     const memory = new Map<string, MemoryResult>();
     node.cells.forEach((c, i) => {
-      const value = values[node.params.length + i] as SqlResult | ProxyResult;
-      if (value.kind === 'proxy') for (const r of value.results) memory.set(r.name, r);
+      const value = values[node.params.length + i] as SqlResult | ProxyResult | CompareResult;
+      if (value.kind === 'proxy' || value.kind === 'compare') for (const r of value.results) memory.set(r.name, r);
       else results.set(c, value);
     });
     const ctx: RunContext = {
@@ -379,7 +436,20 @@ export class Notebook {
       bodyLine: node.block.line + 1,
       file: this.currentDoc.file,
       owner: this.owner,
+      cancels,
+      // Only the run in progress reports: a late report of a stale or finished run is dropped.
+      progress: (p) => {
+        if (!signal.aborted && this.inFlight.get(node.id) === controller) this.setState(node.id, { progress: p });
+      },
       ...(this.document && { document: this.document }),
+      ...(this.training && {
+        training: {
+          runner: this.training.runner,
+          // A request is used up by the run that takes it: the next run of the cell shows its configuration again.
+          train: node.block.kind === 'compare' && (this.trainRequests.delete(node.id) || this.training.start === 'on-run'),
+          runtime: this.training.runtime,
+        },
+      }),
     };
     switch (spec.kind) {
       case 'sql':
@@ -392,28 +462,30 @@ export class Notebook {
         return runTableCell(spec.table, ctx);
       case 'proxy':
         return runProxyCell(node.block.name, spec.proxy, ctx);
+      case 'compare':
+        return runCompareCell(node.block.name, spec.compare, ctx);
     }
   }
 
   private observer(id: string): Observer {
     return {
-      pending: () => this.setState(id, { status: 'running' }),
+      pending: () => this.setState(id, { status: 'running', progress: undefined }),
       fulfilled: (value) => {
         const prev = this.states.get(id);
-        this.setState(id, { status: 'done', value: value as CellValue, error: undefined, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
+        this.setState(id, { status: 'done', value: value as CellValue, error: undefined, progress: undefined, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
       },
       rejected: (error) => {
         // A stale run (or a dependent's run that waited on one): its replacement is coming.
         if (isStale(error)) return;
         const prev = this.states.get(id);
         if (error instanceof CellFailure) {
-          this.setState(id, { status: 'error', value: undefined, error: { message: error.message }, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
+          this.setState(id, { status: 'error', value: undefined, error: { message: error.message }, progress: undefined, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
         } else {
           const upstream = this.failedUpstream(id);
           const message = upstream.length
             ? `depends on failed cell${upstream.length > 1 ? 's' : ''} ${upstream.join(', ')}`
             : error instanceof Error ? error.message : String(error);
-          this.setState(id, { status: 'error', value: undefined, error: { message, upstream }, durationMs: undefined });
+          this.setState(id, { status: 'error', value: undefined, error: { message, upstream }, progress: undefined, durationMs: undefined });
         }
       },
     };

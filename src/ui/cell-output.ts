@@ -45,7 +45,7 @@ export function renderTableResult(value: TableResult): HTMLElement {
       h('span', {}, `from ${value.source}`),
       value.total > shown ? h('span', { class: 'muted' }, `showing the first ${formatCount(shown)}`) : null,
     ),
-    shown > 0 ? renderGrid(value.rows) : h('p', { class: 'muted nb-empty' }, 'No rows.'),
+    shown > 0 ? renderGrid(value.rows) : h('p', { class: 'muted nb-empty', ...(value.waiting && { 'data-waiting': '' }) }, value.waiting ? `No rows yet: ${value.waiting}.` : 'No rows.'),
   );
 }
 
@@ -114,6 +114,12 @@ export class PlotOutput {
 
   private draw(): void {
     const value = this.value!;
+    if (value.waiting) {
+      this.figureHost.replaceChildren(h('p', { class: 'muted nb-empty', 'data-waiting': '' }, `Nothing to draw yet: ${value.waiting}.`));
+      this.warnings.hidden = true;
+      this.drawnWidth = 0;
+      return;
+    }
     const width = this.width();
     const overrides = value.spec.width === undefined && width > 0 ? { width } : {};
     const { figure, warnings } = renderPlot(value, document, overrides);

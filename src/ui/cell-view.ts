@@ -36,7 +36,7 @@ export interface CellHost {
   sqlSchema(): SQLNamespace | undefined;
 }
 
-const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs', proxy: 'Proxy labels' };
+const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs', proxy: 'Proxy labels', compare: 'Compare' };
 const STATUS_TEXT: Record<CellState['status'], string> = { idle: 'not run', running: 'running', done: 'done', error: 'failed' };
 
 /** Runs shorter than this show no progress bar: it would only flicker. */

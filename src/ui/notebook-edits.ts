@@ -17,10 +17,11 @@ export const NEW_BLOCK_KINDS: { kind: NewBlockKind; label: string }[] = [
   { kind: 'table', label: 'Table' },
   { kind: 'params', label: 'Inputs' },
   { kind: 'proxy', label: 'Proxy labels' },
+  { kind: 'compare', label: 'Compare strategies' },
   { kind: 'markdown', label: 'Text' },
 ];
 
-const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs', proxy: 'labels' };
+const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs', proxy: 'labels', compare: 'board' };
 
 /** `stem_N` with the first N no cell or param uses. */
 function freeName(doc: NotebookDocument, stem: string): string {
@@ -68,6 +69,9 @@ export function newCell(doc: NotebookDocument, kind: CellKind, afterId: string |
     case 'proxy':
       // The design's rule written out; replace a value with $param to drive it from an input.
       return { kind, name, body: 'positive_severities: [high, critical]\nmin_confidence: 0.7\nnegative_severities: [low, medium]\nmax_confidence: 0.3\n' };
+    case 'compare':
+      // Every strategy, on unseen addresses; nothing trains until Run comparison is pressed.
+      return { kind, name, body: 'strategies: [proxy, supervised, self-training, autoencoder, isolation-forest, rule]\nsplit: {method: time, groupBy: address}\nsupervised: {target: address-labels}\n' };
   }
 }
 

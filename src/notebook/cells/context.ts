@@ -1,9 +1,24 @@
 /** What a cell's run gets from the runtime, whatever its kind. */
 import type { Database } from '../../db/database.ts';
+import type { TrainingRunner } from '../../training/runner.ts';
 import type { ParamSpec } from '../cell-schemas.ts';
 import type { MemoryResult } from '../memory-results.ts';
 import type { ParamValue } from '../params.ts';
+import type { CancelScope } from './cancel-scope.ts';
+import type { CompareProgress } from './compare.ts';
 import type { SqlResult } from './sql.ts';
+
+/** How a long run is going, shown on the cell while it runs (only compare cells report yet). */
+export type CellProgress = CompareProgress;
+
+/** The notebook's training, as a compare cell run sees it. */
+export interface TrainingContext {
+  runner: TrainingRunner;
+  /** Whether this run trains, or only resolves and shows its configuration (see runtime.ts). */
+  train: boolean;
+  /** Where this runs, for the run bundle: "node v20.19.0", a browser's user agent. */
+  runtime: string;
+}
 
 export interface RunContext {
   db: Database;
@@ -28,6 +43,12 @@ export interface RunContext {
   document?: Document;
   /** The open notebook, which owns the result tables it creates. */
   owner: symbol;
+  /** Parts of this run the user can cancel on their own (`Notebook.cancel(cell, part)`). */
+  cancels: CancelScope;
+  /** Report how the run is going: the cell's state carries it until the run ends. */
+  progress(p: CellProgress): void;
+  /** Absent when the notebook was opened without a training runner. */
+  training?: TrainingContext;
 }
 
 /**

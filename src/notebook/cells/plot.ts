@@ -24,6 +24,8 @@ export interface PlotResult {
   figure?: Element;
   /** What Plot warned about while drawing (it would otherwise only reach the console). */
   warnings: string[];
+  /** Set when a result it draws is waiting (a compare cell not trained yet): nothing is drawn, this is shown. */
+  waiting?: string;
 }
 
 export async function runPlotCell(spec: z.infer<typeof PlotSpecWithRefs>, ctx: RunContext): Promise<PlotResult> {
@@ -33,6 +35,7 @@ export async function runPlotCell(spec: z.infer<typeof PlotSpecWithRefs>, ctx: R
   for (const name of plotDataNames(resolved)) {
     // An in-memory result (a proxy cell's) is drawn as it is: no database round trip.
     const memory = ctx.memory.get(name);
+    if (memory?.waiting !== undefined) return { kind: 'plot', spec: resolved, options: { marks: [] }, warnings: [], waiting: memory.waiting };
     if (memory) {
       if (memory.rows.length > PLOT_MAX_ROWS) throw new Error(`${name} has ${memory.rows.length.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}`);
       data.set(name, { columns: memory.columns.map((c) => c.name), rows: memory.rows });

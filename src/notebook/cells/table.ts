@@ -18,6 +18,8 @@ export interface TableResult {
   rows: Table;
   /** Rows in the whole result. */
   total: number;
+  /** Set when the result is waiting (a compare cell not trained yet): shown instead of "no rows". */
+  waiting?: string;
 }
 
 export async function runTableCell(spec: TableSpec, ctx: RunContext): Promise<TableResult> {
@@ -50,5 +52,6 @@ function memoryTableResult(spec: TableSpec, memory: MemoryResult): TableResult {
     columns,
     rows: memoryTable(memory, columns, spec.limit),
     total: memory.rows.length,
+    ...(memory.waiting !== undefined && { waiting: memory.waiting }),
   };
 }
