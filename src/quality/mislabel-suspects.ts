@@ -20,7 +20,7 @@ import { derivedSeed } from '../ml/random.ts';
 import { EFFECTIVE_LABELS_VIEW } from '../migrations/index.ts';
 import type { TrainingConfig } from '../training/config.ts';
 import { explicitRowLabels, ORIGIN, proxyRowLabels } from '../training/row-labels.ts';
-import { confidentLearningSuspects, outOfFoldProbabilities } from './mislabels.ts';
+import { confidentLearningSuspects, outOfFoldProbabilities, type OutOfFoldInput } from './mislabels.ts';
 
 export type SuspectLabels = 'explicit' | 'effective';
 
@@ -30,6 +30,11 @@ export interface SuspectOptions {
   labels: SuspectLabels;
   learner: Learner;
   folds: number;
+  /**
+   * Where the out-of-fold fits run (the slow part: one fit per fold): in this thread by default;
+   * the browser passes one that runs them in a worker (oof-client.ts) with progress and cancel.
+   */
+  outOfFold?: (input: OutOfFoldInput) => Promise<Float64Array>;
 }
 
 export interface SuspectRow {
@@ -86,7 +91,8 @@ export async function findSuspectedMislabels(db: Database, opts: SuspectOptions)
   // Feature statistics only (no labels), so standardising on every row leaks nothing between folds.
   applyStandardiser(fitStandardiser(x, columns, Int32Array.from({ length: matrix.rows }, (_, i) => i), config.features.clip), x, columns);
 
-  const p = await outOfFoldProbabilities({ x, columns, rows, y: labels.y, group: matrix.rowInfo.group, folds: opts.folds, seed: derivedSeed(config.seed, 'mislabels'), learner: opts.learner });
+  const oof = opts.outOfFold ?? outOfFoldProbabilities;
+  const p = await oof({ x, columns, rows, y: labels.y, group: matrix.rowInfo.group, folds: opts.folds, seed: derivedSeed(config.seed, 'mislabels'), learner: opts.learner });
   const { thresholds, suspects } = confidentLearningSuspects(rows, labels.y, p);
 
   const meta = tableRows<RowMeta>(

@@ -29,6 +29,8 @@ export interface OutOfFoldInput {
   folds: number;
   seed: number;
   learner: Learner;
+  /** Called after each fold is scored (a front's progress: one fit per fold). */
+  onFold?: (done: number, total: number) => void;
 }
 
 /** Out-of-fold P(positive) per matrix row; NaN outside `rows`. */
@@ -48,6 +50,7 @@ export async function outOfFoldProbabilities(input: OutOfFoldInput): Promise<Flo
     } finally {
       model.dispose();
     }
+    input.onFold?.(k + 1, input.folds);
   }
   return out;
 }
