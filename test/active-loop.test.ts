@@ -81,6 +81,9 @@ describe('retrain and refresh the queue', () => {
       const next = await retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 10, round });
       expect(next.strategy).toBe('uncertainty');
       expect(next.trainedOn!.learner).toBe('logistic');
+      // Every alert labelled so far, each with one or more windows (rows).
+      expect(next.trainedOn!.alerts).toBe(labelled.size + 1);
+      expect(next.trainedOn!.rows).toBeGreaterThanOrEqual(next.trainedOn!.alerts);
       expect(next.queue).toHaveLength(10);
       expect(new Set(next.queue.map((q) => q.alertId)).size).toBe(10);
       for (const q of next.queue) {

@@ -11,6 +11,7 @@ import {
   appendLabelEvents,
   labelEventsTable,
   MemoryLabelEventStore,
+  recentLabels,
   restoreLabel,
   restoreLabelEvents,
   retractionOf,
@@ -137,5 +138,26 @@ describe('retracting a label', () => {
     expect(await winnerOf('alert-10')).toEqual([0, 'miner', 'alert']);
     expect(await winnerOf('alert-11')).toBeNull();
     await expect(retractionOf(rt.db, undone.lastEventId!)).rejects.toThrow('already taken back');
+  });
+});
+
+describe('recent labels of a labeller', () => {
+  it('lists the alerts they labelled last, once each, with the label each carries now; labels taken back are left out', async () => {
+    await alertsLab(rt);
+    await label('alert-1', 1, '2026-02-01T00:00:00Z');
+    await label('alert-2', 0, '2026-02-01T00:01:00Z');
+    const undone = await label('alert-3', 1, '2026-02-01T00:02:00Z');
+    await label('alert-1', 0, '2026-02-01T00:03:00Z');
+    await retractLabel(rt.db, undone.lastEventId!);
+    await appendLabelEvents(rt.db, [{ alertId: 'alert-2', label: 1, source: 'validated', labeledBy: 'val' }], 'v');
+    await appendLabelEvents(rt.db, [{ alertId: 'alert-4', label: 1, source: 'miner', labeledBy: 'someone else' }], 'o');
+    const recent = await recentLabels(rt.db, 'me');
+    expect(recent.map((r) => [r.alertId, r.label, r.now])).toEqual([
+      ['alert-1', 0, { label: 0, source: 'miner', labeledBy: 'me' }],
+      ['alert-2', 0, { label: 1, source: 'validated', labeledBy: 'val' }],
+    ]);
+    expect(recent[0]!.labeledAt).toBe('2026-02-01T00:03:00.000Z');
+    expect(await recentLabels(rt.db, 'me', 1)).toHaveLength(1);
+    expect(await recentLabels(rt.db, "nobody' OR 1=1 --")).toEqual([]);
   });
 });

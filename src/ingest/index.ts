@@ -51,5 +51,6 @@ export {
 } from './mapping.ts';
 export { labelSpelling, peekLabelsFile, type PeekedColumn, type PeekedFile } from './peek.ts';
 export { labelFileFormat, type LabelFileFormat } from './read.ts';
+export { recentLabels, type RecentLabel } from './recent.ts';
 export { retractionOf, retractLabel, type RetractOptions } from './retract.ts';
 export { MemoryLabelEventStore, restoreLabelEvents, saveLabelEvents, type LabelEventStore } from './store.ts';
