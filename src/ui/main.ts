@@ -13,6 +13,7 @@ import { openLabelEventStore } from './label-store-idb.ts';
 import { LabelsView } from './labels-view.ts';
 import { describeFiles } from './load-controls.ts';
 import { NotebooksView } from './notebooks-view.ts';
+import { ReviewView } from './review-view.ts';
 import { parseLink } from './share-link.ts';
 import { Shell } from './shell.ts';
 import { sampleFiles } from './source-files.ts';
@@ -45,6 +46,9 @@ async function start(): Promise<void> {
   const labels = new LabelsView(lab, labelSession, labelStore);
   shell.addView({ id: 'labels', label: 'Labels', element: labels.element, onShow: () => labels.shown() });
   data.onTablesChanged(() => labels.tablesChanged());
+  const review = new ReviewView(lab, labelSession);
+  shell.addView({ id: 'review', label: 'Review', element: review.element, onShow: () => review.shown() });
+  data.onTablesChanged((tables) => review.tablesChanged(tables));
   // The saved labels come back before any load starts: label_events refers to alert ids and
   // addresses, not to loaded rows, so it needs no alerts (they apply once the alerts arrive), and
   // its transaction on lab.db never interleaves with a load's view rebuilds on that connection.
