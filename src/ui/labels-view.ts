@@ -1,7 +1,8 @@
 /**
  * The Labels view: bring labels in (import with a mapping step and a report before anything is
  * written), see how good they are (coverage, class balance, agreement and kappa between
- * sources), look up and restore an alert's label history, and export labels as Parquet.
+ * sources), look up and restore an alert's label history, find labels a model disputes, and
+ * export labels as Parquet.
  *
  * Labels reach the database through the LabelSession (which saves the log in this browser and
  * announces every change), so this view hears of labels given in other views the same way as of
@@ -15,6 +16,7 @@ import { LabelExportPanel } from './label-export-panel.ts';
 import { LabelHistoryPanel } from './label-history-panel.ts';
 import { LabelImportPanel } from './label-import-panel.ts';
 import { LabelQualityPanel } from './label-quality-panel.ts';
+import { LabelSuspectsPanel } from './label-suspects-panel.ts';
 import type { LabelSession } from './label-session.ts';
 import type { OpenedLabelStore } from './label-store-idb.ts';
 import './labels.css';
@@ -27,6 +29,7 @@ export class LabelsView {
   private readonly quality = new LabelQualityPanel();
   private readonly history: LabelHistoryPanel;
   private readonly exportPanel: LabelExportPanel;
+  private readonly suspects: LabelSuspectsPanel;
   /** Quality is out of date (labels or data changed since it was computed). */
   private stale = true;
   private computing: Promise<void> | null = null;
@@ -39,6 +42,7 @@ export class LabelsView {
     this.importPanel = new LabelImportPanel(lab, session);
     this.history = new LabelHistoryPanel(lab.db, session);
     this.exportPanel = new LabelExportPanel(lab);
+    this.suspects = new LabelSuspectsPanel(lab, (id) => this.showHistory(id));
     const name = h('input', { class: 'labels-input labeler-input', type: 'text', value: session.labeler, placeholder: 'your name', 'aria-label': 'Your name, written as labeled_by', 'data-input': 'labeler' });
     name.addEventListener('change', () => (session.labeler = name.value));
     this.element = h(
@@ -60,11 +64,13 @@ export class LabelsView {
         this.importPanel.element,
         this.quality.element,
         this.history.element,
+        this.suspects.element,
         this.exportPanel.element,
       ),
     );
     session.onChange(() => {
       this.history.refresh();
+      this.suspects.labelsChanged();
       this.invalidate();
     });
   }

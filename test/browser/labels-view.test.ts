@@ -3,7 +3,8 @@
  * through the file picker (mapping step, the report before anything is written, Cancel writes
  * nothing, Confirm appends), a bad file reported by code, column and row with nothing written, an
  * unreadable one named, the quality panel following every change, a label restored from the
- * history, the event log exported as Parquet, and after a reload every event back from IndexedDB.
+ * history, suspected mislabels found off the page's thread (and cancelled), the event log
+ * exported as Parquet, and after a reload every event back from IndexedDB.
  *
  * One dev server, one browser (one profile, so IndexedDB outlives the reload) and one page.
  */
@@ -189,6 +190,42 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     expect(await first.textContent()).toContain(relabelled.labeledBy);
     await qualityWith(page, exampleRows.length + 2);
     await page.locator('.label-history').screenshot({ path: join(OUTPUT_DIR, 'labels-history.png') });
+  });
+
+  it('finds suspected mislabels in a worker, keeping the page responsive, and a suspect opens its history', async () => {
+    // Long tasks on the page's thread while the search runs: the fits must not be among them.
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+    });
+    await page.selectOption('[data-option="suspect-labels"]', 'explicit');
+    await page.selectOption('[data-option="suspect-learner"]', 'logistic');
+    await page.click('[data-action="find-suspects"]');
+    await page.waitForSelector('.label-suspects[data-state="done"]', { timeout: 120_000 });
+    const suspects = Number(await page.getAttribute('.label-suspects', 'data-suspects'));
+    expect(suspects).toBeGreaterThan(0);
+    expect(await page.textContent('.suspects-facts')).toContain('5-fold out-of-fold logistic probabilities');
+    const longest = await page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
+    expect(longest).toBeLessThan(1000);
+    const first = page.locator('.label-suspects [data-table="suspects"] tbody tr').first();
+    const alertId = (await first.getAttribute('data-alert'))!;
+    await first.locator('button').click();
+    await page.waitForSelector(`.label-history .history-head code:text-is("${alertId}")`);
+    await page.locator('.label-suspects').screenshot({ path: join(OUTPUT_DIR, 'labels-suspects.png') });
+  });
+
+  it('cancels a search for suspected mislabels at once', async () => {
+    // The effective labels (every proxy-labelled row): 20,000 rows, several seconds of fits.
+    await page.selectOption('[data-option="suspect-labels"]', 'effective');
+    await page.click('[data-action="find-suspects"]');
+    await page.waitForSelector('.suspects-progress:not([hidden]) .progress-detail:text-matches("Fitting fold [2-5]")', { timeout: 120_000 });
+    const started = Date.now();
+    await page.click('[data-action="cancel-suspects"]');
+    await page.waitForSelector('.label-suspects[data-state="cancelled"]', { timeout: 5_000 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await page.textContent('.suspects-status')).toContain('Cancelled');
+    expect(await page.isEnabled('[data-action="find-suspects"]')).toBe(true);
   });
 
   it('exports the event log as Parquet with every event', async () => {
