@@ -174,4 +174,34 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
     await page.screenshot({ path: join(OUTPUT_DIR, 'review-reloaded.png') });
     expect(browser.errors).toEqual([]);
   }, 240_000);
+
+  it('retrains by itself when a batch is done, and a cancelled retrain keeps the queue it had', async () => {
+    await page.fill('.rv-batch', '2');
+    await page.click('.rv-retrain');
+    await page.waitForFunction(() => document.querySelectorAll('.rv-item').length === 2 && !document.querySelector('.rv-cancel:not([hidden])'), undefined, { timeout: 60_000 });
+    const before = await page.$$eval('.rv-item-button', (els) => els.map((e) => e.getAttribute('title')!));
+    await page.click('.ac-id');
+    await currentAlert(page);
+    await page.keyboard.press('p');
+    await currentAlert(page);
+    await page.keyboard.press('n');
+    // The last save starts the retrain: a new batch of two, none of the two just labelled.
+    await page.waitForFunction((old) => {
+      const ids = [...document.querySelectorAll('.rv-item-button')].map((e) => e.getAttribute('title'));
+      return ids.length === 2 && ids.every((id) => !old.includes(id!)) && !document.querySelector('.rv-cancel:not([hidden])');
+    }, before, { timeout: 60_000 });
+    expect(await page.textContent('.rv-model-line')).toMatch(/trained on 7 labelled alerts/);
+    expect(await counts(page)).toMatchObject({ labelled: '2', positives: '1', negatives: '1', left: '2' });
+
+    const queue = await page.$$eval('.rv-item-button', (els) => els.map((e) => e.getAttribute('title')!));
+    await page.click('.rv-retrain');
+    await page.click('.rv-cancel');
+    await page.waitForSelector('.rv-progress[data-state="cancelled"]');
+    expect(await page.textContent('.rv-progress')).toMatch(/cancelled/);
+    // Give a cancelled run time to finish in DuckDB's worker: it must not swap its queue in.
+    await page.waitForTimeout(3000);
+    expect(await page.$$eval('.rv-item-button', (els) => els.map((e) => e.getAttribute('title')!))).toEqual(queue);
+    expect(await page.isEnabled('.rv-retrain')).toBe(true);
+    expect(browser.errors).toEqual([]);
+  }, 120_000);
 });
