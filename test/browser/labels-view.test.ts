@@ -192,6 +192,36 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await page.locator('.label-history').screenshot({ path: join(OUTPUT_DIR, 'labels-history.png') });
   });
 
+  it('imports a file in its own words once the user maps it: columns, a fixed source and label spellings', async () => {
+    const [a, b] = [exampleRows[10]!, exampleRows[11]!];
+    await pick(page, 'my-review.csv', `ref,verdict,who,comment\n${a.alertId},Bad,ann,peel chain\n${b.alertId},ok,ann,\n`);
+    await page.waitForSelector('.mapping-form');
+    // Detection finds the label and the note, not the rest.
+    expect(await page.inputValue('select[data-field="label"]')).toBe('verdict');
+    expect(await page.inputValue('select[data-field="note"]')).toBe('comment');
+    expect(await page.inputValue('select[data-field="alert_id"]')).toBe('');
+    await page.selectOption('select[data-field="alert_id"]', 'ref');
+    await page.selectOption('select[data-field="labeled_by"]', 'who');
+    await page.selectOption('select[data-default="label_source"]', 'validated');
+    await page.fill('[data-spellings="positive"]', 'bad');
+    await page.fill('[data-spellings="negative"]', 'ok');
+    expect(await page.getAttribute('.label-value[data-value="Bad"]', 'data-reads')).toBe('positive');
+    await check(page);
+    expect(await page.getAttribute('.import-report', 'data-accepted')).toBe('2');
+    expect(await page.textContent('.import-report')).toContain('by source validated 2');
+    expect(await confirm(page)).toBe(2);
+    await qualityWith(page, exampleRows.length + 4);
+    await page.fill('[data-input="history-id"]', a.alertId);
+    await page.click('[data-action="history-lookup"]');
+    const newest = page.locator('.label-history [data-table="history"] tbody tr').first();
+    await page.waitForFunction((id) => document.querySelector('.label-history .history-head code')?.textContent === id, a.alertId);
+    const text = await newest.textContent();
+    expect(text).toContain('validated');
+    expect(text).toContain('ann');
+    expect(text).toContain('peel chain');
+    expect(await newest.getAttribute('data-wins')).toBe('true');
+  });
+
   it('finds suspected mislabels in a worker, keeping the page responsive, and a suspect opens its history', async () => {
     // Long tasks on the page's thread while the search runs: the fits must not be among them.
     await page.evaluate(() => {
@@ -235,7 +265,7 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await initNodeParquet();
     let rows = 0;
     for await (const part of parquetToIPC(bytes)) rows += tableFromIPC(part.ipc).numRows;
-    expect(rows).toBe(exampleRows.length + 2);
+    expect(rows).toBe(exampleRows.length + 4);
   });
 
   it('brings every event back after a reload, before and independent of the sample load', async () => {
@@ -243,9 +273,9 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await page.waitForSelector('.view-tab[data-view="labels"]', { timeout: 60_000 });
     await page.click('.view-tab[data-view="labels"]');
     await page.waitForSelector('.labels-restored[data-restored]', { timeout: 60_000 });
-    expect(await page.getAttribute('.labels-restored', 'data-restored')).toBe(String(exampleRows.length + 2));
-    expect(await page.textContent('.labels-restored')).toContain(`Restored ${exampleRows.length + 2} label events`);
-    await qualityWith(page, exampleRows.length + 2);
+    expect(await page.getAttribute('.labels-restored', 'data-restored')).toBe(String(exampleRows.length + 4));
+    expect(await page.textContent('.labels-restored')).toContain(`Restored ${exampleRows.length + 4} label events`);
+    await qualityWith(page, exampleRows.length + 4);
     // Once the sample is loaded the restored labels apply to its alerts.
     await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 60_000 });
     await page.waitForFunction(
