@@ -35,6 +35,8 @@ export interface ImportOptions {
   unknownTargets?: UnknownTargets;
   /** The time of the import (tests pin it); default now. */
   now?: Date;
+  /** What the batch id names (`import:SUBJECT@time#...`); default the file's name. */
+  batchSubject?: string;
 }
 
 /** How one event field is filled: from a file column (named or detected) or a default. */
@@ -133,7 +135,7 @@ export async function prepareLabelImport(rt: Runtime, file: SourceFile, opts: Im
       dropped: counts.dropped,
       summary: await summarise(rt.db, tables.checked),
     };
-    return pending(rt.db, report, tables.checked, file.path, drop);
+    return pending(rt.db, report, tables.checked, file.path, drop, opts.batchSubject);
   } catch (e) {
     await drop();
     if (!(e instanceof LoadError) && !(e instanceof MappingError)) throw e;
@@ -155,7 +157,7 @@ export async function importLabels(
   return { report: prepared.report, appended: await prepared.commit() };
 }
 
-function pending(db: Database, report: ImportReport, checked: string | null, path: string, drop: () => Promise<void>): PreparedImport {
+function pending(db: Database, report: ImportReport, checked: string | null, path: string, drop: () => Promise<void>, subject = baseName(path)): PreparedImport {
   let spent = false;
   const live = () => {
     if (spent) throw new Error(`${path}: this import was already committed or discarded; prepare it again`);
@@ -176,7 +178,7 @@ function pending(db: Database, report: ImportReport, checked: string | null, pat
       spent = true;
       try {
         if (!checked) return { batchId: '', events: 0, firstEventId: null, lastEventId: null };
-        return await appendAcceptedRows(db, checked, newBatchId('import', baseName(path)));
+        return await appendAcceptedRows(db, checked, newBatchId('import', subject));
       } finally {
         await drop();
       }

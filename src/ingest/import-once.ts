@@ -1,0 +1,70 @@
+/**
+ * Importing a file that may have been imported before: a notebook that walks through an import
+ * runs it each time it is opened, and the labels persist between openings (the browser's event
+ * log), so a second opening must find the first import rather than append the same events again.
+ *
+ * The batch names the file by its content: `import:NAME sha256:HEX12@time#...`. The same bytes
+ * give the same subject whatever the file is called now, and a changed file imports anew.
+ */
+import { rows, type Database } from '../db/database.ts';
+import { sha256Hex, type Runtime } from '../db/runtime.ts';
+import { LABEL_EVENTS_TABLE } from '../migrations/index.ts';
+import type { SourceFile } from '../sot/files.ts';
+import type { AppendResult } from './commit.ts';
+import { prepareLabelImport, type ImportOptions, type ImportReport } from './import.ts';
+
+export interface EarlierImport {
+  batchId: string;
+  events: number;
+  /** When it was imported (ISO), from the batch id. */
+  at: string;
+}
+
+export interface ImportOnceResult {
+  report: ImportReport;
+  /** What this call appended; null when nothing was (an earlier import, or no accepted rows). */
+  appended: AppendResult | null;
+  /** The import of the same bytes found in the event log, when there was one. */
+  earlier: EarlierImport | null;
+}
+
+/** The content part of a subject: `sha256:HEX12`. */
+export async function contentTag(bytes: Uint8Array): Promise<string> {
+  return `sha256:${(await sha256Hex(bytes)).slice(0, 12)}`;
+}
+
+/** `NAME sha256:HEX12`: what an import of these bytes is called in its batch id. */
+export function contentSubject(path: string, tag: string): string {
+  return `${path.split('/').pop() ?? path} ${tag}`;
+}
+
+/** The earliest batch that imported a file with this content (`contentTag`), under any name. */
+export async function findImport(db: Database, tag: string): Promise<EarlierImport | null> {
+  const found = rows<{ batch_id: string; n: number }>(
+    await db.query(
+      `SELECT batch_id, count(*) AS n FROM ${LABEL_EVENTS_TABLE}
+       WHERE starts_with(batch_id, 'import:') AND contains(batch_id, ?) GROUP BY batch_id ORDER BY min(event_id) LIMIT 1`,
+      [` ${tag}@`],
+    ),
+  )[0];
+  if (!found) return null;
+  const at = /@([^#]+)#/.exec(found.batch_id)?.[1] ?? '';
+  return { batchId: found.batch_id, events: Number(found.n), at };
+}
+
+/**
+ * Check the file and append its accepted rows, unless the same bytes were imported before: then
+ * the report is still made (it says what the file holds) but nothing is written.
+ */
+export async function importLabelsOnce(rt: Runtime, file: SourceFile, opts: Omit<ImportOptions, 'batchSubject'> = {}): Promise<ImportOnceResult> {
+  const bytes = await file.read();
+  const tag = await contentTag(bytes);
+  const again: SourceFile = { ...file, read: async () => bytes };
+  const prepared = await prepareLabelImport(rt, again, { ...opts, batchSubject: contentSubject(file.path, tag) });
+  const earlier = await findImport(rt.db, tag);
+  if (earlier || prepared.report.accepted === 0) {
+    await prepared.discard();
+    return { report: prepared.report, appended: null, earlier };
+  }
+  return { report: prepared.report, appended: await prepared.commit(), earlier: null };
+}
