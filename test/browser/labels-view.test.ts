@@ -4,7 +4,8 @@
  * nothing, Confirm appends), a bad file reported by code, column and row with nothing written, an
  * unreadable one named, the quality panel following every change, a label restored from the
  * history, suspected mislabels found off the page's thread (and cancelled), the event log
- * exported as Parquet, and after a reload every event back from IndexedDB.
+ * exported as Parquet, after a reload every event back from IndexedDB, and labels kept for the tab
+ * (and the user told) where the browser refuses storage.
  *
  * One dev server, one browser (one profile, so IndexedDB outlives the reload) and one page.
  */
@@ -285,5 +286,23 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     );
     await page.screenshot({ path: join(OUTPUT_DIR, 'labels-restored.png') });
     expect(browser.errors).toEqual([]);
+  });
+
+  it('says so when the browser refuses storage, and still takes labels for the tab', async () => {
+    const refused = await browser.newPage({ width: 1400, height: 1400 });
+    // As in a browser with IndexedDB turned off.
+    await refused.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+    try {
+      await openApp(refused, app.url);
+      await refused.click('.view-tab[data-view="labels"]');
+      expect(await refused.textContent('.labels-warning[data-storage="memory"]')).toContain('a reload loses them');
+      expect(await refused.getAttribute('.labels-restored', 'data-restored')).toBe('0');
+      await pick(refused, 'example-labels-v1.csv', readFileSync(EXAMPLE));
+      await check(refused);
+      expect(await confirm(refused)).toBe(exampleRows.length);
+      await qualityWith(refused, exampleRows.length);
+    } finally {
+      await refused.close();
+    }
   });
 });
