@@ -27,11 +27,11 @@ export function sourceText(s: SourceInfo, rankedBy: SourceName | null): string {
 }
 
 export interface BoardTableOptions {
-  /** One more column at the end (the app's export buttons). */
+  /** One more column, right after the strategy (the app's export buttons: visible however wide the table scrolls). */
   extra?: { header: string; cell(entry: BoardEntry): (Node | string)[] };
 }
 
-/** Every strategy's metrics against one label source; each row carries data-strategy and data-status. */
+/** Every strategy's metrics against one label source; rows carry data-strategy and data-status, metric cells data-metric. */
 export function boardTable(el: El, board: Leaderboard, source: SourceName, opts: BoardTableOptions = {}): HTMLElement {
   const columns = metricColumns(board);
   const label = SOURCE_TEXT[source];
@@ -39,9 +39,9 @@ export function boardTable(el: El, board: Leaderboard, source: SourceName, opts:
     'tr',
     {},
     el('th', {}, 'strategy'),
+    ...(opts.extra ? [el('th', {}, opts.extra.header)] : []),
     el('th', {}, 'kind'),
     ...columns.map((c) => el('th', { class: 'num', title: `${c.title}, against ${label}`, 'data-metric': c.metric }, c.short, el('small', {}, label))),
-    ...(opts.extra ? [el('th', {}, opts.extra.header)] : []),
   );
   const body = el('tbody');
   for (const e of board.entries) {
@@ -50,9 +50,10 @@ export function boardTable(el: El, board: Leaderboard, source: SourceName, opts:
     const name = el('td', { class: 'strategy' }, e.strategy);
     if (status !== 'done') name.append(' ', el('span', { class: `badge ${status}` }, status));
     const cells = m
-      ? columns.map((c) => el('td', { class: 'num' }, metricText(c.value(m), c.digits)))
+      ? columns.map((c) => el('td', { class: 'num', 'data-metric': c.metric }, metricText(c.value(m), c.digits)))
       : [el('td', { class: 'reason', colspan: String(columns.length) }, e.error ?? e.cancelled ?? `no ${label} labels among the held-out alerts`)];
-    body.append(el('tr', { 'data-strategy': e.strategy, 'data-status': status }, name, el('td', { class: 'muted' }, e.kind || '–'), ...cells, ...(opts.extra ? [el('td', {}, ...opts.extra.cell(e))] : [])));
+    const extra = opts.extra ? [el('td', { class: 'extra' }, ...opts.extra.cell(e))] : [];
+    body.append(el('tr', { 'data-strategy': e.strategy, 'data-status': status }, name, ...extra, el('td', { class: 'muted' }, e.kind || '–'), ...cells));
   }
   return el('table', { class: 'data board', 'data-source': source }, el('thead', {}, head), body);
 }

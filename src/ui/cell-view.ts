@@ -1,5 +1,5 @@
 /**
- * One sql, plot, table or params cell: a compact header (kind, name, status, duration and the
+ * One sql, plot, table, params, proxy or compare cell: a compact header (kind, name, status, duration and the
  * cell's tools), a collapsible code editor, a progress bar for runs that take over a second, and
  * the output (result grid, plot, inputs or error).
  *
@@ -15,6 +15,7 @@ import type { CellState } from '../notebook/runtime.ts';
 import type { CellBlock, CellKind } from '../notebook/types.ts';
 import { PlotOutput, renderCellError, renderSqlResult, renderTableResult } from './cell-output.ts';
 import { CodeEditor } from './code-editor.ts';
+import { CompareOutput } from './compare-cell-output.ts';
 import { h, replaceChildren } from './dom.ts';
 import { NEW_BLOCK_KINDS, type NewBlockKind } from './notebook-edits.ts';
 import { renderParamInputs, showParamValues, type SetParam } from './param-inputs.ts';
@@ -24,6 +25,10 @@ import { ProxyOutput } from './proxy-cell-output.ts';
 export interface CellHost {
   /** Apply `text` as the cell's body when it differs, and run the cell (and its dependents). */
   run(id: string, text: string | undefined): void;
+  /** Like `run`, for a compare cell: and train it. */
+  train(id: string, text: string | undefined): void;
+  /** Cancel one strategy of a compare cell's training, or all of it. */
+  cancel(id: string, part?: string): void;
   /** The editor's text, typed but not yet run (null: back to the cell's own body). */
   draft(name: string, text: string | null): void;
   setParam: SetParam;
@@ -70,6 +75,7 @@ export class CellView {
   private editor: CodeEditor | null = null;
   private plot: PlotOutput | null = null;
   private proxy: ProxyOutput | null = null;
+  private compare: CompareOutput | null = null;
   private inputs: HTMLElement | null = null;
   private inputsSpec = '';
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
@@ -133,6 +139,13 @@ export class CellView {
     this.status.textContent = STATUS_TEXT[state.status];
     this.status.dataset.status = state.status;
     this.duration.textContent = state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
+    if (state.status === 'running' && state.progress) {
+      // A run that reports its own progress (a compare cell training) shows it as its output.
+      this.stopProgress();
+      this.output.classList.remove('stale');
+      this.compareOutput().showProgress(state.progress);
+      return;
+    }
     if (state.status === 'running') this.startProgress();
     else this.stopProgress();
     this.output.classList.toggle('stale', state.status === 'running');
@@ -166,6 +179,7 @@ export class CellView {
     this.stopProgress();
     this.editor?.destroy();
     this.plot?.dispose();
+    this.compare?.dispose();
   }
 
   private toggleEditor(): void {
@@ -176,8 +190,17 @@ export class CellView {
     }
   }
 
+  /** Run the cell; a compare cell's Run (and Shift+Enter) trains it, which is what running it means. */
   private run(): void {
-    this.host.run(this.state.id, this.editor?.text);
+    if (this.block.kind === 'compare') this.host.train(this.state.id, this.editor?.text);
+    else this.host.run(this.state.id, this.editor?.text);
+  }
+
+  /** The compare output, in the output area (kept across runs: its source choice and messages stay). */
+  private compareOutput(): CompareOutput {
+    this.compare ??= new CompareOutput({ train: () => this.run(), cancel: (part) => this.host.cancel(this.state.id, part) });
+    if (this.compare.element.parentElement !== this.output) replaceChildren(this.output, this.compare.element);
+    return this.compare;
   }
 
   /** Whether the editor holds text that is not the cell's body yet. */
@@ -219,6 +242,9 @@ export class CellView {
         this.proxy ??= new ProxyOutput(this.host);
         if (this.proxy.element.parentElement !== this.output) replaceChildren(this.output, this.proxy.element);
         this.proxy.show(value);
+        break;
+      case 'compare':
+        this.compareOutput().show(value);
         break;
       case 'markdown':
         break;

@@ -20,6 +20,7 @@ import { CodeEditor } from './code-editor.ts';
 import { h, replaceChildren } from './dom.ts';
 import { addProse, newCell, setProse, type NewBlockKind } from './notebook-edits.ts';
 import { ProseView, type ProseHost } from './prose-view.ts';
+import { appTraining } from './training-runner.ts';
 
 export interface PageOptions {
   /**
@@ -98,7 +99,8 @@ export class NotebookPage implements CellHost, ProseHost {
   /** Open `doc` on `db` and start running it. */
   static async open(opts: PageOptions): Promise<NotebookPage> {
     // No `document`: plots are drawn by the page at their cell's width, not by the runtime.
-    const nb = await openNotebook(opts.doc, { db: opts.db, ...(opts.params && { params: opts.params }) });
+    // Compare cells train in the page's training worker, and only when asked.
+    const nb = await openNotebook(opts.doc, { db: opts.db, training: appTraining(), ...(opts.params && { params: opts.params }) });
     return new NotebookPage(nb, opts);
   }
 
@@ -165,6 +167,19 @@ export class NotebookPage implements CellHost, ProseHost {
     // Running is not editing: only a changed text is an edit (and makes a shipped notebook a copy).
     if (text !== undefined && asBody(text) !== block.body) this.apply(setCellBody(this.nb.doc, block.name, text));
     else this.nb.rerun(id);
+  }
+
+  train(id: string, text: string | undefined): void {
+    const block = this.blocks().get(id);
+    if (!block) return;
+    this.drafts.delete(block.name);
+    if (text !== undefined && asBody(text) !== block.body) this.apply(setCellBody(this.nb.doc, block.name, text));
+    // An edit that broke the cell leaves nothing to train: the cell shows its problem.
+    if (this.nb.cell(id)) this.nb.train(id);
+  }
+
+  cancel(id: string, part?: string): void {
+    this.nb.cancel(id, part);
   }
 
   draft(name: string, text: string | null): void {

@@ -8,7 +8,7 @@
  * (a threshold outside a slider's range, a severity the checkbox group does not offer), so a
  * half-applied file never runs.
  */
-import { tableToIPC } from 'apache-arrow';
+import { tableToIPC, type Table } from 'apache-arrow';
 import { WorkerParquetCodec } from '../db/browser.ts';
 import type { ParquetCodec } from '../db/runtime.ts';
 import { loadConfig, saveConfig, type ProxyLabelConfig } from '../labels/config.ts';
@@ -91,13 +91,14 @@ export function downloadBytes(file: string, data: BlobPart, type: string): void 
 
 let codec: ParquetCodec | null = null;
 
-/**
- * The labelled alerts (explicit labels winning, as `lab proxy-labels --out` writes them) as
- * snappy Parquet, encoded in the Parquet worker the loader uses, so the page stays responsive.
- */
+/** A table as snappy Parquet, encoded in the Parquet worker the loader uses, so the page stays responsive. */
+export function tableParquet(table: Table): Promise<Uint8Array> {
+  codec ??= new WorkerParquetCodec();
+  return codec.fromIPC(tableToIPC(table, 'stream'));
+}
+
+/** The labelled alerts (explicit labels winning, as `lab proxy-labels --out` writes them) as Parquet. */
 export async function labelledAlertsParquet(value: ProxyResult): Promise<{ bytes: Uint8Array; rows: number }> {
   const table = await value.labelledAlerts();
-  codec ??= new WorkerParquetCodec();
-  const bytes = await codec.fromIPC(tableToIPC(table, 'stream'));
-  return { bytes, rows: table.numRows };
+  return { bytes: await tableParquet(table), rows: table.numRows };
 }

@@ -18,6 +18,7 @@ import { memoryResultName, type MemoryColumn, type MemoryColumnType, type Memory
 /** Every result a compare cell publishes, with what one row is: shown in errors and the docs. */
 export const COMPARE_RESULTS = {
   entries: 'one row per strategy, best first: rank, strategy, kind, score_kind, status (done, failed, cancelled), ranked_by, roc_auc, pr_auc (against ranked_by), features, fit_seconds, reason (why it failed or how far it got), model_version',
+  auc: 'the headline metrics per strategy and label source: strategy, source, roc_auc, pr_auc',
   board: 'one row per strategy, label source and metric: strategy, source, metric (ROC-AUC, PR-AUC, precision@50, recall@1%, NDCG@100, Brier, capacity precision, ...), value',
   sources: 'one row per label source the board measures against: source, description, labelled, positives (held-out alerts), ranked_by (yes for the source that ranks the board)',
   roc: 'ROC curve points per strategy and label source: strategy, source, fpr, tpr',
@@ -38,6 +39,7 @@ const COLUMNS: Record<ComparePart, [string, MemoryColumnType][]> = {
     ['rank', 'BIGINT'], ['strategy', 'VARCHAR'], ['kind', 'VARCHAR'], ['score_kind', 'VARCHAR'], ['status', 'VARCHAR'], ['ranked_by', 'VARCHAR'],
     ['roc_auc', 'DOUBLE'], ['pr_auc', 'DOUBLE'], ['features', 'BIGINT'], ['fit_seconds', 'DOUBLE'], ['reason', 'VARCHAR'], ['model_version', 'VARCHAR'],
   ],
+  auc: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['roc_auc', 'DOUBLE'], ['pr_auc', 'DOUBLE']],
   board: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['metric', 'VARCHAR'], ['value', 'DOUBLE']],
   sources: [['source', 'VARCHAR'], ['description', 'VARCHAR'], ['labelled', 'BIGINT'], ['positives', 'BIGINT'], ['ranked_by', 'VARCHAR']],
   roc: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['fpr', 'DOUBLE'], ['tpr', 'DOUBLE']],
@@ -162,6 +164,12 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
       return m ? columns.map((c) => ({ strategy: e.strategy, source: s.name, metric: c.metric, value: c.value(m) })) : [];
     }),
   );
+  const auc = board.entries.flatMap((e) =>
+    board.sources.flatMap((s) => {
+      const m = e.metrics[s.name];
+      return m ? [{ strategy: e.strategy, source: s.name, roc_auc: m.rocAuc, pr_auc: m.prAuc }] : [];
+    }),
+  );
   const sources = board.sources.map((s) => ({ source: s.name, description: s.description, labelled: s.labelled, positives: s.positives, ranked_by: s.name === board.rankedBy ? 'yes' : '' }));
   const roc: Record<string, PlainValue>[] = [];
   const pr: Record<string, PlainValue>[] = [];
@@ -178,7 +186,10 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
     }
   }
   const training = outcome.runs.flatMap((run) =>
-    run.training.flatMap((t) => t.history.map((h) => ({ strategy: run.name, stage: t.stage, epoch: h.epoch, loss: h.loss, val_loss: Number.isNaN(h.valLoss) ? null : h.valLoss }))),
+    // Only iterative training has curves: a forest's one "epoch" has no loss.
+    run.training.flatMap((t) =>
+      t.history.filter((h) => Number.isFinite(h.loss)).map((h) => ({ strategy: run.name, stage: t.stage, epoch: h.epoch, loss: h.loss, val_loss: Number.isFinite(h.valLoss) ? h.valLoss : null })),
+    ),
   );
   const notes = [
     ...board.notes.map((note) => ({ strategy: '', note })),
@@ -186,6 +197,7 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
   ];
   return [
     make(cell, 'entries', entries),
+    make(cell, 'auc', auc),
     make(cell, 'board', metrics),
     make(cell, 'sources', sources),
     make(cell, 'roc', roc),
