@@ -215,6 +215,24 @@ describe('compare cell runs', () => {
     await nb.dispose();
   }, 120_000);
 
+  it('cancels everything not finished on Cancel all, and keeps what finished', async () => {
+    const nb = await openNotebook(NOTEBOOK(BODY), { db: rt.db, file: 'c.md', training: training(recordingRunner(), 'on-request') });
+    await nb.idle();
+    let progress: CompareProgress | undefined;
+    nb.on('cell', (s) => {
+      if (s.id === 'board' && s.progress) progress = s.progress;
+    });
+    nb.train('board');
+    await until(() => (progress?.strategies[1]!.epoch ?? 0) >= 2, 'the autoencoder to train');
+    expect(nb.cancel('board')).toBe(true);
+    await nb.idle();
+    const entries = compare(nb).trained!.board.entries;
+    expect(entries.map((e) => [e.strategy, e.cancelled ? 'cancelled' : 'done'])).toEqual([['proxy', 'done'], ['autoencoder', 'cancelled'], ['rule', 'cancelled']]);
+    expect(entries.find((e) => e.strategy === 'rule')!.cancelled).toBe('cancelled before it trained');
+    expect(nb.cancel('board')).toBe(false);
+    await nb.dispose();
+  }, 60_000);
+
   it('stops training when the run goes stale', async () => {
     const runner = recordingRunner();
     const nb = await openNotebook(NOTEBOOK(BODY.replace('[proxy, autoencoder, rule]', '[autoencoder, rule]')), { db: rt.db, file: 'c.md', training: training(runner, 'on-request') });
