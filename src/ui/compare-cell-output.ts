@@ -152,7 +152,7 @@ export class CompareOutput {
       sourceLine,
       tableHost,
       aucAcrossSources(board),
-      h('details', { class: 'compare-notes' }, h('summary', {}, `Notes (${board.notes.length + board.entries.reduce((n, e) => n + e.notes.length, 0)})`), boardNotes(h, board)),
+      h('details', { class: 'compare-notes', open: true }, h('summary', {}, `Notes (${board.notes.length + board.entries.reduce((n, e) => n + e.notes.length, 0)})`), boardNotes(h, board)),
       h('details', { class: 'compare-config-details' }, h('summary', {}, 'Configuration'), configSummary(value)),
       this.plots,
       h(
