@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { openNodeRuntime } from '../src/db/node.ts';
 import { filesFromPaths } from '../src/node/files.ts';
 import { runHeadless } from '../src/node/notebook-headless.ts';
+import { notebookFilesIn } from '../src/node/notebook-files.ts';
 import { parseNotebookStrict } from '../src/notebook/parse.ts';
 import { Lab } from '../src/sot/lab.ts';
 
@@ -45,7 +46,7 @@ describe('shipped notebooks', () => {
       expect(data, `${file} names no data in its front matter`).not.toEqual([]);
       const lab = await labFor(data);
 
-      const run = await runHeadless(doc, { db: lab.db, data });
+      const run = await runHeadless(doc, { db: lab.db, data, files: notebookFilesIn(lab.runtime, data) });
       const failures = run.failures.map((c) => `${c.kind} ${c.id}: ${c.error?.message}`);
       expect(failures).toEqual([]);
       expect(run.nb.cells.filter((c) => c.kind !== 'markdown').every((c) => c.status === 'done')).toBe(true);

@@ -11,6 +11,9 @@ import { formatDiagnostic } from '../notebook/diagnostics.ts';
 import { ParamValueError } from '../notebook/params.ts';
 import type { NotebookDocument } from '../notebook/types.ts';
 import { paramOverrides, runHeadless } from '../node/notebook-headless.ts';
+import { notebookFilesIn } from '../node/notebook-files.ts';
+import { literal } from '../db/database.ts';
+import { STAGED_FILES_DIR } from '../sot/stage.ts';
 import type { Command } from './commands.ts';
 import { CliError } from './output.ts';
 
@@ -53,9 +56,17 @@ export const runNotebookCommand: Command = {
     // The data is in; from here on the notebook's SQL reads only that. Without this, a query in
     // a notebook from anywhere could read local files (read_csv('/etc/passwd')) into its report.
     // DuckDB cannot turn it back on, which is fine: this process ends with the run.
+    // Only the staging folder stays open, so labels cells can still import CSV files.
+    await lab.db.exec(`SET allowed_directories = [${literal(STAGED_FILES_DIR)}]`);
     await lab.db.exec('SET enable_external_access = false');
 
-    const run = await runHeadless(doc, { db: lab.db, params, data: data.map((p) => relative(process.cwd(), p) || '.'), generatedAt: new Date() });
+    const run = await runHeadless(doc, {
+      db: lab.db,
+      params,
+      data: data.map((p) => relative(process.cwd(), p) || '.'),
+      generatedAt: new Date(),
+      files: notebookFilesIn(lab.runtime, data),
+    });
     await mkdir(dirname(resolve(out)), { recursive: true });
     await writeFile(out, run.html);
     await run.nb.dispose();

@@ -22,6 +22,8 @@ export interface EarlierImport {
 
 export interface ImportOnceResult {
   report: ImportReport;
+  /** The event log by batch after this call. */
+  batches: BatchSummary[];
   /** What this call appended; null when nothing was (an earlier import, or no accepted rows). */
   appended: AppendResult | null;
   /** The import of the same bytes found in the event log, when there was one. */
@@ -36,6 +38,37 @@ export async function contentTag(bytes: Uint8Array): Promise<string> {
 /** `NAME sha256:HEX12`: what an import of these bytes is called in its batch id. */
 export function contentSubject(path: string, tag: string): string {
   return `${path.split('/').pop() ?? path} ${tag}`;
+}
+
+export interface BatchSummary {
+  batchId: string;
+  source: string;
+  events: number;
+  positive: number;
+  /** Mean label_confidence (null when none was given). */
+  meanConfidence: number | null;
+  firstLabeledAt: string;
+  lastLabeledAt: string;
+}
+
+/** The event log one batch (and source) a row, in the order the batches were appended. */
+export async function labelBatches(db: Database): Promise<BatchSummary[]> {
+  const found = rows<{ batch_id: string; source: string; n: number; pos: number; conf: number | null; first: string; last: string }>(
+    await db.query(
+      `SELECT batch_id, CAST(label_source AS VARCHAR) AS source, count(*) AS n, count(*) FILTER (WHERE label = 1) AS pos,
+         avg(label_confidence) AS conf, CAST(min(labeled_at) AS VARCHAR) AS first, CAST(max(labeled_at) AS VARCHAR) AS last
+       FROM ${LABEL_EVENTS_TABLE} GROUP BY ALL ORDER BY min(event_id), source`,
+    ),
+  );
+  return found.map((b) => ({
+    batchId: b.batch_id,
+    source: b.source,
+    events: Number(b.n),
+    positive: Number(b.pos),
+    meanConfidence: b.conf === null ? null : Number(b.conf),
+    firstLabeledAt: b.first,
+    lastLabeledAt: b.last,
+  }));
 }
 
 /** The earliest batch that imported a file with this content (`contentTag`), under any name. */
@@ -64,7 +97,8 @@ export async function importLabelsOnce(rt: Runtime, file: SourceFile, opts: Omit
   const earlier = await findImport(rt.db, tag);
   if (earlier || prepared.report.accepted === 0) {
     await prepared.discard();
-    return { report: prepared.report, appended: null, earlier };
+    return { report: prepared.report, appended: null, earlier, batches: await labelBatches(rt.db) };
   }
-  return { report: prepared.report, appended: await prepared.commit(), earlier: null };
+  const appended = await prepared.commit();
+  return { report: prepared.report, appended, earlier: null, batches: await labelBatches(rt.db) };
 }

@@ -17,7 +17,7 @@ export {
   type RestoreOptions,
   type RestoreResult,
 } from './history.ts';
-export { contentSubject, contentTag, findImport, importLabelsOnce, type EarlierImport, type ImportOnceResult } from './import-once.ts';
+export { contentSubject, contentTag, findImport, importLabelsOnce, labelBatches, type BatchSummary, type EarlierImport, type ImportOnceResult } from './import-once.ts';
 export {
   describeFieldSource,
   importLabels,

@@ -9,6 +9,7 @@ import { renderReport } from '../notebook/report.ts';
 import { openNotebook, type CellState, type Notebook, type NotebookTraining } from '../notebook/runtime.ts';
 import { cellBlocks, type NotebookDocument } from '../notebook/types.ts';
 import { headlessDocument } from './headless-dom.ts';
+import type { NotebookFiles } from '../notebook/cells/context.ts';
 
 export interface HeadlessOptions {
   db: Database;
@@ -17,6 +18,8 @@ export interface HeadlessOptions {
   /** Shown in the report's header. */
   data?: string[];
   generatedAt?: Date;
+  /** Where labels cells read their files. */
+  files?: NotebookFiles;
 }
 
 export interface HeadlessRun {
@@ -54,7 +57,7 @@ async function headlessTraining(doc: NotebookDocument): Promise<NotebookTraining
 export async function runHeadless(doc: NotebookDocument, opts: HeadlessOptions): Promise<HeadlessRun> {
   const document = headlessDocument();
   const training = await headlessTraining(doc);
-  const nb = await openNotebook(doc, { db: opts.db, document, params: opts.params ?? {}, ...(training && { training }) });
+  const nb = await openNotebook(doc, { db: opts.db, document, params: opts.params ?? {}, ...(training && { training }), ...(opts.files && { files: opts.files }) });
   await nb.idle();
   const html = renderReport(nb, {
     document,

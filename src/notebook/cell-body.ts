@@ -3,7 +3,7 @@
  * lexer. Problems come back on their lines of the file, so a broken cell can be shown as such
  * while the rest of the notebook still runs.
  */
-import { CompareSpec, ParamsCellSpec, PlotSpecWithRefs, ProxySpec, TableSpec, type CellSpec } from './cell-schemas.ts';
+import { CompareSpec, LabelsSpec, ParamsCellSpec, QualitySpec, PlotSpecWithRefs, ProxySpec, TableSpec, type CellSpec } from './cell-schemas.ts';
 import { lineInSql, scanSql } from './sql-lexer.ts';
 import type { CellKind, Diagnostic } from './types.ts';
 import { parseYamlBody } from './yaml-body.ts';
@@ -40,6 +40,14 @@ export function parseCellBody(kind: CellKind, name: string, body: string, bodyLi
       const r = parseYamlBody(body, ProxySpec, bodyLine, what);
       return r.ok ? { spec: { kind, proxy: r.value }, diagnostics: [] } : withCell(r.diagnostics);
     }
+    case 'labels': {
+      const r = parseYamlBody(body, LabelsSpec, bodyLine, what);
+      return r.ok ? { spec: { kind, labels: r.value }, diagnostics: [] } : withCell(r.diagnostics);
+    }
+    case 'quality': {
+      const r = parseYamlBody(body, QualitySpec, bodyLine, what);
+      return r.ok ? { spec: { kind, quality: r.value }, diagnostics: [] } : withCell(r.diagnostics);
+    }
     case 'compare': {
       const r = parseYamlBody(body, CompareSpec, bodyLine, what);
       return r.ok ? { spec: { kind, compare: r.value }, diagnostics: [] } : withCell(r.diagnostics);
@@ -53,5 +61,7 @@ const EXPECTED: Record<CellKind, string> = {
   plot: 'a YAML plot spec ({data, marks: [...]})',
   table: 'a YAML table spec ({data: RESULT})',
   proxy: 'a YAML proxy-label rule ({positive_severities: $pos, min_confidence: $min, ...})',
+  labels: 'a YAML label import ({file: labels/example-labels-v1.csv, mapping: {...}, unknown_targets: reject})',
+  quality: 'a YAML label-quality report ({after: [community], apply_proxy_rule: true, suspects: {labels: explicit, folds: 5, limit: 25}})',
   compare: 'a YAML training configuration ({strategies: [proxy, rule], split: {groupBy: $group_by}, ...})',
 };

@@ -12,6 +12,7 @@
  * references hold the parameters' values, so `thresholds: $typology` fails with a clear message.
  */
 import { z } from 'zod';
+import { LabelMappingSchema } from '../ingest/mapping.ts';
 import { CONFLICT_RESOLUTIONS, LabelConfidenceSchema } from '../labels/config.ts';
 import { TrainingConfigSchema } from '../training/config.ts';
 
@@ -404,6 +405,46 @@ export const CompareSpec = z.record(z.string(), z.unknown()).check((ctx) => {
 export type CompareSpec = z.infer<typeof CompareSpec>;
 
 // ---------------------------------------------------------------------------------------------
+// labels, quality
+
+/** A data file named by a notebook: relative, inside the data folder. */
+const DataFilePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), { message: 'expected a path inside the data folder, like labels/example-labels-v1.csv' });
+
+/**
+ * A labels cell: a label file imported as the Labels view would (src/ingest), once: the same
+ * bytes already in the event log are reported, not appended again. `mapping` is the import's
+ * mapping (other column names, label spellings, defaults), as `lab labels import --mapping`.
+ */
+export const LabelsSpec = z.strictObject({
+  file: DataFilePath,
+  mapping: LabelMappingSchema.optional(),
+  unknown_targets: z.enum(['reject', 'keep']).default('reject'),
+});
+export type LabelsSpec = z.infer<typeof LabelsSpec>;
+
+/** A quality cell: label coverage, agreement and kappa, and optionally suspected mislabels. */
+export const QualitySpec = z.strictObject({
+  /** Labels cells whose imports this report must include (it runs after them). */
+  after: z.array(Name).default([]),
+  /**
+   * Write the design's default proxy rule into the alert rows first (as `lab proxy-labels`
+   * does), so the proxy rule is one of the raters; without it only labels the rows already carry.
+   */
+  apply_proxy_rule: z.boolean().default(false),
+  suspects: z
+    .strictObject({
+      labels: z.enum(['explicit', 'effective']).default('explicit'),
+      folds: z.number().int().min(2).max(20).default(5),
+      limit: z.number().int().min(1).max(1000).default(25),
+    })
+    .optional(),
+});
+export type QualitySpec = z.infer<typeof QualitySpec>;
+
+// ---------------------------------------------------------------------------------------------
 
 /** A cell's validated body, by kind. */
 export type CellSpec =
@@ -412,4 +453,6 @@ export type CellSpec =
   | { kind: 'plot'; plot: z.infer<typeof PlotSpecWithRefs> }
   | { kind: 'table'; table: TableSpec }
   | { kind: 'proxy'; proxy: ProxySpec }
-  | { kind: 'compare'; compare: CompareSpec };
+  | { kind: 'compare'; compare: CompareSpec }
+  | { kind: 'labels'; labels: LabelsSpec }
+  | { kind: 'quality'; quality: QualitySpec };

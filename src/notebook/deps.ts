@@ -18,6 +18,8 @@
 import { DATA_REF_PATTERN, PARAM_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
 import { COMPARE_PARTS } from './cells/compare-results.ts';
 import { PROXY_PARTS } from './cells/proxy-results.ts';
+import { LABELS_PARTS } from './cells/labels-import.ts';
+import { QUALITY_PARTS } from './cells/quality.ts';
 import { scanSql } from './sql-lexer.ts';
 import type { CellBlock, NotebookDocument } from './types.ts';
 
@@ -79,12 +81,15 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
     if (c.id.includes('@')) continue;
     if (c.block.kind === 'proxy') memoryCells.set(c.id, { kind: 'proxy', parts: PROXY_PARTS, example: 'by_severity' });
     if (c.block.kind === 'compare') memoryCells.set(c.id, { kind: 'compare', parts: COMPARE_PARTS, example: 'entries' });
+    if (c.block.kind === 'labels') memoryCells.set(c.id, { kind: 'labels', parts: LABELS_PARTS, example: 'issues' });
+    if (c.block.kind === 'quality') memoryCells.set(c.id, { kind: 'quality', parts: QUALITY_PARTS, example: 'agreement' });
   }
   for (const node of cells) {
     const spec = node.block.spec;
     if (node.problem || !spec) continue;
     let usedParams: Set<string> = new Set();
     let dataRefs: string[] = [];
+    let afterCells: string[] = [];
     if (spec.kind === 'sql') {
       const scan = scanSql(spec.sql);
       usedParams = new Set(scan.params.map((p) => p.name));
@@ -98,6 +103,16 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
       usedParams = paramRefsIn(spec.proxy);
     } else if (spec.kind === 'compare') {
       usedParams = paramRefsIn(spec.compare);
+    } else if (spec.kind === 'labels') {
+      // A file and a mapping, written out: nothing to depend on.
+    } else if (spec.kind === 'quality') {
+      const notLabels = spec.quality.after.filter((a) => byName.get(a)?.block.kind !== 'labels');
+      if (notLabels.length > 0) {
+        const known = cells.filter((c) => c.block.kind === 'labels').map((c) => c.id);
+        node.problem = `after: ${notLabels.join(', ')} ${notLabels.length > 1 ? 'are not labels cells' : 'is not a labels cell'} of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'a labels cell to import first'}`;
+      }
+      // Not data refs (a labels cell is read whole, not by part): the cells are added below.
+      afterCells = spec.quality.after;
     } else {
       usedParams = new Set(spec.params.map((p) => p.name).filter((p) => params.get(p)?.cell === node.id));
     }
@@ -110,7 +125,7 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
       node.problem = dataProblems.join('; ');
     }
     node.params = [...usedParams];
-    node.cells = [...new Set(dataRefs.map((ref) => DATA_REF_PATTERN.exec(ref)?.[1] ?? ref))];
+    node.cells = [...new Set([...dataRefs.map((ref) => DATA_REF_PATTERN.exec(ref)?.[1] ?? ref), ...afterCells])];
   }
 
   markCycles(cells.filter((c) => sqlCells.has(c.id)));
@@ -118,7 +133,7 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
 }
 
 interface MemoryCell {
-  kind: 'proxy' | 'compare';
+  kind: 'proxy' | 'compare' | 'labels' | 'quality';
   parts: readonly string[];
   /** A part to name in messages. */
   example: string;

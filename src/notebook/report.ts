@@ -16,6 +16,7 @@ import type { NotebookDocument } from './types.ts';
 import { optionLabel, optionValue, type ParamSpec } from './cell-schemas.ts';
 import type { ParamValue } from './params.ts';
 import { renderCompareReport } from './report-compare.ts';
+import { labelsCellLines, qualityCellLines } from './labels-text.ts';
 import { renderProxyReport } from './report-proxy.ts';
 
 export interface ReportInput {
@@ -117,6 +118,12 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
         break;
       case 'compare':
         section.append(renderCompareReport(el, value));
+        break;
+      case 'labels':
+        for (const line of labelsCellLines(value)) section.append(el('p', {}, line));
+        break;
+      case 'quality':
+        for (const line of qualityCellLines(value)) section.append(el('p', {}, line));
         break;
     }
   }

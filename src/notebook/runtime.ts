@@ -34,6 +34,9 @@ import { runProxyCell, type ProxyResult } from './cells/proxy.ts';
 import { runSqlCell, type SqlResult } from './cells/sql.ts';
 import { runTableCell, type TableResult } from './cells/table.ts';
 import { runCompareCell, type CompareResult } from './cells/compare.ts';
+import { runLabelsCell, type LabelsResult } from './cells/labels-import.ts';
+import { runQualityCell, type QualityResult } from './cells/quality.ts';
+import type { NotebookFiles } from './cells/context.ts';
 import { CancelScope } from './cells/cancel-scope.ts';
 import { isStale, StaleRun, type CellProgress, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
@@ -47,7 +50,12 @@ import type { CellBlock, CellKind, NotebookDocument } from './types.ts';
 import { setCellBody } from './write.ts';
 
 export type CellStatus = 'idle' | 'running' | 'done' | 'error';
-export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | ProxyResult | CompareResult | { kind: 'markdown'; text: string };
+export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | ProxyResult | CompareResult | LabelsResult | QualityResult | { kind: 'markdown'; text: string };
+
+/** Values that publish in-memory results for plot and table cells. */
+type Publisher = ProxyResult | CompareResult | LabelsResult | QualityResult;
+const PUBLISHERS: ReadonlySet<string> = new Set(['proxy', 'compare', 'labels', 'quality']);
+const isPublisher = (value: SqlResult | Publisher): value is Publisher => PUBLISHERS.has(value.kind);
 
 export interface CellError {
   message: string;
@@ -84,6 +92,8 @@ export interface NotebookOptions {
   file?: string;
   /** How compare cells train; without it they only show their configuration. */
   training?: NotebookTraining;
+  /** How labels cells read data files; without it they fail saying so. */
+  files?: NotebookFiles;
 }
 
 export interface NotebookTraining {
@@ -135,6 +145,7 @@ export class Notebook {
   /** Compare cells asked to train on their next run (`train`). */
   private readonly trainRequests = new Set<string>();
   private readonly training: NotebookTraining | undefined;
+  private readonly files: NotebookFiles | undefined;
   /** What cells built to keep until the data changes (RunContext.memo), and which cells asked. */
   private readonly memos = new Map<string, { value: Promise<unknown>; users: Set<string> }>();
   /**
@@ -152,6 +163,7 @@ export class Notebook {
     this.db = opts.db;
     this.document = opts.document;
     this.training = opts.training;
+    this.files = opts.files;
     this.apply(doc);
   }
 
@@ -422,8 +434,8 @@ export class Notebook {
     const results = new Map<string, SqlResult>();
     const memory = new Map<string, MemoryResult>();
     node.cells.forEach((c, i) => {
-      const value = values[node.params.length + i] as SqlResult | ProxyResult | CompareResult;
-      if (value.kind === 'proxy' || value.kind === 'compare') for (const r of value.results) memory.set(r.name, r);
+      const value = values[node.params.length + i] as SqlResult | Publisher;
+      if (isPublisher(value)) for (const r of value.results) memory.set(r.name, r);
       else results.set(c, value);
     });
     const ctx: RunContext = {
@@ -442,6 +454,7 @@ export class Notebook {
         if (!signal.aborted && this.inFlight.get(node.id) === controller) this.setState(node.id, { progress: p });
       },
       ...(this.document && { document: this.document }),
+      ...(this.files && { files: this.files }),
       ...(this.training && {
         training: {
           runner: this.training.runner,
@@ -462,6 +475,10 @@ export class Notebook {
         return runTableCell(spec.table, ctx);
       case 'proxy':
         return runProxyCell(node.block.name, spec.proxy, ctx);
+      case 'labels':
+        return runLabelsCell(node.block.name, spec.labels, ctx);
+      case 'quality':
+        return runQualityCell(node.block.name, spec.quality, ctx);
       case 'compare':
         return runCompareCell(node.block.name, spec.compare, ctx);
     }

@@ -11,7 +11,7 @@ import type { FrontMatter } from './front-matter.ts';
 import type { CellSpec } from './cell-schemas.ts';
 
 /** Kinds of fenced cell. Prose between cells is the notebook's markdown. */
-export const CELL_KINDS = ['sql', 'params', 'plot', 'table', 'proxy', 'compare'] as const;
+export const CELL_KINDS = ['sql', 'params', 'plot', 'table', 'proxy', 'compare', 'labels', 'quality'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 export function isCellKind(word: string): word is CellKind {

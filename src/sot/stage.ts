@@ -65,8 +65,15 @@ async function stageArrow(rt: Runtime, stage: string, bytes: Uint8Array): Promis
   await rt.db.insertIPC(stage, tableToIPC(table, 'stream'), { create: true });
 }
 
+/**
+ * Where CSV bytes are registered for read_csv: one virtual folder, so a host that locks the
+ * database's file access (`lab run`: notebook SQL must not read local files) can still allow
+ * this one (`SET allowed_directories`) and label imports keep working.
+ */
+export const STAGED_FILES_DIR = '/label-lab-staged/';
+
 async function stageCsv(rt: Runtime, stage: string, bytes: Uint8Array): Promise<void> {
-  const virtualName = `${stage}.csv`;
+  const virtualName = `${STAGED_FILES_DIR}${stage}.csv`;
   await rt.db.registerFile(virtualName, bytes);
   try {
     // The virtual file name is ours, not the user's; table functions take no bound parameters.

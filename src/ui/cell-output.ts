@@ -49,6 +49,11 @@ export function renderTableResult(value: TableResult): HTMLElement {
   );
 }
 
+/** A cell that reports in sentences (labels and quality cells); its tables and plots are cells of their own. */
+export function renderCellLines(lines: string[], data: Record<string, string | number> = {}): HTMLElement {
+  return h('div', { class: 'nb-result nb-lines', ...data }, ...lines.map((line) => h('p', {}, line)));
+}
+
 /** A failed cell: its message, or which cells it waited on that failed (each a link to it). */
 export function renderCellError(error: CellError, goto: (id: string) => void): HTMLElement {
   if (error.upstream?.length) {

@@ -13,7 +13,8 @@ import type { ParamSpec } from '../notebook/cell-schemas.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import type { CellState } from '../notebook/runtime.ts';
 import type { CellBlock, CellKind } from '../notebook/types.ts';
-import { PlotOutput, renderCellError, renderSqlResult, renderTableResult } from './cell-output.ts';
+import { labelsCellLines, qualityCellLines } from '../notebook/labels-text.ts';
+import { PlotOutput, renderCellError, renderCellLines, renderSqlResult, renderTableResult } from './cell-output.ts';
 import { CodeEditor } from './code-editor.ts';
 import { CompareOutput } from './compare-cell-output.ts';
 import { h, replaceChildren } from './dom.ts';
@@ -41,7 +42,7 @@ export interface CellHost {
   sqlSchema(): SQLNamespace | undefined;
 }
 
-const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs', proxy: 'Proxy labels', compare: 'Compare' };
+const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs', proxy: 'Proxy labels', compare: 'Compare', labels: 'Import labels', quality: 'Label quality' };
 const STATUS_TEXT: Record<CellState['status'], string> = { idle: 'not run', running: 'running', done: 'done', error: 'failed' };
 
 /** Runs shorter than this show no progress bar: it would only flicker. */
@@ -245,6 +246,12 @@ export class CellView {
         break;
       case 'compare':
         this.compareOutput().show(value);
+        break;
+      case 'labels':
+        replaceChildren(this.output, renderCellLines(labelsCellLines(value), { 'data-appended': value.appended?.events ?? 0, 'data-accepted': value.report.accepted }));
+        break;
+      case 'quality':
+        replaceChildren(this.output, renderCellLines(qualityCellLines(value), { 'data-suspects': value.suspects?.suspects.length ?? 0 }));
         break;
       case 'markdown':
         break;

@@ -8,7 +8,12 @@ import type { Database } from '../db/database.ts';
 import { appendLabelEvents, newBatchId, type AppendResult, type NewLabelEvent } from '../ingest/index.ts';
 import { restoreLabelEvents, saveLabelEvents, type LabelEventStore } from '../ingest/store.ts';
 
-export type LabelChange = { kind: 'restored' | 'imported' | 'labelled' | 'restored-label'; events: number };
+export interface LabelChange {
+  kind: 'restored' | 'imported' | 'labelled' | 'restored-label';
+  events: number;
+  /** Where the change came from, when a view should not answer its own change (a notebook's import). */
+  origin?: 'notebook';
+}
 
 const LABELER_KEY = 'label-lab:labeled-by';
 

@@ -37,12 +37,12 @@ async function start(): Promise<void> {
 
   const data = new DataView(lab);
   shell.addView({ id: 'data', label: 'Data', element: data.element });
-  const notebooks = new NotebooksView(lab);
-  shell.addView({ id: 'notebooks', label: 'Notebooks', element: notebooks.element, onShow: () => notebooks.shown() });
-  data.onTablesChanged((tables) => notebooks.tablesChanged(tables));
   // One label session for every view that labels; its log is kept in IndexedDB between reloads.
   const labelStore = await openLabelEventStore();
   const labelSession = new LabelSession(lab.db, labelStore.store);
+  const notebooks = new NotebooksView(lab, labelSession);
+  shell.addView({ id: 'notebooks', label: 'Notebooks', element: notebooks.element, onShow: () => notebooks.shown() });
+  data.onTablesChanged((tables) => notebooks.tablesChanged(tables));
   const labels = new LabelsView(lab, labelSession, labelStore);
   shell.addView({ id: 'labels', label: 'Labels', element: labels.element, onShow: () => labels.shown() });
   data.onTablesChanged(() => labels.tablesChanged());

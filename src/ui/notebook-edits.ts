@@ -18,10 +18,12 @@ export const NEW_BLOCK_KINDS: { kind: NewBlockKind; label: string }[] = [
   { kind: 'params', label: 'Inputs' },
   { kind: 'proxy', label: 'Proxy labels' },
   { kind: 'compare', label: 'Compare strategies' },
+  { kind: 'labels', label: 'Import labels' },
+  { kind: 'quality', label: 'Label quality' },
   { kind: 'markdown', label: 'Text' },
 ];
 
-const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs', proxy: 'labels', compare: 'board' };
+const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs', proxy: 'labels', compare: 'board', labels: 'imported', quality: 'quality' };
 
 /** `stem_N` with the first N no cell or param uses. */
 function freeName(doc: NotebookDocument, stem: string): string {
@@ -72,6 +74,11 @@ export function newCell(doc: NotebookDocument, kind: CellKind, afterId: string |
     case 'compare':
       // Every strategy, on unseen addresses; nothing trains until Run comparison is pressed.
       return { kind, name, body: 'strategies: [proxy, supervised, self-training, autoencoder, isolation-forest, rule]\nsplit: {method: time, groupBy: address}\nsupervised: {target: address-labels}\n' };
+    case 'labels':
+      // The community example set shipped with the sample; imported once, however often the notebook opens.
+      return { kind, name, body: 'file: labels/example-labels-v1.csv\n' };
+    case 'quality':
+      return { kind, name, body: 'after: []\nsuspects: {labels: explicit, folds: 5, limit: 25}\n' };
   }
 }
 

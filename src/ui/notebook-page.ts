@@ -21,6 +21,7 @@ import { h, replaceChildren } from './dom.ts';
 import { addProse, newCell, setProse, type NewBlockKind } from './notebook-edits.ts';
 import { ProseView, type ProseHost } from './prose-view.ts';
 import { appTraining } from './training-runner.ts';
+import type { NotebookFiles } from '../notebook/cells/context.ts';
 
 export interface PageOptions {
   /**
@@ -40,6 +41,8 @@ export interface PageOptions {
   /** Param values changed: put them in the address. */
   onParams(values: Record<string, ParamValue>): void;
   sqlSchema(): SQLNamespace | undefined;
+  /** Where labels cells read their files and report what they appended. */
+  files?: NotebookFiles;
   /** The view's own actions for the header (download, copy link, delete...). */
   actions: HTMLElement[];
 }
@@ -100,7 +103,7 @@ export class NotebookPage implements CellHost, ProseHost {
   static async open(opts: PageOptions): Promise<NotebookPage> {
     // No `document`: plots are drawn by the page at their cell's width, not by the runtime.
     // Compare cells train in the page's training worker, and only when asked.
-    const nb = await openNotebook(opts.doc, { db: opts.db, training: appTraining(), ...(opts.params && { params: opts.params }) });
+    const nb = await openNotebook(opts.doc, { db: opts.db, training: appTraining(), ...(opts.params && { params: opts.params }), ...(opts.files && { files: opts.files }) });
     return new NotebookPage(nb, opts);
   }
 
@@ -135,6 +138,11 @@ export class NotebookPage implements CellHost, ProseHost {
   setNotices(messages: string[]): void {
     replaceChildren(this.notices, ...messages.map((m) => h('p', { class: 'nb-notice' }, m)));
     this.notices.hidden = messages.length === 0;
+  }
+
+  /** Labels changed elsewhere (the Labels or Review tab): quality cells report on them again. */
+  labelsChanged(): void {
+    for (const cell of this.nb.cells) if (cell.kind === 'quality' && cell.status !== 'running') this.nb.rerun(cell.id);
   }
 
   /** The data changed under the notebook (a load finished): every cell runs again. */

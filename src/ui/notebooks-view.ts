@@ -7,6 +7,8 @@
  * moment later. The address hash names the open notebook and its param values, so a reload
  * reopens it as it was and "Copy link" shares the values.
  */
+import type { LabelSession } from './label-session.ts';
+import { appNotebookFiles } from './notebook-files.ts';
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { ParamValue } from '../notebook/params.ts';
 import { parseNotebook } from '../notebook/parse.ts';
@@ -57,7 +59,14 @@ export class NotebooksView {
   private pendingSave: (() => Promise<void>) | null = null;
   private addressTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly lab: Lab) {
+  constructor(
+    private readonly lab: Lab,
+    private readonly labels?: LabelSession,
+  ) {
+    // A labels cell's own import is already followed by its quality cells; changes from the tabs are not.
+    labels?.onChange((change) => {
+      if (change.origin !== 'notebook') this.current?.page.labelsChanged();
+    });
     this.list = new NotebookList({
       open: (ref) => void this.open(ref),
       create: () => void this.create(),
@@ -190,6 +199,7 @@ export class NotebooksView {
       onEdit: () => this.edited(page),
       onParams: (v) => this.paramsChanged(page, v),
       sqlSchema: () => this.sqlSchema(),
+      ...(this.labels && { files: appNotebookFiles(this.lab, this.labels) }),
       actions: this.pageActions(() => page),
     });
     if (attempt !== this.opening) {

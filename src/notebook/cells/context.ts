@@ -1,5 +1,7 @@
 /** What a cell's run gets from the runtime, whatever its kind. */
 import type { Database } from '../../db/database.ts';
+import type { Runtime } from '../../db/runtime.ts';
+import type { SourceFile } from '../../sot/files.ts';
 import type { TrainingRunner } from '../../training/runner.ts';
 import type { ParamSpec } from '../cell-schemas.ts';
 import type { MemoryResult } from '../memory-results.ts';
@@ -10,6 +12,20 @@ import type { SqlResult } from './sql.ts';
 
 /** How a long run is going, shown on the cell while it runs (only compare cells report yet). */
 export type CellProgress = CompareProgress;
+
+/**
+ * The notebook's data files, as the host reads them: labels cells import from here. Headless,
+ * paths are inside the notebook's data folder; in the app, inside its bundled sample (which
+ * holds the community example set).
+ */
+export interface NotebookFiles {
+  /** The runtime imports stage and decode files with. */
+  runtime: Runtime;
+  /** A data file by its path relative to the data folder; fails naming the path when absent. */
+  read(path: string): Promise<SourceFile>;
+  /** Called after a labels cell appended events (the app saves the event log and tells its views). */
+  labelsChanged?(events: number): Promise<void>;
+}
 
 /** The notebook's training, as a compare cell run sees it. */
 export interface TrainingContext {
@@ -49,6 +65,8 @@ export interface RunContext {
   progress(p: CellProgress): void;
   /** Absent when the notebook was opened without a training runner. */
   training?: TrainingContext;
+  /** Absent when the host gives no file access (labels cells then fail saying so). */
+  files?: NotebookFiles;
 }
 
 /**
