@@ -102,7 +102,9 @@ describe('training worker', () => {
       },
     });
     await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
-    expect(seen).toBeLessThan(10);
+    // The cancel lands at the loop's next yield (every 50 ms): tiny epochs may run on until then,
+    // but never to the 500 the job asked for.
+    expect(seen).toBeLessThan(250);
     const next = await runner.runFit(job('proxy', 5));
     expect(next.training[0]!.epochs).toBe(5);
     runner.dispose();

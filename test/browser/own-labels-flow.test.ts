@@ -1,0 +1,97 @@
+/**
+ * Issue 6's proof, as one session in Chromium: import a CSV of labels in the Labels tab (report,
+ * then confirm), label five alerts from the keyboard in the Review tab's queue, reload, and find
+ * every one of them again: the imported events and the five labels, restored from IndexedDB.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, openApp, SAMPLE_DIR, startApp, type App, type Browser } from './harness.ts';
+
+/** Twelve rows of the community example set, renamed to the spellings a miner's own file might use. */
+function minerCsv(): string {
+  const [header, ...rows] = readFileSync(join(SAMPLE_DIR, 'labels/example-labels-v1.csv'), 'utf8').trim().split('\n');
+  const cols = header!.split(',');
+  const at = (name: string) => cols.indexOf(name);
+  const lines = rows.slice(0, 12).map((r) => {
+    const f = r.split(',');
+    return `${f[at('alert_id')]},${f[at('label')] === '1' ? 'illicit' : 'benign'},0.8`;
+  });
+  return ['alert_id,verdict,label_confidence', ...lines].join('\n');
+}
+
+async function currentAlert(page: Page): Promise<string> {
+  await page.waitForFunction(() => {
+    const current = document.querySelector('.rv-item[aria-current="true"] .rv-item-button');
+    const card = document.querySelector<HTMLElement>('.alert-card');
+    return current && card && current.getAttribute('title') === card.dataset.alert;
+  });
+  return page.$eval('.alert-card', (el) => (el as HTMLElement).dataset.alert!);
+}
+
+const runnable = chromiumAvailable();
+
+describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () => {
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    page = await browser.newPage({ width: 1400, height: 1600 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('imports a CSV, labels five alerts from the keyboard, and finds all of them after a reload', async () => {
+    await openApp(page, app.url);
+
+    // 1. Import: the label column is called `verdict` and spelt illicit/benign; the mapping step maps it.
+    await page.click('.view-tab[data-view="labels"]');
+    await page.setInputFiles('input[data-picker="labels"]', { name: 'my-labels.csv', mimeType: 'text/csv', buffer: Buffer.from(minerCsv()) });
+    await page.waitForSelector('.label-import[data-phase="mapping"] [data-action="check-labels"]:not([disabled])');
+    await page.selectOption('select[data-field="label"]', 'verdict');
+    await page.fill('[data-spellings="positive"]', 'illicit');
+    await page.fill('[data-spellings="negative"]', 'benign');
+    await page.click('[data-action="check-labels"]');
+    await page.waitForSelector('.label-import[data-phase="report"] .import-report', { timeout: 30_000 });
+    expect(await page.getAttribute('.import-report', 'data-accepted')).toBe('12');
+    await page.click('[data-action="confirm-import"]');
+    await page.waitForSelector('.label-import[data-phase="done"] .import-done', { timeout: 30_000 });
+    expect(await page.getAttribute('.import-done', 'data-appended')).toBe('12');
+
+    // 2. Label five alerts in the queue with the keyboard.
+    await page.click('.view-tab[data-view="review"]');
+    await page.waitForSelector('.rv-name-input');
+    await page.fill('.rv-name-input', 'flow-tester');
+    await page.click('.rv-name-form button[type="submit"]');
+    await page.waitForSelector('.rv-item', { timeout: 60_000 });
+    const given: Record<string, number> = {};
+    let last = '';
+    for (const key of ['p', 'n', 'n', 'p', 'n']) {
+      last = await currentAlert(page);
+      await page.keyboard.press(key);
+      given[last] = key === 'p' ? 1 : 0;
+    }
+    // Saves run in order: once the last one is saved, all five are.
+    await page.waitForFunction((id) => (document.querySelector('.rv-notice')?.textContent ?? '') === `Licit: ${id} (saved).`, last, { timeout: 20_000 });
+    expect(Object.keys(given)).toHaveLength(5);
+
+    // 3. Reload: 12 imported and 5 given, all restored from IndexedDB.
+    await page.reload();
+    await page.waitForSelector('.view-tab[data-view="labels"]', { timeout: 60_000 });
+    await page.click('.view-tab[data-view="labels"]');
+    await page.waitForSelector('.labels-restored[data-restored]', { timeout: 60_000 });
+    expect(await page.getAttribute('.labels-restored', 'data-restored')).toBe('17');
+    await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 60_000 });
+    await page.click('.view-tab[data-view="review"]');
+    await page.waitForFunction((n) => document.querySelectorAll('.rv-recent-item').length === n, 5, { timeout: 60_000 });
+    const recent = await page.$$eval('.rv-recent-item', (els) => els.map((e) => [(e as HTMLElement).dataset.alert!, Number((e as HTMLElement).dataset.given)] as const));
+    expect(Object.fromEntries(recent)).toEqual(given);
+    expect(browser.errors).toEqual([]);
+  }, 240_000);
+});
