@@ -6,8 +6,8 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, dropFiles, dropPaths, launchBrowser, openApp, OUTPUT_DIR, SAMPLE_DIR, shownCounts, startApp, type App, type Browser } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type App, appSession, type Browser, chromiumAvailable, dropFiles, dropPaths, openApp, OUTPUT_DIR, SAMPLE_DIR, shownCounts } from './harness.ts';
 
 /** The snapshot tables whose rows META.json counts, per snapshot folder. */
 const SNAPSHOT_TABLES = ['alerts', 'features', 'clusters', 'money_flows'] as const;
@@ -70,20 +70,12 @@ const BAD_CONFIDENCE_CSV = [
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('the app in Chromium', () => {
+  const session = appSession({ open: false });
   let app: App;
   let browser: Browser;
   let page: Page;
   let sampleCounts: Record<string, number>;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ app, browser, page } = session));
 
   it('starts, and loads the sample snapshot with the counts its META.json gives', async () => {
     await openApp(page, app.url);

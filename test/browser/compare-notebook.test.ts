@@ -8,11 +8,11 @@
  *
  * One dev server, one browser and one page: the steps build on each other like a session.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, startApp, type App, type Browser } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSession, type Browser, chromiumAvailable, OUTPUT_DIR, openShippedNotebook } from './harness.ts';
 
 const NOTEBOOK = '03-compare-strategies';
 const cell = (name: string) => `[data-cell="${name}"]`;
@@ -26,28 +26,13 @@ const epochOf = (page: Page, strategy: string) => page.$eval(row(strategy), (el)
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () => {
-  let app: App;
+  const session = appSession();
   let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await openApp(page, app.url);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ browser, page } = session));
 
   it('opens without training: the configuration, a Run comparison button, plots that wait', async () => {
-    await page.click('.view-tab[data-view="notebooks"]');
-    await page.click(`.nb-item[data-notebook="${NOTEBOOK}"]`);
-    await page.waitForSelector(`${OUTPUT}[data-state="ready"] [data-action="run-comparison"]`, { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0, undefined, { timeout: 60_000 });
-    expect(await page.locator('[data-cell][data-status="error"]').count(), 'cells failed on the sample').toBe(0);
+    await openShippedNotebook(page, NOTEBOOK, `${OUTPUT}[data-state="ready"] [data-action="run-comparison"]`);
     expect(await page.locator(`${OUTPUT} .compare-chip`).allTextContents()).toEqual(['proxy', 'supervised', 'self-training', 'autoencoder', 'isolation-forest', 'rule']);
     expect(await page.textContent(`${cell('roc_curves')} [data-waiting]`)).toContain('waiting for compare cell board to train');
     expect(await page.textContent(`${cell('leaderboard')} [data-waiting]`)).toContain('waiting for compare cell board to train');

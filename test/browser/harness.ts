@@ -6,11 +6,12 @@
  * FAIL under CI (process.env.CI) and are skipped with a message elsewhere.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { quietLogger } from '../../vite.config.ts';
 
@@ -160,4 +161,42 @@ export async function dropPaths(page: Page, paths: string[]): Promise<void> {
   } finally {
     await cdp.detach();
   }
+}
+
+export interface AppSession {
+  app: App;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * For a describe block: the dev server, a browser and one page, started before its tests (with the
+ * app open and the sample loaded, unless `open` is false) and closed after them. The fields are
+ * filled in by the block's first beforeAll, so read them inside hooks and tests.
+ */
+export function appSession(opts: { viewport?: { width: number; height: number }; open?: boolean } = {}): AppSession {
+  const session = {} as AppSession;
+  beforeAll(async () => {
+    [session.app, session.browser] = await Promise.all([startApp(), launchBrowser()]);
+    session.page = await session.browser.newPage(opts.viewport);
+    await mkdir(OUTPUT_DIR, { recursive: true });
+    if (opts.open !== false) await openApp(session.page, session.app.url);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.app?.close();
+  });
+  return session;
+}
+
+/**
+ * Open a shipped notebook from the Notebooks tab, wait for `ready` to show and for every cell to
+ * settle, and fail naming any cell that ended in error.
+ */
+export async function openShippedNotebook(page: Page, notebook: string, ready: string, timeout = 60_000): Promise<void> {
+  await page.click('.view-tab[data-view="notebooks"]');
+  await page.click(`.nb-item[data-notebook="${notebook}"]`);
+  await page.waitForSelector(ready, { timeout });
+  await page.waitForFunction(() => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0, undefined, { timeout });
+  expect(await page.locator('[data-cell][data-status="error"]').allInnerTexts(), `cells of ${notebook} failed`).toEqual([]);
 }

@@ -3,41 +3,23 @@
  * once (the Labels tab sees the 300 events), its quality cell reports on them, and after a reload
  * the notebook finds the import in the saved event log instead of appending it again.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, startApp, type App, type Browser } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type App, appSession, chromiumAvailable, openApp, openShippedNotebook, OUTPUT_DIR } from './harness.ts';
 
 const NOTEBOOK = '04-bring-your-own-labels';
 const cell = (name: string) => `[data-cell="${name}"]`;
 
-async function openNotebook04(page: Page): Promise<void> {
-  await page.click('.view-tab[data-view="notebooks"]');
-  await page.click(`.nb-item[data-notebook="${NOTEBOOK}"]`);
-  await page.waitForSelector(`${cell('quality')}[data-status="done"] .nb-lines`, { timeout: 90_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0, undefined, { timeout: 90_000 });
-  expect(await page.locator('[data-cell][data-status="error"]').allInnerTexts(), 'cells failed on the sample').toEqual([]);
-}
+const openNotebook04 = (page: Page) => openShippedNotebook(page, NOTEBOOK, `${cell('quality')}[data-status="done"] .nb-lines`, 90_000);
 
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('notebook 04 (bring your own labels) in Chromium', () => {
+  const session = appSession();
   let app: App;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await openApp(page, app.url);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ app, page } = session));
 
   it('imports the example set once and reports its quality', async () => {
     await openNotebook04(page);

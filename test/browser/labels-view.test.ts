@@ -9,14 +9,14 @@
  *
  * One dev server, one browser (one profile, so IndexedDB outlives the reload) and one page.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeParquet } from '../../src/db/node.ts';
 import { parquetToIPC } from '../../src/db/parquet.ts';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, SAMPLE_DIR, startApp, type App, type Browser } from './harness.ts';
+import { type App, appSession, type Browser, chromiumAvailable, openApp, OUTPUT_DIR, SAMPLE_DIR } from './harness.ts';
 
 const EXAMPLE = join(SAMPLE_DIR, 'labels/example-labels-v1.csv');
 const exampleRows = readFileSync(EXAMPLE, 'utf8')
@@ -69,20 +69,11 @@ async function confirm(page: Page): Promise<number> {
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('the Labels view in Chromium', () => {
+  const session = appSession({ viewport: { width: 1400, height: 2200 }, open: false });
   let app: App;
   let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage({ width: 1400, height: 2200 });
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ app, browser, page } = session));
 
   it('opens with nothing restored in a fresh browser, and quality over the loaded sample', async () => {
     await openApp(page, app.url);

@@ -7,13 +7,13 @@
  * One dev server, one browser and one page for the whole file: the steps build on each other
  * like a user's session.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNotebook } from '../../src/notebook/parse.ts';
 import { setCellBody, writeNotebook } from '../../src/notebook/write.ts';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, ROOT, startApp, type App, type Browser } from './harness.ts';
+import { type App, appSession, type Browser, chromiumAvailable, OUTPUT_DIR, ROOT } from './harness.ts';
 
 const TOUR = '01-tour-of-a-snapshot';
 const cell = (name: string) => `[data-cell="${name}"]`;
@@ -75,21 +75,11 @@ const gridText = (page: Page, name: string) => page.locator(`${cell(name)} .nb-o
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('notebooks in Chromium', () => {
+  const session = appSession();
   let app: App;
   let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await openApp(page, app.url);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ app, browser, page } = session));
 
   it('lists the shipped notebooks and opens the tour, which runs on the loaded sample', async () => {
     await page.click('.view-tab[data-view="notebooks"]');

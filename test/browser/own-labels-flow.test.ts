@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, openApp, SAMPLE_DIR, startApp, type App, type Browser } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type App, appSession, type Browser, chromiumAvailable, openApp, SAMPLE_DIR } from './harness.ts';
 
 /** Twelve rows of the community example set, renamed to the spellings a miner's own file might use. */
 function minerCsv(): string {
@@ -33,19 +33,11 @@ async function currentAlert(page: Page): Promise<string> {
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () => {
+  const session = appSession({ viewport: { width: 1400, height: 1600 }, open: false });
   let app: App;
   let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage({ width: 1400, height: 1600 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ app, browser, page } = session));
 
   it('imports a CSV, labels five alerts from the keyboard, and finds all of them after a reload', async () => {
     await openApp(page, app.url);

@@ -7,12 +7,12 @@
  *
  * One dev server, one browser and one page: the steps build on each other like a session.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/labels/config.ts';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, startApp, type App, type Browser } from './harness.ts';
+import { appSession, type Browser, chromiumAvailable, OUTPUT_DIR, openShippedNotebook } from './harness.ts';
 
 const NOTEBOOK = '02-proxy-label-thresholds';
 const cell = (name: string) => `[data-cell="${name}"]`;
@@ -55,28 +55,13 @@ async function evaluatedAfter(page: Page, n: number): Promise<void> {
 const runnable = chromiumAvailable();
 
 describe.skipIf(!runnable)('notebook 02 (proxy-label thresholds) in Chromium', () => {
-  let app: App;
+  const session = appSession();
   let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await openApp(page, app.url);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ browser, page } = session));
 
   it('opens, runs every cell on the sample, and shows the default rule', async () => {
-    await page.click('.view-tab[data-view="notebooks"]');
-    await page.click(`.nb-item[data-notebook="${NOTEBOOK}"]`);
-    await page.waitForSelector(`${cell('agreement_sweep')}[data-status="done"] .nb-plot svg`, { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0, undefined, { timeout: 60_000 });
-    expect(await page.locator('[data-cell][data-status="error"]').count(), 'cells failed on the sample').toBe(0);
+    await openShippedNotebook(page, NOTEBOOK, `${cell('agreement_sweep')}[data-status="done"] .nb-plot svg`);
     const c = await counts(page);
     const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
     expect(c.positive + c.negative + c.uncertain).toBe(alerts);

@@ -5,11 +5,10 @@
  * (PerformanceObserver 'longtask'), then reload and find the five labels again, read back
  * from the saved label log.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, openApp, OUTPUT_DIR, startApp, type App, type Browser } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSession, type Browser, chromiumAvailable, OUTPUT_DIR } from './harness.ts';
 
 const runnable = chromiumAvailable();
 const LABELLER = 'browser-tester';
@@ -39,21 +38,10 @@ async function waitSaved(page: Page, text: RegExp): Promise<void> {
 }
 
 describe.skipIf(!runnable)('the Review view in Chromium', () => {
-  let app: App;
+  const session = appSession();
   let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await openApp(page, app.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  beforeAll(() => ({ browser, page } = session));
 
   it('labels five alerts from the keyboard, counts them, and keeps them over a reload', async () => {
     await openReview(page);
