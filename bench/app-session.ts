@@ -42,3 +42,32 @@ export async function openLoadedApp(page: Page, url: string, dir: string): Promi
   console.log(`loaded ${alerts.toLocaleString('en-US')} alerts in the app in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return alerts;
 }
+
+/**
+ * Run `fn` of a bench page module (`/bench/NAME.ts`, served by the app's dev server) in headless
+ * Chromium with `args`, and return what it returns. The page is not the app's own: the app's
+ * sample load would compete with the measurement. `dir`, when given, is the snapshot the server
+ * serves as its sample.
+ */
+export async function runInBenchPage<A, R>(module: string, fn: string, args: A, dir?: string): Promise<R> {
+  if (dir) process.env.LABEL_LAB_SAMPLE_DIR = dir;
+  // Imported after setting the variable: vite.config.ts reads it when loaded.
+  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
+  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium: run with --skip-chromium');
+  const app = await startApp();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}sample-data.json`);
+    return (await page.evaluate(
+      async ([path, name, input]) => {
+        const mod = (await import(path as string)) as Record<string, (a: unknown) => Promise<unknown>>;
+        return mod[name as string]!(input);
+      },
+      [module, fn, args] as const,
+    )) as R;
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+}

@@ -22,6 +22,7 @@ import { filesFromPaths } from '../src/node/files.ts';
 import { Lab } from '../src/sot/lab.ts';
 import { LABEL_INPUTS, measureProxy, thresholdMoves, type LabelTotals, type ProxyTimings } from './proxy-measure.ts';
 import { nativeRescan, type NativeTimings } from './proxy-native.ts';
+import { runInBenchPage } from './app-session.ts';
 import { median } from './stats.ts';
 
 const { values } = parseArgs({
@@ -70,28 +71,8 @@ async function nodeRun(dir: string): Promise<ProxyTimings & { loadMs: number }> 
   }
 }
 
-async function chromiumRun(dir: string): Promise<ProxyTimings & { loadMs: number }> {
-  process.env.LABEL_LAB_SAMPLE_DIR = dir;
-  // Imported after setting the variable: vite.config.ts reads it when loaded.
-  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
-  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium: run with --skip-chromium');
-  const app = await startApp();
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    // Not the app's page: its automatic sample load would compete with the measurement.
-    await page.goto(`${app.url}sample-data.json`);
-    return await page.evaluate(
-      async (opts) => {
-        const { runProxyBench } = await import('/bench/proxy-page.ts' as string);
-        return runProxyBench(opts);
-      },
-      { moves, rescans },
-    );
-  } finally {
-    await browser.close();
-    await app.close();
-  }
+function chromiumRun(dir: string): Promise<ProxyTimings & { loadMs: number }> {
+  return runInBenchPage('/bench/proxy-page.ts', 'runProxyBench', { moves, rescans }, dir);
 }
 
 /** Every runtime's cube and rescan must give the same counts for the first move. */

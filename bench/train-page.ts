@@ -8,13 +8,13 @@
  * thread is watched two ways: long tasks (the browser reports each over 50 ms) and a 10 ms
  * heartbeat's worst lateness, which also sees blocks too short to count as long tasks.
  */
-import { Random } from '../src/ml/random.ts';
 import type { TrainProgress } from '../src/ml/train-loop.ts';
 import type { BackendName } from '../src/ml/backend.ts';
 import { parseTrainingConfig } from '../src/training/config.ts';
 import { createWorkerRunner } from '../src/training/fit-worker-client.ts';
 import type { FitJob } from '../src/training/job.ts';
 import { ORIGIN } from '../src/training/row-labels.ts';
+import { syntheticTrainingData } from './train-data.ts';
 
 export interface BrowserTrainOptions {
   rows: number;
@@ -39,15 +39,6 @@ export interface BrowserTrainRow {
   longestTaskMs: number;
   /** Worst lateness of a 10 ms timer on the main thread. */
   worstTimerLateMs: number;
-}
-
-/** The same synthetic data as the Node half: standard-normal features, a non-linear label. */
-function synthetic(rows: number, features: number) {
-  const rng = new Random(1);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const x = Float32Array.from({ length: rows * features }, normal);
-  const y = Float32Array.from({ length: rows }, (_, r) => (x[r * features]! + x[r * features + 1]! * x[r * features + 2]! > 0.5 ? 1 : 0));
-  return { x, y };
 }
 
 function job(strategy: 'proxy' | 'autoencoder', data: { x: Float32Array; y: Float32Array }, rows: number, features: number, batch: number, epochs: number): FitJob {
@@ -93,7 +84,7 @@ function watchMainThread(): () => { longestTaskMs: number; worstTimerLateMs: num
 }
 
 export async function runBrowserTrainBench(opts: BrowserTrainOptions): Promise<BrowserTrainRow[]> {
-  const data = synthetic(opts.rows, opts.features);
+  const data = syntheticTrainingData(opts.rows, opts.features);
   const out: BrowserTrainRow[] = [];
   for (const backend of opts.backends) {
     const runner = createWorkerRunner({ backend: { preferred: backend } });

@@ -30,9 +30,10 @@ import { formatTable } from '../src/cli/output.ts';
 import { autoencoderSizes } from '../src/ml/autoencoder.ts';
 import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { Mlp } from '../src/ml/mlp.ts';
-import { Random } from '../src/ml/random.ts';
 import { trainLoop } from '../src/ml/train-loop.ts';
+import { runInBenchPage } from './app-session.ts';
 import { median } from './stats.ts';
+import { syntheticTrainingData } from './train-data.ts';
 import type { BrowserTrainOptions, BrowserTrainRow } from './train-page.ts';
 
 const { values } = parseArgs({
@@ -57,16 +58,7 @@ const EPOCHS = Math.max(1, Number(values.epochs));
 const HIDDEN = [64, 32];
 const SKLEARN_BAR = 580_000; // shared/stack-notes.md: MLPClassifier on this machine
 
-/** Standard-normal features with a non-linear label, as a classifier would meet them after standardisation. */
-function synthetic(rows: number, features: number) {
-  const rng = new Random(1);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const x = Float32Array.from({ length: rows * features }, normal);
-  const y = Float32Array.from({ length: rows }, (_, r) => (x[r * features]! + x[r * features + 1]! * x[r * features + 2]! > 0.5 ? 1 : 0));
-  return { x, y };
-}
-
-const data = synthetic(ROWS, FEATURES);
+const data = syntheticTrainingData(ROWS, FEATURES);
 const rate = (rows: number, ms: number) => rows / (ms / 1000);
 
 interface Rate {
@@ -214,23 +206,8 @@ async function predictTimes(): Promise<(string | number)[][]> {
   return out;
 }
 
-async function chromiumRun(opts: BrowserTrainOptions): Promise<BrowserTrainRow[]> {
-  const { chromiumAvailable, launchBrowser, startApp } = await import('../test/browser/harness.ts');
-  if (!chromiumAvailable()) throw new Error('no Chromium at /usr/bin/chromium: run with --skip-chromium');
-  const app = await startApp();
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    // Not the app's page: its sample load would compete with the measurement.
-    await page.goto(`${app.url}sample-data.json`);
-    return await page.evaluate(async (o) => {
-      const { runBrowserTrainBench } = await import('/bench/train-page.ts' as string);
-      return runBrowserTrainBench(o);
-    }, opts);
-  } finally {
-    await browser.close();
-    await app.close();
-  }
+function chromiumRun(opts: BrowserTrainOptions): Promise<BrowserTrainRow[]> {
+  return runInBenchPage('/bench/train-page.ts', 'runBrowserTrainBench', opts);
 }
 
 function chromiumTable(rows: BrowserTrainRow[], sklearn: number): { table: (string | number)[][]; best: number; bestLabel: string; longest: number } {

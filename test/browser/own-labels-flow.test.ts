@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type App, appSession, type Browser, chromiumAvailable, openApp, SAMPLE_DIR } from './harness.ts';
+import { currentAlert } from './review-page.ts';
 
 /** Twelve rows of the community example set, renamed to the spellings a miner's own file might use. */
 function minerCsv(): string {
@@ -19,15 +20,6 @@ function minerCsv(): string {
     return `${f[at('alert_id')]},${f[at('label')] === '1' ? 'illicit' : 'benign'},0.8`;
   });
   return ['alert_id,verdict,label_confidence', ...lines].join('\n');
-}
-
-async function currentAlert(page: Page): Promise<string> {
-  await page.waitForFunction(() => {
-    const current = document.querySelector('.rv-item[aria-current="true"] .rv-item-button');
-    const card = document.querySelector<HTMLElement>('.alert-card');
-    return current && card && current.getAttribute('title') === card.dataset.alert;
-  });
-  return page.$eval('.alert-card', (el) => (el as HTMLElement).dataset.alert!);
 }
 
 const runnable = chromiumAvailable();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appSession, type Browser, chromiumAvailable, OUTPUT_DIR } from './harness.ts';
+import { currentAlert } from './review-page.ts';
 
 const runnable = chromiumAvailable();
 const LABELLER = 'browser-tester';
@@ -20,16 +21,6 @@ async function openReview(page: Page): Promise<void> {
 
 async function counts(page: Page): Promise<Record<string, string>> {
   return page.$$eval('.rv-tally [data-count]', (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.count!, e.textContent!.split(' ')[0]!])));
-}
-
-/** The alert id on the card, once the card shows the alert the queue's cursor is on. */
-async function currentAlert(page: Page): Promise<string> {
-  await page.waitForFunction(() => {
-    const current = document.querySelector('.rv-item[aria-current="true"] .rv-item-button');
-    const card = document.querySelector<HTMLElement>('.alert-card');
-    return current && card && current.getAttribute('title') === card.dataset.alert;
-  });
-  return page.$eval('.alert-card', (el) => (el as HTMLElement).dataset.alert!);
 }
 
 /** Wait until every label action has been saved: the notice names the last one as saved. */
