@@ -8,7 +8,7 @@
  * collide with them. label_source travels as text (the ENUM would be an Arrow dictionary, which
  * DuckDB would not turn back into the ENUM on its own).
  */
-import { tableToIPC } from 'apache-arrow';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { ident, rows, type Database } from '../db/database.ts';
 import {
   LABEL_EVENTS_SEQUENCE,
@@ -58,6 +58,7 @@ export async function restoreEventLog(db: Database, log: SerialisedEventLog): Pr
     throw new Error(`label_events already holds ${existing} events: restore a saved log only into a fresh database`);
   }
   if (log.events === 0) return { events: 0 };
+  checkReadable(log);
   const stage = `_restore_events_${++restoreCounter}`;
   await db.insertIPC(stage, log.bytes, { create: true });
   try {
@@ -76,6 +77,20 @@ export async function restoreEventLog(db: Database, log: SerialisedEventLog): Pr
     await db.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
   }
   return { events: Number(rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${LABEL_EVENTS_TABLE}`))[0]!.n) };
+}
+
+/**
+ * Damaged bytes must fail here, with a message that says so: handed to DuckDB they fail later
+ * with a catalog error about a staging table that no one knows.
+ */
+function checkReadable(log: SerialisedEventLog): void {
+  let rowsRead: number;
+  try {
+    rowsRead = tableFromIPC(log.bytes).numRows;
+  } catch (e) {
+    throw new Error(`the saved label log is damaged: its bytes are not an Arrow IPC stream (${(e as Error).message})`);
+  }
+  if (rowsRead !== log.events) throw new Error(`the saved label log is damaged: it should hold ${log.events} events but its bytes hold ${rowsRead}`);
 }
 
 /**

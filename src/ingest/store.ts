@@ -14,6 +14,12 @@ export interface LabelEventStore {
   save(log: SerialisedEventLog): Promise<void>;
   /** Forget the saved log. */
   clear(): Promise<void>;
+  /**
+   * Move a saved log that cannot be restored out of the way, kept, so the next save does not
+   * overwrite labels someone may still recover; returns where it went. Stores that keep nothing
+   * between sessions have nothing to set aside and leave it out.
+   */
+  setAside?(): Promise<string>;
 }
 
 /** A store in memory: survives a fresh database in the same process, which is what tests need. */

@@ -37,9 +37,21 @@ export class LabelSession {
     this.storage?.setItem(LABELER_KEY, name.trim());
   }
 
-  /** Bring back the labels saved before the last reload; call once, after Lab.open. */
+  /**
+   * Bring back the labels saved before the last reload; call once, after Lab.open. A saved log
+   * that cannot be restored (a damaged one, one from a newer build) is set aside, never
+   * overwritten by the next save, and the error says where it is.
+   */
   async restore(): Promise<{ events: number; savedAt: string | null }> {
-    const restored = await restoreLabelEvents(this.db, this.store);
+    let restored: { events: number; savedAt: string | null };
+    try {
+      restored = await restoreLabelEvents(this.db, this.store);
+    } catch (e) {
+      const message = (e as Error).message;
+      if (!this.store.setAside) throw e;
+      const where = await this.store.setAside();
+      throw new Error(`${message}. It was kept aside (${where}); labels given from now on start a new log.`);
+    }
     if (restored.events > 0) this.notify({ kind: 'restored', events: restored.events });
     return restored;
   }

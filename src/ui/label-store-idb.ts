@@ -42,6 +42,19 @@ export class IndexedDbLabelEventStore implements LabelEventStore {
   clear(): Promise<void> {
     return idbWrite(this.db, STORE, (s) => s.delete(LOG_KEY));
   }
+
+  /** The unreadable log moves to its own key in the same store, in one transaction. */
+  async setAside(): Promise<string> {
+    const key = `${LOG_KEY}-unreadable-${new Date().toISOString()}`;
+    await idbWrite(this.db, STORE, (s) => {
+      const read = s.get(LOG_KEY);
+      read.onsuccess = () => {
+        if (read.result !== undefined) s.put(read.result, key);
+        s.delete(LOG_KEY);
+      };
+    });
+    return `IndexedDB ${DB_NAME}/${STORE} key ${key}`;
+  }
 }
 
 export interface OpenedLabelStore {

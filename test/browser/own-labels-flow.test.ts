@@ -78,4 +78,41 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
     expect(Object.fromEntries(recent)).toEqual(given);
     expect(browser.errors).toEqual([]);
   }, 240_000);
+
+  it('sets a saved log it cannot read aside, keeps it, and starts a new one', async () => {
+    // A log this build cannot read (damaged bytes), saved under the store's key.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('label-lab-labels', 1);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('label-events', 'readwrite');
+            tx.objectStore('label-events').put({ format: 'label-lab/label-events/arrow-ipc/1', savedAt: '2026-01-01T00:00:00Z', events: 3, bytes: new Uint8Array([1, 2, 3]) }, 'log');
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    await page.reload();
+    await page.waitForSelector('.view-tab[data-view="labels"]', { timeout: 60_000 });
+    await page.click('.view-tab[data-view="labels"]');
+    await page.waitForSelector('.labels-restored[data-state="error"]', { timeout: 60_000 });
+    expect(await page.textContent('.labels-restored')).toMatch(
+      /could not be restored: the saved label log is damaged: it should hold 3 events but its bytes hold 0\. It was kept aside \(IndexedDB label-lab-labels\/label-events key log-unreadable-[^)]+\); labels given from now on start a new log/,
+    );
+    const keys = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('label-lab-labels', 1);
+          open.onsuccess = () => {
+            const req = open.result.transaction('label-events', 'readonly').objectStore('label-events').getAllKeys();
+            req.onsuccess = () => resolve(req.result.map(String));
+            req.onerror = () => reject(req.error);
+          };
+        }),
+    );
+    expect(keys.filter((k) => k.startsWith('log-unreadable-'))).toHaveLength(1);
+    expect(keys).not.toContain('log');
+  }, 120_000);
 });
