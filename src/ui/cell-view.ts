@@ -137,8 +137,11 @@ export class CellView {
     this.element.dataset.status = state.status;
     this.element.dataset.runs = String(state.runs);
     if (state.durationMs !== undefined) this.element.dataset.durationMs = state.durationMs.toFixed(1);
-    this.status.textContent = STATUS_TEXT[state.status];
-    this.status.dataset.status = state.status;
+    // A compare cell that resolved its configuration but has not trained is done running, yet
+    // nothing was trained: say so rather than "done".
+    const untrained = state.status === 'done' && state.value?.kind === 'compare' && state.value.state !== 'done';
+    this.status.textContent = untrained ? 'not trained' : STATUS_TEXT[state.status];
+    this.status.dataset.status = untrained ? 'idle' : state.status;
     this.duration.textContent = state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
     if (state.status === 'running' && state.progress) {
       // A run that reports its own progress (a compare cell training) shows it as its output.
