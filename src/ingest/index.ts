@@ -40,6 +40,7 @@ export {
   LabelMappingSchema,
   MappingError,
   mappingFrom,
+  mappingYaml,
   parseMapping,
   resolveMapping,
   TARGET_FIELDS,

@@ -8,7 +8,7 @@
  * not name is detected from the column names; an explicit `null` switches a field off. Mappings
  * are text (YAML or JSON) so this module stays free of the file system and runs in the browser.
  */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import type { LabelSource } from '../migrations/index.ts';
 
@@ -122,6 +122,14 @@ export function mappingFrom(input: unknown, source = 'the mapping'): LabelMappin
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  ${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`);
   throw new MappingError(`${source} is not a valid label mapping:\n${lines.join('\n')}`);
+}
+
+/**
+ * A mapping as YAML, as `parseMapping` (and `lab labels import --mapping`) reads it back: every
+ * field written out, so the file says exactly what the import will do.
+ */
+export function mappingYaml(mapping: LabelMapping): string {
+  return `# Label Lab label mapping: lab labels import --mapping FILE, or Load mapping in the Labels tab\n${stringifyYaml(mapping)}`;
 }
 
 /** Parse a mapping written as YAML or JSON (YAML is a superset of JSON). */

@@ -13,13 +13,14 @@
  * and appends in one transaction).
  */
 import type { PreparedImport } from '../ingest/index.ts';
-import { peekLabelsFile, prepareLabelImport } from '../ingest/index.ts';
+import { mappingFrom, mappingYaml, parseMapping, peekLabelsFile, prepareLabelImport, type LabelMapping } from '../ingest/index.ts';
 import type { Lab } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { h, plural, replaceChildren } from './dom.ts';
 import { renderImportReport } from './label-import-report.ts';
 import { LabelMappingForm } from './label-mapping-form.ts';
 import type { LabelSession } from './label-session.ts';
+import { downloadBytes } from './proxy-config-actions.ts';
 import { fromBrowserFile, sampleLabelFiles } from './source-files.ts';
 
 type Phase = 'idle' | 'reading' | 'mapping' | 'checking' | 'report' | 'writing' | 'done';
@@ -33,6 +34,7 @@ export class LabelImportPanel {
   private readonly reportHost = h('div', { class: 'import-report-host' });
   private readonly actions = h('div', { class: 'button-row import-actions' });
   private form: LabelMappingForm | null = null;
+  private readonly mappingPicker: HTMLInputElement;
   private file: SourceFile | null = null;
   private pending: PreparedImport | null = null;
   /** Bumped by every new step; a result that arrives for an older one is dropped. */
@@ -47,6 +49,12 @@ export class LabelImportPanel {
       const picked = this.picker.files?.[0];
       this.picker.value = ''; // the same file again must fire `change` again
       if (picked) void this.open(fromBrowserFile(picked));
+    });
+    this.mappingPicker = h('input', { type: 'file', accept: '.yaml,.yml,.json', class: 'visually-hidden', 'data-picker': 'mapping' });
+    this.mappingPicker.addEventListener('change', () => {
+      const picked = this.mappingPicker.files?.[0];
+      this.mappingPicker.value = '';
+      if (picked) void this.loadMapping(picked);
     });
     this.element = h(
       'section',
@@ -186,7 +194,43 @@ export class LabelImportPanel {
       h('button', { type: 'button', class: 'button', 'data-action': 'check-labels', onclick: () => void this.check() }, 'Check'),
       h('button', { type: 'button', class: 'button primary', 'data-action': 'confirm-import', onclick: () => void this.confirm() }, 'Confirm: append'),
       h('button', { type: 'button', class: 'button', 'data-action': 'cancel-import', onclick: () => void this.cancel() }, 'Cancel'),
+      h('span', { class: 'button-row-gap' }),
+      h('button', { type: 'button', class: 'button', 'data-action': 'save-mapping', title: 'The mapping as YAML, for the next file like this one or for lab labels import --mapping', onclick: () => this.saveMapping() }, 'Save mapping…'),
+      h('button', { type: 'button', class: 'button', 'data-action': 'load-mapping', onclick: () => this.mappingPicker.click() }, 'Load mapping…'),
+      this.mappingPicker,
     );
+  }
+
+  /** Download the form's mapping as YAML: `lab labels import --mapping FILE` reads it as it is. */
+  private saveMapping(): void {
+    if (!this.form) return;
+    let mapping: LabelMapping;
+    try {
+      mapping = mappingFrom(this.form.mapping(true), 'this mapping');
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    const stem = (this.file?.path.split('/').pop() ?? 'labels').replace(/\.[^.]+$/, '');
+    downloadBytes(`${stem}.mapping.yaml`, mappingYaml(mapping), 'text/yaml');
+  }
+
+  /** Fill the form from a mapping file; a bad file is refused with its field and nothing changes. */
+  private async loadMapping(file: File): Promise<void> {
+    if (!this.form) return;
+    try {
+      const mapping = parseMapping(await file.text(), file.name);
+      const missing = this.form.apply(mapping);
+      this.setPhase(
+        this.phase() === 'report' ? 'mapping' : this.phase(),
+        missing.length > 0
+          ? `${file.name}: loaded, but this file has no column ${missing.map((m) => `(${m})`).join(', ')}: those fields keep their columns.`
+          : `${file.name}: mapping loaded; check to see the report.`,
+        missing.length > 0 ? 'error' : 'ok',
+      );
+    } catch (err) {
+      this.setPhase(this.phase(), (err as Error).message, 'error');
+    }
   }
 
   private phase(): Phase {

@@ -15,6 +15,7 @@ import {
   labelSpelling,
   TARGET_FIELDS,
   type ConflictPolicy,
+  type LabelMapping,
   type LabelMappingInput,
   type PeekedColumn,
   type PeekedFile,
@@ -62,6 +63,8 @@ export class LabelMappingForm {
   private readonly scope: HTMLSelectElement;
   private readonly conflict: HTMLSelectElement;
   private readonly keepUnknown: HTMLInputElement;
+  /** Extra label_source spellings of a loaded mapping: no input edits them, but saving keeps them. */
+  private sources: Record<string, (typeof IMPORT_SOURCES)[number]> = {};
 
   constructor(
     private readonly peek: PeekedFile,
@@ -151,11 +154,15 @@ export class LabelMappingForm {
     this.refreshSamples();
   }
 
-  /** The mapping as the core takes it; the core validates it (a bad value comes back in the report). */
-  mapping(): LabelMappingInput {
+  /**
+   * The mapping as the core takes it; the core validates it (a bad value comes back in the report).
+   * `explicit` names every field's column, detected ones too: a saved mapping must not depend on
+   * what detection finds in the next file.
+   */
+  mapping(explicit = false): LabelMappingInput {
     const columns: Partial<Record<TargetField, string | null>> = {};
     for (const [field, select] of this.selects) {
-      if (select.value === (this.peek.detected[field] ?? '')) continue;
+      if (!explicit && select.value === (this.peek.detected[field] ?? '')) continue;
       columns[field] = select.value === '' ? null : select.value;
     }
     const confidence = this.defaults.label_confidence.value.trim();
@@ -172,7 +179,35 @@ export class LabelMappingForm {
         label_confidence: confidence === '' ? null : Number(confidence),
       },
       on_conflict: this.conflict.value as ConflictPolicy,
+      ...(Object.keys(this.sources).length > 0 && { sources: this.sources }),
     };
+  }
+
+  /**
+   * Fill the form from a saved mapping (`lab labels import --mapping` reads the same file). A
+   * column the mapping names that this file lacks is left as it was and returned, to be said.
+   */
+  apply(m: LabelMapping): string[] {
+    const missing: string[] = [];
+    for (const [field, select] of this.selects) {
+      const column = m.columns[field];
+      if (column === undefined) select.value = this.peek.detected[field] ?? '';
+      else if (column === null) select.value = '';
+      else if (this.peek.columns.some((c) => c.name === column)) select.value = column;
+      else missing.push(`${field} → ${column}`);
+    }
+    this.positive.value = m.labels.positive.join(', ');
+    this.negative.value = m.labels.negative.join(', ');
+    this.scope.value = m.scope;
+    this.conflict.value = m.on_conflict;
+    this.defaults.label_source.value = m.defaults.label_source;
+    this.defaults.labeled_by.value = m.defaults.labeled_by;
+    this.defaults.labeled_at.value = m.defaults.labeled_at ?? '';
+    this.defaults.label_confidence.value = m.defaults.label_confidence === null ? '' : String(m.defaults.label_confidence);
+    this.sources = { ...m.sources };
+    this.refreshSamples();
+    this.onChange();
+    return missing;
   }
 
   unknownTargets(): UnknownTargets {

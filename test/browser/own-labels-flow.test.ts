@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type App, appSession, type Browser, chromiumAvailable, openApp, SAMPLE_DIR } from './harness.ts';
 import { currentAlert } from './review-page.ts';
+import { parseMapping } from '../../src/ingest/index.ts';
 
 /** Twelve rows of the community example set, renamed to the spellings a miner's own file might use. */
 function minerCsv(): string {
@@ -41,6 +42,19 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
     await page.selectOption('select[data-field="label"]', 'verdict');
     await page.fill('[data-spellings="positive"]', 'illicit');
     await page.fill('[data-spellings="negative"]', 'benign');
+    // The mapping saves as the YAML `lab labels import --mapping` reads, and loads back into the form.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="save-mapping"]')]);
+    expect(download.suggestedFilename()).toBe('my-labels.mapping.yaml');
+    const saved = readFileSync((await download.path())!, 'utf8');
+    const mapping = parseMapping(saved, 'my-labels.mapping.yaml');
+    expect(mapping.columns.label).toBe('verdict');
+    expect(mapping.labels).toEqual({ positive: ['illicit'], negative: ['benign'] });
+    await page.selectOption('select[data-field="label"]', '');
+    await page.fill('[data-spellings="positive"]', '1');
+    await page.setInputFiles('input[data-picker="mapping"]', { name: 'my-labels.mapping.yaml', mimeType: 'text/yaml', buffer: Buffer.from(saved) });
+    await page.waitForFunction(() => /mapping loaded/.test(document.querySelector('.import-status')?.textContent ?? ''));
+    expect(await page.inputValue('select[data-field="label"]')).toBe('verdict');
+    expect(await page.inputValue('[data-spellings="positive"]')).toBe('illicit');
     await page.click('[data-action="check-labels"]');
     await page.waitForSelector('.label-import[data-phase="report"] .import-report', { timeout: 30_000 });
     expect(await page.getAttribute('.import-report', 'data-accepted')).toBe('12');
