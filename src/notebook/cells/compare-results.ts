@@ -30,9 +30,6 @@ export const COMPARE_RESULTS = {
 export type ComparePart = keyof typeof COMPARE_RESULTS;
 export const COMPARE_PARTS = Object.keys(COMPARE_RESULTS) as ComparePart[];
 
-export function isComparePart(part: string): part is ComparePart {
-  return Object.hasOwn(COMPARE_RESULTS, part);
-}
 
 const COLUMNS: Record<ComparePart, [string, MemoryColumnType][]> = {
   entries: [

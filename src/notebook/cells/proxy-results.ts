@@ -37,9 +37,6 @@ export const PROXY_RESULTS = {
 export type ProxyPart = keyof typeof PROXY_RESULTS;
 export const PROXY_PARTS = Object.keys(PROXY_RESULTS) as ProxyPart[];
 
-export function isProxyPart(part: string): part is ProxyPart {
-  return Object.hasOwn(PROXY_RESULTS, part);
-}
 
 const REFERENCE_NAMES = { truth: 'ground truth', explicit: 'explicit labels' } as const;
 const RATE_METRICS = { positiveRate: 'positive rate', uncertainShare: 'uncertain share' } as const;
