@@ -60,6 +60,8 @@ export class WorkerRunner implements TrainingRunner {
     if (signal?.aborted) throw abortError();
     const worker = this.started();
     await this.choice;
+    // Cancelled while the backend was starting: nothing was posted yet.
+    if (signal?.aborted) throw abortError();
     const id = this.nextId++;
     return new Promise<FitJobResult>((resolve, reject) => {
       let grace: ReturnType<typeof setTimeout> | undefined;
