@@ -3,42 +3,17 @@
  * is the same client over oof.worker.ts): the same probabilities as inline, each fold reported,
  * a cancel that rejects at once and ends the worker, and the worker's error passed on.
  */
-import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { nodeWasmPath } from '../src/ml/backend-node.ts';
 import { logisticLearner } from '../src/ml/learner.ts';
 import { outOfFoldProbabilities, type OutOfFoldInput } from '../src/quality/mislabels.ts';
-import { workerOutOfFold, type OofWorkerLike } from '../src/quality/oof-client.ts';
-import { serveOutOfFold, type OofPort, type OofReply, type OofRequest } from '../src/quality/oof-protocol.ts';
+import { workerOutOfFold } from '../src/quality/oof-client.ts';
+import { serveOutOfFold, type OofReply, type OofRequest } from '../src/quality/oof-protocol.ts';
 import { separable } from './active-fixtures.ts';
+import { channelWorker } from './worker-channel.ts';
 
-/** A worker-shaped client end whose other end is served in this process. */
-function channelWorker(): OofWorkerLike & { terminated: boolean } {
-  const { port1, port2 } = new MessageChannel();
-  const served: OofPort = {
-    postMessage: (m: OofReply, transfer?: Transferable[]) => port2.postMessage(m, transfer as never),
-    addEventListener: (_type, listener) => port2.on('message', (data: OofRequest) => listener({ data })),
-  };
-  serveOutOfFold(served, { wasmPath: nodeWasmPath() });
-  const worker = {
-    terminated: false,
-    onerror: null,
-    set onmessage(fn: ((event: MessageEvent<OofReply>) => void) | null) {
-      port1.removeAllListeners('message');
-      if (fn) port1.on('message', (data: OofReply) => fn({ data } as MessageEvent<OofReply>));
-    },
-    get onmessage() {
-      return null;
-    },
-    postMessage: (m: OofRequest, transfer?: Transferable[]) => port1.postMessage(m, transfer as never),
-    terminate() {
-      worker.terminated = true;
-      port1.close();
-      port2.close();
-    },
-  };
-  return worker;
-}
+/** The out-of-fold worker served in this process. */
+const oofWorker = () => channelWorker<OofRequest, OofReply>((port) => serveOutOfFold(port, { wasmPath: nodeWasmPath() }));
 
 /** 400 alert groups (two rows each), labels from the separable truth; a fresh copy each call (x is transferred). */
 function input(): OutOfFoldInput {
@@ -50,8 +25,8 @@ describe('out-of-fold probabilities in a worker', () => {
   it('gives the probabilities computed inline, reporting every fold', async () => {
     const inline = await outOfFoldProbabilities(input());
     const folds: [number, number][] = [];
-    let spawned: ReturnType<typeof channelWorker> | undefined;
-    const remote = await workerOutOfFold(() => (spawned = channelWorker()), { kind: 'logistic' }, { onFold: (done, total) => folds.push([done, total]) })(input());
+    let spawned: ReturnType<typeof oofWorker> | undefined;
+    const remote = await workerOutOfFold(() => (spawned = oofWorker()), { kind: 'logistic' }, { onFold: (done, total) => folds.push([done, total]) })(input());
     expect(Array.from(remote)).toEqual(Array.from(inline));
     expect(folds).toEqual([1, 2, 3, 4, 5].map((k) => [k, 5]));
     expect(spawned!.terminated).toBe(true);
@@ -59,13 +34,13 @@ describe('out-of-fold probabilities in a worker', () => {
 
   it('rejects with an AbortError as soon as it is cancelled, and ends the worker', async () => {
     const controller = new AbortController();
-    let spawned: ReturnType<typeof channelWorker> | undefined;
-    const run = workerOutOfFold(() => (spawned = channelWorker()), { kind: 'logistic' }, { signal: controller.signal, onFold: (done) => done === 1 && controller.abort() })(input());
+    let spawned: ReturnType<typeof oofWorker> | undefined;
+    const run = workerOutOfFold(() => (spawned = oofWorker()), { kind: 'logistic' }, { signal: controller.signal, onFold: (done) => done === 1 && controller.abort() })(input());
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(spawned!.terminated).toBe(true);
     // Cancelled before it starts: no worker at all.
     let started = false;
-    await expect(workerOutOfFold(() => ((started = true), channelWorker()), { kind: 'logistic' }, { signal: controller.signal })(input())).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(workerOutOfFold(() => ((started = true), oofWorker()), { kind: 'logistic' }, { signal: controller.signal })(input())).rejects.toMatchObject({ name: 'AbortError' });
     expect(started).toBe(false);
   });
 
@@ -73,6 +48,6 @@ describe('out-of-fold probabilities in a worker', () => {
     const one = input();
     // Every row in one alert group: no fold has anything to train on.
     one.group = new Int32Array(one.group.length);
-    await expect(workerOutOfFold(() => channelWorker(), { kind: 'logistic' })(one)).rejects.toThrow(/at least two alert groups/);
+    await expect(workerOutOfFold(() => oofWorker(), { kind: 'logistic' })(one)).rejects.toThrow(/at least two alert groups/);
   });
 });

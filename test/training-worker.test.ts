@@ -4,17 +4,17 @@
  * stream back, one job's cancel leaves the next job working, and a job that ignores a cancel gets
  * its worker replaced.
  */
-import { MessageChannel } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend, nodeWasmPath } from '../src/ml/backend-node.ts';
 import { Random } from '../src/ml/random.ts';
 import type { TrainProgress } from '../src/ml/train-loop.ts';
 import type { FitInput } from '../src/strategies/strategy.ts';
 import { parseTrainingConfig } from '../src/training/config.ts';
-import { serveFitJobs, type FitPort, type FitReply, type FitRequest } from '../src/training/fit-protocol.ts';
-import { WorkerRunner, type WorkerLike } from '../src/training/fit-worker-client.ts';
+import { serveFitJobs, type FitReply, type FitRequest } from '../src/training/fit-protocol.ts';
+import { WorkerRunner } from '../src/training/fit-worker-client.ts';
 import { runFitJob, type FitJob } from '../src/training/job.ts';
 import { ORIGIN } from '../src/training/row-labels.ts';
+import { channelWorker } from './worker-channel.ts';
 
 /** 600 rows, 6 features; the label is x0 + x1 > 0 with 5% flipped. A fresh copy each call: jobs transfer their buffers. */
 function job(strategy = 'proxy', epochs = 30): FitJob {
@@ -38,36 +38,14 @@ function job(strategy = 'proxy', epochs = 30): FitJob {
   return { strategy, input };
 }
 
-/** A worker-shaped client end whose other end is served in this process. */
-function channelWorker(opts: { stall?: boolean } = {}): WorkerLike & { terminated: boolean } {
-  const { port1, port2 } = new MessageChannel();
-  const served: FitPort = {
-    postMessage: (m: FitReply, transfer?: Transferable[]) => port2.postMessage(m, transfer as never),
-    addEventListener: (_type, listener) => port2.on('message', (data: FitRequest) => listener({ data })),
-  };
-  if (opts.stall) {
-    // A worker that takes jobs and never answers them: stands for a long synchronous step.
-    port2.on('message', (data: FitRequest) => {
-      if (data.op === 'init') port2.postMessage({ type: 'backend', choice: { name: 'cpu', attempts: [], description: 'cpu' } });
+/** The training worker served in this process; `stall` takes jobs and never answers them (a long synchronous step). */
+function fitWorker(opts: { stall?: boolean } = {}): ReturnType<typeof channelWorker<FitRequest, FitReply>> {
+  return channelWorker<FitRequest, FitReply>((port) => {
+    if (!opts.stall) return serveFitJobs(port, { wasmPath: nodeWasmPath() });
+    port.addEventListener('message', ({ data }) => {
+      if (data.op === 'init') port.postMessage({ type: 'backend', choice: { name: 'cpu', attempts: [], description: 'cpu' } });
     });
-  } else serveFitJobs(served, { wasmPath: nodeWasmPath() });
-  const worker = {
-    terminated: false,
-    onerror: null,
-    set onmessage(fn: ((event: MessageEvent<FitReply>) => void) | null) {
-      port1.removeAllListeners('message');
-      if (fn) port1.on('message', (data: FitReply) => fn({ data } as MessageEvent<FitReply>));
-    },
-    get onmessage() {
-      return null;
-    },
-    postMessage: (m: FitRequest, transfer?: Transferable[]) => port1.postMessage(m, transfer as never),
-    terminate() {
-      worker.terminated = true;
-      port1.close();
-    },
-  };
-  return worker;
+  });
 }
 
 beforeAll(async () => {
@@ -77,7 +55,7 @@ beforeAll(async () => {
 describe('training worker', () => {
   it('trains a job remotely to the scores it gets inline, streaming every epoch', async () => {
     const inline = await runFitJob(job());
-    const runner = new WorkerRunner(() => channelWorker(), { backend: { candidates: ['wasm', 'cpu'] } });
+    const runner = new WorkerRunner(() => fitWorker(), { backend: { candidates: ['wasm', 'cpu'] } });
     const epochs: TrainProgress[] = [];
     const sent = job();
     const remote = await runner.runFit(sent, { onEpoch: (p) => epochs.push(p) });
@@ -92,7 +70,7 @@ describe('training worker', () => {
   });
 
   it('cancels one job with an AbortError and runs the next', async () => {
-    const runner = new WorkerRunner(() => channelWorker(), { backend: { candidates: ['wasm', 'cpu'] } });
+    const runner = new WorkerRunner(() => fitWorker(), { backend: { candidates: ['wasm', 'cpu'] } });
     const controller = new AbortController();
     let seen = 0;
     const cancelled = runner.runFit(job('proxy', 500), {
@@ -111,10 +89,10 @@ describe('training worker', () => {
   });
 
   it('replaces a worker that does not answer a cancel', async () => {
-    const spawned: ReturnType<typeof channelWorker>[] = [];
+    const spawned: ReturnType<typeof fitWorker>[] = [];
     const runner = new WorkerRunner(
       () => {
-        const w = channelWorker({ stall: spawned.length === 0 });
+        const w = fitWorker({ stall: spawned.length === 0 });
         spawned.push(w);
         return w;
       },
@@ -134,7 +112,7 @@ describe('training worker', () => {
 
   it('rejects a job sent after its signal was aborted without starting a worker', async () => {
     let spawned = 0;
-    const runner = new WorkerRunner(() => (spawned++, channelWorker()));
+    const runner = new WorkerRunner(() => (spawned++, fitWorker()));
     const controller = new AbortController();
     controller.abort();
     await expect(runner.runFit(job(), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });

@@ -8,14 +8,9 @@
  */
 import type { OutOfFoldInput } from './mislabels.ts';
 import type { LearnerSpec, OofReply, OofRequest } from './oof-protocol.ts';
+import type { WorkerLike } from '../workers/ports.ts';
 
-/** What the client needs of a Worker. */
-export interface OofWorkerLike {
-  postMessage(message: OofRequest, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<OofReply>) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-  terminate(): void;
-}
+export type OofWorkerLike = WorkerLike<OofRequest, OofReply>;
 
 export interface OofHooks {
   signal?: AbortSignal;

@@ -9,6 +9,7 @@
  * which stops even a fit that is in a long synchronous step.
  */
 import { initBackend, type BackendChoice, type BackendOptions } from '../ml/backend.ts';
+import type { WorkerPort } from '../workers/ports.ts';
 import type { DenseParams } from '../ml/dense.ts';
 import { denseLearner, logisticLearner, type Learner } from '../ml/learner.ts';
 import { outOfFoldProbabilities, type OutOfFoldInput } from './mislabels.ts';
@@ -30,11 +31,7 @@ export type OofReply =
   | { type: 'result'; p: Float64Array }
   | { type: 'error'; message: string };
 
-/** What the worker side needs of its port: a Web Worker's global scope or a MessagePort. */
-export interface OofPort {
-  postMessage(message: OofReply, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: { data: OofRequest }) => void): void;
-}
+export type OofPort = WorkerPort<OofRequest, OofReply>;
 
 /** Answer jobs on `port`; `host` says where the wasm backend's files are served. */
 export function serveOutOfFold(port: OofPort, host: Pick<BackendOptions, 'wasmPath'> = {}): void {

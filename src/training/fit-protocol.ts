@@ -10,6 +10,7 @@
  */
 import { initBackend, type BackendChoice, type BackendOptions } from '../ml/backend.ts';
 import type { TrainProgress } from '../ml/train-loop.ts';
+import type { WorkerPort } from '../workers/ports.ts';
 import { fitResultTransferables, runFitJob, type FitJob, type FitJobResult } from './job.ts';
 
 export type FitRequest =
@@ -24,11 +25,7 @@ export type FitReply =
   | { id: number; type: 'result'; result: FitJobResult }
   | { id: number; type: 'error'; name: string; message: string };
 
-/** What the worker side needs of its port: a Web Worker's global scope or a MessagePort. */
-export interface FitPort {
-  postMessage(message: FitReply, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: { data: FitRequest }) => void): void;
-}
+export type FitPort = WorkerPort<FitRequest, FitReply>;
 
 /**
  * Answer requests on `port` until it closes. `host` holds what only the worker's host knows

@@ -14,14 +14,9 @@ import type { FitHooks } from '../strategies/strategy.ts';
 import type { FitReply, FitRequest } from './fit-protocol.ts';
 import { fitJobTransferables, type FitJob, type FitJobResult } from './job.ts';
 import type { TrainingRunner } from './runner.ts';
+import type { WorkerLike } from '../workers/ports.ts';
 
-/** What the client needs of a Worker. */
-export interface WorkerLike {
-  postMessage(message: FitRequest, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<FitReply>) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-  terminate(): void;
-}
+export type FitWorkerLike = WorkerLike<FitRequest, FitReply>;
 
 export interface WorkerRunnerOptions {
   /** Which backends the worker may pick; default: the fastest of webgl, wasm and cpu (measured). */
@@ -40,13 +35,13 @@ function abortError(): DOMException {
 }
 
 export class WorkerRunner implements TrainingRunner {
-  private worker: WorkerLike | null = null;
+  private worker: FitWorkerLike | null = null;
   private choice: Promise<BackendChoice> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
   constructor(
-    private readonly spawn: () => WorkerLike,
+    private readonly spawn: () => FitWorkerLike,
     private readonly options: WorkerRunnerOptions = {},
   ) {}
 
@@ -99,7 +94,7 @@ export class WorkerRunner implements TrainingRunner {
     if (this.worker) this.restart(this.worker, new Error('the training worker was closed'));
   }
 
-  private started(): WorkerLike {
+  private started(): FitWorkerLike {
     if (this.worker) return this.worker;
     const worker = this.spawn();
     this.worker = worker;
@@ -131,7 +126,7 @@ export class WorkerRunner implements TrainingRunner {
   }
 
   /** Terminate `worker` and fail its jobs (`cancelled` with an AbortError). */
-  private restart(worker: WorkerLike, error: Error, cancelled?: number): void {
+  private restart(worker: FitWorkerLike, error: Error, cancelled?: number): void {
     if (this.worker !== worker) return;
     worker.terminate();
     this.worker = null;
