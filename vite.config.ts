@@ -112,7 +112,11 @@ const shippedNotebooks = servedFolder({
  */
 export function quietLogger(level: LogLevel = 'info') {
   const logger = createLogger(level);
-  const noise = (msg: string) => msg.startsWith('Sourcemap for ') && msg.includes('@duckdb/duckdb-wasm/');
+  // The message may come coloured (ANSI escapes before "Sourcemap"): compare its plain text.
+  const noise = (msg: string) => {
+    const plain = msg.replace(/\x1b\[[0-9;]*m/g, '');
+    return plain.startsWith('Sourcemap for ') && plain.includes('@duckdb/duckdb-wasm/');
+  };
   const { warn, warnOnce } = logger;
   logger.warn = (msg, opts) => void (noise(msg) || warn(msg, opts));
   logger.warnOnce = (msg, opts) => void (noise(msg) || warnOnce(msg, opts));
