@@ -11,6 +11,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { DataType, Precision, tableToIPC, type Table } from 'apache-arrow';
+import { tableToParquet } from '../db/runtime.ts';
 import { rows, type Database } from '../db/database.ts';
 import { proxyLabelsClickHouse, type ClickHouseMode } from '../labels/clickhouse.ts';
 import { ConfigError, DEFAULT_CONFIG, loadConfig, ruleSignature, type ProxyLabelConfig } from '../labels/config.ts';
@@ -61,7 +62,7 @@ export const proxyLabelsCommand: Command = {
     const { sql, params } = proxyLabelsQuery(config, { keepUncertain });
     const labelled = `SELECT ${OUTPUT_COLUMNS.join(', ')} FROM (${sql}) ORDER BY processing_date, window_days, alert_id`;
     const table = await lab.db.query(labelled, params);
-    await writeFile(out, outputFormat(out) === 'csv' ? toCsv(table) : await rt.parquet.fromIPC(tableToIPC(table, 'stream')));
+    await writeFile(out, outputFormat(out) === 'csv' ? toCsv(table) : await tableToParquet(rt.parquet, table));
 
     process.stdout.write(`rule: ${ruleSignature(config)}\n`);
     process.stdout.write(await countsTable(lab.db, labelled, params));

@@ -4,6 +4,7 @@
  * cannot read Parquet offline), and because the browser decodes it in a throw-away worker: a
  * corrupt file can make parquet-wasm panic and leak its heap (shared/stack-notes.md).
  */
+import { tableToIPC, type Table } from 'apache-arrow';
 import type { Database } from './database.ts';
 
 export interface IPCPart {
@@ -20,6 +21,11 @@ export interface ParquetCodec {
   toIPC(bytes: Uint8Array): AsyncIterable<IPCPart>;
   /** Encode an Arrow IPC stream as snappy Parquet. */
   fromIPC(ipcStream: Uint8Array): Promise<Uint8Array>;
+}
+
+/** A table as snappy Parquet bytes, through the runtime's codec (in the browser, its worker). */
+export function tableToParquet(codec: ParquetCodec, table: Table): Promise<Uint8Array> {
+  return codec.fromIPC(tableToIPC(table, 'stream'));
 }
 
 export interface Runtime {

@@ -8,7 +8,7 @@
  */
 import { tableFromArrays, tableToIPC, type Table } from 'apache-arrow';
 import { ident, rows, type Database } from '../db/database.ts';
-import type { Runtime } from '../db/runtime.ts';
+import { tableToParquet, type Runtime } from '../db/runtime.ts';
 import { ROWS_TABLE } from '../features/rows.ts';
 
 const SCORES_TABLE = '_ml_scores';
@@ -51,5 +51,5 @@ ORDER BY r.processing_date, network, r.alert_id`,
 
 export async function alertScoresParquet(rt: Runtime, scores: ArrayLike<number>, opts: AlertScoresOptions): Promise<Uint8Array> {
   const table = await alertScoresTable(rt.db, scores, opts);
-  return rt.parquet.fromIPC(tableToIPC(table, 'stream'));
+  return tableToParquet(rt.parquet, table);
 }

@@ -15,9 +15,9 @@
  * label_source leaves as text rather than DuckDB's ENUM (an Arrow dictionary): every Parquet
  * reader understands text, and the importer maps it back.
  */
-import { tableToIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type { Database } from '../db/database.ts';
-import type { Runtime } from '../db/runtime.ts';
+import { tableToParquet, type Runtime } from '../db/runtime.ts';
 import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, liveLabelEventSql } from '../migrations/index.ts';
 
 export type LabelExportKind = 'events' | 'effective';
@@ -55,5 +55,5 @@ export function effectiveLabelsTable(db: Database, opts: LabelExportOptions = {}
 /** The labels of `kind` as snappy Parquet bytes. */
 export async function exportLabels(rt: Runtime, kind: LabelExportKind, opts: LabelExportOptions = {}): Promise<Uint8Array> {
   const table = kind === 'events' ? await labelEventsTable(rt.db) : await effectiveLabelsTable(rt.db, opts);
-  return rt.parquet.fromIPC(tableToIPC(table, 'stream'));
+  return tableToParquet(rt.parquet, table);
 }

@@ -9,6 +9,7 @@
  * (the last run's time in the runtime).
  */
 import type { SQLNamespace } from '@codemirror/lang-sql';
+import type { ParquetCodec } from '../db/runtime.ts';
 import type { ParamSpec } from '../notebook/cell-schemas.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import type { CellState } from '../notebook/runtime.ts';
@@ -40,6 +41,8 @@ export interface CellHost {
   goto(id: string): void;
   editorFocused(editor: CodeEditor): void;
   sqlSchema(): SQLNamespace | undefined;
+  /** The app's Parquet codec (its worker): exports encode through it. */
+  parquet: ParquetCodec;
 }
 
 const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs', proxy: 'Proxy labels', compare: 'Compare', labels: 'Import labels', quality: 'Label quality' };
@@ -202,7 +205,7 @@ export class CellView {
 
   /** The compare output, in the output area (kept across runs: its source choice and messages stay). */
   private compareOutput(): CompareOutput {
-    this.compare ??= new CompareOutput({ train: () => this.run(), cancel: (part) => this.host.cancel(this.state.id, part) });
+    this.compare ??= new CompareOutput({ train: () => this.run(), cancel: (part) => this.host.cancel(this.state.id, part), parquet: this.host.parquet });
     if (this.compare.element.parentElement !== this.output) replaceChildren(this.output, this.compare.element);
     return this.compare;
   }

@@ -24,13 +24,16 @@ import { entryStatus } from '../notebook/cells/compare-results.ts';
 import { boardNotes, boardTable, metricText, SOURCE_TEXT, sourceText } from '../notebook/report-compare.ts';
 import { figure, labelLegend, prPlot, rocPlot, scorePlot, smallMultiples, trainingPlot } from './compare-plots.ts';
 import { formatCount, h, replaceChildren } from './dom.ts';
-import { downloadBytes, tableParquet } from './proxy-config-actions.ts';
+import { tableToParquet, type ParquetCodec } from '../db/runtime.ts';
+import { downloadBytes } from './downloads.ts';
 import './compare-cell-output.css';
 
 /** What the output asks of its cell. */
 export interface CompareOutputHost {
   train(): void;
   cancel(strategy?: string): void;
+  /** The app's Parquet codec (its worker), for the scores export. */
+  parquet: ParquetCodec;
 }
 
 const STATE_TEXT: Record<StrategyProgress['state'], string> = {
@@ -259,7 +262,7 @@ export class CompareOutput {
     this.say('busy', `Writing ${strategy}'s held-out scores as Parquet…`);
     try {
       const table = await value.trained.alertScores(strategy);
-      const bytes = await tableParquet(table);
+      const bytes = await tableToParquet(this.host.parquet, table);
       const file = `${value.name}-${strategy}-alert_scores.parquet`;
       downloadBytes(file, bytes as Uint8Array<ArrayBuffer>, 'application/vnd.apache.parquet');
       this.say('ok', `Exported ${formatCount(table.numRows)} held-out alert scores of ${strategy} as ${file} (the template's alert_scores table).`);

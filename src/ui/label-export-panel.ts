@@ -6,7 +6,7 @@
 import { exportLabels, type LabelExportKind } from '../ingest/index.ts';
 import type { Lab } from '../sot/lab.ts';
 import { h } from './dom.ts';
-import { downloadBytes } from './proxy-config-actions.ts';
+import { downloadBytes } from './downloads.ts';
 
 const FILE_NAMES: Record<LabelExportKind, string> = { effective: 'effective-labels', events: 'label-events' };
 

@@ -20,7 +20,7 @@ import { h, plural, replaceChildren } from './dom.ts';
 import { renderImportReport } from './label-import-report.ts';
 import { LabelMappingForm } from './label-mapping-form.ts';
 import type { LabelSession } from './label-session.ts';
-import { downloadBytes } from './proxy-config-actions.ts';
+import { downloadBytes } from './downloads.ts';
 import { fromBrowserFile, sampleLabelFiles } from './source-files.ts';
 
 type Phase = 'idle' | 'reading' | 'mapping' | 'checking' | 'report' | 'writing' | 'done';

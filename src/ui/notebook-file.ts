@@ -3,18 +3,11 @@
  * the text a new notebook starts from.
  */
 
-/** Save `text` as a file the browser downloads. */
+import { downloadBytes } from './downloads.ts';
+
+/** Save a notebook's text as a Markdown file the browser downloads. */
 export function downloadText(file: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download has its own reference by now; the URL is only needed for the click.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBytes(file, text, 'text/markdown;charset=utf-8');
 }
 
 /** A picked file's text; a file that is not UTF-8 text (a Parquet file picked by mistake) is an error. */

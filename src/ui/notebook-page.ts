@@ -10,6 +10,7 @@
  */
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { Database } from '../db/database.ts';
+import type { ParquetCodec } from '../db/runtime.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import { openNotebook, type CellState, type Notebook } from '../notebook/runtime.ts';
 import type { CellBlock, NotebookDocument } from '../notebook/types.ts';
@@ -30,6 +31,8 @@ export interface PageOptions {
    * two with a cell of the same name) never see each other's results.
    */
   db: Database;
+  /** The app's Parquet codec (its worker), for the cells' exports. */
+  parquet: ParquetCodec;
   doc: NotebookDocument;
   /** Param values to start from (a shared link's), already checked against the notebook. */
   params?: Record<string, ParamValue>;
@@ -252,6 +255,10 @@ export class NotebookPage implements CellHost, ProseHost {
 
   editorFocused(editor: CodeEditor): void {
     this.lastEditor = editor;
+  }
+
+  get parquet(): ParquetCodec {
+    return this.opts.parquet;
   }
 
   sqlSchema(): SQLNamespace | undefined {

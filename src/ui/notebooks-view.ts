@@ -194,6 +194,7 @@ export class NotebooksView {
     const { values, problems } = linkParams(doc, params);
     const page = await NotebookPage.open({
       db: await this.lab.db.connect(),
+      parquet: this.lab.runtime.parquet,
       doc,
       params: values,
       onEdit: () => this.edited(page),

@@ -8,19 +8,23 @@
  * `data-evaluations` counts the runs shown and `data-positive|negative|uncertain` hold the
  * counts: tests and the benchmark watch them.
  */
+import type { ParquetCodec } from '../db/runtime.ts';
 import { ConfigError } from '../labels/config.ts';
 import type { ProxyResult } from '../notebook/cells/proxy.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import { decimal, labelCountsText, percent } from '../notebook/report-proxy.ts';
 import { formatCount, h, replaceChildren } from './dom.ts';
 import type { SetParam } from './param-inputs.ts';
-import { configYaml, downloadBytes, labelledAlertsParquet, loadConfigIntoParams } from './proxy-config-actions.ts';
+import { downloadBytes } from './downloads.ts';
+import { configYaml, labelledAlertsParquet, loadConfigIntoParams } from './proxy-config-actions.ts';
 import './proxy-cell-output.css';
 
 /** What the output needs from the page: the params, to load a config into them. */
 export interface ProxyOutputHost {
   setParam: SetParam;
   params(): Record<string, ParamValue>;
+  /** The app's Parquet codec (its worker), for the labelled-alerts export. */
+  parquet: ParquetCodec;
 }
 
 const REFERENCE_TEXT = { truth: 'ground truth', explicit: 'explicit labels' } as const;
@@ -124,7 +128,7 @@ export class ProxyOutput {
     this.exportButton.disabled = true;
     this.say('busy', 'Labelling the alerts and writing Parquet…');
     try {
-      const { bytes, rows } = await labelledAlertsParquet(value);
+      const { bytes, rows } = await labelledAlertsParquet(value, this.host.parquet);
       const file = `${value.name}-labelled-alerts.parquet`;
       downloadBytes(file, bytes as Uint8Array<ArrayBuffer>, 'application/vnd.apache.parquet');
       this.say('ok', `Exported ${formatCount(rows)} labelled alert rows as ${file} (${(bytes.byteLength / 1e6).toFixed(1)} MB).`);

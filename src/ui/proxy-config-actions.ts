@@ -8,9 +8,7 @@
  * (a threshold outside a slider's range, a severity the checkbox group does not offer), so a
  * half-applied file never runs.
  */
-import { tableToIPC, type Table } from 'apache-arrow';
-import { WorkerParquetCodec } from '../db/browser.ts';
-import type { ParquetCodec } from '../db/runtime.ts';
+import { tableToParquet, type ParquetCodec } from '../db/runtime.ts';
 import { loadConfig, saveConfig, type ProxyLabelConfig } from '../labels/config.ts';
 import { PROXY_CONFIG_FIELDS, type ProxyConfigField } from '../notebook/cell-schemas.ts';
 import type { ProxyResult } from '../notebook/cells/proxy.ts';
@@ -75,30 +73,8 @@ export function configYaml(value: ProxyResult): string {
   return saveConfig(value.config, 'yaml');
 }
 
-/** Let the browser save `data` as `file`. */
-export function downloadBytes(file: string, data: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download holds its own reference once started; the URL is only needed for the click.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-let codec: ParquetCodec | null = null;
-
-/** A table as snappy Parquet, encoded in the Parquet worker the loader uses, so the page stays responsive. */
-export function tableParquet(table: Table): Promise<Uint8Array> {
-  codec ??= new WorkerParquetCodec();
-  return codec.fromIPC(tableToIPC(table, 'stream'));
-}
-
 /** The labelled alerts (explicit labels winning, as `lab proxy-labels --out` writes them) as Parquet. */
-export async function labelledAlertsParquet(value: ProxyResult): Promise<{ bytes: Uint8Array; rows: number }> {
+export async function labelledAlertsParquet(value: ProxyResult, codec: ParquetCodec): Promise<{ bytes: Uint8Array; rows: number }> {
   const table = await value.labelledAlerts();
-  return { bytes: await tableParquet(table), rows: table.numRows };
+  return { bytes: await tableToParquet(codec, table), rows: table.numRows };
 }
