@@ -207,12 +207,8 @@ describe('proxy cells', () => {
     await nb.dispose();
   });
 
-  it('are checked when the file is read: fields, result names, a proxy cell used as a table', () => {
-    const doc = parseNotebook(
-      `\`\`\`proxy labels
-min_confidence: 1.5
-severities: [high]
-\`\`\`
+  /** Cells naming results a proxy cell does not publish: an unknown part, the cell itself, another cell. */
+  const BAD_REFS = `
 
 \`\`\`table a
 data: labels.counts_by_magic
@@ -226,7 +222,14 @@ data: labels
 data: nolabels.summary
 marks: [{type: dot, x: alerts}]
 \`\`\`
-`,
+`;
+
+  it('are checked when the file is read: fields, result names, a proxy cell used as a table', () => {
+    const doc = parseNotebook(
+      `\`\`\`proxy labels
+min_confidence: 1.5
+severities: [high]
+\`\`\`${BAD_REFS}`,
       { file: 'bad.md' },
     );
     expect(doc.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual([
@@ -239,21 +242,7 @@ marks: [{type: dot, x: alerts}]
     const nb = await openNotebook(
       `\`\`\`proxy labels
 min_confidence: 0.8
-\`\`\`
-
-\`\`\`table a
-data: labels.counts_by_magic
-\`\`\`
-
-\`\`\`table b
-data: labels
-\`\`\`
-
-\`\`\`plot c
-data: nolabels.summary
-marks: [{type: dot, x: alerts}]
-\`\`\`
-`,
+\`\`\`${BAD_REFS}`,
       { db: lab.db, file: 'refs.md' },
     );
     await nb.idle();
