@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, defineConfig, type LogLevel, type Plugin } from 'vite';
 
 /** LABEL_LAB_SAMPLE_DIR points the app at another snapshot folder (a real export, a fixture). */
-const SAMPLE_DIR = resolve(process.env.LABEL_LAB_SAMPLE_DIR ?? fileURLToPath(new URL('./sample-data', import.meta.url)));
+const SAMPLE_DIR = resolve(
+  process.env.LABEL_LAB_SAMPLE_DIR ?? fileURLToPath(new URL('./sample-data', import.meta.url)),
+);
 const NOTEBOOKS_DIR = fileURLToPath(new URL('./notebooks', import.meta.url));
 
 /** One entry of a listing the app fetches (src/ui/source-files.ts and notebook-source.ts read it). */
@@ -88,14 +90,23 @@ function servedFolder(folder: ServedFolder): Plugin {
     generateBundle() {
       const files = listFolder(folder);
       for (const f of files) {
-        this.emitFile({ type: 'asset', fileName: folder.prefix + f.path, source: readFileSync(join(folder.dir, f.path)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: folder.prefix + f.path,
+          source: readFileSync(join(folder.dir, f.path)),
+        });
       }
       this.emitFile({ type: 'asset', fileName: folder.manifest, source: JSON.stringify({ files }) });
     },
   };
 }
 
-const sampleData = servedFolder({ name: 'label-lab-sample-data', dir: SAMPLE_DIR, prefix: 'sample-data/', manifest: 'sample-data.json' });
+const sampleData = servedFolder({
+  name: 'label-lab-sample-data',
+  dir: SAMPLE_DIR,
+  prefix: 'sample-data/',
+  manifest: 'sample-data.json',
+});
 
 /** The shipped notebooks: the top-level .md files of notebooks/ (its README, if any, is not one). */
 const shippedNotebooks = servedFolder({

@@ -12,7 +12,9 @@ export function benchSnapshotDir(data: string | undefined): string {
   if (data) return resolve(data);
   const made = resolve('bench-data/alerts-1000000-seed-7');
   if (existsSync(resolve(made, 'snapshots'))) return made;
-  const others = existsSync('bench-data') ? readdirSync('bench-data').filter((d) => existsSync(resolve('bench-data', d, 'snapshots'))) : [];
+  const others = existsSync('bench-data')
+    ? readdirSync('bench-data').filter((d) => existsSync(resolve('bench-data', d, 'snapshots')))
+    : [];
   throw new Error(
     `no 1M-alert snapshot at ${made}: make it with\n  npm run sample-data -- --alerts 1000000 --seed 7 --out bench-data/alerts-1000000-seed-7\n` +
       `or pass --data DIR${others.length ? ` (bench-data/ has ${others.join(', ')})` : ''}`,
@@ -39,7 +41,9 @@ export async function openLoadedApp(page: Page, url: string, dir: string): Promi
   const loadErrors = await page.locator('.problem.error').allInnerTexts();
   if (loadErrors.length > 0) throw new Error(`the snapshot loaded with errors:\n${loadErrors.join('\n')}`);
   const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
-  console.log(`loaded ${alerts.toLocaleString('en-US')} alerts in the app in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${alerts.toLocaleString('en-US')} alerts in the app in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return alerts;
 }
 

@@ -22,23 +22,26 @@ export async function browserLoadTimes(
     for (let i = 0; i < runs; i++) {
       const page = await browser.newPage();
       await page.goto(`${app.url}sample-data.json`);
-      const r = await page.evaluate(async (expected: number) => {
-        const { openBrowserRuntime } = await import('/src/db/browser.ts' as string);
-        const { Lab } = await import('/src/sot/lab.ts' as string);
-        const { sampleFiles } = await import('/src/ui/source-files.ts' as string);
-        const t0 = performance.now();
-        const rt = await openBrowserRuntime();
-        const lab = await Lab.open(rt);
-        const report = await lab.load(await sampleFiles('/'));
-        const errors = report.problems.filter((p: { level: string }) => p.level === 'error');
-        if (errors.length > 0) throw new Error(errors.map((e: { message: string }) => e.message).join('\n'));
-        await lab.db.query(`SELECT count(*) FROM alerts WHERE severity IN ('high', 'critical')`);
-        const ms = performance.now() - t0;
-        const n = Number((await lab.db.query('SELECT count(*)::INTEGER AS n FROM alerts')).getChildAt(0).get(0));
-        if (report.loaded.length !== expected) throw new Error(`loaded ${report.loaded.length} of ${expected} files`);
-        await rt.db.close();
-        return { ms, n, loaded: report.loaded.map((l: Loaded) => ({ table: l.table, ms: l.ms })) };
-      }, files.filter((f) => !f.path.endsWith('META.json')).length);
+      const r = await page.evaluate(
+        async (expected: number) => {
+          const { openBrowserRuntime } = await import('/src/db/browser.ts' as string);
+          const { Lab } = await import('/src/sot/lab.ts' as string);
+          const { sampleFiles } = await import('/src/ui/source-files.ts' as string);
+          const t0 = performance.now();
+          const rt = await openBrowserRuntime();
+          const lab = await Lab.open(rt);
+          const report = await lab.load(await sampleFiles('/'));
+          const errors = report.problems.filter((p: { level: string }) => p.level === 'error');
+          if (errors.length > 0) throw new Error(errors.map((e: { message: string }) => e.message).join('\n'));
+          await lab.db.query(`SELECT count(*) FROM alerts WHERE severity IN ('high', 'critical')`);
+          const ms = performance.now() - t0;
+          const n = Number((await lab.db.query('SELECT count(*)::INTEGER AS n FROM alerts')).getChildAt(0).get(0));
+          if (report.loaded.length !== expected) throw new Error(`loaded ${report.loaded.length} of ${expected} files`);
+          await rt.db.close();
+          return { ms, n, loaded: report.loaded.map((l: Loaded) => ({ table: l.table, ms: l.ms })) };
+        },
+        files.filter((f) => !f.path.endsWith('META.json')).length,
+      );
       times.push(r.ms);
       rows = r.n;
       loaded = r.loaded;

@@ -36,9 +36,13 @@ const dir = resolve(`bench-data/alerts-${alerts}-seed-${values.seed}`);
 if (!existsSync(resolve(dir, 'snapshots'))) {
   console.log(`generating ${alerts.toLocaleString('en-US')} alerts into ${dir} (once) ...`);
   const t0 = performance.now();
-  execFileSync('npx', ['tsx', 'src/cli/sample-data.ts', '--alerts', String(alerts), '--seed', String(values.seed), '--out', dir], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'npx',
+    ['tsx', 'src/cli/sample-data.ts', '--alerts', String(alerts), '--seed', String(values.seed), '--out', dir],
+    {
+      stdio: 'inherit',
+    },
+  );
   console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
@@ -66,7 +70,9 @@ async function nodeLoad(): Promise<{ ms: number; rows: number; breakdown: Breakd
     const report = await lab.load(files);
     const errors = report.problems.filter((p) => p.level === 'error');
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'));
-    const [first] = rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM alerts WHERE severity IN ('high', 'critical')`));
+    const [first] = rows<{ n: number }>(
+      await lab.db.query(`SELECT count(*) AS n FROM alerts WHERE severity IN ('high', 'critical')`),
+    );
     const ms = performance.now() - t0;
     const n = rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM alerts`))[0]!.n;
     void first;
@@ -87,14 +93,26 @@ for (let i = 0; i < runs; i++) {
   nodeBreakdown = r.breakdown;
   console.log(`node run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s`);
 }
-results.push({ runtime: 'Node (DuckDB-WASM blocking bundle)', times: nodeTimes, rows: loadedRows, breakdown: nodeBreakdown });
+results.push({
+  runtime: 'Node (DuckDB-WASM blocking bundle)',
+  times: nodeTimes,
+  rows: loadedRows,
+  breakdown: nodeBreakdown,
+});
 
 if (!values['skip-browser']) {
   const b = await browserLoadTimes(dir, files, runs);
-  results.push({ runtime: 'Chromium (DuckDB-WASM worker + parquet worker)', times: b.times, rows: b.rows, breakdown: breakdownOf(b.loaded) });
+  results.push({
+    runtime: 'Chromium (DuckDB-WASM worker + parquet worker)',
+    times: b.times,
+    rows: b.rows,
+    breakdown: breakdownOf(b.loaded),
+  });
 }
 
-console.log(`\nLoad to query-ready: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${loadedRows.toLocaleString('en-US')} alert rows, ${runs} runs each\n`);
+console.log(
+  `\nLoad to query-ready: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${loadedRows.toLocaleString('en-US')} alert rows, ${runs} runs each\n`,
+);
 const base = median(results[0]!.times);
 process.stdout.write(
   formatTable(
@@ -111,7 +129,9 @@ process.stdout.write(
 );
 
 for (const r of results) {
-  console.log(`\nWhere the time goes, last run, ${r.runtime} (seconds summed over files; open and first query not included):\n`);
+  console.log(
+    `\nWhere the time goes, last run, ${r.runtime} (seconds summed over files; open and first query not included):\n`,
+  );
   const tables = Object.entries(r.breakdown);
   process.stdout.write(
     formatTable(

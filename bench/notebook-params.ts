@@ -32,7 +32,16 @@ const { values } = parseArgs({
 const MOVES = Number(values.moves);
 const WARMUP = Number(values.warmup);
 
-const TYPOLOGIES = ['ALL', 'PEEL_CHAIN', 'STRUCTURING', 'PING_PONG', 'RAPID_FANOUT', 'VELOCITY_ANOMALY', 'FRESH_TO_EXCHANGE', 'LAYERING_PATH'];
+const TYPOLOGIES = [
+  'ALL',
+  'PEEL_CHAIN',
+  'STRUCTURING',
+  'PING_PONG',
+  'RAPID_FANOUT',
+  'VELOCITY_ANOMALY',
+  'FRESH_TO_EXCHANGE',
+  'LAYERING_PATH',
+];
 
 const NOTEBOOK = `---
 title: Parameter benchmark
@@ -124,14 +133,24 @@ function move(page: Page, param: Param, value: string): Promise<Move> {
       const attribute = watched === host ? 'data-runs' : 'data-figure';
       const before = Number(watched.getAttribute(attribute));
       return new Promise<Move>((resolve, reject) => {
-        const timeout = setTimeout(() => reject(new Error(`no new output in ${cell} 60 s after setting ${param} to ${value}`)), 60_000);
+        const timeout = setTimeout(
+          () => reject(new Error(`no new output in ${cell} 60 s after setting ${param} to ${value}`)),
+          60_000,
+        );
         let t0 = 0;
         const observer = new MutationObserver(() => {
           if (Number(watched.getAttribute(attribute)) <= before || host.dataset.status !== 'done') return;
           const dom = performance.now() - t0;
           observer.disconnect();
           clearTimeout(timeout);
-          requestAnimationFrame(() => resolve({ dom, frame: performance.now() - t0, query: Number(queryCell.dataset.durationMs), shown: Number(host.dataset.durationMs) }));
+          requestAnimationFrame(() =>
+            resolve({
+              dom,
+              frame: performance.now() - t0,
+              query: Number(queryCell.dataset.durationMs),
+              shown: Number(host.dataset.durationMs),
+            }),
+          );
         });
         observer.observe(watched, { attributes: true, attributeFilter: [attribute] });
         if (param === 'typology') {
@@ -159,7 +178,7 @@ function sequence(param: Param, n: number): string[] {
     case 'typology':
       return Array.from({ length: n }, (_, i) => TYPOLOGIES[(i + 1) % TYPOLOGIES.length]!);
     case 'min_confidence':
-      return Array.from({ length: n }, (_, i) => ((5 * ((3 * (i + 1)) % 19 + 1)) / 100).toFixed(2));
+      return Array.from({ length: n }, (_, i) => ((5 * (((3 * (i + 1)) % 19) + 1)) / 100).toFixed(2));
   }
 }
 
@@ -170,9 +189,17 @@ try {
   const alerts = await openLoadedApp(page, app.url, dir);
 
   await page.click('.view-tab[data-view="notebooks"]');
-  await page.setInputFiles('input[data-picker="notebook"]', { name: 'bench-params.md', mimeType: 'text/markdown', buffer: Buffer.from(NOTEBOOK) });
-  await page.waitForSelector('[data-cell="confidence_histogram"][data-status="done"] .nb-plot svg', { timeout: 300_000 });
-  const failed = await page.$$eval('[data-cell][data-status="error"]', (els) => els.map((e) => `${(e as HTMLElement).dataset.cell}: ${e.textContent}`));
+  await page.setInputFiles('input[data-picker="notebook"]', {
+    name: 'bench-params.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from(NOTEBOOK),
+  });
+  await page.waitForSelector('[data-cell="confidence_histogram"][data-status="done"] .nb-plot svg', {
+    timeout: 300_000,
+  });
+  const failed = await page.$$eval('[data-cell][data-status="error"]', (els) =>
+    els.map((e) => `${(e as HTMLElement).dataset.cell}: ${e.textContent}`),
+  );
   if (failed.length > 0) throw new Error(`the benchmark notebook failed:\n${failed.join('\n')}`);
 
   const rows: (string | number)[][] = [];
@@ -190,9 +217,12 @@ try {
     rows.push([`${label}: change → in DOM`, moves.length, ...stat((m) => m.dom)]);
     rows.push([`${label}: change → next frame`, moves.length, ...stat((m) => m.frame)]);
     rows.push([`  ${query} cell run (query)`, moves.length, ...stat((m) => m.query)]);
-    if (cell !== query) rows.push([`  ${cell} cell run (read rows, build marks)`, moves.length, ...stat((m) => m.shown)]);
+    if (cell !== query)
+      rows.push([`  ${cell} cell run (read rows, build marks)`, moves.length, ...stat((m) => m.shown)]);
   }
-  console.log(`\nParameter change to updated output, headless Chromium, ${alerts.toLocaleString('en-US')} alerts, ${MOVES} moves per input after ${WARMUP} warm-up moves (ms)\n`);
+  console.log(
+    `\nParameter change to updated output, headless Chromium, ${alerts.toLocaleString('en-US')} alerts, ${MOVES} moves per input after ${WARMUP} warm-up moves (ms)\n`,
+  );
   process.stdout.write(formatTable(['measure', 'moves', 'median', 'p95', 'min', 'max'], rows));
   if (browser.errors.length > 0) console.log(`\nbrowser errors:\n${browser.errors.join('\n')}`);
 } finally {

@@ -17,7 +17,15 @@ import { DEFAULT_CONFIG, withThresholds, type ProxyLabelConfig } from '../src/la
 import { LabelCube } from '../src/labels/cube.ts';
 import { countsPlot, histogramPlot, overallPlot, sweepPlot } from '../src/labels/plots.ts';
 import { proxyCountsQuery } from '../src/labels/proxy-sql.ts';
-import { agreement, confidenceHistogram, countRows, ruleStats, summarize, sweep, type SweepCell } from '../src/labels/stats.ts';
+import {
+  agreement,
+  confidenceHistogram,
+  countRows,
+  ruleStats,
+  summarize,
+  sweep,
+  type SweepCell,
+} from '../src/labels/stats.ts';
 import { proxyWarnings } from '../src/labels/warnings.ts';
 
 /** Only what the labels need: the other tables are most of the bytes and play no part. */
@@ -54,7 +62,11 @@ export function totalsOf(result: { label: number | null; n: number }[]): LabelTo
 /** Threshold moves as a slider makes them: 3-decimal values, different every time. */
 export function thresholdMoves(n: number): ProxyLabelConfig[] {
   return Array.from({ length: n }, (_, i) =>
-    withThresholds(DEFAULT_CONFIG, Number((0.6 + ((i * 37) % 360) / 1000).toFixed(3)), Number((((i * 53) % 650) / 1000).toFixed(3))),
+    withThresholds(
+      DEFAULT_CONFIG,
+      Number((0.6 + ((i * 37) % 360) / 1000).toFixed(3)),
+      Number((((i * 53) % 650) / 1000).toFixed(3)),
+    ),
   );
 }
 

@@ -43,7 +43,9 @@ export async function nativeRescan(alertsGlob: string, moves: ProxyLabelConfig[]
       const reader = await conn.runAndReadAll(sql, params as DuckDBValue[]);
       const ms = performance.now() - t0;
       if (i === 0) {
-        rescanFirst = totalsOf(reader.getRowObjects().map((r) => ({ label: r.label === null ? null : Number(r.label), n: Number(r.n) })));
+        rescanFirst = totalsOf(
+          reader.getRowObjects().map((r) => ({ label: r.label === null ? null : Number(r.label), n: Number(r.n) })),
+        );
       } else {
         rescanMs.push(ms);
       }

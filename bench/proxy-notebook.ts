@@ -56,7 +56,10 @@ function move(page: Page, slider: Slider, value: string): Promise<Move> {
       const evaluationsBefore = Number(proxyCell.querySelector<HTMLElement>('.proxy-output')?.dataset.evaluations ?? 0);
       const figuresBefore = plotCells.map((c) => Number(c.querySelector<HTMLElement>('.nb-plot')?.dataset.figure ?? 0));
       return new Promise<Move>((resolve, reject) => {
-        const timeout = setTimeout(() => reject(new Error(`no update 60 s after setting ${slider} to ${value}`)), 60_000);
+        const timeout = setTimeout(
+          () => reject(new Error(`no update 60 s after setting ${slider} to ${value}`)),
+          60_000,
+        );
         let t0 = 0;
         let counts = 0;
         const observer = new MutationObserver(() => {
@@ -64,7 +67,9 @@ function move(page: Page, slider: Slider, value: string): Promise<Move> {
           const evaluations = Number(proxyCell.querySelector<HTMLElement>('.proxy-output')?.dataset.evaluations ?? 0);
           if (counts === 0 && evaluations > evaluationsBefore && proxyCell.dataset.status === 'done') counts = now - t0;
           if (counts === 0) return;
-          const drawn = plotCells.every((c, i) => Number(c.querySelector<HTMLElement>('.nb-plot')?.dataset.figure ?? 0) > figuresBefore[i]!);
+          const drawn = plotCells.every(
+            (c, i) => Number(c.querySelector<HTMLElement>('.nb-plot')?.dataset.figure ?? 0) > figuresBefore[i]!,
+          );
           const settled = plotCells.every((c) => c.dataset.status === 'done');
           if (!drawn || !settled) return;
           observer.disconnect();
@@ -80,7 +85,11 @@ function move(page: Page, slider: Slider, value: string): Promise<Move> {
             }),
           );
         });
-        observer.observe(document.querySelector('.nb-cells')!, { subtree: true, attributes: true, attributeFilter: ['data-evaluations', 'data-figure', 'data-status'] });
+        observer.observe(document.querySelector('.nb-cells')!, {
+          subtree: true,
+          attributes: true,
+          attributeFilter: ['data-evaluations', 'data-figure', 'data-status'],
+        });
         const input = document.querySelector<HTMLInputElement>(`[data-param="${slider}"] input[type="range"]`)!;
         input.value = value;
         t0 = performance.now();
@@ -111,13 +120,21 @@ try {
   await page.click('.view-tab[data-view="notebooks"]');
   await page.click(`.nb-item[data-notebook="${NOTEBOOK}"]`);
   await page.waitForSelector('[data-cell="labels"][data-status="done"] .proxy-output', { timeout: 300_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0, undefined, { timeout: 300_000 });
-  const failed = await page.$$eval('[data-cell][data-status="error"]', (els) => els.map((e) => `${(e as HTMLElement).dataset.cell}: ${e.textContent}`));
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0,
+    undefined,
+    { timeout: 300_000 },
+  );
+  const failed = await page.$$eval('[data-cell][data-status="error"]', (els) =>
+    els.map((e) => `${(e as HTMLElement).dataset.cell}: ${e.textContent}`),
+  );
   if (failed.length > 0) throw new Error(`notebook 02 failed:\n${failed.join('\n')}`);
   const opened = ((performance.now() - t1) / 1000).toFixed(1);
   const cube = await page.textContent('[data-cell="labels"] .nb-duration');
   const plots = await page.$$eval('[data-cell][data-kind="plot"]', (els) => els.length);
-  console.log(`notebook 02 opened and ran every cell in ${opened} s (proxy cell's first run, with the cube build: ${cube}); ${plots} plots`);
+  console.log(
+    `notebook 02 opened and ran every cell in ${opened} s (proxy cell's first run, with the cube build: ${cube}); ${plots} plots`,
+  );
 
   const rows: (string | number)[][] = [];
   for (const slider of ['min_confidence', 'max_confidence'] as const) {
@@ -136,7 +153,9 @@ try {
     rows.push([`  proxy cell run (evaluate + results)`, moves.length, ...stat((m) => m.proxyRun)]);
     rows.push([`  slowest plot cell run (build marks)`, moves.length, ...stat((m) => m.plotRunMax)]);
   }
-  console.log(`\nThreshold move to updated notebook 02, headless Chromium, ${alerts.toLocaleString('en-US')} alerts, ${MOVES} moves per slider after ${WARMUP} warm-up moves (ms)\n`);
+  console.log(
+    `\nThreshold move to updated notebook 02, headless Chromium, ${alerts.toLocaleString('en-US')} alerts, ${MOVES} moves per slider after ${WARMUP} warm-up moves (ms)\n`,
+  );
   process.stdout.write(formatTable(['measure', 'moves', 'median', 'p95', 'min', 'max'], rows));
   if (browser.errors.length > 0) console.log(`\nbrowser errors:\n${browser.errors.join('\n')}`);
 } finally {

@@ -8,7 +8,10 @@ import { Lab } from '../src/sot/lab.ts';
 import { sampleFiles } from '../src/ui/source-files.ts';
 import { LABEL_INPUTS, measureProxy, type ProxyTimings } from './proxy-measure.ts';
 
-export async function runProxyBench(opts: { moves: number; rescans: number }): Promise<ProxyTimings & { loadMs: number }> {
+export async function runProxyBench(opts: {
+  moves: number;
+  rescans: number;
+}): Promise<ProxyTimings & { loadMs: number }> {
   const t0 = performance.now();
   const rt = await openBrowserRuntime();
   const lab = await Lab.open(rt);

@@ -48,7 +48,11 @@ function snapshot(size: number): string {
   const dir = resolve(`bench-data/proxy-${sizeName(size)}`);
   if (!existsSync(join(dir, 'snapshots'))) {
     console.log(`generating ${size.toLocaleString('en-US')} alerts into ${dir} (once) ...`);
-    execFileSync('npx', ['tsx', 'src/cli/sample-data.ts', '--alerts', String(size), '--seed', values.seed, '--out', dir], { stdio: 'inherit' });
+    execFileSync(
+      'npx',
+      ['tsx', 'src/cli/sample-data.ts', '--alerts', String(size), '--seed', values.seed, '--out', dir],
+      { stdio: 'inherit' },
+    );
   }
   return dir;
 }
@@ -64,7 +68,12 @@ async function nodeRun(dir: string): Promise<ProxyTimings & { loadMs: number }> 
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'));
     const loadMs = performance.now() - t0;
     const { document } = parseHTML('<!doctype html><html><body></body></html>');
-    const timings = await measureProxy(lab.db, { moves, rescans, document: document as unknown as Document, container: null });
+    const timings = await measureProxy(lab.db, {
+      moves,
+      rescans,
+      document: document as unknown as Document,
+      container: null,
+    });
     return { ...timings, loadMs };
   } finally {
     await rt.db.close();
@@ -80,7 +89,9 @@ function checkAgreement(size: number, results: [string, LabelTotals][]): void {
   const [first, ...rest] = results;
   for (const [name, t] of rest) {
     if (JSON.stringify(t) !== JSON.stringify(first![1])) {
-      throw new Error(`${size.toLocaleString('en-US')} alerts: ${name} counts ${JSON.stringify(t)} differ from ${first![0]}'s ${JSON.stringify(first![1])}`);
+      throw new Error(
+        `${size.toLocaleString('en-US')} alerts: ${name} counts ${JSON.stringify(t)} differ from ${first![0]}'s ${JSON.stringify(first![1])}`,
+      );
     }
   }
 }
@@ -96,7 +107,9 @@ for (const dir of dirs) {
   console.log(`\n== ${dir}`);
   const node = await nodeRun(dir);
   const size = node.alerts;
-  console.log(`node: loaded ${node.alerts.toLocaleString('en-US')} alerts in ${(node.loadMs / 1000).toFixed(1)} s; cube ${ms(node.buildMs)} ms (${node.cubeRows.toLocaleString('en-US')} rows)`);
+  console.log(
+    `node: loaded ${node.alerts.toLocaleString('en-US')} alerts in ${(node.loadMs / 1000).toFixed(1)} s; cube ${ms(node.buildMs)} ms (${node.cubeRows.toLocaleString('en-US')} rows)`,
+  );
   const rows: (string | number)[][] = [];
   const row = (runtime: string, t: ProxyTimings & { loadMs: number }) => [
     runtime,
@@ -119,13 +132,28 @@ for (const dir of dirs) {
   let native: NativeTimings | null = null;
   if (!values['skip-native']) {
     native = await nativeRescan(join(dir, 'snapshots/*/*/*/alerts.parquet'), thresholdMoves(rescans));
-    rows.push([`native DuckDB ${native.version}`, native.alerts.toLocaleString('en-US'), `${(native.loadMs / 1000).toFixed(1)} s`, '-', '-', '-', '-', `${ms(median(native.rescanMs))} ms`, '-']);
+    rows.push([
+      `native DuckDB ${native.version}`,
+      native.alerts.toLocaleString('en-US'),
+      `${(native.loadMs / 1000).toFixed(1)} s`,
+      '-',
+      '-',
+      '-',
+      '-',
+      `${ms(median(native.rescanMs))} ms`,
+      '-',
+    ]);
   }
   table.push(...rows);
   checkAgreement(size, [
     ['the Node cube', node.cubeFirst],
     ['the Node rescan', node.rescanFirst],
-    ...(chromium ? ([['the Chromium cube', chromium.cubeFirst], ['the Chromium rescan', chromium.rescanFirst]] as [string, LabelTotals][]) : []),
+    ...(chromium
+      ? ([
+          ['the Chromium cube', chromium.cubeFirst],
+          ['the Chromium rescan', chromium.rescanFirst],
+        ] as [string, LabelTotals][])
+      : []),
     ...(native ? ([['the native rescan', native.rescanFirst]] as [string, LabelTotals][]) : []),
   ]);
 
@@ -162,4 +190,6 @@ console.log(
   ),
 );
 for (const r of ratios) console.log(r);
-console.log(`\n${moves} threshold moves per runtime (rescans: ${rescans}); counts = labels overall and by severity, typology, date, window, agreement, rule stats, warnings.`);
+console.log(
+  `\n${moves} threshold moves per runtime (rescans: ${rescans}); counts = labels overall and by severity, typology, date, window, agreement, rule stats, warnings.`,
+);

@@ -8,6 +8,8 @@ export function syntheticTrainingData(rows: number, features: number): { x: Floa
   const rng = new Random(1);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   const x = Float32Array.from({ length: rows * features }, normal);
-  const y = Float32Array.from({ length: rows }, (_, r) => (x[r * features]! + x[r * features + 1]! * x[r * features + 2]! > 0.5 ? 1 : 0));
+  const y = Float32Array.from({ length: rows }, (_, r) =>
+    x[r * features]! + x[r * features + 1]! * x[r * features + 2]! > 0.5 ? 1 : 0,
+  );
   return { x, y };
 }

@@ -41,7 +41,14 @@ export interface BrowserTrainRow {
   worstTimerLateMs: number;
 }
 
-function job(strategy: 'proxy' | 'autoencoder', data: { x: Float32Array; y: Float32Array }, rows: number, features: number, batch: number, epochs: number): FitJob {
+function job(
+  strategy: 'proxy' | 'autoencoder',
+  data: { x: Float32Array; y: Float32Array },
+  rows: number,
+  features: number,
+  batch: number,
+  epochs: number,
+): FitJob {
   const validation = Math.min(2000, Math.floor(rows / 10));
   const network = { epochs: epochs + 1, batchSize: batch, learningRate: 1e-3, patience: epochs + 1 };
   return {
@@ -54,9 +61,18 @@ function job(strategy: 'proxy' | 'autoencoder', data: { x: Float32Array; y: Floa
       names: Array.from({ length: features }, (_, i) => `x${i}`),
       train: Int32Array.from({ length: rows - validation }, (_, i) => i),
       validation: Int32Array.from({ length: validation }, (_, i) => rows - validation + i),
-      labels: { y: data.y.slice(0, rows), w: new Float32Array(rows).fill(1), origin: new Uint8Array(rows).fill(ORIGIN.proxy), positives: 0, negatives: 0 },
+      labels: {
+        y: data.y.slice(0, rows),
+        w: new Float32Array(rows).fill(1),
+        origin: new Uint8Array(rows).fill(ORIGIN.proxy),
+        positives: 0,
+        negatives: 0,
+      },
       side: { confidence: new Float32Array(rows).fill(0.5) },
-      config: parseTrainingConfig({ dense: { hidden: [64, 32], ...network }, autoencoder: { hidden: [32, 8], ...network } }),
+      config: parseTrainingConfig({
+        dense: { hidden: [64, 32], ...network },
+        autoencoder: { hidden: [32, 8], ...network },
+      }),
       seed: 1,
     },
   };
@@ -93,7 +109,16 @@ export async function runBrowserTrainBench(opts: BrowserTrainOptions): Promise<B
       try {
         started = (await runner.backend()).description;
       } catch (e) {
-        out.push({ backend, started: `unavailable: ${(e as Error).message}`, batch: 0, rows: 0, classifier: [], autoencoder: [], longestTaskMs: 0, worstTimerLateMs: 0 });
+        out.push({
+          backend,
+          started: `unavailable: ${(e as Error).message}`,
+          batch: 0,
+          rows: 0,
+          classifier: [],
+          autoencoder: [],
+          longestTaskMs: 0,
+          worstTimerLateMs: 0,
+        });
         continue;
       }
       const rows = backend === 'cpu' ? Math.min(opts.rows, opts.cpuRows) : opts.rows;

@@ -82,9 +82,17 @@ const cell = (r: Rate | undefined) => (r ? `${Math.round(r.best / 1000)} / ${Mat
 
 function layersModel(sizes: number[], output: 'sigmoid' | 'linear'): tf.Sequential {
   const model = tf.sequential();
-  sizes.slice(1).forEach((units, l) =>
-    model.add(tf.layers.dense({ units, activation: l === sizes.length - 2 ? output : 'relu', ...(l === 0 ? { inputShape: [sizes[0]!] } : {}) })),
-  );
+  sizes
+    .slice(1)
+    .forEach((units, l) =>
+      model.add(
+        tf.layers.dense({
+          units,
+          activation: l === sizes.length - 2 ? output : 'relu',
+          ...(l === 0 ? { inputShape: [sizes[0]!] } : {}),
+        }),
+      ),
+    );
   return model;
 }
 
@@ -140,7 +148,13 @@ async function autodiffLoop(rows: number, batchSize: number): Promise<Rate> {
 /** Label Lab's loop (src/ml): one epoch of trainLoop per call. */
 async function leanLoop(rows: number, batchSize: number, kind: 'classifier' | 'autoencoder'): Promise<Rate> {
   const sizes = kind === 'classifier' ? [FEATURES, ...HIDDEN, 1] : autoencoderSizes(FEATURES, [32, 8]);
-  const mlp = new Mlp({ sizes, output: kind === 'classifier' ? 'sigmoid' : 'linear', learningRate: 1e-3, l2: 0, seed: 1 });
+  const mlp = new Mlp({
+    sizes,
+    output: kind === 'classifier' ? 'sigmoid' : 'linear',
+    learningRate: 1e-3,
+    l2: 0,
+    seed: 1,
+  });
   const train = Int32Array.from({ length: rows }, (_, i) => i);
   try {
     return await measure(rows, async () => {
@@ -174,7 +188,13 @@ print(max(rates), sorted(rates)[len(rates) // 2])
   const file = join(tmpdir(), 'label-lab-sklearn-bench.py');
   writeFileSync(file, script);
   try {
-    const [best, med] = execFileSync('/usr/bin/python3', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).map(Number);
+    const [best, med] = execFileSync('/usr/bin/python3', [file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     return { best: best!, median: med! };
   } catch {
     return undefined;
@@ -194,9 +214,15 @@ async function predictTimes(): Promise<(string | number)[][]> {
   try {
     // The default batch size of 32 takes tens of seconds on wasm: time it on a tenth of the rows.
     const tenth = tf.slice(xs, [0, 0], [Math.ceil(ROWS / 10), FEATURES]);
-    await time(`model.predict, batchSize 32, ${Math.ceil(ROWS / 10)} rows (x10 for all)`, async () => void (await (model.predict(tenth) as tf.Tensor).data()));
+    await time(
+      `model.predict, batchSize 32, ${Math.ceil(ROWS / 10)} rows (x10 for all)`,
+      async () => void (await (model.predict(tenth) as tf.Tensor).data()),
+    );
     tenth.dispose();
-    await time(`model.predict, batchSize 4096, ${ROWS} rows`, async () => void (await (model.predict(xs, { batchSize: 4096 }) as tf.Tensor).data()));
+    await time(
+      `model.predict, batchSize 4096, ${ROWS} rows`,
+      async () => void (await (model.predict(xs, { batchSize: 4096 }) as tf.Tensor).data()),
+    );
     await time(`Mlp.predict (chunks of 8192), ${ROWS} rows`, async () => void mlp.predict(data.x, ROWS));
   } finally {
     xs.dispose();
@@ -210,7 +236,10 @@ function chromiumRun(opts: BrowserTrainOptions): Promise<BrowserTrainRow[]> {
   return runInBenchPage('/bench/train-page.ts', 'runBrowserTrainBench', opts);
 }
 
-function chromiumTable(rows: BrowserTrainRow[], sklearn: number): { table: (string | number)[][]; best: number; bestLabel: string; longest: number } {
+function chromiumTable(
+  rows: BrowserTrainRow[],
+  sklearn: number,
+): { table: (string | number)[][]; best: number; bestLabel: string; longest: number } {
   const table: (string | number)[][] = [];
   let best = 0;
   let bestLabel = '';
@@ -239,8 +268,14 @@ function chromiumTable(rows: BrowserTrainRow[], sklearn: number): { table: (stri
 }
 
 async function main(): Promise<void> {
-  console.log(`training throughput, ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, thousands of samples/s: best / median of ${EPOCHS} epochs`);
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start\n`);
+  console.log(
+    `training throughput, ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, thousands of samples/s: best / median of ${EPOCHS} epochs`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the start\n`,
+  );
   await initNodeBackend('wasm');
   const classifier: (string | number)[][] = [];
   const autoencoder: (string | number)[][] = [];
@@ -262,7 +297,16 @@ async function main(): Promise<void> {
       // scikit-learn right after, under the same load, on the wasm rows only (it does not depend on the backend).
       const sk = python && backend === 'wasm' ? sklearnRate(rows, batch) : undefined;
       if (python && backend === 'wasm' && !sk) sklearnMissing = true;
-      classifier.push([backend, batch, cell(fit), cell(autodiff), cell(lean), `${(lean.best / fit.best).toFixed(1)}x`, cell(sk), sk ? `${Math.round((100 * lean.best) / sk.best)}%` : '-']);
+      classifier.push([
+        backend,
+        batch,
+        cell(fit),
+        cell(autodiff),
+        cell(lean),
+        `${(lean.best / fit.best).toFixed(1)}x`,
+        cell(sk),
+        sk ? `${Math.round((100 * lean.best) / sk.best)}%` : '-',
+      ]);
       if (lean.best > best.lean) best = { ...best, lean: lean.best, label: `${backend}, batch ${batch}` };
       if (sk && sk.best > best.sklearn) best = { ...best, sklearn: sk.best, sklearnBatch: batch };
       autoencoder.push([backend, batch, cell(await leanLoop(rows, batch, 'autoencoder'))]);
@@ -271,12 +315,20 @@ async function main(): Promise<void> {
     predictions.push(...(await predictTimes()));
   }
   console.log(`dense classifier ${FEATURES}-${HIDDEN.join('-')}-1`);
-  console.log(formatTable(['backend', 'batch', 'model.fit', 'autodiff loop', 'lean loop', 'lean/fit', 'scikit-learn', 'lean/sklearn'], classifier));
+  console.log(
+    formatTable(
+      ['backend', 'batch', 'model.fit', 'autodiff loop', 'lean loop', 'lean/fit', 'scikit-learn', 'lean/sklearn'],
+      classifier,
+    ),
+  );
   console.log(`autoencoder ${autoencoderSizes(FEATURES, [32, 8]).join('-')}, lean loop`);
   console.log(formatTable(['backend', 'batch', 'k samples/s'], autoencoder));
   console.log('prediction (ms)');
   console.log(formatTable(['backend', 'call', 'ms'], predictions));
-  if (sklearnMissing) console.log('(scikit-learn is not installed for /usr/bin/python3: apt-get install python3-sklearn to time it here)\n');
+  if (sklearnMissing)
+    console.log(
+      '(scikit-learn is not installed for /usr/bin/python3: apt-get install python3-sklearn to time it here)\n',
+    );
   const reference = best.sklearn > 0 ? best.sklearn : SKLEARN_BAR;
   console.log(
     `Node fastest: lean loop, ${best.label}: ${Math.round(best.lean / 1000)}k samples/s = ${Math.round((100 * best.lean) / reference)}% of scikit-learn's ` +
@@ -293,14 +345,33 @@ async function main(): Promise<void> {
     });
     const chromium = chromiumTable(rows, reference);
     console.log('headless Chromium, the training worker (thousands of samples/s: best / median of the timed epochs)');
-    console.log(formatTable(['backend', 'rows', 'batch', 'classifier', 'vs scikit-learn', 'autoencoder', 'longest main-thread task ms', 'worst 10 ms timer lateness ms'], chromium.table));
-    for (const r of rows.filter((r) => r.batch > 0 && r === rows.find((o) => o.backend === r.backend))) console.log(`  ${r.backend}: the worker started ${r.started}`);
+    console.log(
+      formatTable(
+        [
+          'backend',
+          'rows',
+          'batch',
+          'classifier',
+          'vs scikit-learn',
+          'autoencoder',
+          'longest main-thread task ms',
+          'worst 10 ms timer lateness ms',
+        ],
+        chromium.table,
+      ),
+    );
+    for (const r of rows.filter((r) => r.batch > 0 && r === rows.find((o) => o.backend === r.backend)))
+      console.log(`  ${r.backend}: the worker started ${r.started}`);
     console.log(
       `Chromium fastest: ${chromium.bestLabel}: ${Math.round(chromium.best / 1000)}k samples/s = ${Math.round((100 * chromium.best) / reference)}% of scikit-learn's ${Math.round(reference / 1000)}k; ` +
         `longest main-thread task ${chromium.longest > 0 ? `${Math.round(chromium.longest)} ms` : 'under 50 ms (none reported)'} (target: none over 100 ms).`,
     );
   }
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end`,
+  );
 }
 
 await main();

@@ -30,7 +30,9 @@ beforeAll(async () => {
   // Labels: the truth of one alert in three, every tenth of those flipped.
   await fixtureLab(rt);
   const truth = rows<{ alert_id: string; y: number }>(
-    await rt.db.query(`SELECT alert_id, CAST(bool_or(is_illicit) AS INTEGER) AS y FROM ground_truth GROUP BY 1 ORDER BY 1`),
+    await rt.db.query(
+      `SELECT alert_id, CAST(bool_or(is_illicit) AS INTEGER) AS y FROM ground_truth GROUP BY 1 ORDER BY 1`,
+    ),
   ).filter((_, i) => i % 3 === 0);
   await resetDatabase(rt);
   const lines = truth.map((t, i) => {
@@ -61,7 +63,12 @@ async function capture(run: () => Promise<number>) {
 describe('lab active simulate', () => {
   it('prints the curves and the labels needed per target, and writes them as JSON', async () => {
     const out = join(dir, 'curves.json');
-    const r = await capture(() => activeCommand.run({ data: [join(dir, 'data')], batch: '10', budget: '40', repeats: '2', targets: '0.5,0.99', out }, ['simulate']));
+    const r = await capture(() =>
+      activeCommand.run(
+        { data: [join(dir, 'data')], batch: '10', budget: '40', repeats: '2', targets: '0.5,0.99', out },
+        ['simulate'],
+      ),
+    );
     expect(r.out).toMatch(/dense on every pool label/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/split: time: test = 2026-01-19/);
@@ -77,9 +84,15 @@ describe('lab active simulate', () => {
   it('refuses bad options with a message', async () => {
     const data = [join(dir, 'data')];
     await expect(activeCommand.run({ data }, ['simulated'])).rejects.toThrow(/say simulate/);
-    await expect(activeCommand.run({ data, batch: '0' }, ['simulate'])).rejects.toThrow(/--batch must be a positive integer/);
-    await expect(activeCommand.run({ data, strategies: 'uncertainty,smart' }, ['simulate'])).rejects.toThrow(/--strategies takes/);
-    await expect(activeCommand.run({ data, learner: 'forest' }, ['simulate'])).rejects.toThrow(/--learner must be logistic or dense/);
+    await expect(activeCommand.run({ data, batch: '0' }, ['simulate'])).rejects.toThrow(
+      /--batch must be a positive integer/,
+    );
+    await expect(activeCommand.run({ data, strategies: 'uncertainty,smart' }, ['simulate'])).rejects.toThrow(
+      /--strategies takes/,
+    );
+    await expect(activeCommand.run({ data, learner: 'forest' }, ['simulate'])).rejects.toThrow(
+      /--learner must be logistic or dense/,
+    );
     await expect(activeCommand.run({}, ['simulate'])).rejects.toThrow(/give --data/);
   });
 });
@@ -89,7 +102,17 @@ describe('lab labels suspects', () => {
 
   it('lists the explicit labels the model disputes, the planted flips first', async () => {
     const r = await capture(() =>
-      labels.run({ ...defaults(), data: [join(dir, 'data')], labels: [join(dir, 'labels.csv')], check: 'explicit', json: true, limit: '100' }, ['suspects']),
+      labels.run(
+        {
+          ...defaults(),
+          data: [join(dir, 'data')],
+          labels: [join(dir, 'labels.csv')],
+          check: 'explicit',
+          json: true,
+          limit: '100',
+        },
+        ['suspects'],
+      ),
     );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
@@ -100,14 +123,18 @@ describe('lab labels suspects', () => {
   });
 
   it('checks the effective labels (proxy rule included) as a table, and leaves other subcommands to labels', async () => {
-    const r = await capture(() => labels.run({ ...defaults(), data: [join(dir, 'data')], limit: '5', learner: 'logistic' }, ['suspects']));
+    const r = await capture(() =>
+      labels.run({ ...defaults(), data: [join(dir, 'data')], limit: '5', learner: 'logistic' }, ['suspects']),
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/labelled rows checked .* logistic probabilities/);
     expect(r.out).toMatch(/rank\s+alert_id\s+date\s+window\s+label\s+source/);
     expect(r.out).toMatch(/left out by the leakage guard/);
     await expect(labels.run({ ...defaults() }, ['nonsense'])).rejects.toThrow(/say import, quality or export/);
     expect(labels.usage).toMatch(/suspects/);
-    await expect(labels.run({ ...defaults(), data: [join(dir, 'data')], check: 'all' }, ['suspects'])).rejects.toThrow(/--check must be/);
+    await expect(labels.run({ ...defaults(), data: [join(dir, 'data')], check: 'all' }, ['suspects'])).rejects.toThrow(
+      /--check must be/,
+    );
   });
 });
 

@@ -19,7 +19,9 @@ beforeAll(async () => {
 describe('alert context', () => {
   it('gathers the alert per window, key features, clusters, money flows and its label', async () => {
     // addr-3: a multiple of 3 has a cluster; the ring gives it flows in and out.
-    const alertId = rows<{ alert_id: string }>(await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-3' ORDER BY processing_date LIMIT 1`))[0]!.alert_id;
+    const alertId = rows<{ alert_id: string }>(
+      await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-3' ORDER BY processing_date LIMIT 1`),
+    )[0]!.alert_id;
     const ctx = (await alertContext(rt.db, alertId))!;
     expect(ctx.address).toBe('addr-3');
     expect(ctx.windows.map((w) => w.windowDays)).toEqual([7, 30]);
@@ -33,26 +35,40 @@ describe('alert context', () => {
     // Key features in the alert's own snapshots, only those the export has.
     expect(ctx.features).toHaveLength(2);
     const names = ctx.features[0]!.values.map((v) => v.name);
-    expect(names).toEqual(expect.arrayContaining(['degree_in', 'total_in_usd', 'burst_factor', 'regularity_score', 'is_exchange_like']));
+    expect(names).toEqual(
+      expect.arrayContaining(['degree_in', 'total_in_usd', 'burst_factor', 'regularity_score', 'is_exchange_like']),
+    );
     expect(names).not.toContain('pagerank');
     expect(typeof ctx.features[0]!.values.find((v) => v.name === 'is_exchange_like')!.value).toBe('boolean');
     expect(ctx.clusters.map((c) => c.clusterId)).toContain(`cluster_same_entity_addr-3_${w.processingDate}`);
     // The fixture's flows: in from addr-2 (ring), addr-4 (back) and addr-118 (hop of 5, mod 120); out to addr-4.
     const flows7 = ctx.flows.filter((f) => f.windowDays === 7 && f.processingDate === w.processingDate);
-    expect(flows7.filter((f) => f.direction === 'in').map((f) => f.counterparty).sort()).toEqual(['addr-118', 'addr-2', 'addr-4']);
+    expect(
+      flows7
+        .filter((f) => f.direction === 'in')
+        .map((f) => f.counterparty)
+        .sort(),
+    ).toEqual(['addr-118', 'addr-2', 'addr-4']);
     expect(flows7.filter((f) => f.direction === 'out').map((f) => f.counterparty)).toEqual(['addr-4']);
     for (const f of ctx.flows) expect(f.amountUsd).toBeGreaterThan(0);
   });
 
   it('limits flows per direction, shows a saved label, and binds the id (no injection)', async () => {
-    const alertId = rows<{ alert_id: string }>(await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-6' LIMIT 1`))[0]!.alert_id;
+    const alertId = rows<{ alert_id: string }>(
+      await rt.db.query(`SELECT alert_id FROM alerts WHERE address = 'addr-6' LIMIT 1`),
+    )[0]!.alert_id;
     const ctx = (await alertContext(rt.db, alertId, { flowsPerDirection: 1 }))!;
     const perKey = new Map<string, number>();
-    for (const f of ctx.flows) perKey.set(`${f.processingDate}/${f.windowDays}/${f.direction}`, (perKey.get(`${f.processingDate}/${f.windowDays}/${f.direction}`) ?? 0) + 1);
+    for (const f of ctx.flows)
+      perKey.set(
+        `${f.processingDate}/${f.windowDays}/${f.direction}`,
+        (perKey.get(`${f.processingDate}/${f.windowDays}/${f.direction}`) ?? 0) + 1,
+      );
     expect(Math.max(...perKey.values())).toBe(1);
     await saveLabel(rt.db, { alertId, label: 1, labeledBy: 'miner:test' });
     const after = (await alertContext(rt.db, alertId))!;
-    for (const w of after.windows) expect(w.label).toMatchObject({ label: 1, source: 'miner', labeledBy: 'miner:test' });
+    for (const w of after.windows)
+      expect(w.label).toMatchObject({ label: 1, source: 'miner', labeledBy: 'miner:test' });
     expect(after.windows[0]!.label!.labeledAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(await alertContext(rt.db, "x' OR 1=1 --")).toBeNull();
     expect(await alertContext(rt.db, 'no-such-alert')).toBeNull();
@@ -70,12 +86,20 @@ describe('retrain and refresh the queue', () => {
     expect(first.queue.every((q) => q.p === null)).toBe(true);
 
     // A labeller works through queues, the ground truth answering.
-    const truth = new Map(rows<{ alert_id: string; y: number }>(await rt.db.query(`SELECT alert_id, CAST(is_illicit AS INTEGER) AS y FROM ground_truth`)).map((r) => [r.alert_id, r.y]));
+    const truth = new Map(
+      rows<{ alert_id: string; y: number }>(
+        await rt.db.query(`SELECT alert_id, CAST(is_illicit AS INTEGER) AS y FROM ground_truth`),
+      ).map((r) => [r.alert_id, r.y]),
+    );
     let queue = first.queue;
     const labelled = new Set<string>();
     for (let round = 1; round <= 4; round++) {
       for (const q of queue) {
-        await saveLabel(rt.db, { alertId: q.alertId, label: truth.get(q.alertId) === 1 ? 1 : 0, labeledBy: 'miner:test' });
+        await saveLabel(rt.db, {
+          alertId: q.alertId,
+          label: truth.get(q.alertId) === 1 ? 1 : 0,
+          labeledBy: 'miner:test',
+        });
         labelled.add(q.alertId);
       }
       const next = await retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 10, round });
@@ -106,7 +130,12 @@ describe('retrain and refresh the queue', () => {
 
   it('says which step it is on, counts no label taken back, and stops when cancelled', async () => {
     const phases: RetrainPhase[] = [];
-    const before = await retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 3, onPhase: (p) => phases.push(p) });
+    const before = await retrainQueue(rt.db, {
+      config,
+      strategy: 'uncertainty',
+      batch: 3,
+      onPhase: (p) => phases.push(p),
+    });
     expect(phases).toEqual([...RETRAIN_PHASES]);
     // Label the top alert, then take the label back: the next model trains without it, and the
     // alert is unlabelled again, so it can be queued again.
@@ -121,7 +150,13 @@ describe('retrain and refresh the queue', () => {
     expect(undone.queue.map((q) => q.alertId)).toEqual(before.queue.map((q) => q.alertId));
 
     const controller = new AbortController();
-    const cancelled = retrainQueue(rt.db, { config, strategy: 'uncertainty', batch: 3, signal: controller.signal, onPhase: () => controller.abort() });
+    const cancelled = retrainQueue(rt.db, {
+      config,
+      strategy: 'uncertainty',
+      batch: 3,
+      signal: controller.signal,
+      onPhase: () => controller.abort(),
+    });
     await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -10,12 +10,23 @@ function pool(pGroup: number[], opts: { labelled?: number[]; x?: Float32Array; c
   const p = Float64Array.from({ length: groups * 2 }, (_, r) => pGroup[r >> 1]! - (r & 1) * 0.01);
   const labelled = new Uint8Array(groups);
   for (const g of opts.labelled ?? []) labelled[g] = 1;
-  return { p, group, rows: Int32Array.from({ length: groups * 2 }, (_, r) => r), labelled, x: opts.x, columns: opts.columns };
+  return {
+    p,
+    group,
+    rows: Int32Array.from({ length: groups * 2 }, (_, r) => r),
+    labelled,
+    x: opts.x,
+    columns: opts.columns,
+  };
 }
 
 describe('labelling queue', () => {
   it('uncertainty picks the alerts closest to 0.5, once per alert, skipping labelled ones', () => {
-    const q = nextBatch(pool([0.05, 0.48, 0.9, 0.55, 0.51, 0.3], { labelled: [4] }), { strategy: 'uncertainty', batch: 3, seed: 1 });
+    const q = nextBatch(pool([0.05, 0.48, 0.9, 0.55, 0.51, 0.3], { labelled: [4] }), {
+      strategy: 'uncertainty',
+      batch: 3,
+      seed: 1,
+    });
     expect(q.map((i) => i.group)).toEqual([1, 3, 5]);
     // Each item is represented by the group's highest-probability row.
     expect(q.map((i) => i.row)).toEqual([2, 6, 10]);
@@ -68,7 +79,12 @@ describe('labelling queue', () => {
       }
     }
     const ps = Array.from({ length: n }, () => 0.5);
-    const q = nextBatch(pool(ps, { x, columns, labelled: [0] }), { strategy: 'diversity', batch: 4, seed: 3, diversityPool: 20 });
+    const q = nextBatch(pool(ps, { x, columns, labelled: [0] }), {
+      strategy: 'diversity',
+      batch: 4,
+      seed: 3,
+      diversityPool: 20,
+    });
     expect(q).toHaveLength(4);
     // The labelled alert (0) sits in the near cluster, so the first pick is in the far one.
     expect(q[0]!.group).toBeGreaterThanOrEqual(40);
@@ -80,18 +96,30 @@ describe('labelling queue', () => {
   it('diversity prefers uncertain candidates: confident alerts are not in its shortlist', () => {
     const d = separable(100, 4);
     const ps = Array.from({ length: 100 }, (_, g) => (g < 10 ? 0.5 : 0.99));
-    const q = nextBatch(pool(ps, { x: d.x, columns: d.columns }), { strategy: 'diversity', batch: 5, seed: 1, diversityPool: 2 });
+    const q = nextBatch(pool(ps, { x: d.x, columns: d.columns }), {
+      strategy: 'diversity',
+      batch: 5,
+      seed: 1,
+      diversityPool: 2,
+    });
     expect(q.every((i) => i.group < 10)).toBe(true);
   });
 
   it('every strategy returns a full batch of distinct unlabelled alerts, and fewer when few remain', () => {
     const d = separable(60, 2);
-    const ps = Array.from({ length: 60 }, (_, g) => (g * 37) % 100 / 100);
+    const ps = Array.from({ length: 60 }, (_, g) => ((g * 37) % 100) / 100);
     for (const strategy of QUERY_STRATEGIES) {
-      const q = nextBatch(pool(ps, { x: d.x, columns: d.columns, labelled: [1, 2, 3] }), { strategy, batch: 10, seed: 5 });
+      const q = nextBatch(pool(ps, { x: d.x, columns: d.columns, labelled: [1, 2, 3] }), {
+        strategy,
+        batch: 10,
+        seed: 5,
+      });
       expect(q, strategy).toHaveLength(10);
       expect(new Set(q.map((i) => i.group)).size, strategy).toBe(10);
-      expect(q.some((i) => [1, 2, 3].includes(i.group)), strategy).toBe(false);
+      expect(
+        q.some((i) => [1, 2, 3].includes(i.group)),
+        strategy,
+      ).toBe(false);
       const all = Array.from({ length: 60 }, (_, g) => g).filter((g) => g > 1);
       const few = nextBatch(pool(ps, { x: d.x, columns: d.columns, labelled: all }), { strategy, batch: 10, seed: 5 });
       expect(few.map((i) => i.group).sort(), strategy).toEqual([0, 1]);

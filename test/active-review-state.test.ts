@@ -26,7 +26,10 @@ function started(...ids: string[]): ReviewState {
   return s;
 }
 
-const states = (s: ReviewState) => s.items.map((i) => (i.state.kind === 'labelled' ? `${i.entry.alertId}=${i.state.label}` : `${i.entry.alertId}:${i.state.kind}`));
+const states = (s: ReviewState) =>
+  s.items.map((i) =>
+    i.state.kind === 'labelled' ? `${i.entry.alertId}=${i.state.label}` : `${i.entry.alertId}:${i.state.kind}`,
+  );
 
 describe('ReviewState', () => {
   it('labels and skips move to the next open alert; the tally counts them', () => {

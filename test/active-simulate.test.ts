@@ -21,7 +21,15 @@ function data(): SimulationData {
   return { x: d.x, columns: d.columns, info, pool: rows(0, 400), test: rows(400, 500), truth: d.truth };
 }
 
-const options = { strategies: [...QUERY_STRATEGIES], batch: 10, budget: 60, initial: 10, repeats: 2, seed: 3, learner: logisticLearner() };
+const options = {
+  strategies: [...QUERY_STRATEGIES],
+  batch: 10,
+  budget: 60,
+  initial: 10,
+  repeats: 2,
+  seed: 3,
+  learner: logisticLearner(),
+};
 
 describe('learning-curve simulation', () => {
   it('measures every strategy at every batch, from the same seed set, and learns', async () => {
@@ -53,7 +61,13 @@ describe('learning-curve simulation', () => {
   });
 
   it('uncertainty beats random on the boundary-defined truth (averaged over repeats)', async () => {
-    const curves = await simulateLearningCurves(data(), { ...options, strategies: ['uncertainty', 'random'], repeats: 4, budget: 40, initial: 10 });
+    const curves = await simulateLearningCurves(data(), {
+      ...options,
+      strategies: ['uncertainty', 'random'],
+      repeats: 4,
+      budget: 40,
+      initial: 10,
+    });
     const area = (s: string) => curves.points.filter((p) => p.strategy === s).reduce((sum, p) => sum + p.prAuc, 0);
     expect(area('uncertainty')).toBeGreaterThanOrEqual(area('random'));
   });
@@ -74,7 +88,9 @@ describe('learning-curve simulation', () => {
       expect(r.median).not.toBeNull();
     }
     // An unreachable target is reported as not reached, not as the budget.
-    expect(labelsToReach(curves, 1.01).every((r) => r.median === null && r.perRepeat.every((v) => v === null))).toBe(true);
+    expect(labelsToReach(curves, 1.01).every((r) => r.median === null && r.perRepeat.every((v) => v === null))).toBe(
+      true,
+    );
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
     expect(median([10, Infinity, Infinity])).toBe(Infinity);

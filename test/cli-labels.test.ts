@@ -20,7 +20,10 @@ beforeAll(async () => {
   await writeFile(join(data, 'alerts.parquet'), await parquetOf(rt, alertsSql()));
   await writeFile(
     join(data, 'ground_truth.parquet'),
-    await parquetOf(rt, `SELECT 'alert-' || i AS alert_id, DATE '2026-01-05' AS processing_date, i % 3 = 0 AS is_illicit FROM range(20) t(i)`),
+    await parquetOf(
+      rt,
+      `SELECT 'alert-' || i AS alert_id, DATE '2026-01-05' AS processing_date, i % 3 = 0 AS is_illicit FROM range(20) t(i)`,
+    ),
   );
   await rt.db.close();
   await writeFile(
@@ -55,13 +58,18 @@ describe('lab labels', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('  label             column verdict (detected)');
     expect(r.out).toContain("mine.csv: column verdict has 1 value that is not a known label spelling: 'maybe' (row 4)");
-    expect(r.out).toContain('3 label events to append (3 alert-level, 0 address-level; 2 positive, 1 negative; community 2, validated 1); 1 row refused by errors');
+    expect(r.out).toContain(
+      '3 label events to append (3 alert-level, 0 address-level; 2 positive, 1 negative; community 2, validated 1); 1 row refused by errors',
+    );
     expect(r.out).toContain('nothing was written (confirm with --yes)');
   });
 
   it('import --yes --out writes the events, which quality and export take as --labels', async () => {
     const events = join(dir, 'events.parquet');
-    const imported = await lab({ data: [data], file: join(dir, 'mine.csv'), mapping: join(dir, 'mapping.yaml'), yes: true, out: events }, ['import']);
+    const imported = await lab(
+      { data: [data], file: join(dir, 'mine.csv'), mapping: join(dir, 'mapping.yaml'), yes: true, out: events },
+      ['import'],
+    );
     expect(imported.out).toMatch(/appended 3 label events \(batch import:mine\.csv@/);
     expect((await readFile(events)).subarray(0, 4).toString()).toBe('PAR1');
 

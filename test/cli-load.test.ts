@@ -10,7 +10,9 @@ const run = promisify(execFile);
 /** Run the CLI as a user does; resolve with its exit code and output whatever the code. */
 async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -23,7 +25,10 @@ const HEADER = 'window_days,processing_date,alert_id,address,typology_type,sever
 describe('lab load', () => {
   it('prints the table summary for good files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-cli-'));
-    await writeFile(join(dir, 'alerts.csv'), HEADER + '7,2026-01-05,a1,x1,PEEL_CHAIN,high,0.8\n7,2026-01-05,a2,x2,PEEL_CHAIN,LOW,0.4\n');
+    await writeFile(
+      join(dir, 'alerts.csv'),
+      HEADER + '7,2026-01-05,a1,x1,PEEL_CHAIN,high,0.8\n7,2026-01-05,a2,x2,PEEL_CHAIN,LOW,0.4\n',
+    );
     const r = await lab('load', '--data', dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^alerts\s+2\s+\d+\s+1$/m);

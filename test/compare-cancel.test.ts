@@ -60,28 +60,45 @@ describe('cancelling one strategy of a comparison', () => {
       expect(entry(name).metrics.truth!.rocAuc).toBeGreaterThan(0.3);
     }
     // Cancelled entries rank below every finished one.
-    expect(result.board.entries.slice(2).map((e) => e.strategy).sort()).toEqual(['autoencoder', 'isolation-forest']);
+    expect(
+      result.board.entries
+        .slice(2)
+        .map((e) => e.strategy)
+        .sort(),
+    ).toEqual(['autoencoder', 'isolation-forest']);
     expect(states).toEqual([
-      'proxy:preparing', 'proxy:fitting', 'proxy:done',
-      'autoencoder:preparing', 'autoencoder:fitting', 'autoencoder:cancelled',
+      'proxy:preparing',
+      'proxy:fitting',
+      'proxy:done',
+      'autoencoder:preparing',
+      'autoencoder:fitting',
+      'autoencoder:cancelled',
       'isolation-forest:cancelled',
-      'rule:preparing', 'rule:fitting', 'rule:done',
+      'rule:preparing',
+      'rule:fitting',
+      'rule:done',
     ]);
     const text = renderLeaderboard(result.board);
     expect(text).toContain('autoencoder (cancelled)');
     expect(text).toMatch(/isolation-forest: cancelled before it trained/);
-    const bundle = JSON.parse(bundleJSON(runBundle(result, { backend: 'wasm', runtime: 'test' }))) as { strategies: { name: string; cancelled?: string }[] };
+    const bundle = JSON.parse(bundleJSON(runBundle(result, { backend: 'wasm', runtime: 'test' }))) as {
+      strategies: { name: string; cancelled?: string }[];
+    };
     expect(bundle.strategies.find((s) => s.name === 'autoencoder')!.cancelled).toMatch(/^cancelled at epoch/);
   });
 
   it('rejects the whole comparison on its own signal, mid-training', async () => {
     const all = new AbortController();
-    const run = compareStrategies(rt.db, { ...config, strategies: ['autoencoder', 'rule'] }, {
-      signal: all.signal,
-      onEpoch: (_name, p) => {
-        if (p.epoch === 2) all.abort();
+    const run = compareStrategies(
+      rt.db,
+      { ...config, strategies: ['autoencoder', 'rule'] },
+      {
+        signal: all.signal,
+        onEpoch: (_name, p) => {
+          if (p.epoch === 2) all.abort();
+        },
       },
-    });
+    );
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -63,7 +63,9 @@ describe('zipStored', () => {
   it.skipIf(!existsSync('/usr/bin/unzip'))('passes unzip -t', () => {
     const dir = mkdtempSync(join(tmpdir(), 'label-lab-zip-'));
     writeFileSync(join(dir, 'model.zip'), zipStored(files));
-    expect(execFileSync('/usr/bin/unzip', ['-t', join(dir, 'model.zip')], { encoding: 'utf8' })).toContain('No errors detected');
+    expect(execFileSync('/usr/bin/unzip', ['-t', join(dir, 'model.zip')], { encoding: 'utf8' })).toContain(
+      'No errors detected',
+    );
   });
 
   it('refuses two files of one name', () => {

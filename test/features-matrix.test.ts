@@ -43,7 +43,9 @@ describe('the feature matrix', () => {
     expect(m.x.length).toBe(m.rows * m.columns);
     for (let r = 1; r < m.rows; r++) expect(m.rowInfo.day[r]).toBeGreaterThanOrEqual(m.rowInfo.day[r - 1]!);
     // The 7- and 30-day rows of an alert are adjacent, share the group and the unit.
-    const keys = rows<{ alert_id: string; window_days: number }>(await rt.db.query(`SELECT alert_id, window_days FROM ${ROWS_TABLE} ORDER BY row_idx LIMIT 2`));
+    const keys = rows<{ alert_id: string; window_days: number }>(
+      await rt.db.query(`SELECT alert_id, window_days FROM ${ROWS_TABLE} ORDER BY row_idx LIMIT 2`),
+    );
     expect(keys[0]!.alert_id).toBe(keys[1]!.alert_id);
     expect(m.rowInfo.group[0]).toBe(m.rowInfo.group[1]);
     expect(m.rowInfo.unit[0]).toBe(m.rowInfo.unit[1]);
@@ -81,8 +83,12 @@ describe('the feature matrix', () => {
       ]),
     );
     // Identifiers, free text and label columns are not features.
-    expect(names.some((n) => /alert_id|description|community_id|label_source|labeled_by|processing_date/.test(n))).toBe(false);
-    expect(m.skipped.map((s) => s.column)).toEqual(expect.arrayContaining(['features.community_id', 'alerts.risk_indicators[has=long_chain]']));
+    expect(names.some((n) => /alert_id|description|community_id|label_source|labeled_by|processing_date/.test(n))).toBe(
+      false,
+    );
+    expect(m.skipped.map((s) => s.column)).toEqual(
+      expect.arrayContaining(['features.community_id', 'alerts.risk_indicators[has=long_chain]']),
+    );
     // Transforms: money signed-log, wide counts log1p, leakage tags where the label comes from.
     const spec = (name: string) => m.features.find((f) => f.name === name)!;
     expect(spec('alerts.volume_usd').transform).toBe('signed-log1p');
@@ -134,7 +140,10 @@ describe('the feature matrix', () => {
 
 describe('Arrow columns to a row-major matrix', () => {
   it('reads every chunk, honours validity bits and slice offsets', () => {
-    const t1 = new Table({ a: vectorFromArray([1, null, 3, 4], new Float32()), b: vectorFromArray([10.5, 20.5, null, 40.5], new Float64()) });
+    const t1 = new Table({
+      a: vectorFromArray([1, null, 3, 4], new Float32()),
+      b: vectorFromArray([10.5, 20.5, null, 40.5], new Float64()),
+    });
     const t2 = new Table({ a: vectorFromArray([5, 6], new Float32()), b: vectorFromArray([50, 60], new Float64()) });
     const joined = t1.concat(t2).slice(1);
     expect(joined.getChild('a')!.data.length).toBeGreaterThan(1);

@@ -32,7 +32,14 @@ function rowInfo(dates: number, alerts: number): RowInfo {
   return { day: Int32Array.from(day), group: Int32Array.from(group), unit: Int32Array.from(unit), units, address };
 }
 
-const opts = (o: Partial<SplitOptions> = {}): SplitOptions => ({ method: 'time', testFraction: 0.2, validationFraction: 0.2, seed: 1, groupBy: 'alert', ...o });
+const opts = (o: Partial<SplitOptions> = {}): SplitOptions => ({
+  method: 'time',
+  testFraction: 0.2,
+  validationFraction: 0.2,
+  seed: 1,
+  groupBy: 'alert',
+  ...o,
+});
 
 describe('splits', () => {
   const info = rowInfo(4, 50);
@@ -57,13 +64,16 @@ describe('splits', () => {
 
   it('stratified: holds out the share within each stratum, repeatably by seed', () => {
     const s = splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.25 }));
-    const positivesIn = (rows: Int32Array) => new Set(Array.from(rows, (r) => info.group[r]!).filter((g) => g % 3 === 0)).size;
+    const positivesIn = (rows: Int32Array) =>
+      new Set(Array.from(rows, (r) => info.group[r]!).filter((g) => g % 3 === 0)).size;
     const groupsIn = (rows: Int32Array) => new Set(Array.from(rows, (r) => info.group[r]!)).size;
     const allGroups = groupsIn(Int32Array.from(info.group, (_, i) => i));
     expect(groupsIn(s.test) / allGroups).toBeCloseTo(0.25, 1);
     expect(positivesIn(s.test) / groupsIn(s.test)).toBeCloseTo(1 / 3, 1);
     expect(splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.25 })).test).toEqual(s.test);
-    expect(splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.25, seed: 2 })).test).not.toEqual(s.test);
+    expect(splitRows(info, strata, opts({ method: 'stratified', testFraction: 0.25, seed: 2 })).test).not.toEqual(
+      s.test,
+    );
   });
 
   it('can keep whole addresses apart', () => {
@@ -105,7 +115,14 @@ describe('standardisation', () => {
 });
 
 describe('leakage guard', () => {
-  const spec = (name: string, tags: FeatureSpec['tags'] = [], column = name.replace(/\[.*$/, '')): FeatureSpec => ({ name, column, sql: '', params: [], transform: 'value', tags });
+  const spec = (name: string, tags: FeatureSpec['tags'] = [], column = name.replace(/\[.*$/, '')): FeatureSpec => ({
+    name,
+    column,
+    sql: '',
+    params: [],
+    transform: 'value',
+    tags,
+  });
   const features = [
     spec('alerts.severity', ['severity']),
     spec('alerts.alert_confidence_score', ['confidence']),
@@ -118,14 +135,27 @@ describe('leakage guard', () => {
   const kept = (keep: number[]) => keep.map((i) => features[i]!.name);
 
   it('leaves out what defines the label being learned', () => {
-    expect(kept(guardFeatures(features, 'proxy', defaults).keep)).toEqual(['features.burst_factor', 'address_labels.risk_level[max]']);
-    expect(kept(guardFeatures(features, 'address-labels', defaults).keep)).toEqual(features.slice(0, 5).map((f) => f.name));
+    expect(kept(guardFeatures(features, 'proxy', defaults).keep)).toEqual([
+      'features.burst_factor',
+      'address_labels.risk_level[max]',
+    ]);
+    expect(kept(guardFeatures(features, 'address-labels', defaults).keep)).toEqual(
+      features.slice(0, 5).map((f) => f.name),
+    );
     expect(kept(guardFeatures(features, 'alert-labels', defaults).keep)).toEqual(features.map((f) => f.name));
   });
 
   it('lets the user override, and says so', () => {
-    const { keep, report } = guardFeatures(features, 'proxy', { ...defaults, allow: ['alerts.alert_confidence_score'], exclude: ['features.burst_factor', 'features.typo'] });
-    expect(kept(keep)).toEqual(['alerts.alert_confidence_score', 'alerts.alert_confidence_score[missing]', 'address_labels.risk_level[max]']);
+    const { keep, report } = guardFeatures(features, 'proxy', {
+      ...defaults,
+      allow: ['alerts.alert_confidence_score'],
+      exclude: ['features.burst_factor', 'features.typo'],
+    });
+    expect(kept(keep)).toEqual([
+      'alerts.alert_confidence_score',
+      'alerts.alert_confidence_score[missing]',
+      'address_labels.risk_level[max]',
+    ]);
     expect(report.allowed).toEqual(['alerts.alert_confidence_score', 'alerts.alert_confidence_score[missing]']);
     expect(report.unmatched).toEqual(['features.typo']);
     expect(report.notes.join('\n')).toMatch(/leakage override: kept alerts.alert_confidence_score.*proxy label/);
@@ -148,6 +178,8 @@ describe('leakage guard', () => {
     expect(report.separating).toEqual([{ feature: 'features.leaky', auc: 1, dropped: false }]);
     expect(report.notes.at(-1)).toMatch(/features.leaky alone separates the training labels \(ROC-AUC 1.000\): kept/);
     const dropping = { ...defaults, dropSeparating: true };
-    expect(checkSeparation(x, 2, two, [0, 1], labelled, dropping, guardFeatures(two, 'proxy', dropping).report, 1)).toEqual([1]);
+    expect(
+      checkSeparation(x, 2, two, [0, 1], labelled, dropping, guardFeatures(two, 'proxy', dropping).report, 1),
+    ).toEqual([1]);
   });
 });

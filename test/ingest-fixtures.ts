@@ -23,7 +23,12 @@ export async function alertsLab(rt: Runtime, opts: { truthSql?: string; window?:
 }
 
 /** Prepare an import of `content` under the file name `name`, at a fixed "now". */
-export function prepare(rt: Runtime, name: string, content: Uint8Array | string, opts: ImportOptions = {}): Promise<PreparedImport> {
+export function prepare(
+  rt: Runtime,
+  name: string,
+  content: Uint8Array | string,
+  opts: ImportOptions = {},
+): Promise<PreparedImport> {
   return prepareLabelImport(rt, memFile(name, content), { now: new Date('2026-03-01T00:00:00Z'), ...opts });
 }
 

@@ -26,9 +26,33 @@ alert-3,addr-3,2026-01-05,0,community,0.61,2026-01-22 07:31:43,community:grace
 `;
 
 const EXPECTED = [
-  { alert_id: 'alert-1', address: 'addr-1', label: 1, label_source: 'community', label_confidence: 0.72, labeled_at: '2026-01-20T10:00:00', labeled_by: 'community:heidi' },
-  { alert_id: 'alert-2', address: 'addr-2', label: 0, label_source: 'validated', label_confidence: 0.96, labeled_at: '2026-01-21T11:30:00', labeled_by: 'validated:validator-02' },
-  { alert_id: 'alert-3', address: 'addr-3', label: 0, label_source: 'community', label_confidence: 0.61, labeled_at: '2026-01-22T07:31:43', labeled_by: 'community:grace' },
+  {
+    alert_id: 'alert-1',
+    address: 'addr-1',
+    label: 1,
+    label_source: 'community',
+    label_confidence: 0.72,
+    labeled_at: '2026-01-20T10:00:00',
+    labeled_by: 'community:heidi',
+  },
+  {
+    alert_id: 'alert-2',
+    address: 'addr-2',
+    label: 0,
+    label_source: 'validated',
+    label_confidence: 0.96,
+    labeled_at: '2026-01-21T11:30:00',
+    labeled_by: 'validated:validator-02',
+  },
+  {
+    alert_id: 'alert-3',
+    address: 'addr-3',
+    label: 0,
+    label_source: 'community',
+    label_confidence: 0.61,
+    labeled_at: '2026-01-22T07:31:43',
+    labeled_by: 'community:grace',
+  },
 ];
 
 async function importAndRead(name: string, content: Uint8Array | string) {
@@ -62,7 +86,9 @@ describe('reading each format in the label schema', () => {
   it('JSON: an array of objects, and JSON lines', async () => {
     const records = EXPECTED.map((e) => ({ ...e, labeled_at: `${e.labeled_at}Z` }));
     expect(await importAndRead('labels.json', JSON.stringify(records))).toEqual(EXPECTED);
-    expect(await importAndRead('labels.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + '\n')).toEqual(EXPECTED);
+    expect(await importAndRead('labels.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + '\n')).toEqual(
+      EXPECTED,
+    );
   });
 
   it('JSON with a column of mixed types keeps every spelling, and integer ids stay integers', async () => {
@@ -78,7 +104,9 @@ describe('reading each format in the label schema', () => {
     expect(pending.report.fields.find((f) => f.field === 'alert_id')?.column).toBe('alert');
     expect(pending.report.ignoredColumns).toEqual(['id', 'extra']);
     expect(codes(pending)).toEqual(['error:label-empty']);
-    expect(pending.report.issues[0]!.message).toBe('mixed.json: column verdict is empty in 1 row (first at row 4): a label must be 1 or 0');
+    expect(pending.report.issues[0]!.message).toBe(
+      'mixed.json: column verdict is empty in 1 row (first at row 4): a label must be 1 or 0',
+    );
     const preview = rows<{ alert_id: string; label: number }>(await pending.preview());
     expect(preview.map((p) => [p.alert_id, p.label])).toEqual([
       ['alert-1', 1],
@@ -113,7 +141,11 @@ describe('reading each format in the label schema', () => {
     await alertsLab(rt);
     const csv = `alert_id,label,labeled_at\nalert-1,1,2026-01-10T12:00:00+02:00\nalert-2,0,2026-01-10T12:00:00\nalert-3,0,2026-01-10\n`;
     await (await prepare(rt, 'tz.csv', csv)).commit();
-    expect((await storedEvents(rt)).map((e) => e.labeled_at)).toEqual(['2026-01-10T10:00:00', '2026-01-10T12:00:00', '2026-01-10T00:00:00']);
+    expect((await storedEvents(rt)).map((e) => e.labeled_at)).toEqual([
+      '2026-01-10T10:00:00',
+      '2026-01-10T12:00:00',
+      '2026-01-10T00:00:00',
+    ]);
   });
 
   it('reads epoch milliseconds and seconds in a numeric labeled_at column', async () => {
@@ -174,7 +206,17 @@ describe('mapping other column names and spellings', () => {
       ['label_source', 'origin', false],
     ]);
     await pending.commit();
-    expect((await storedEvents(rt)).map((e) => [e.alert_id, e.label, e.label_source, e.label_confidence, e.labeled_at, e.labeled_by, e.note])).toEqual([
+    expect(
+      (await storedEvents(rt)).map((e) => [
+        e.alert_id,
+        e.label,
+        e.label_source,
+        e.label_confidence,
+        e.labeled_at,
+        e.labeled_by,
+        e.note,
+      ]),
+    ).toEqual([
       ['alert-1', 1, 'validated', 0.8, '2026-02-01T08:00:00', 'team-a', null],
       ['alert-2', 0, 'community', 0.8, '2026-02-01T08:00:00', 'team-a', null],
       ['alert-3', 1, 'miner', 0.8, '2026-02-01T08:00:00', 'team-a', null],
@@ -218,7 +260,9 @@ describe('mapping other column names and spellings', () => {
 
   it('reports a mapping that names a missing column, or a file with no label column', async () => {
     await alertsLab(rt);
-    const missing = await prepare(rt, 'a.csv', 'alert_id,label\nalert-1,1\n', { mapping: { columns: { label: 'verdict' } } });
+    const missing = await prepare(rt, 'a.csv', 'alert_id,label\nalert-1,1\n', {
+      mapping: { columns: { label: 'verdict' } },
+    });
     expect(missing.report.issues.map((i) => i.message)).toEqual([
       "a.csv: the mapping takes label from column 'verdict', which the file does not have (it has alert_id, label)",
     ]);
@@ -230,8 +274,12 @@ describe('mapping other column names and spellings', () => {
 
   it('refuses a mapping that does not validate, naming the field', () => {
     expect(() => parseMapping('defaults:\n  label_source: proxy\n', 'm.yaml')).toThrow(MappingError);
-    expect(() => parseMapping('defaults:\n  label_source: proxy\n', 'm.yaml')).toThrow(/m\.yaml is not a valid label mapping:\n  defaults\.label_source: must be one of miner, community, validated/);
-    expect(() => parseMapping('labels:\n  positive: [yes]\n  negative: [YES]\n', 'm.yaml')).toThrow(/'yes' is spelled both positive and negative/);
+    expect(() => parseMapping('defaults:\n  label_source: proxy\n', 'm.yaml')).toThrow(
+      /m\.yaml is not a valid label mapping:\n  defaults\.label_source: must be one of miner, community, validated/,
+    );
+    expect(() => parseMapping('labels:\n  positive: [yes]\n  negative: [YES]\n', 'm.yaml')).toThrow(
+      /'yes' is spelled both positive and negative/,
+    );
     expect(() => parseMapping('colums: {}\n', 'm.yaml')).toThrow(/colums/);
   });
 });

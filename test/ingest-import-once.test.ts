@@ -18,7 +18,11 @@ alert-1,1,community
 alert-2,0,community
 `;
 
-const file = (path: string, text: string) => ({ path, size: text.length, read: async () => new TextEncoder().encode(text) });
+const file = (path: string, text: string) => ({
+  path,
+  size: text.length,
+  read: async () => new TextEncoder().encode(text),
+});
 
 describe('importLabelsOnce', () => {
   it('imports a file once, finds it again by content, and imports a changed file', async () => {

@@ -9,7 +9,12 @@ describe('mappingYaml', () => {
       scope: 'address',
       labels: { positive: ['illicit', 'bad'], negative: ['benign'] },
       sources: { reviewed: 'validated' },
-      defaults: { label_source: 'community', labeled_by: 'ann', labeled_at: '2026-02-01T12:00:00Z', label_confidence: 0.8 },
+      defaults: {
+        label_source: 'community',
+        labeled_by: 'ann',
+        labeled_at: '2026-02-01T12:00:00Z',
+        label_confidence: 0.8,
+      },
       on_conflict: 'keep-newest',
     });
     const text = mappingYaml(mapping);

@@ -40,7 +40,11 @@ describe('peeking at a labels file before mapping it', () => {
   });
 
   it('keeps only the first values asked for, most common first', async () => {
-    const many = 'id,label\n' + Array.from({ length: 30 }, (_, i) => `x-${i},${i % 3 === 0 ? 'yes' : i % 3 === 1 ? 'no' : `odd-${i}`}`).join('\n');
+    const many =
+      'id,label\n' +
+      Array.from({ length: 30 }, (_, i) => `x-${i},${i % 3 === 0 ? 'yes' : i % 3 === 1 ? 'no' : `odd-${i}`}`).join(
+        '\n',
+      );
     const peek = await peekLabelsFile(rt, memFile('many.csv', many), 3);
     // Counted exactly: a labels file is small enough, and "311 distinct" in a 300-row file would mislead.
     expect(peek.columns.map((c) => c.distinct)).toEqual([30, 12]);

@@ -42,7 +42,11 @@ async function labelledLab(runtime: Runtime): Promise<void> {
     )
   ).commit();
   await (await prepare(runtime, 'second.csv', header + 'alert-1,,0,community,0.6,2026-01-20,bob,\n')).commit();
-  await appendLabelEvents(runtime.db, [{ alertId: 'alert-4', label: 1, source: 'miner', labeledAt: '2026-01-13T00:00:00Z' }], 'label:ui@t');
+  await appendLabelEvents(
+    runtime.db,
+    [{ alertId: 'alert-4', label: 1, source: 'miner', labeledAt: '2026-01-13T00:00:00Z' }],
+    'label:ui@t',
+  );
   await restoreLabel(runtime.db, 1, { at: '2026-02-01T00:00:00Z' });
 }
 
@@ -72,7 +76,11 @@ describe('persistence across a reload', () => {
     expect(await effective(fresh)).toEqual(labels);
 
     // New events continue after the restored ids instead of colliding with them.
-    const next = await appendLabelEvents(fresh.db, [{ alertId: 'alert-9', label: 0, source: 'miner' }], 'label:after-reload');
+    const next = await appendLabelEvents(
+      fresh.db,
+      [{ alertId: 'alert-9', label: 0, source: 'miner' }],
+      'label:after-reload',
+    );
     expect(next.firstEventId).toBe(7);
   });
 
@@ -99,8 +107,12 @@ describe('persistence across a reload', () => {
   it('refuses to restore over existing events, and a log of another format', async () => {
     await labelledLab(rt);
     const log = await serialiseEventLog(rt.db);
-    await expect(restoreEventLog(rt.db, log)).rejects.toThrow('label_events already holds 6 events: restore a saved log only into a fresh database');
-    await expect(restoreEventLog(rt.db, { ...log, format: 'something-else' as typeof EVENT_LOG_FORMAT })).rejects.toThrow(/format 'something-else'/);
+    await expect(restoreEventLog(rt.db, log)).rejects.toThrow(
+      'label_events already holds 6 events: restore a saved log only into a fresh database',
+    );
+    await expect(
+      restoreEventLog(rt.db, { ...log, format: 'something-else' as typeof EVENT_LOG_FORMAT }),
+    ).rejects.toThrow(/format 'something-else'/);
   });
 
   it('keeps what was saved even when the caller changes its bytes afterwards', async () => {
@@ -149,10 +161,17 @@ describe('export as Parquet', () => {
 
   it('effective labels: one row per labelled alert row, proxy labels only on request', async () => {
     await labelledLab(rt);
-    await rt.db.exec(`UPDATE raw_alerts SET label = 0, label_source = 'proxy', labeled_by = 'rule' WHERE alert_id IN ('alert-11', 'alert-12')`);
+    await rt.db.exec(
+      `UPDATE raw_alerts SET label = 0, label_source = 'proxy', labeled_by = 'rule' WHERE alert_id IN ('alert-11', 'alert-12')`,
+    );
     const read = async (bytes: Uint8Array) => {
       const out: Record<string, unknown>[] = [];
-      for await (const part of rt.parquet.toIPC(bytes)) out.push(...tableFromIPC(part.ipc).toArray().map((r) => r.toJSON()));
+      for await (const part of rt.parquet.toIPC(bytes))
+        out.push(
+          ...tableFromIPC(part.ipc)
+            .toArray()
+            .map((r) => r.toJSON()),
+        );
       return out;
     };
     const explicit = await read(await exportLabels(rt, 'effective'));

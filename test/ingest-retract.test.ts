@@ -27,7 +27,11 @@ beforeAll(async () => {
 });
 
 const label = (alertId: string, value: 0 | 1, at: string, source: 'miner' | 'community' = 'miner') =>
-  appendLabelEvents(rt.db, [{ alertId, label: value, source, labeledBy: 'me', labeledAt: at }], `test-${alertId}-${at}`);
+  appendLabelEvents(
+    rt.db,
+    [{ alertId, label: value, source, labeledBy: 'me', labeledAt: at }],
+    `test-${alertId}-${at}`,
+  );
 
 const winnerOf = async (alertId: string) => {
   const e = (await effective(rt)).find((r) => r.alert_id === alertId)!;
@@ -51,7 +55,9 @@ describe('retracting a label', () => {
       [1, 'alert-3', 1, 'miner', null],
       [2, 'alert-3', 1, 'miner', 'takes back event 1'],
     ]);
-    const retracts = rows<{ event_id: number; retracts: number | null }>(await rt.db.query('SELECT event_id, retracts FROM label_events ORDER BY event_id'));
+    const retracts = rows<{ event_id: number; retracts: number | null }>(
+      await rt.db.query('SELECT event_id, retracts FROM label_events ORDER BY event_id'),
+    );
     expect(retracts.map((r) => [Number(r.event_id), r.retracts === null ? null : Number(r.retracts)])).toEqual([
       [1, null],
       [2, 1],
@@ -70,7 +76,9 @@ describe('retracting a label', () => {
 
   it("brings back the row's own proxy label, which is not an event", async () => {
     await alertsLab(rt);
-    await rt.db.exec(`UPDATE raw_alerts SET label = 0, label_source = 'proxy', labeled_by = 'rule' WHERE alert_id = 'alert-6'`);
+    await rt.db.exec(
+      `UPDATE raw_alerts SET label = 0, label_source = 'proxy', labeled_by = 'rule' WHERE alert_id = 'alert-6'`,
+    );
     const given = await label('alert-6', 1, '2026-02-01T00:00:00Z');
     expect(await winnerOf('alert-6')).toEqual([1, 'miner', 'alert']);
     await retractLabel(rt.db, given.lastEventId!);
@@ -115,9 +123,9 @@ describe('retracting a label', () => {
 
   it('refuses a retracts value that is not an event id', async () => {
     await alertsLab(rt);
-    await expect(appendLabelEvents(rt.db, [{ alertId: 'alert-1', label: 1, source: 'miner', retracts: -3 }], 'bad')).rejects.toThrow(
-      'label event 1: retracts must be an event id (a positive integer), not -3',
-    );
+    await expect(
+      appendLabelEvents(rt.db, [{ alertId: 'alert-1', label: 1, source: 'miner', retracts: -3 }], 'bad'),
+    ).rejects.toThrow('label event 1: retracts must be an event id (a positive integer), not -3');
   });
 
   it('survives the saved log; the export and the quality counts leave withdrawn labels out', async () => {

@@ -16,7 +16,8 @@ const issue = (p: PreparedImport, code: string): ImportIssue => {
   return found;
 };
 
-const eventCount = async () => Number(rows<{ n: number }>(await rt.db.query('SELECT count(*) AS n FROM label_events'))[0]!.n);
+const eventCount = async () =>
+  Number(rows<{ n: number }>(await rt.db.query('SELECT count(*) AS n FROM label_events'))[0]!.n);
 
 /** Prepare `csv` (header + rows); nothing may be written by preparing. */
 async function check(csv: string, opts: Parameters<typeof prepare>[3] = {}): Promise<PreparedImport> {
@@ -39,10 +40,23 @@ describe('validation errors, each with its file, column, rows and values', () =>
   it('an empty label and a label spelling that is not known', async () => {
     const p = await check('alert_id,label\nalert-1,\nalert-2,maybe\nalert-3,1\nalert-4,unsure\n');
     expect(codes(p)).toEqual(['error:label-empty', 'error:label-unknown']);
-    expect(issue(p, 'label-empty')).toMatchObject({ column: 'label', rows: 1, examples: [{ row: 1, value: '(empty)' }] });
+    expect(issue(p, 'label-empty')).toMatchObject({
+      column: 'label',
+      rows: 1,
+      examples: [{ row: 1, value: '(empty)' }],
+    });
     const unknown = issue(p, 'label-unknown');
-    expect(unknown).toMatchObject({ column: 'label', rows: 2, examples: [{ row: 2, value: 'maybe' }, { row: 4, value: 'unsure' }] });
-    expect(unknown.message).toMatch(/^labels\.csv: column label has 2 values that are not a known label spelling: 'maybe' \(row 2\), 'unsure' \(row 4\); known spellings: positive '1'/);
+    expect(unknown).toMatchObject({
+      column: 'label',
+      rows: 2,
+      examples: [
+        { row: 2, value: 'maybe' },
+        { row: 4, value: 'unsure' },
+      ],
+    });
+    expect(unknown.message).toMatch(
+      /^labels\.csv: column label has 2 values that are not a known label spelling: 'maybe' \(row 2\), 'unsure' \(row 4\); known spellings: positive '1'/,
+    );
     expect(p.report.accepted).toBe(1);
   });
 
@@ -60,9 +74,14 @@ describe('validation errors, each with its file, column, rows and values', () =>
   });
 
   it('a confidence that is not a number, or outside 0..1', async () => {
-    const p = await check('alert_id,label,label_confidence\nalert-1,1,high\nalert-2,1,90\nalert-3,0,-0.1\nalert-4,0,0.5\nalert-5,0,1\nalert-6,1,0\n');
+    const p = await check(
+      'alert_id,label,label_confidence\nalert-1,1,high\nalert-2,1,90\nalert-3,0,-0.1\nalert-4,0,0.5\nalert-5,0,1\nalert-6,1,0\n',
+    );
     expect(codes(p)).toEqual(['error:confidence-unreadable', 'error:confidence-range']);
-    expect(issue(p, 'confidence-unreadable')).toMatchObject({ column: 'label_confidence', examples: [{ row: 1, value: 'high' }] });
+    expect(issue(p, 'confidence-unreadable')).toMatchObject({
+      column: 'label_confidence',
+      examples: [{ row: 1, value: 'high' }],
+    });
     expect(issue(p, 'confidence-range').message).toBe(
       "labels.csv: column label_confidence has 2 values outside 0..1: '90' (row 2), '-0.1' (row 3); a confidence is a share, so 90% is written 0.9",
     );
@@ -70,7 +89,9 @@ describe('validation errors, each with its file, column, rows and values', () =>
   });
 
   it('a labeled_at that cannot be read, one in the future, and empty ones (a warning)', async () => {
-    const p = await check('alert_id,label,labeled_at\nalert-1,1,last tuesday\nalert-2,1,2026-03-01T20:00:00Z\nalert-3,1,2026-03-05\nalert-4,0,\n');
+    const p = await check(
+      'alert_id,label,labeled_at\nalert-1,1,last tuesday\nalert-2,1,2026-03-01T20:00:00Z\nalert-3,1,2026-03-05\nalert-4,0,\n',
+    );
     expect(codes(p)).toEqual(['error:labeled-at-unreadable', 'error:labeled-at-future', 'warning:labeled-at-missing']);
     expect(issue(p, 'labeled-at-unreadable').message).toBe(
       "labels.csv: column labeled_at has 1 value that cannot be read as a date-time: 'last tuesday' (row 1); write ISO 8601, e.g. 2026-02-01T12:00:00Z",
@@ -88,9 +109,12 @@ describe('validation errors, each with its file, column, rows and values', () =>
     const refused = await check(csv);
     expect(codes(refused)).toEqual(['error:unknown-alert', 'error:unknown-address']);
     expect(issue(refused, 'unknown-alert').message).toBe(
-      "labels.csv: column alert_id has 1 alert id that is not among the 20 loaded alerts: 'alert-99' (row 2); those rows are not imported (pass unknown targets as \"keep\" to import them for later loads)",
+      'labels.csv: column alert_id has 1 alert id that is not among the 20 loaded alerts: \'alert-99\' (row 2); those rows are not imported (pass unknown targets as "keep" to import them for later loads)',
     );
-    expect(issue(refused, 'unknown-address')).toMatchObject({ column: 'address', examples: [{ row: 3, value: 'addr-42' }] });
+    expect(issue(refused, 'unknown-address')).toMatchObject({
+      column: 'address',
+      examples: [{ row: 3, value: 'addr-42' }],
+    });
     expect(refused.report.accepted).toBe(1);
 
     const kept = await check(csv, { unknownTargets: 'keep' });
@@ -100,7 +124,7 @@ describe('validation errors, each with its file, column, rows and values', () =>
     expect((await storedEvents(rt)).map((e) => e.alert_id ?? e.address)).toEqual(['alert-1', 'alert-99', 'addr-42']);
   });
 
-  it('an address that is not the alert\'s is a warning; the alert id decides', async () => {
+  it("an address that is not the alert's is a warning; the alert id decides", async () => {
     const p = await check('alert_id,address,label\nalert-1,addr-5,1\nalert-2,addr-2,0\n');
     expect(codes(p)).toEqual(['warning:address-mismatch']);
     expect(issue(p, 'address-mismatch').examples).toEqual([{ row: 1, value: 'alert-1 has addr-5' }]);
@@ -144,7 +168,9 @@ describe('validation errors, each with its file, column, rows and values', () =>
   it('conflicts resolved by keep-newest or drop are warnings saying what was done', async () => {
     const newest = await check(CONFLICT, { mapping: { on_conflict: 'keep-newest' } });
     expect(codes(newest)).toEqual(['warning:conflict']);
-    expect(issue(newest, 'conflict').message).toMatch(/resolved by keeping the newest label of each \(by labeled_at, then the later row\)$/);
+    expect(issue(newest, 'conflict').message).toMatch(
+      /resolved by keeping the newest label of each \(by labeled_at, then the later row\)$/,
+    );
     expect(newest.report).toMatchObject({ ok: true, accepted: 3, rejected: 0, dropped: 1 });
     await newest.commit();
     expect((await storedEvents(rt)).map((e) => [e.alert_id, e.label, e.labeled_by])).toEqual([
@@ -165,8 +191,15 @@ describe('validation errors, each with its file, column, rows and values', () =>
   });
 
   it('a row with several errors counts once as refused, under each error', async () => {
-    const p = await check('alert_id,label,label_confidence,label_source\nalert-99,maybe,7,proxy\nalert-1,1,0.5,miner\n');
-    expect(codes(p)).toEqual(['error:label-unknown', 'error:source-proxy', 'error:confidence-range', 'error:unknown-alert']);
+    const p = await check(
+      'alert_id,label,label_confidence,label_source\nalert-99,maybe,7,proxy\nalert-1,1,0.5,miner\n',
+    );
+    expect(codes(p)).toEqual([
+      'error:label-unknown',
+      'error:source-proxy',
+      'error:confidence-range',
+      'error:unknown-alert',
+    ]);
     expect(p.report).toMatchObject({ rows: 2, accepted: 1, rejected: 1 });
   });
 });
@@ -185,9 +218,13 @@ describe('confirming', () => {
     const result = await p.commit();
     expect(result).toMatchObject({ events: 2, firstEventId: 1, lastEventId: 2 });
     expect(result.batchId).toMatch(/^import:labels\.csv@\d{4}-\d\d-\d\dT[\d:.]+Z#[0-9a-f]{6}$/);
-    const batches = rows<{ b: string; n: number }>(await rt.db.query('SELECT batch_id AS b, count(*) AS n FROM label_events GROUP BY 1'));
+    const batches = rows<{ b: string; n: number }>(
+      await rt.db.query('SELECT batch_id AS b, count(*) AS n FROM label_events GROUP BY 1'),
+    );
     expect(batches).toEqual([{ b: result.batchId, n: 2 }]);
-    const leftovers = rows(await rt.db.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ingest_%'`));
+    const leftovers = rows(
+      await rt.db.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ingest_%'`),
+    );
     expect(leftovers).toEqual([]);
     await expect(p.commit()).rejects.toThrow(/already committed/);
   });
@@ -203,9 +240,13 @@ describe('confirming', () => {
 
 describe('defaults are checked like values', () => {
   it('a default labeled_at in the future is refused and reported', async () => {
-    const p = await check('alert_id,label\nalert-1,1\n', { mapping: { defaults: { labeled_at: '2030-01-01T00:00:00Z' } } });
+    const p = await check('alert_id,label\nalert-1,1\n', {
+      mapping: { defaults: { labeled_at: '2030-01-01T00:00:00Z' } },
+    });
     expect(codes(p)).toEqual(['error:labeled-at-future']);
-    expect(issue(p, 'labeled-at-future').message).toMatch(/^labels\.csv: column labeled_at \(no column: the default\) has 1 value in the future/);
+    expect(issue(p, 'labeled-at-future').message).toMatch(
+      /^labels\.csv: column labeled_at \(no column: the default\) has 1 value in the future/,
+    );
     expect(p.report.accepted).toBe(0);
   });
 });

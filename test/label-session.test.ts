@@ -57,10 +57,17 @@ describe('LabelSession', () => {
   it('sets an unreadable saved log aside, and the next save leaves it there', async () => {
     await alertsLab(rt);
     const store = new AsideStore();
-    const damaged: SerialisedEventLog = { format: 'label-lab/label-events/arrow-ipc/1', savedAt: '2026-01-01T00:00:00Z', events: 3, bytes: new Uint8Array([1, 2, 3]) };
+    const damaged: SerialisedEventLog = {
+      format: 'label-lab/label-events/arrow-ipc/1',
+      savedAt: '2026-01-01T00:00:00Z',
+      events: 3,
+      bytes: new Uint8Array([1, 2, 3]),
+    };
     store.unreadable = damaged;
     const session = new LabelSession(rt.db, store, storage());
-    await expect(session.restore()).rejects.toThrow(/the saved label log is damaged: .*\. It was kept aside \(the test shelf\); labels given from now on start a new log/);
+    await expect(session.restore()).rejects.toThrow(
+      /the saved label log is damaged: .*\. It was kept aside \(the test shelf\); labels given from now on start a new log/,
+    );
     expect(store.aside).toEqual([damaged]);
     await session.label([{ alertId: 'alert-2', label: 0, source: 'miner' }]);
     expect((await store.load())?.events).toBe(1);

@@ -28,7 +28,10 @@ beforeAll(async () => {
   rt = await openNodeRuntime();
   dir = await mkdtemp(join(tmpdir(), 'label-lab-cli-'));
   await writeFile(join(dir, 'alerts.parquet'), await parquetOf(rt, handAlertsSql(ALERTS)));
-  await writeFile(join(dir, 'rule.yaml'), 'positive:\n  min_confidence: 0.6\nlabel_confidence:\n  method: constant\n  value: 0.9\n');
+  await writeFile(
+    join(dir, 'rule.yaml'),
+    'positive:\n  min_confidence: 0.6\nlabel_confidence:\n  method: constant\n  value: 0.9\n',
+  );
   await writeFile(join(dir, 'labels.csv'), 'alert_id,label,label_source\nk3,1,validated\n');
 });
 afterAll(async () => {
@@ -96,12 +99,26 @@ describe('lab proxy-labels', () => {
   it('writes Parquet and the ClickHouse script', async () => {
     const parquet = join(dir, 'labels.parquet');
     const sql = join(dir, 'rule.sql');
-    const { code } = await run({ data: [join(dir, 'alerts.parquet')], out: parquet, clickhouse: sql, 'clickhouse-mode': 'both', 'keep-uncertain': true });
+    const { code } = await run({
+      data: [join(dir, 'alerts.parquet')],
+      out: parquet,
+      clickhouse: sql,
+      'clickhouse-mode': 'both',
+      'keep-uncertain': true,
+    });
     expect(code).toBe(0);
     const parts = [];
-    for await (const part of rt.parquet.toIPC(new Uint8Array(await readFile(parquet)))) parts.push(tableFromIPC(part.ipc));
+    for await (const part of rt.parquet.toIPC(new Uint8Array(await readFile(parquet))))
+      parts.push(tableFromIPC(part.ipc));
     const table = parts[0]!;
-    expect(table.schema.fields.map((f) => f.name)).toEqual(['alert_id', 'window_days', 'processing_date', 'label', 'label_source', 'label_confidence']);
+    expect(table.schema.fields.map((f) => f.name)).toEqual([
+      'alert_id',
+      'window_days',
+      'processing_date',
+      'label',
+      'label_source',
+      'label_confidence',
+    ]);
     expect(table.numRows).toBe(5);
     const script = await readFile(sql, 'utf8');
     expect(script).toContain('ALTER TABLE raw_alerts UPDATE');
@@ -112,15 +129,28 @@ describe('lab proxy-labels', () => {
     await expect(run({})).rejects.toThrow(/give --out FILE/);
     await expect(run({ out: join(dir, 'x.csv') })).rejects.toThrow(/--out needs --data/);
     await expect(run({ data: [dir], out: join(dir, 'x.txt') })).rejects.toThrow(/must end in \.parquet or \.csv/);
-    await expect(run({ config: join(dir, 'missing.yaml'), clickhouse: join(dir, 'x.sql') })).rejects.toThrow(/no such configuration file/);
+    await expect(run({ config: join(dir, 'missing.yaml'), clickhouse: join(dir, 'x.sql') })).rejects.toThrow(
+      /no such configuration file/,
+    );
     await writeFile(join(dir, 'bad.json'), '{"negative": {"severities": ["high"]}}');
-    await expect(run({ config: join(dir, 'bad.json'), clickhouse: join(dir, 'x.sql') })).rejects.toThrow(/'high' is in both/);
-    await expect(run({ clickhouse: join(dir, 'x.sql'), 'clickhouse-mode': 'upsert' })).rejects.toThrow(/update, select or both/);
+    await expect(run({ config: join(dir, 'bad.json'), clickhouse: join(dir, 'x.sql') })).rejects.toThrow(
+      /'high' is in both/,
+    );
+    await expect(run({ clickhouse: join(dir, 'x.sql'), 'clickhouse-mode': 'upsert' })).rejects.toThrow(
+      /update, select or both/,
+    );
   });
 
   it('formats CSV cells: Float32 in its shortest form, quotes where needed', async () => {
-    expect([0.7, 0.1, 1 / 3, 0.65].map((x) => float32Text(Math.fround(x)))).toEqual(['0.7', '0.1', '0.33333334', '0.65']);
-    const table = await rt.db.query(`SELECT 'a,"b"' AS s, NULL::INTEGER AS n, DATE '2026-01-05' AS d, CAST(0.7 AS FLOAT) AS f`);
+    expect([0.7, 0.1, 1 / 3, 0.65].map((x) => float32Text(Math.fround(x)))).toEqual([
+      '0.7',
+      '0.1',
+      '0.33333334',
+      '0.65',
+    ]);
+    const table = await rt.db.query(
+      `SELECT 'a,"b"' AS s, NULL::INTEGER AS n, DATE '2026-01-05' AS d, CAST(0.7 AS FLOAT) AS f`,
+    );
     expect(toCsv(table)).toBe('s,n,d,f\n"a,""b""",,2026-01-05,0.7\n');
   });
 });

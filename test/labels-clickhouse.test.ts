@@ -33,7 +33,12 @@ const CONFIGS: [string, ProxyLabelConfig][] = [
   ['the default rule', DEFAULT_CONFIG],
   [
     'conflicts left uncertain, distance weights',
-    parseConfig({ positive: { min_confidence: 0.62 }, negative: { max_confidence: 0.8 }, on_conflict: 'uncertain', label_confidence: { method: 'distance', floor: 0.3 } }),
+    parseConfig({
+      positive: { min_confidence: 0.62 },
+      negative: { max_confidence: 0.8 },
+      on_conflict: 'uncertain',
+      label_confidence: { method: 'distance', floor: 0.3 },
+    }),
   ],
   [
     'a quoted, SQL-like name, a constant weight, info positive, no negative severities',
@@ -51,7 +56,8 @@ describe('the ClickHouse script', () => {
   it('carries the migrations, the UPDATE and the SELECT, with literal values', () => {
     const script = proxyLabelsClickHouse(DEFAULT_CONFIG, { mode: 'both' });
     // The ALTER part comes from src/migrations verbatim.
-    for (const statement of MIGRATIONS.flatMap((m) => m.statements('clickhouse'))) expect(script).toContain(`${statement};`);
+    for (const statement of MIGRATIONS.flatMap((m) => m.statements('clickhouse')))
+      expect(script).toContain(`${statement};`);
     expect(migrationsAsClickHouse()).toContain('ALTER TABLE raw_alerts ADD COLUMN IF NOT EXISTS label Nullable(Int8)');
     expect(script).toContain('ALTER TABLE raw_alerts UPDATE');
     expect(script).toContain('SETTINGS mutations_sync = 2');
@@ -64,7 +70,9 @@ describe('the ClickHouse script', () => {
     expect(script).not.toMatch(/\$\d/);
     expect(proxyLabelsClickHouse(DEFAULT_CONFIG)).not.toContain('SELECT * FROM (');
     expect(proxyLabelsClickHouse(DEFAULT_CONFIG, { mode: 'select' })).not.toContain('ALTER TABLE raw_alerts UPDATE');
-    expect(proxyLabelsClickHouseStatements(DEFAULT_CONFIG, { mode: 'both' }).map((s) => s.sql.endsWith(';'))).not.toContain(true);
+    expect(
+      proxyLabelsClickHouseStatements(DEFAULT_CONFIG, { mode: 'both' }).map((s) => s.sql.endsWith(';')),
+    ).not.toContain(true);
   });
 
   it('escapes quotes and backslashes in values for ClickHouse', () => {
@@ -96,10 +104,22 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'label-lab-chdb-'));
   // Every export quirk at once: uppercase and padded severities, 'info', NULLs, Float32 0.7 and 0.3.
   await writeFile(join(scratch, 'alerts.parquet'), await parquetOf(rt, randomAlertsSql(3000, 11)));
-  datasets.push({ name: 'quirky alerts', dir: scratch, files: ['alerts.parquet'], glob: join(scratch, 'alerts.parquet') });
+  datasets.push({
+    name: 'quirky alerts',
+    dir: scratch,
+    files: ['alerts.parquet'],
+    glob: join(scratch, 'alerts.parquet'),
+  });
   if (existsSync(SAMPLE_SNAPSHOTS)) {
-    const files = (await readdir(SAMPLE_SNAPSHOTS, { recursive: true })).filter((f) => f.endsWith('alerts.parquet')).map((f) => `snapshots/${f}`);
-    datasets.push({ name: 'the sample snapshot', dir: SAMPLE_DIR, files, glob: join(SAMPLE_SNAPSHOTS, '*/*/*/alerts.parquet') });
+    const files = (await readdir(SAMPLE_SNAPSHOTS, { recursive: true }))
+      .filter((f) => f.endsWith('alerts.parquet'))
+      .map((f) => `snapshots/${f}`);
+    datasets.push({
+      name: 'the sample snapshot',
+      dir: SAMPLE_DIR,
+      files,
+      glob: join(SAMPLE_SNAPSHOTS, '*/*/*/alerts.parquet'),
+    });
   } else if (process.env.CI) {
     throw new Error(`${SAMPLE_SNAPSHOTS} is missing: the ClickHouse parity test runs on the committed sample`);
   } else {
@@ -133,7 +153,9 @@ function eventsFor(keys: { alert_id: string; address: string }[]): ParityEvent[]
 
 async function duckLab(ds: Dataset): Promise<Lab> {
   const lab = await freshLab(rt);
-  const files = await Promise.all(ds.files.map(async (f) => memFile(f, new Uint8Array(await readFile(join(ds.dir, f))))));
+  const files = await Promise.all(
+    ds.files.map(async (f) => memFile(f, new Uint8Array(await readFile(join(ds.dir, f))))),
+  );
   const report = await lab.load(files);
   const errors = report.problems.filter((p) => p.level === 'error');
   if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'));
@@ -157,21 +179,28 @@ const byKey = (a: LabelRow, b: LabelRow) =>
   a.alert_id < b.alert_id ? -1 : a.alert_id > b.alert_id ? 1 : a.window_days - b.window_days || a.d.localeCompare(b.d);
 
 /** ClickHouse prints Float32 in its shortest form: widen it the way DuckDB's FLOAT arrives. */
-const asFloat32 = (r: LabelRow): LabelRow => ({ ...r, label_confidence: r.label_confidence === null ? null : Math.fround(r.label_confidence) });
+const asFloat32 = (r: LabelRow): LabelRow => ({
+  ...r,
+  label_confidence: r.label_confidence === null ? null : Math.fround(r.label_confidence),
+});
 
 describe('ClickHouse parity on chdb', () => {
   it('runs the emitted migrations, UPDATE and SELECT and gets exactly the labels DuckDB gives', async () => {
     expect(datasets.length).toBeGreaterThan(0);
     for (const ds of datasets) {
       const lab = await duckLab(ds);
-      const keys = rows<{ alert_id: string; address: string }>(await lab.db.query(`SELECT DISTINCT alert_id, address FROM alerts ORDER BY 1, 2`));
+      const keys = rows<{ alert_id: string; address: string }>(
+        await lab.db.query(`SELECT DISTINCT alert_id, address FROM alerts ORDER BY 1, 2`),
+      );
       const events = eventsFor(keys);
       const minerRow = keys[Math.floor(keys.length / 2)]!.alert_id;
 
       // ClickHouse: raw_alerts straight from the Parquet files, then the emitted migrations.
       ch.query('DROP TABLE IF EXISTS raw_alerts');
       ch.query('DROP TABLE IF EXISTS label_events');
-      ch.query(`CREATE TABLE raw_alerts ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file(${sqlText(ds.glob)}, Parquet)`);
+      ch.query(
+        `CREATE TABLE raw_alerts ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file(${sqlText(ds.glob)}, Parquet)`,
+      );
       ch.query(migrationsAsClickHouse());
       events.forEach((e, i) =>
         ch.query(
@@ -193,10 +222,19 @@ describe('ClickHouse parity on chdb', () => {
       for (const [name, config] of CONFIGS) {
         const context = `${ds.name}, ${name}`;
         // The same starting point in both: no labels but one miner label in its own row.
-        await lab.db.exec(`UPDATE raw_alerts SET label = NULL, label_source = NULL, label_confidence = NULL, labeled_at = NULL, labeled_by = ''`);
-        await lab.db.exec(`UPDATE raw_alerts SET label = 1, label_source = 'miner', label_confidence = 0.5, labeled_by = 'hotkey' WHERE alert_id = $1`, [minerRow]);
-        ch.query(`ALTER TABLE raw_alerts UPDATE label = NULL, label_source = NULL, label_confidence = NULL, labeled_at = NULL, labeled_by = '' WHERE 1 SETTINGS mutations_sync = 2`);
-        ch.query(`ALTER TABLE raw_alerts UPDATE label = 1, label_source = 'miner', label_confidence = 0.5, labeled_by = 'hotkey' WHERE alert_id = ${sqlText(minerRow)} SETTINGS mutations_sync = 2`);
+        await lab.db.exec(
+          `UPDATE raw_alerts SET label = NULL, label_source = NULL, label_confidence = NULL, labeled_at = NULL, labeled_by = ''`,
+        );
+        await lab.db.exec(
+          `UPDATE raw_alerts SET label = 1, label_source = 'miner', label_confidence = 0.5, labeled_by = 'hotkey' WHERE alert_id = $1`,
+          [minerRow],
+        );
+        ch.query(
+          `ALTER TABLE raw_alerts UPDATE label = NULL, label_source = NULL, label_confidence = NULL, labeled_at = NULL, labeled_by = '' WHERE 1 SETTINGS mutations_sync = 2`,
+        );
+        ch.query(
+          `ALTER TABLE raw_alerts UPDATE label = 1, label_source = 'miner', label_confidence = 0.5, labeled_by = 'hotkey' WHERE alert_id = ${sqlText(minerRow)} SETTINGS mutations_sync = 2`,
+        );
 
         // The whole script, as a miner runs it: migrations again (idempotent), UPDATE, SELECT.
         ch.query(proxyLabelsClickHouse(config, { mode: 'both', labeledAt: LABELED_AT }));
@@ -208,7 +246,8 @@ describe('ClickHouse parity on chdb', () => {
           `SELECT ${stored}, toString(processing_date) AS d, toFloat64(toUnixTimestamp(labeled_at)) * 1000 AS ts FROM raw_alerts`,
         ).map(asFloat32);
         const duckStored = rows<LabelRow>(
-          await lab.db.query(`SELECT alert_id, CAST(window_days AS INTEGER) AS window_days, label, CAST(label_source AS VARCHAR) AS label_source,
+          await lab.db
+            .query(`SELECT alert_id, CAST(window_days AS INTEGER) AS window_days, label, CAST(label_source AS VARCHAR) AS label_source,
             label_confidence, labeled_by, CAST(processing_date AS VARCHAR) AS d, epoch_ms(labeled_at) AS ts FROM raw_alerts`),
         );
         expect({ context, rows: chStored.sort(byKey) }).toEqual({ context, rows: duckStored.sort(byKey) });
@@ -231,9 +270,13 @@ describe('ClickHouse parity on chdb', () => {
         expect(duckSelected.some((r) => r.label_source === 'validated')).toBe(true);
         expect(duckSelected.some((r) => r.label_source === 'miner')).toBe(true);
         // The label taken back won in neither.
-        expect(duckSelected.filter((r) => r.alert_id === events[4]!.alertId && r.label_source === 'validated')).toEqual([]);
+        expect(duckSelected.filter((r) => r.alert_id === events[4]!.alertId && r.label_source === 'validated')).toEqual(
+          [],
+        );
       }
-      console.log(`  [chdb parity] ${ds.name}: ${chCount} alert rows (${relative(ROOT, ds.dir) || ds.dir}), ${CONFIGS.length} configurations identical`);
+      console.log(
+        `  [chdb parity] ${ds.name}: ${chCount} alert rows (${relative(ROOT, ds.dir) || ds.dir}), ${CONFIGS.length} configurations identical`,
+      );
     }
   });
 
@@ -247,7 +290,10 @@ describe('ClickHouse parity on chdb', () => {
       ('e1', 'a', 7, '2026-01-05', 'HIGH', 0.7), ('e2', 'a', 7, '2026-01-05', 'CRITICAL', 0.69),
       ('e3', 'b', 7, '2026-01-05', 'MEDIUM', 0.95), ('e4', 'c', 7, '2026-01-05', 'HIGH', 0.29)`);
     ch.query(proxyLabelsClickHouse(DEFAULT_CONFIG));
-    const got = chRows<{ alert_id: string; label: number | null }>(ch, 'SELECT alert_id, label FROM raw_alerts ORDER BY alert_id');
+    const got = chRows<{ alert_id: string; label: number | null }>(
+      ch,
+      'SELECT alert_id, label FROM raw_alerts ORDER BY alert_id',
+    );
     expect(got).toEqual([
       { alert_id: 'e1', label: 1 },
       { alert_id: 'e2', label: null },

@@ -40,7 +40,10 @@ describe('the proxy-label configuration', () => {
     expect(c.positive).toEqual({ severities: ['critical'], min_confidence: 0.7 });
     expect(c.negative).toEqual(DEFAULT_CONFIG.negative);
     expect(c.label_confidence).toEqual({ method: 'constant', value: 1 });
-    expect(parseConfig({ label_confidence: { method: 'distance' } }).label_confidence).toEqual({ method: 'distance', floor: 0.5 });
+    expect(parseConfig({ label_confidence: { method: 'distance' } }).label_confidence).toEqual({
+      method: 'distance',
+      floor: 0.5,
+    });
   });
 
   const custom: ProxyLabelConfig = {
@@ -75,10 +78,12 @@ describe('the proxy-label configuration', () => {
     const c = loadConfig(yaml, 'model_config.yaml');
     expect(c.positive).toEqual({ severities: ['high', 'critical'], min_confidence: 0.8 });
     expect(c.negative).toEqual({ severities: ['low'], max_confidence: 0.2 });
-    expect(loadConfig('{"proxy_label_config": {"positive_confidence_threshold": 0.9}}', 'x.json').positive.min_confidence).toBe(0.9);
-    expect(issues(() => loadConfig('training: {label_strategy: supervised, proxy_label_config: {}}', 'm.yaml'))[0]!.path).toBe(
-      'training.label_strategy',
-    );
+    expect(
+      loadConfig('{"proxy_label_config": {"positive_confidence_threshold": 0.9}}', 'x.json').positive.min_confidence,
+    ).toBe(0.9);
+    expect(
+      issues(() => loadConfig('training: {label_strategy: supervised, proxy_label_config: {}}', 'm.yaml'))[0]!.path,
+    ).toBe('training.label_strategy');
   });
 
   it('rejects thresholds outside 0..1, naming the field and the value', () => {
@@ -88,27 +93,56 @@ describe('the proxy-label configuration', () => {
     expect(issues(() => parseConfig({ negative: { max_confidence: -0.1 } }))).toEqual([
       { path: 'negative.max_confidence', message: 'must be between 0 and 1 (got -0.1)' },
     ]);
-    expect(issues(() => parseConfig({ positive: { min_confidence: '0.7' } }))[0]!.message).toMatch(/must be a number between 0 and 1/);
-    expect(issues(() => parseConfig({ label_confidence: { method: 'constant', value: 2 } }))[0]!.path).toBe('label_confidence.value');
+    expect(issues(() => parseConfig({ positive: { min_confidence: '0.7' } }))[0]!.message).toMatch(
+      /must be a number between 0 and 1/,
+    );
+    expect(issues(() => parseConfig({ label_confidence: { method: 'constant', value: 2 } }))[0]!.path).toBe(
+      'label_confidence.value',
+    );
   });
 
   it('rejects a severity in both lists, unknown severities and repeated ones', () => {
     expect(issues(() => parseConfig({ negative: { severities: ['low', 'HIGH'] } }))).toEqual([
-      { path: 'negative.severities', message: "severity 'high' is in both positive.severities and negative.severities" },
+      {
+        path: 'negative.severities',
+        message: "severity 'high' is in both positive.severities and negative.severities",
+      },
     ]);
     const unknown = issues(() => parseConfig({ positive: { severities: ['high', 'severe'] } }));
-    expect(unknown).toEqual([{ path: 'positive.severities.1', message: 'unknown severity "severe": expected one of low, medium, high, critical, info' }]);
-    expect(issues(() => parseConfig({ positive: { severities: ['high', 'high'] } }))[0]!.message).toBe("lists 'high' twice");
-    expect(issues(() => parseConfig({ positive: { severities: [] } }))[0]!.message).toBe('must name at least one severity');
+    expect(unknown).toEqual([
+      {
+        path: 'positive.severities.1',
+        message: 'unknown severity "severe": expected one of low, medium, high, critical, info',
+      },
+    ]);
+    expect(issues(() => parseConfig({ positive: { severities: ['high', 'high'] } }))[0]!.message).toBe(
+      "lists 'high' twice",
+    );
+    expect(issues(() => parseConfig({ positive: { severities: [] } }))[0]!.message).toBe(
+      'must name at least one severity',
+    );
   });
 
   it('rejects unknown fields, bad enums, bad text and bad files with clear messages', () => {
     expect(issues(() => parseConfig({ positve: {} }))).toEqual([{ path: '', message: "unknown field 'positve'" }]);
-    expect(issues(() => parseConfig({ on_conflict: 'maybe' }))[0]).toEqual({ path: 'on_conflict', message: "must be 'negative', 'positive' or 'uncertain'" });
-    expect(issues(() => parseConfig({ uncertain: 'ignore' }))[0]).toEqual({ path: 'uncertain', message: "must be 'drop' or 'keep'" });
-    expect(issues(() => parseConfig({ label_confidence: { method: 'sigmoid' } }))[0]!.message).toMatch(/'confidence', 'constant' or 'distance'/);
-    expect(issues(() => parseConfig({ strategy: 'two\nlines' }))[0]).toEqual({ path: 'strategy', message: 'must be one line without control characters' });
-    expect(() => loadConfig('{"positive": ', 'broken.json')).toThrow(/broken.json: invalid proxy-label configuration:\n {2}- not valid JSON/);
+    expect(issues(() => parseConfig({ on_conflict: 'maybe' }))[0]).toEqual({
+      path: 'on_conflict',
+      message: "must be 'negative', 'positive' or 'uncertain'",
+    });
+    expect(issues(() => parseConfig({ uncertain: 'ignore' }))[0]).toEqual({
+      path: 'uncertain',
+      message: "must be 'drop' or 'keep'",
+    });
+    expect(issues(() => parseConfig({ label_confidence: { method: 'sigmoid' } }))[0]!.message).toMatch(
+      /'confidence', 'constant' or 'distance'/,
+    );
+    expect(issues(() => parseConfig({ strategy: 'two\nlines' }))[0]).toEqual({
+      path: 'strategy',
+      message: 'must be one line without control characters',
+    });
+    expect(() => loadConfig('{"positive": ', 'broken.json')).toThrow(
+      /broken.json: invalid proxy-label configuration:\n {2}- not valid JSON/,
+    );
     expect(() => loadConfig('positive: [unclosed', 'broken.yaml')).toThrow(/not valid YAML/);
     expect(() => loadConfig('- 1\n- 2', 'list.yaml')).toThrow(/expected a mapping/);
     expect(() => formatOf('rule.toml')).toThrow(/\.json, \.yaml or \.yml/);
@@ -122,6 +156,8 @@ describe('the proxy-label configuration', () => {
     expect(ruleSignature(custom)).toBe(
       `miner's "rule" \\ v2: ünïcode: positive critical,high,info & confidence >= 0.825; negative confidence < 0.61; conflict uncertain`,
     );
-    expect(ruleSignature(withThresholds(DEFAULT_CONFIG, 0.8, 0.25))).toContain('>= 0.8; negative low,medium | confidence < 0.25');
+    expect(ruleSignature(withThresholds(DEFAULT_CONFIG, 0.8, 0.25))).toContain(
+      '>= 0.8; negative low,medium | confidence < 0.25',
+    );
   });
 });

@@ -63,7 +63,9 @@ async function sqlTallies(config: ProxyLabelConfig): Promise<Map<Key, Tally>> {
   const c = 'a.alert_confidence_score';
   const source = v.ref(PROXY_SOURCE);
   const counts = Object.entries(CLASSES).flatMap(([cls, when]) =>
-    Object.entries(MEASURES).map(([m, also]) => `CAST(count(*) FILTER (WHERE (${when}) AND (${also})) AS DOUBLE) AS "${cls}.${m}"`),
+    Object.entries(MEASURES).map(
+      ([m, also]) => `CAST(count(*) FILTER (WHERE (${when}) AND (${also})) AS DOUBLE) AS "${cls}.${m}"`,
+    ),
   );
   const sql = `SELECT severity, ${counts.join(', ')} FROM (
       SELECT a.severity, ${rule.votesPositive(s, c)} AS vp, ${rule.votesNegative(s, c)} AS vn,
@@ -90,7 +92,9 @@ async function sqlTallies(config: ProxyLabelConfig): Promise<Map<Key, Tally>> {
 async function sqlCounts(config: ProxyLabelConfig, by: 'typology' | 'date' | 'window') {
   const { sql, params } = proxyCountsQuery(config, by);
   const out = new Map<string | null, { positive: number; negative: number; uncertain: number }>();
-  for (const r of rows<{ key: unknown; label: number | null; n: number }>(await lab.db.query(`SELECT CAST(key AS VARCHAR) AS key, label, n FROM (${sql})`, params))) {
+  for (const r of rows<{ key: unknown; label: number | null; n: number }>(
+    await lab.db.query(`SELECT CAST(key AS VARCHAR) AS key, label, n FROM (${sql})`, params),
+  )) {
     const key = r.key as string | null;
     const entry = out.get(key) ?? { positive: 0, negative: 0, uncertain: 0 };
     entry[r.label === 1 ? 'positive' : r.label === 0 ? 'negative' : 'uncertain'] += r.n;
@@ -136,14 +140,21 @@ describe('the label cube', () => {
   });
 
   it('gives exactly the SQL rule counts for random thresholds, severity lists and conflict handling', async () => {
-    const dataValues = rows<{ c: number }>(await lab.db.query(`SELECT DISTINCT alert_confidence_score AS c FROM alerts WHERE c IS NOT NULL`)).map((r) => r.c);
+    const dataValues = rows<{ c: number }>(
+      await lab.db.query(`SELECT DISTINCT alert_confidence_score AS c FROM alerts WHERE c IS NOT NULL`),
+    ).map((r) => r.c);
     const next = random(20261124);
     let conflicts = 0;
     for (let i = 0; i < 30; i++) {
       const config = randomConfig(next, dataValues);
       const ev = cube.evaluate(config);
       const expected = await sqlTallies(config);
-      const context = JSON.stringify({ i, positive: config.positive, negative: config.negative, on_conflict: config.on_conflict });
+      const context = JSON.stringify({
+        i,
+        positive: config.positive,
+        negative: config.negative,
+        on_conflict: config.on_conflict,
+      });
       for (const { key, tally } of ev.bySeverity) {
         expect({ context, key, tally }).toEqual({ context, key, tally: expected.get(key) });
       }
@@ -151,7 +162,8 @@ describe('the label cube', () => {
       expect(cube.tally(config)).toEqual(ev.overall);
       for (const b of BREAKDOWNS) {
         const sql = await sqlCounts(config, b);
-        for (const { key, counts } of ev.by[b]) expect({ context, b, key, counts }).toEqual({ context, b, key, counts: sql.get(key) });
+        for (const { key, counts } of ev.by[b])
+          expect({ context, b, key, counts }).toEqual({ context, b, key, counts: sql.get(key) });
       }
     }
     // The random configs did exercise conflicts (negative threshold above the positive one).
@@ -174,7 +186,9 @@ describe('the label cube', () => {
   it('bins the confidence histogram over every alert with a confidence', async () => {
     const bins = cube.histogram(0.1);
     const perSeverity = rows<{ severity: string | null; n: number }>(
-      await lab.db.query(`SELECT severity, CAST(count(alert_confidence_score) AS DOUBLE) AS n FROM alerts GROUP BY ALL`),
+      await lab.db.query(
+        `SELECT severity, CAST(count(alert_confidence_score) AS DOUBLE) AS n FROM alerts GROUP BY ALL`,
+      ),
     );
     for (const { severity, n } of perSeverity) {
       expect(bins.filter((b) => b.severity === severity).reduce((a, b) => a + b.count, 0)).toBe(n);
@@ -187,7 +201,9 @@ describe('the label cube', () => {
 
   it('finds thresholds by the same comparison as SQL (lowerBound)', () => {
     const values = new Float64Array([0.1, 0.3, 0.3, 0.7, 0.9]);
-    expect([0, 0.1, 0.2, 0.3, 0.30000000000000004, 0.7, 1].map((t) => lowerBound(values, t))).toEqual([0, 0, 1, 1, 3, 3, 5]);
+    expect([0, 0.1, 0.2, 0.3, 0.30000000000000004, 0.7, 1].map((t) => lowerBound(values, t))).toEqual([
+      0, 0, 1, 1, 3, 3, 5,
+    ]);
   });
 
   // Last: it replaces the shared lab's tables with its own.

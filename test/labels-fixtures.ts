@@ -69,7 +69,9 @@ export function truthSql(alertsSql: string, seed = 1): string {
 /** A fresh lab in the runtime, with everything previous dropped. */
 export async function freshLab(rt: Runtime): Promise<Lab> {
   const objects = rows<{ n: string; t: string }>(
-    await rt.db.query(`SELECT table_name AS n, table_type AS t FROM information_schema.tables WHERE table_schema = 'main'`),
+    await rt.db.query(
+      `SELECT table_name AS n, table_type AS t FROM information_schema.tables WHERE table_schema = 'main'`,
+    ),
   );
   for (const o of objects.filter((o) => o.t === 'VIEW')) await rt.db.exec(`DROP VIEW IF EXISTS "${o.n}"`);
   for (const o of objects.filter((o) => o.t !== 'VIEW')) await rt.db.exec(`DROP TABLE IF EXISTS "${o.n}" CASCADE`);
@@ -77,7 +79,9 @@ export async function freshLab(rt: Runtime): Promise<Lab> {
   for (const t of temps) await rt.db.exec(`DROP TABLE IF EXISTS temp."${t.n}"`);
   const sequences = rows<{ n: string }>(await rt.db.query(`SELECT sequence_name AS n FROM duckdb_sequences()`));
   for (const s of sequences) await rt.db.exec(`DROP SEQUENCE IF EXISTS "${s.n}"`);
-  const types = rows<{ n: string }>(await rt.db.query(`SELECT type_name AS n FROM duckdb_types() WHERE NOT internal AND schema_name = 'main'`));
+  const types = rows<{ n: string }>(
+    await rt.db.query(`SELECT type_name AS n FROM duckdb_types() WHERE NOT internal AND schema_name = 'main'`),
+  );
   for (const t of types) await rt.db.exec(`DROP TYPE IF EXISTS "${t.n}"`);
   return Lab.open(rt);
 }

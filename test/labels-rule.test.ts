@@ -20,10 +20,22 @@ beforeAll(async () => {
 
 /** Each alert with the label the design's rule gives it, worked out by hand. */
 const CASES: (AlertRow & { expected: 1 | 0 | null; why: string })[] = [
-  { id: 'a01', severity: 'high', confidence: 0.7, expected: 1, why: 'exactly 0.7 passes >= 0.7 (Float32 0.699999988 is normalised)' },
+  {
+    id: 'a01',
+    severity: 'high',
+    confidence: 0.7,
+    expected: 1,
+    why: 'exactly 0.7 passes >= 0.7 (Float32 0.699999988 is normalised)',
+  },
   { id: 'a02', severity: 'critical', confidence: 0.95, expected: 1, why: 'critical above 0.7' },
   { id: 'a03', severity: 'high', confidence: 0.699999, expected: null, why: 'just below 0.7, above 0.3' },
-  { id: 'a04', severity: 'critical', confidence: 0.6, expected: null, why: 'positive severity, confidence in the grey zone' },
+  {
+    id: 'a04',
+    severity: 'critical',
+    confidence: 0.6,
+    expected: null,
+    why: 'positive severity, confidence in the grey zone',
+  },
   { id: 'a05', severity: 'medium', confidence: 0.9, expected: 0, why: 'negative severity whatever the confidence' },
   { id: 'a06', severity: 'low', confidence: 0.65, expected: 0, why: 'negative severity' },
   { id: 'a07', severity: 'high', confidence: 0.29, expected: 0, why: 'confidence < 0.3 is negative even for high' },
@@ -33,7 +45,13 @@ const CASES: (AlertRow & { expected: 1 | 0 | null; why: string })[] = [
   { id: 'a11', severity: 'HIGH', confidence: 0.8, expected: 1, why: 'uppercase severity of older exports' },
   { id: 'a12', severity: ' Critical ', confidence: 0.75, expected: 1, why: 'padded, mixed-case severity' },
   { id: 'a13', severity: 'MEDIUM', confidence: 0.8, expected: 0, why: 'uppercase negative severity' },
-  { id: 'a14', severity: 'info', confidence: 0.2, expected: 0, why: "'info' is in neither list: negative only by confidence" },
+  {
+    id: 'a14',
+    severity: 'info',
+    confidence: 0.2,
+    expected: 0,
+    why: "'info' is in neither list: negative only by confidence",
+  },
   { id: 'a15', severity: 'info', confidence: 0.9, expected: null, why: "'info' is never positive" },
   { id: 'a16', severity: null, confidence: 0.1, expected: 0, why: 'NULL severity, low confidence' },
   { id: 'a17', severity: null, confidence: 0.9, expected: null, why: 'NULL severity is never positive' },
@@ -79,7 +97,11 @@ describe('the proxy rule in DuckDB', () => {
   it('derives label_confidence from the confidence, a constant, or the distance past the threshold', async () => {
     const lab = await labWith(rt, handAlertsSql(CASES));
     const conf = (config: ProxyLabelConfig) =>
-      labelsOf(lab, config).then((rs) => Object.fromEntries(rs.map((r) => [r.alert_id, r.label_confidence === null ? null : Number(r.label_confidence)])));
+      labelsOf(lab, config).then((rs) =>
+        Object.fromEntries(
+          rs.map((r) => [r.alert_id, r.label_confidence === null ? null : Number(r.label_confidence)]),
+        ),
+      );
     const f = Math.fround;
 
     const byConfidence = await conf(DEFAULT_CONFIG);
@@ -132,7 +154,9 @@ describe('the proxy rule in DuckDB', () => {
     const got = await labelsOf(lab, config);
     expect(got.map((r) => r.labeled_by)).toEqual([ruleSignature(config), ruleSignature(config), ruleSignature(config)]);
     await applyProxyLabels(lab.db, config);
-    expect(rows(await lab.db.query(`SELECT DISTINCT labeled_by FROM raw_alerts`))).toEqual([{ labeled_by: ruleSignature(config) }]);
+    expect(rows(await lab.db.query(`SELECT DISTINCT labeled_by FROM raw_alerts`))).toEqual([
+      { labeled_by: ruleSignature(config) },
+    ]);
     const update = proxyUpdateStatement(config, 'duckdb');
     expect(update.sql).not.toContain('DROP TABLE');
   });
@@ -177,7 +201,13 @@ describe('writing proxy labels into raw_alerts', () => {
     const at = new Date('2026-03-01T12:00:00Z');
     const first = await applyProxyLabels(lab.db, DEFAULT_CONFIG, at);
     const expected = (v: 1 | 0 | null) => CASES.filter((c) => c.id !== 'a05' && c.expected === v).length;
-    expect(first).toEqual({ updated: CASES.length - 1, positive: expected(1), negative: expected(0), uncertain: expected(null), keptExplicit: 1 });
+    expect(first).toEqual({
+      updated: CASES.length - 1,
+      positive: expected(1),
+      negative: expected(0),
+      uncertain: expected(null),
+      keptExplicit: 1,
+    });
 
     const stored = rows<Record<string, unknown>>(
       await lab.db.query(
@@ -197,7 +227,9 @@ describe('writing proxy labels into raw_alerts', () => {
     const stricter = parseConfig({ positive: { min_confidence: 0.9 } });
     await applyProxyLabels(lab.db, stricter, at);
     const relabelled = rows<{ alert_id: string; label: number | null }>(
-      await lab.db.query(`SELECT alert_id, label FROM raw_alerts WHERE alert_id IN ('a01', 'a02', 'a12', 'a05') ORDER BY alert_id`),
+      await lab.db.query(
+        `SELECT alert_id, label FROM raw_alerts WHERE alert_id IN ('a01', 'a02', 'a12', 'a05') ORDER BY alert_id`,
+      ),
     );
     expect(relabelled).toEqual([
       { alert_id: 'a01', label: null },
@@ -208,7 +240,9 @@ describe('writing proxy labels into raw_alerts', () => {
 
     // effective_labels sees the rule's row labels, and the miner's row label for a05.
     const effective = rows<{ alert_id: string; label: number; source: string }>(
-      await lab.db.query(`SELECT alert_id, label, CAST(label_source AS VARCHAR) AS source FROM effective_labels WHERE alert_id IN ('a02', 'a05') ORDER BY 1`),
+      await lab.db.query(
+        `SELECT alert_id, label, CAST(label_source AS VARCHAR) AS source FROM effective_labels WHERE alert_id IN ('a02', 'a05') ORDER BY 1`,
+      ),
     );
     expect(effective).toEqual([
       { alert_id: 'a02', label: 1, source: 'proxy' },

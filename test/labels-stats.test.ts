@@ -10,7 +10,16 @@ import type { Runtime } from '../src/db/runtime.ts';
 import { DEFAULT_CONFIG, parseConfig, withThresholds } from '../src/labels/config.ts';
 import { LabelCube } from '../src/labels/cube.ts';
 import { countsPlot, histogramPlot, overallPlot, sweepPlot } from '../src/labels/plots.ts';
-import { agreement, cohensKappa, confidenceHistogram, countRows, grid, ruleStats, summarize, sweep } from '../src/labels/stats.ts';
+import {
+  agreement,
+  cohensKappa,
+  confidenceHistogram,
+  countRows,
+  grid,
+  ruleStats,
+  summarize,
+  sweep,
+} from '../src/labels/stats.ts';
 import { proxyWarnings } from '../src/labels/warnings.ts';
 import { addLabelEvents, handAlertsSql, labWith, truthSql, type AlertRow } from './labels-fixtures.ts';
 
@@ -33,7 +42,14 @@ function sotLikeAlerts(n: number): AlertRow[] {
     const floor = typology === 'PING_PONG' ? 0.7 : 0.6;
     const u = ((i * 37) % 100) / 100;
     const c = typology === 'FRESH_TO_EXCHANGE' ? 0.9 : Math.round((floor + u ** 3 * (1 - floor)) * 1000) / 1000;
-    out.push({ id: `s${i}`, severity: sotSeverity(c), confidence: c, typology, date: i % 2 ? '2026-01-05' : '2026-01-12', window: i % 4 ? 7 : 30 });
+    out.push({
+      id: `s${i}`,
+      severity: sotSeverity(c),
+      confidence: c,
+      typology,
+      date: i % 2 ? '2026-01-05' : '2026-01-12',
+      window: i % 4 ? 7 : 30,
+    });
   }
   return out;
 }
@@ -104,8 +120,22 @@ describe('rule statistics, counts and the sweep', () => {
     const config = parseConfig({ positive: { min_confidence: 0.5 }, negative: { max_confidence: 0.8 } });
     const [pos, neg] = ruleStats(cube.evaluate(config).overall);
     // positive votes: b1, b2; negative votes: b1, b3 (confidence < 0.8), b4 (medium); both: b1.
-    expect(pos).toMatchObject({ rule: 'positive', polarity: 1, votes: 2, coverage: 0.5, overlap: 0.25, conflict: 0.25 });
-    expect(neg).toMatchObject({ rule: 'negative', polarity: 0, votes: 3, coverage: 0.75, overlap: 0.25, conflict: 0.25 });
+    expect(pos).toMatchObject({
+      rule: 'positive',
+      polarity: 1,
+      votes: 2,
+      coverage: 0.5,
+      overlap: 0.25,
+      conflict: 0.25,
+    });
+    expect(neg).toMatchObject({
+      rule: 'negative',
+      polarity: 0,
+      votes: 3,
+      coverage: 0.75,
+      overlap: 0.25,
+      conflict: 0.25,
+    });
     expect(pos!.accuracy).toEqual({ truth: 1, explicit: null });
     expect(neg!.accuracy.truth).toBeCloseTo(2 / 3, 12); // b3 and b4 are licit, b1 is not
     expect(ruleStats(cube.evaluate(DEFAULT_CONFIG).overall)[0]!.conflict).toBe(0);
@@ -157,13 +187,20 @@ describe('warnings', () => {
     const [empty, derived] = warnings;
     expect(empty!.measured).toMatchObject({ uncertain: 0, lowestConfidence: 0.6, belowNegativeThreshold: 0 });
     expect(empty!.message).toMatch(/^No alert is uncertain: all 300 get a label/);
-    expect(derived!.measured).toMatchObject({ matchingSotBuckets: 1, disjointRanges: 1, equivalentThreshold: 0.75, equivalent: 1 });
+    expect(derived!.measured).toMatchObject({
+      matchingSotBuckets: 1,
+      disjointRanges: 1,
+      equivalentThreshold: 0.75,
+      equivalent: 1,
+    });
     expect(derived!.message).toMatch(/100\.0% of 300 alerts have exactly the severity the SOT gives their confidence/);
     expect(derived!.message).toMatch(/picks exactly the \d+ alerts with confidence >= 0\.75/);
   });
 
   it('does not claim severity is derived where it is not', async () => {
-    const alerts = sotLikeAlerts(200).map((a, i) => (i % 3 === 0 ? { ...a, severity: ['low', 'medium', 'high', 'critical'][i % 4]! } : a));
+    const alerts = sotLikeAlerts(200).map((a, i) =>
+      i % 3 === 0 ? { ...a, severity: ['low', 'medium', 'high', 'critical'][i % 4]! } : a,
+    );
     const lab = await labWith(rt, handAlertsSql(alerts));
     const cube = await LabelCube.build(lab.db);
     expect(proxyWarnings(cube, DEFAULT_CONFIG).map((w) => w.id)).not.toContain('severity-is-confidence');
@@ -172,19 +209,30 @@ describe('warnings', () => {
   it('flags a single class and positive rates under 1% or over 60%', async () => {
     const lab = await labWith(rt, handAlertsSql(sotLikeAlerts(300)));
     const cube = await LabelCube.build(lab.db);
-    const ids = (c: LabelCube, config: Parameters<typeof proxyWarnings>[1]) => proxyWarnings(c, config).map((w) => w.id);
+    const ids = (c: LabelCube, config: Parameters<typeof proxyWarnings>[1]) =>
+      proxyWarnings(c, config).map((w) => w.id);
     expect(ids(cube, DEFAULT_CONFIG)).not.toContain('positive-rate-high');
     expect(ids(cube, parseConfig({ positive: { min_confidence: 1 } }))).toContain('single-class'); // no confidence reaches 1
     // No low alerts and nothing under 0.3: with only low negative, every labelled alert is positive.
-    expect(ids(cube, parseConfig({ positive: { severities: ['medium', 'high', 'critical'], min_confidence: 0.6 }, negative: { severities: ['low'] } }))).toContain(
-      'single-class',
-    );
+    expect(
+      ids(
+        cube,
+        parseConfig({
+          positive: { severities: ['medium', 'high', 'critical'], min_confidence: 0.6 },
+          negative: { severities: ['low'] },
+        }),
+      ),
+    ).toContain('single-class');
 
-    const rare = await LabelCube.build((await labWith(rt, handAlertsSql([...many(200, 'm', 'medium', 0.65), ...many(1, 'c', 'critical', 0.95)]))).db);
+    const rare = await LabelCube.build(
+      (await labWith(rt, handAlertsSql([...many(200, 'm', 'medium', 0.65), ...many(1, 'c', 'critical', 0.95)]))).db,
+    );
     const low = proxyWarnings(rare, DEFAULT_CONFIG).find((w) => w.id === 'positive-rate-low');
     expect(low?.measured).toEqual({ positiveRate: 1 / 201, positive: 1, labelled: 201 });
 
-    const common = await LabelCube.build((await labWith(rt, handAlertsSql([...many(10, 'm', 'medium', 0.65), ...many(90, 'h', 'high', 0.8)]))).db);
+    const common = await LabelCube.build(
+      (await labWith(rt, handAlertsSql([...many(10, 'm', 'medium', 0.65), ...many(90, 'h', 'high', 0.8)]))).db,
+    );
     const high = proxyWarnings(common, DEFAULT_CONFIG).find((w) => w.id === 'positive-rate-high');
     expect(high?.measured).toEqual({ positiveRate: 0.9, positive: 90, labelled: 100 });
     expect(high?.message).toMatch(/^90\.0% of the labelled alerts are positive/);
@@ -204,7 +252,9 @@ describe('warnings', () => {
     expect(ids).not.toContain('uncertain-empty');
     expect(ids).toEqual(expect.arrayContaining(['null-confidence', 'unlisted-severity']));
     expect(warnings.find((w) => w.id === 'null-confidence')!.measured).toEqual({ nullConfidence: 1 });
-    expect(warnings.find((w) => w.id === 'unlisted-severity')!.message).toMatch(/^1 alerts have a severity in neither list \('info'\)/);
+    expect(warnings.find((w) => w.id === 'unlisted-severity')!.message).toMatch(
+      /^1 alerts have a severity in neither list \('info'\)/,
+    );
   });
 });
 
@@ -219,7 +269,13 @@ describe('plots', () => {
     const cells = sweep(cube, config, { positive: grid(0.6, 1, 0.1), negative: grid(0, 0.8, 0.2) });
     const { document } = parseHTML('<!doctype html><html><body></body></html>');
     const render = (o: Plot.PlotOptions) => Plot.plot({ ...o, document: document as unknown as Document }).outerHTML;
-    for (const options of [overallPlot(rows), countsPlot(rows, 'severity'), countsPlot(rows, 'typology'), countsPlot(rows, 'date'), countsPlot(rows, 'window')]) {
+    for (const options of [
+      overallPlot(rows),
+      countsPlot(rows, 'severity'),
+      countsPlot(rows, 'typology'),
+      countsPlot(rows, 'date'),
+      countsPlot(rows, 'window'),
+    ]) {
       expect(render(options)).toMatch(/<svg[\s\S]*<rect/);
     }
     const histogram = histogramPlot(confidenceHistogram(cube, config));

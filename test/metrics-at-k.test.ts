@@ -10,7 +10,8 @@ function tieOrders(scores: number[]): number[][] {
     if (last && scores[last[0]!] === scores[i]) last.push(i);
     else groups.push([i]);
   }
-  const perms = (a: number[]): number[][] => (a.length <= 1 ? [a] : a.flatMap((x, i) => perms([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p])));
+  const perms = (a: number[]): number[][] =>
+    a.length <= 1 ? [a] : a.flatMap((x, i) => perms([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p]));
   return groups.reduce<number[][]>((acc, g) => acc.flatMap((prefix) => perms(g).map((p) => [...prefix, ...p])), [[]]);
 }
 

@@ -139,7 +139,12 @@ describe('migrate()', () => {
     const result = await migrate(d);
     const after = Date.now();
 
-    expect(result.applied).toEqual(['001_label_columns', '002_label_events', '003_label_event_batches', '004_label_event_retractions']);
+    expect(result.applied).toEqual([
+      '001_label_columns',
+      '002_label_events',
+      '003_label_event_batches',
+      '004_label_event_retractions',
+    ]);
     const recorded = await appliedMigrations(d);
     expect(recorded.map((m) => [m.version, m.name])).toEqual([
       [1, 'label_columns'],
@@ -188,7 +193,7 @@ describe('migrate()', () => {
     expect(await schemaSnapshot(d)).toEqual(first);
   });
 
-  it('existing alerts get labeled_by = \'\' and no label', async () => {
+  it("existing alerts get labeled_by = '' and no label", async () => {
     const d = await freshDb();
     await addAlert(d, 'old', 'addr1');
     await migrate(d);
@@ -222,7 +227,11 @@ describe('migrate()', () => {
     expect((await appliedMigrations(d)).map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
 
     // The connection is usable afterwards and a corrected migration applies.
-    const fixed: Migration = { ...broken, name: 'fixed', statements: () => ['ALTER TABLE raw_alerts ADD COLUMN done INTEGER'] };
+    const fixed: Migration = {
+      ...broken,
+      name: 'fixed',
+      statements: () => ['ALTER TABLE raw_alerts ADD COLUMN done INTEGER'],
+    };
     expect((await migrate(d, [...MIGRATIONS, fixed])).applied).toEqual([migrationId(fixed)]);
   });
 
@@ -232,7 +241,9 @@ describe('migrate()', () => {
     await d.exec('CREATE TABLE label_events (stray INTEGER)');
     await expect(migrate(d)).rejects.toThrow(/002_label_events/);
     expect((await appliedMigrations(d)).map((m) => m.version)).toEqual([1]);
-    const seqs = await d.query(`SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = 'label_events_event_id_seq'`);
+    const seqs = await d.query(
+      `SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = 'label_events_event_id_seq'`,
+    );
     expect(Number(scalar(seqs))).toBe(0);
   });
 
@@ -255,7 +266,9 @@ describe('effective_labels', () => {
     const d = await freshDb();
     await migrate(d);
     const cols = rows<{ column_name: string }>(
-      await d.query(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'effective_labels' ORDER BY column_index`),
+      await d.query(
+        `SELECT column_name FROM duckdb_columns() WHERE table_name = 'effective_labels' ORDER BY column_index`,
+      ),
     ).map((c) => c.column_name);
     expect(cols).toEqual([
       'alert_id',
@@ -289,7 +302,12 @@ describe('effective_labels', () => {
     const e = await effective(d);
     expect(pick(e, 'p/7')).toMatchObject({ label: 1, label_source: 'proxy', label_scope: 'row', candidate_count: 1 });
     expect(pick(e, 'm/7')).toMatchObject({ label: 0, label_source: 'miner', label_scope: 'alert', candidate_count: 2 });
-    expect(pick(e, 'c/7')).toMatchObject({ label: 0, label_source: 'community', label_scope: 'alert', candidate_count: 3 });
+    expect(pick(e, 'c/7')).toMatchObject({
+      label: 0,
+      label_source: 'community',
+      label_scope: 'alert',
+      candidate_count: 3,
+    });
     expect(pick(e, 'v/7')).toMatchObject({
       label: 0,
       label_source: 'validated',
@@ -323,11 +341,16 @@ describe('effective_labels', () => {
     expect(second).toBeGreaterThan(first);
 
     const e = await effective(d);
-    expect(pick(e, 'a/7')).toMatchObject({ label: 1, labeled_by: 'alert-level', label_scope: 'alert', candidate_count: 2 });
+    expect(pick(e, 'a/7')).toMatchObject({
+      label: 1,
+      labeled_by: 'alert-level',
+      label_scope: 'alert',
+      candidate_count: 2,
+    });
     expect(pick(e, 'b/7')).toMatchObject({ label: 0, labeled_by: 'second', candidate_count: 2 });
   });
 
-  it('applies an address label to all of the address\'s alerts unless an alert label of a higher source wins', async () => {
+  it("applies an address label to all of the address's alerts unless an alert label of a higher source wins", async () => {
     const d = await freshDb();
     await migrate(d);
     await addAlert(d, 'x1', 'addrX', 7);
@@ -336,7 +359,13 @@ describe('effective_labels', () => {
     await addAlert(d, 'x3', 'addrX');
     await addAlert(d, 'x4', 'addrX');
     await addAlert(d, 'y1', 'addrY');
-    await addEvent(d, { address: 'addrX', label: 1, source: 'community', at: '2025-06-01 00:00:00', by: 'community-list' });
+    await addEvent(d, {
+      address: 'addrX',
+      label: 1,
+      source: 'community',
+      at: '2025-06-01 00:00:00',
+      by: 'community-list',
+    });
     // Higher source on one alert: wins over the address label even though older.
     await addEvent(d, { alert_id: 'x2', label: 0, source: 'validated', at: '2025-05-01 00:00:00', by: 'validator' });
     // Lower source on another, and newer: still loses to the address label.
@@ -346,11 +375,31 @@ describe('effective_labels', () => {
 
     const e = await effective(d);
     for (const key of ['x1/7', 'x1/30']) {
-      expect(pick(e, key)).toMatchObject({ label: 1, label_source: 'community', label_scope: 'address', candidate_count: 1 });
+      expect(pick(e, key)).toMatchObject({
+        label: 1,
+        label_source: 'community',
+        label_scope: 'address',
+        candidate_count: 1,
+      });
     }
-    expect(pick(e, 'x2/7')).toMatchObject({ label: 0, label_source: 'validated', label_scope: 'alert', candidate_count: 2 });
-    expect(pick(e, 'x3/7')).toMatchObject({ label: 1, label_source: 'community', label_scope: 'address', candidate_count: 2 });
-    expect(pick(e, 'x4/7')).toMatchObject({ label: 1, label_source: 'community', label_scope: 'address', candidate_count: 2 });
+    expect(pick(e, 'x2/7')).toMatchObject({
+      label: 0,
+      label_source: 'validated',
+      label_scope: 'alert',
+      candidate_count: 2,
+    });
+    expect(pick(e, 'x3/7')).toMatchObject({
+      label: 1,
+      label_source: 'community',
+      label_scope: 'address',
+      candidate_count: 2,
+    });
+    expect(pick(e, 'x4/7')).toMatchObject({
+      label: 1,
+      label_source: 'community',
+      label_scope: 'address',
+      candidate_count: 2,
+    });
     expect(pick(e, 'y1/7')).toMatchObject({ label: null, label_source: null, label_scope: null, candidate_count: 0 });
   });
 
@@ -418,7 +467,9 @@ describe('label_events constraints', () => {
   let shared: Database;
   beforeAll(async () => {
     shared = await openNodeDatabase();
-    await shared.exec('CREATE TABLE raw_alerts (alert_id VARCHAR, address VARCHAR, processing_date DATE, window_days USMALLINT)');
+    await shared.exec(
+      'CREATE TABLE raw_alerts (alert_id VARCHAR, address VARCHAR, processing_date DATE, window_days USMALLINT)',
+    );
     await migrate(shared);
   });
   afterAll(async () => {
@@ -428,16 +479,36 @@ describe('label_events constraints', () => {
   const at = '2025-06-01 00:00:00';
   const bad: [string, EventInput, RegExp][] = [
     ['a label other than 0/1', { alert_id: 'a', label: 2, source: 'miner', at }, /CHECK\(\("label" IN \(0, 1\)\)\)/],
-    ['a NULL label', { alert_id: 'a', label: null, source: 'miner', at }, /NOT NULL constraint failed: label_events\.label/],
-    ['a confidence above 1', { alert_id: 'a', label: 1, source: 'miner', at, confidence: 1.5 }, /label_confidence <= 1/],
-    ['a negative confidence', { alert_id: 'a', label: 1, source: 'miner', at, confidence: -0.1 }, /label_confidence >= 0/],
+    [
+      'a NULL label',
+      { alert_id: 'a', label: null, source: 'miner', at },
+      /NOT NULL constraint failed: label_events\.label/,
+    ],
+    [
+      'a confidence above 1',
+      { alert_id: 'a', label: 1, source: 'miner', at, confidence: 1.5 },
+      /label_confidence <= 1/,
+    ],
+    [
+      'a negative confidence',
+      { alert_id: 'a', label: 1, source: 'miner', at, confidence: -0.1 },
+      /label_confidence >= 0/,
+    ],
     ['no alert and no address', { label: 1, source: 'miner', at }, /alert_id IS NOT NULL\) OR \(address IS NOT NULL/],
     ['an empty alert id', { alert_id: '', label: 1, source: 'miner', at }, /alert_id != ''/],
     ['an empty address', { address: '', label: 1, source: 'miner', at }, /address != ''/],
     // The ENUM type is the check on sources: DuckDB cannot convert an unknown name.
     ['an unknown source', { alert_id: 'a', label: 1, source: 'oracle', at }, /Could not convert string 'oracle'/],
-    ['a NULL source', { alert_id: 'a', label: 1, source: null, at }, /NOT NULL constraint failed: label_events\.label_source/],
-    ['no labeled_at', { alert_id: 'a', label: 1, source: 'miner', at: null }, /NOT NULL constraint failed: label_events\.labeled_at/],
+    [
+      'a NULL source',
+      { alert_id: 'a', label: 1, source: null, at },
+      /NOT NULL constraint failed: label_events\.label_source/,
+    ],
+    [
+      'no labeled_at',
+      { alert_id: 'a', label: 1, source: 'miner', at: null },
+      /NOT NULL constraint failed: label_events\.labeled_at/,
+    ],
   ];
 
   it.each(bad)('rejects %s', async (_what, event, error) => {
@@ -478,7 +549,9 @@ describe('emitted SQL', () => {
     expect(ch).toContain('CREATE TABLE IF NOT EXISTS label_events (\n  event_id UInt64 COMMENT');
     expect(ch).toContain('  alert_id Nullable(String) COMMENT');
     expect(ch).toContain('  labeled_at DateTime COMMENT');
-    expect(ch).toContain("ENGINE = MergeTree\nORDER BY (ifNull(alert_id, ''), ifNull(address, ''), labeled_at, event_id)");
+    expect(ch).toContain(
+      "ENGINE = MergeTree\nORDER BY (ifNull(alert_id, ''), ifNull(address, ''), labeled_at, event_id)",
+    );
     expect(ch).toContain('  CONSTRAINT label_is_binary CHECK (label IN (0, 1))');
     expect(ch).toContain('  CONSTRAINT has_target CHECK (alert_id IS NOT NULL OR address IS NOT NULL)');
     expect(ch).toContain('CREATE OR REPLACE VIEW effective_labels AS');

@@ -80,7 +80,10 @@ function labelsSql(n: number): string {
 
 function truthSql(n: number): string {
   const rows = DATES.map(
-    (date, d) => `SELECT 'al-' || a || '-${d}' AS alert_id, 'addr-' || a AS address, DATE '${date}' AS processing_date, ${illicit('a')} AS is_illicit
+    (
+      date,
+      d,
+    ) => `SELECT 'al-' || a || '-${d}' AS alert_id, 'addr-' || a AS address, DATE '${date}' AS processing_date, ${illicit('a')} AS is_illicit
     FROM range(${n}) t(a) WHERE ${h('a', 10 + d)} < 0.7`,
   );
   return rows.join(' UNION ALL ');
@@ -93,12 +96,37 @@ function truthSql(n: number): string {
 export async function fixtureFiles(rt: Runtime, opts: FixtureOptions = {}): Promise<SourceFile[]> {
   const n = opts.addresses ?? 120;
   const snapshots = DATES.flatMap((date, d) => [7, 30].map((window) => ({ date, d, window })));
-  const union = (sql: (s: (typeof snapshots)[number]) => string) => snapshots.map((s) => `(${sql(s)})`).join(' UNION ALL ');
+  const union = (sql: (s: (typeof snapshots)[number]) => string) =>
+    snapshots.map((s) => `(${sql(s)})`).join(' UNION ALL ');
   return [
-    memFile('alerts.parquet', await parquetOf(rt, union((s) => alertsSql(s.date, s.d, s.window, n)))),
-    memFile('features.parquet', await parquetOf(rt, union((s) => featuresSql(s.date, s.d, s.window, n, opts.dropFeature)))),
-    memFile('clusters.parquet', await parquetOf(rt, union((s) => clustersSql(s.date, s.window, n)))),
-    memFile('money_flows.parquet', await parquetOf(rt, union((s) => flowsSql(s.date, s.window, n)))),
+    memFile(
+      'alerts.parquet',
+      await parquetOf(
+        rt,
+        union((s) => alertsSql(s.date, s.d, s.window, n)),
+      ),
+    ),
+    memFile(
+      'features.parquet',
+      await parquetOf(
+        rt,
+        union((s) => featuresSql(s.date, s.d, s.window, n, opts.dropFeature)),
+      ),
+    ),
+    memFile(
+      'clusters.parquet',
+      await parquetOf(
+        rt,
+        union((s) => clustersSql(s.date, s.window, n)),
+      ),
+    ),
+    memFile(
+      'money_flows.parquet',
+      await parquetOf(
+        rt,
+        union((s) => flowsSql(s.date, s.window, n)),
+      ),
+    ),
     memFile('address-labels/torus_address_labels.parquet', await parquetOf(rt, labelsSql(n))),
     memFile('ground_truth.parquet', await parquetOf(rt, truthSql(n))),
   ];

@@ -46,13 +46,27 @@ beforeAll(async () => {
   await rt.db.close();
   writeFileSync(join(dir, 'good.md'), NOTEBOOK);
   writeFileSync(join(dir, 'bad.md'), NOTEBOOK.replace('GROUP BY 1', 'GROUP BY 1, nope'));
-  writeFileSync(join(dir, 'reader.md'), "```sql secrets\nSELECT * FROM read_csv('/etc/passwd', header = false, sep = ':')\n```\n");
+  writeFileSync(
+    join(dir, 'reader.md'),
+    "```sql secrets\nSELECT * FROM read_csv('/etc/passwd', header = false, sep = ':')\n```\n",
+  );
 });
 
 describe('lab run', () => {
   it('runs a notebook with --set overrides and writes a self-contained report', async () => {
     const out = join(dir, 'good.html');
-    const r = await lab(['run', join(dir, 'good.md'), '--data', join(dir, 'alerts.parquet'), '--set', 'min_conf=0.7', '--set', 'kinds=PEEL_CHAIN,PING_PONG', '--out', out]);
+    const r = await lab([
+      'run',
+      join(dir, 'good.md'),
+      '--data',
+      join(dir, 'alerts.parquet'),
+      '--set',
+      'min_conf=0.7',
+      '--set',
+      'kinds=PEEL_CHAIN,PING_PONG',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).not.toMatch(/failed/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`wrote ${out}: 3 cells, 0 failed`);
@@ -74,14 +88,30 @@ describe('lab run', () => {
   }, 90_000);
 
   it('lets notebook SQL read the loaded data only, not local files', async () => {
-    const r = await lab(['run', join(dir, 'reader.md'), '--data', join(dir, 'alerts.parquet'), '--out', join(dir, 'reader.html')]);
+    const r = await lab([
+      'run',
+      join(dir, 'reader.md'),
+      '--data',
+      join(dir, 'alerts.parquet'),
+      '--out',
+      join(dir, 'reader.html'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('sql secrets failed: Permission Error: Cannot access file "/etc/passwd"');
     expect(readFileSync(join(dir, 'reader.html'), 'utf8')).not.toContain('root:');
   }, 60_000);
 
   it('names the param when a --set value does not fit it, before loading any data', async () => {
-    const r = await lab(['run', join(dir, 'good.md'), '--data', join(dir, 'missing-folder'), '--set', 'min_conf=2', '--out', join(dir, 'x.html')]);
+    const r = await lab([
+      'run',
+      join(dir, 'good.md'),
+      '--data',
+      join(dir, 'missing-folder'),
+      '--set',
+      'min_conf=2',
+      '--out',
+      join(dir, 'x.html'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('lab: run: --set min_conf: expected a number between 0 and 1, got 2\n');
   }, 60_000);

@@ -45,7 +45,11 @@ function recordingRunner(): TrainingRunner & { jobs: { strategy: string; signal?
   };
 }
 
-const training = (runner: TrainingRunner, start: NotebookTraining['start']): NotebookTraining => ({ runner, start, runtime: 'test' });
+const training = (runner: TrainingRunner, start: NotebookTraining['start']): NotebookTraining => ({
+  runner,
+  start,
+  runtime: 'test',
+});
 
 const NOTEBOOK = (compareBody: string) => `---
 title: Compare cell test
@@ -90,7 +94,9 @@ async function until(check: () => boolean, what: string, ms = 60_000): Promise<v
 describe('compare cell body', () => {
   it('is checked against the training schema, param-bound fields aside', () => {
     const doc = parseNotebook(
-      NOTEBOOK(`strategies: [proxy]\nsplit: {groupBy: $group_by, method: tim}\ndense: {epochs: 0, hiden: [3]}\nbackend: wasm\n`),
+      NOTEBOOK(
+        `strategies: [proxy]\nsplit: {groupBy: $group_by, method: tim}\ndense: {epochs: 0, hiden: [3]}\nbackend: wasm\n`,
+      ),
       { file: 'c.md' },
     );
     expect(doc.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual([
@@ -107,7 +113,9 @@ describe('compare cell body', () => {
     const nb = await openNotebook(NOTEBOOK(BODY), { db: rt.db, file: 'c.md' });
     nb.set('ae_epochs', 0);
     await nb.idle();
-    expect(state(nb, 'board').error?.message).toBe('autoencoder.epochs ($ae_epochs = 0): expected at least 1, got number 0');
+    expect(state(nb, 'board').error?.message).toBe(
+      'autoencoder.epochs ($ae_epochs = 0): expected at least 1, got number 0',
+    );
     expect(state(nb, 'entries').error?.message).toBe('depends on failed cell board');
     await nb.dispose();
   });
@@ -115,14 +123,21 @@ describe('compare cell body', () => {
   it('refuses unknown strategies and names the known ones', async () => {
     const nb = await openNotebook(NOTEBOOK('strategies: [proxy, gradient-boosting]\n'), { db: rt.db, file: 'c.md' });
     await nb.idle();
-    expect(state(nb, 'board').error?.message).toMatch(/^strategies: unknown strategy gradient-boosting: choose from proxy, supervised, self-training/);
+    expect(state(nb, 'board').error?.message).toMatch(
+      /^strategies: unknown strategy gradient-boosting: choose from proxy, supervised, self-training/,
+    );
     await nb.dispose();
   });
 
   it('refuses a result name the cell does not publish', async () => {
-    const nb = await openNotebook(NOTEBOOK(BODY).replace('data: board.entries', 'data: board.leaderboard'), { db: rt.db, file: 'c.md' });
+    const nb = await openNotebook(NOTEBOOK(BODY).replace('data: board.entries', 'data: board.leaderboard'), {
+      db: rt.db,
+      file: 'c.md',
+    });
     await nb.idle();
-    expect(state(nb, 'entries').error?.message).toBe(`data board.leaderboard: a compare cell has no result leaderboard: expected one of ${COMPARE_PARTS.map((p) => `board.${p}`).join(', ')}`);
+    expect(state(nb, 'entries').error?.message).toBe(
+      `data board.leaderboard: a compare cell has no result leaderboard: expected one of ${COMPARE_PARTS.map((p) => `board.${p}`).join(', ')}`,
+    );
     await nb.dispose();
   });
 });
@@ -130,7 +145,11 @@ describe('compare cell body', () => {
 describe('compare cell runs', () => {
   it('without a request shows its configuration, and its plots and tables say they wait', async () => {
     const runner = recordingRunner();
-    const nb = await openNotebook(NOTEBOOK(BODY), { db: rt.db, file: 'c.md', training: training(runner, 'on-request') });
+    const nb = await openNotebook(NOTEBOOK(BODY), {
+      db: rt.db,
+      file: 'c.md',
+      training: training(runner, 'on-request'),
+    });
     await nb.idle();
     const value = compare(nb);
     expect(value.state).toBe('ready');
@@ -149,7 +168,11 @@ describe('compare cell runs', () => {
 
   it('trains on request with progress per strategy; one strategy cancelled, the others finish', async () => {
     const runner = recordingRunner();
-    const nb = await openNotebook(NOTEBOOK(BODY), { db: rt.db, file: 'c.md', training: training(runner, 'on-request') });
+    const nb = await openNotebook(NOTEBOOK(BODY), {
+      db: rt.db,
+      file: 'c.md',
+      training: training(runner, 'on-request'),
+    });
     await nb.idle();
     const seen: CompareProgress[] = [];
     nb.on('cell', (s) => {
@@ -171,9 +194,17 @@ describe('compare cell runs', () => {
     expect(value.trained!.backend).toMatch(/^wasm|^cpu/);
     // The progress said what ran, with losses, and ended with every strategy's outcome.
     const last = seen.at(-1)!;
-    expect(last.strategies.map((s) => [s.strategy, s.state])).toEqual([['proxy', 'done'], ['autoencoder', 'cancelled'], ['rule', 'done']]);
+    expect(last.strategies.map((s) => [s.strategy, s.state])).toEqual([
+      ['proxy', 'done'],
+      ['autoencoder', 'cancelled'],
+      ['rule', 'done'],
+    ]);
     expect(last.strategies[0]!.message).toMatch(/^ROC-AUC 0\.\d{3} against truth$/);
-    expect(seen.some((p) => p.strategies[0]!.loss! > 0 && p.strategies[0]!.epochs === 6 && p.strategies[0]!.stage === 'proxy')).toBe(true);
+    expect(
+      seen.some(
+        (p) => p.strategies[0]!.loss! > 0 && p.strategies[0]!.epochs === 6 && p.strategies[0]!.stage === 'proxy',
+      ),
+    ).toBe(true);
     expect(seen.some((p) => p.strategies[1]!.state === 'fitting' && p.strategies[1]!.epoch! >= 1)).toBe(true);
     expect(seen.map((p) => p.stage)).toContain('building the feature matrix');
     expect(state(nb, 'board').progress).toBeUndefined();
@@ -187,11 +218,25 @@ describe('compare cell runs', () => {
     expect(new Set(roc.rows.map((r) => r.source))).toEqual(new Set(['truth', 'address-labels', 'proxy']));
     const board = value.results.find((r) => r.name === 'board.board')!;
     const metrics = metricColumns(value.trained!.board).map((c) => c.metric);
-    expect(metrics).toEqual(expect.arrayContaining(['ROC-AUC', 'PR-AUC', 'precision@10', 'recall@1%', 'NDCG@10', 'Brier', 'capacity threshold', 'capacity precision', 'capacity recall']));
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'ROC-AUC',
+        'PR-AUC',
+        'precision@10',
+        'recall@1%',
+        'NDCG@10',
+        'Brier',
+        'capacity threshold',
+        'capacity precision',
+        'capacity recall',
+      ]),
+    );
     const auc = board.rows.find((r) => r.strategy === 'proxy' && r.source === 'truth' && r.metric === 'ROC-AUC')!;
     expect(auc.value).toBeCloseTo(entries.find((e) => e.strategy === 'proxy')!.metrics.truth!.rocAuc!, 12);
     const scores = value.results.find((r) => r.name === 'board.scores')!;
-    const proxyTruth = scores.rows.filter((r) => r.strategy === 'proxy' && r.source === 'truth' && r.label === 'positive');
+    const proxyTruth = scores.rows.filter(
+      (r) => r.strategy === 'proxy' && r.source === 'truth' && r.label === 'positive',
+    );
     expect(proxyTruth).toHaveLength(20);
     expect(proxyTruth.reduce((a, r) => a + (r.share as number), 0)).toBeCloseTo(1, 9);
     const trainingRows = value.results.find((r) => r.name === 'board.training')!.rows;
@@ -199,10 +244,29 @@ describe('compare cell runs', () => {
 
     // Exports: the held-out scores in the alert_scores shape, the model files, the run bundle.
     const alertScores = await value.trained!.alertScores('proxy');
-    expect(alertScores.schema.fields.map((f) => f.name)).toEqual(['processing_date', 'network', 'alert_id', 'score', 'model_version', 'latency_ms', 'explain_json', 'created_at']);
-    await expect(value.trained!.alertScores('autoencoder')).rejects.toThrow('autoencoder has no scores: it did not finish');
-    expect(value.trained!.runs.find((r) => r.name === 'proxy')!.modelFiles.map((f) => f.name)).toEqual(['model.json', 'weights.bin', 'preprocessing.json']);
-    const bundle = JSON.parse(value.trained!.bundle) as { repeat: string; environment: { runtime: string }; strategies: { name: string; cancelled?: string }[] };
+    expect(alertScores.schema.fields.map((f) => f.name)).toEqual([
+      'processing_date',
+      'network',
+      'alert_id',
+      'score',
+      'model_version',
+      'latency_ms',
+      'explain_json',
+      'created_at',
+    ]);
+    await expect(value.trained!.alertScores('autoencoder')).rejects.toThrow(
+      'autoencoder has no scores: it did not finish',
+    );
+    expect(value.trained!.runs.find((r) => r.name === 'proxy')!.modelFiles.map((f) => f.name)).toEqual([
+      'model.json',
+      'weights.bin',
+      'preprocessing.json',
+    ]);
+    const bundle = JSON.parse(value.trained!.bundle) as {
+      repeat: string;
+      environment: { runtime: string };
+      strategies: { name: string; cancelled?: string }[];
+    };
     expect(bundle.repeat).toBe('notebook c.md, compare cell board');
     expect(bundle.environment.runtime).toBe('test');
     expect(bundle.strategies.find((s) => s.name === 'autoencoder')!.cancelled).toMatch(/^cancelled at epoch/);
@@ -216,7 +280,11 @@ describe('compare cell runs', () => {
   }, 120_000);
 
   it('cancels everything not finished on Cancel all, and keeps what finished', async () => {
-    const nb = await openNotebook(NOTEBOOK(BODY), { db: rt.db, file: 'c.md', training: training(recordingRunner(), 'on-request') });
+    const nb = await openNotebook(NOTEBOOK(BODY), {
+      db: rt.db,
+      file: 'c.md',
+      training: training(recordingRunner(), 'on-request'),
+    });
     await nb.idle();
     let progress: CompareProgress | undefined;
     nb.on('cell', (s) => {
@@ -227,7 +295,11 @@ describe('compare cell runs', () => {
     expect(nb.cancel('board')).toBe(true);
     await nb.idle();
     const entries = compare(nb).trained!.board.entries;
-    expect(entries.map((e) => [e.strategy, e.cancelled ? 'cancelled' : 'done'])).toEqual([['proxy', 'done'], ['autoencoder', 'cancelled'], ['rule', 'cancelled']]);
+    expect(entries.map((e) => [e.strategy, e.cancelled ? 'cancelled' : 'done'])).toEqual([
+      ['proxy', 'done'],
+      ['autoencoder', 'cancelled'],
+      ['rule', 'cancelled'],
+    ]);
     expect(entries.find((e) => e.strategy === 'rule')!.cancelled).toBe('cancelled before it trained');
     expect(nb.cancel('board')).toBe(false);
     await nb.dispose();
@@ -235,7 +307,11 @@ describe('compare cell runs', () => {
 
   it('stops training when the run goes stale', async () => {
     const runner = recordingRunner();
-    const nb = await openNotebook(NOTEBOOK(BODY.replace('[proxy, autoencoder, rule]', '[autoencoder, rule]')), { db: rt.db, file: 'c.md', training: training(runner, 'on-request') });
+    const nb = await openNotebook(NOTEBOOK(BODY.replace('[proxy, autoencoder, rule]', '[autoencoder, rule]')), {
+      db: rt.db,
+      file: 'c.md',
+      training: training(runner, 'on-request'),
+    });
     await nb.idle();
     let epoch = 0;
     nb.on('cell', (s) => {
@@ -254,12 +330,19 @@ describe('compare cell runs', () => {
   it("trains whenever it runs with start 'on-run', and renders in the headless report", async () => {
     const document = headlessDocument();
     const body = BODY.replace('[proxy, autoencoder, rule]', '[proxy, rule]');
-    const nb = await openNotebook(NOTEBOOK(body), { db: rt.db, file: 'c.md', document, training: training(recordingRunner(), 'on-run') });
+    const nb = await openNotebook(NOTEBOOK(body), {
+      db: rt.db,
+      file: 'c.md',
+      document,
+      training: training(recordingRunner(), 'on-run'),
+    });
     await nb.idle();
     expect(compare(nb).state).toBe('done');
     const html = renderReport(nb, { document });
     expect(html).toContain('2 of 2 strategies trained');
-    expect(html).toMatch(/Against truth: the ground-truth file \(\d+ held-out alerts labelled, \d+ positive; the board is ranked by this\)/);
+    expect(html).toMatch(
+      /Against truth: the ground-truth file \(\d+ held-out alerts labelled, \d+ positive; the board is ranked by this\)/,
+    );
     expect(html).toMatch(/<tr (data-status="done" data-strategy="proxy"|data-strategy="proxy" data-status="done")>/);
     expect(html).toMatch(/P@10<small>truth<\/small>/);
     await nb.dispose();

@@ -13,7 +13,8 @@ const frames: FrameRequestCallback[] = [];
 
 beforeAll(async () => {
   // Before the runtime is imported: it picks its scheduler when loaded.
-  (globalThis as { requestAnimationFrame?: (cb: FrameRequestCallback) => number }).requestAnimationFrame = (cb) => frames.push(cb);
+  (globalThis as { requestAnimationFrame?: (cb: FrameRequestCallback) => number }).requestAnimationFrame = (cb) =>
+    frames.push(cb);
   db = await openNodeDatabase();
 });
 afterAll(() => db.close());

@@ -91,22 +91,31 @@ describe('labels and quality cells', () => {
     await alertsLab(rt);
     const noFiles = await openNotebook(parseNotebook(NOTEBOOK, { file: 'nb.md' }), { db: rt.db });
     await noFiles.idle();
-    expect(noFiles.cell('community')!.error?.message).toMatch(/without access to data files, so labels\/set\.csv cannot be read/);
+    expect(noFiles.cell('community')!.error?.message).toMatch(
+      /without access to data files, so labels\/set\.csv cannot be read/,
+    );
     expect(noFiles.cell('quality')!.error?.message).toMatch(/depends on failed cell community/);
     await noFiles.dispose();
 
-    const missing = await openNotebook(parseNotebook(NOTEBOOK.replace('labels/set.csv', 'labels/other.csv'), { file: 'nb.md' }), { db: rt.db, files: files() });
+    const missing = await openNotebook(
+      parseNotebook(NOTEBOOK.replace('labels/set.csv', 'labels/other.csv'), { file: 'nb.md' }),
+      { db: rt.db, files: files() },
+    );
     await missing.idle();
     expect(missing.cell('community')!.error?.message).toMatch(/labels\/other\.csv: not found/);
     await missing.dispose();
   });
 
   it('refuses a path outside the data folder and an `after` that is not a labels cell', async () => {
-    const bad = parseNotebook('```labels up\nfile: ../secrets.csv\n```\n\n```quality q\nafter: [nothing]\n```\n', { file: 'bad.md' });
+    const bad = parseNotebook('```labels up\nfile: ../secrets.csv\n```\n\n```quality q\nafter: [nothing]\n```\n', {
+      file: 'bad.md',
+    });
     const messages = bad.diagnostics.map((d) => d.message).join('\n');
     expect(messages).toMatch(/file: expected a path inside the data folder/);
     await alertsLab(rt);
-    const nb = await openNotebook(parseNotebook('```quality q\nafter: [nothing]\n```\n', { file: 'q.md' }), { db: rt.db });
+    const nb = await openNotebook(parseNotebook('```quality q\nafter: [nothing]\n```\n', { file: 'q.md' }), {
+      db: rt.db,
+    });
     await nb.idle();
     expect(nb.cell('q')!.error?.message).toMatch(/after: nothing is not a labels cell of this notebook/);
     await nb.dispose();

@@ -35,7 +35,14 @@ describe('moveCell', () => {
     const doc = parseNotebook(TEXT);
     const down = writeNotebook(moveCell(doc, 'a', 1));
     expect(names(down)).toEqual(['b', 'a', 'c']);
-    expect(down).toBe(TEXT.replace('SELECT 1 AS x', '@').replace('SELECT 2 AS x', 'SELECT 1 AS x').replace('@', 'SELECT 2 AS x').replace('sql a', '@').replace('sql b', 'sql a').replace('@', 'sql b'));
+    expect(down).toBe(
+      TEXT.replace('SELECT 1 AS x', '@')
+        .replace('SELECT 2 AS x', 'SELECT 1 AS x')
+        .replace('@', 'SELECT 2 AS x')
+        .replace('sql a', '@')
+        .replace('sql b', 'sql a')
+        .replace('@', 'sql b'),
+    );
     expect(writeNotebook(moveCell(parseNotebook(down), 'a', -1))).toBe(TEXT);
   });
 
@@ -67,7 +74,10 @@ describe('Notebook.rerun', () => {
   afterAll(() => db.close());
 
   it('runs a cell and its dependents again on changed data; nothing else', async () => {
-    const nb = await openNotebook('```sql n\nSELECT count(*)::INTEGER AS n FROM alerts\n```\n\n```sql twice\nSELECT n * 2 AS m FROM n\n```\n\n```sql other\nSELECT 1 AS one\n```\n', { db });
+    const nb = await openNotebook(
+      '```sql n\nSELECT count(*)::INTEGER AS n FROM alerts\n```\n\n```sql twice\nSELECT n * 2 AS m FROM n\n```\n\n```sql other\nSELECT 1 AS one\n```\n',
+      { db },
+    );
     await nb.idle();
     const twice = () => {
       const value = nb.cell('twice')!.value;

@@ -5,7 +5,12 @@ import { checkParamValue, paramValueFromText } from '../src/notebook/params.ts';
 import { parseNotebook } from '../src/notebook/parse.ts';
 
 const range: ParamSpec = { name: 'min_conf', input: 'range', min: 0, max: 1, value: 0.5 };
-const select: ParamSpec = { name: 'typology', input: 'select', options: [{ value: 'ALL', label: 'All' }, 'PEEL_CHAIN'], value: 'ALL' };
+const select: ParamSpec = {
+  name: 'typology',
+  input: 'select',
+  options: [{ value: 'ALL', label: 'All' }, 'PEEL_CHAIN'],
+  value: 'ALL',
+};
 const levels: ParamSpec = { name: 'levels', input: 'checkbox', options: [1, 2, 3], value: [1] };
 const toggle: ParamSpec = { name: 'dedupe', input: 'toggle', value: true };
 const text: ParamSpec = { name: 'address', input: 'text', value: '' };
@@ -23,7 +28,9 @@ describe('param values from text (--set)', () => {
   it('says which param did not accept which value, and what it expected', () => {
     expect(() => paramValueFromText(range, 'high')).toThrow("min_conf: expected a number, got 'high'");
     expect(() => paramValueFromText(range, '1.5')).toThrow('min_conf: expected a number between 0 and 1, got 1.5');
-    expect(() => paramValueFromText(select, 'MIXER')).toThrow('typology: expected one of "ALL", "PEEL_CHAIN", got "MIXER"');
+    expect(() => paramValueFromText(select, 'MIXER')).toThrow(
+      'typology: expected one of "ALL", "PEEL_CHAIN", got "MIXER"',
+    );
     expect(() => paramValueFromText(levels, '1,4')).toThrow('levels: expected one of 1, 2, 3, got 4');
     expect(() => paramValueFromText(toggle, 'maybe')).toThrow("dedupe: expected true or false, got 'maybe'");
   });
@@ -35,8 +42,12 @@ describe('param values from text (--set)', () => {
   });
 
   it('maps --set pairs onto the notebook params, refusing unknown names', () => {
-    const doc = parseNotebook('```params p\n- {name: min_conf, input: range, min: 0, max: 1, value: 0.5}\n- {name: dedupe, input: toggle, value: true}\n```\n');
+    const doc = parseNotebook(
+      '```params p\n- {name: min_conf, input: range, min: 0, max: 1, value: 0.5}\n- {name: dedupe, input: toggle, value: true}\n```\n',
+    );
     expect(paramOverrides(doc, { min_conf: '0.9', dedupe: 'false' })).toEqual({ min_conf: 0.9, dedupe: false });
-    expect(() => paramOverrides(doc, { nope: '1' })).toThrow('nope: the notebook has no such param: expected one of min_conf, dedupe');
+    expect(() => paramOverrides(doc, { nope: '1' })).toThrow(
+      'nope: the notebook has no such param: expected one of min_conf, dedupe',
+    );
   });
 });

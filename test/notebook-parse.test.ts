@@ -61,9 +61,21 @@ describe('parsing', () => {
       'prose @40',
     ]);
     const cells = cellBlocks(doc);
-    expect(cells[0]!.spec).toMatchObject({ kind: 'params', params: [{ name: 'min_confidence', value: 0.7 }, { name: 'typology', input: 'select' }] });
-    expect(cells[1]!.spec).toEqual({ kind: 'sql', sql: 'SELECT severity, count(*) AS n\nFROM alerts\nWHERE alert_confidence_score >= $min_confidence\nGROUP BY 1\n' });
-    expect(cells[2]!.spec).toMatchObject({ kind: 'plot', plot: { data: 'by_severity', marks: [{ type: 'barY', x: 'severity', y: 'n' }] } });
+    expect(cells[0]!.spec).toMatchObject({
+      kind: 'params',
+      params: [
+        { name: 'min_confidence', value: 0.7 },
+        { name: 'typology', input: 'select' },
+      ],
+    });
+    expect(cells[1]!.spec).toEqual({
+      kind: 'sql',
+      sql: 'SELECT severity, count(*) AS n\nFROM alerts\nWHERE alert_confidence_score >= $min_confidence\nGROUP BY 1\n',
+    });
+    expect(cells[2]!.spec).toMatchObject({
+      kind: 'plot',
+      plot: { data: 'by_severity', marks: [{ type: 'barY', x: 'severity', y: 'n' }] },
+    });
     expect(cells[3]!.spec).toEqual({ kind: 'table', table: { data: 'by_severity', limit: 50 } });
   });
 
@@ -101,7 +113,8 @@ describe('round trips', () => {
 });
 
 describe('problems, with the line and what was expected', () => {
-  const messages = (text: string) => parseNotebook(text, { file: 'bad.md' }).diagnostics.map((d) => formatDiagnostic('bad.md', d));
+  const messages = (text: string) =>
+    parseNotebook(text, { file: 'bad.md' }).diagnostics.map((d) => formatDiagnostic('bad.md', d));
 
   it('reports a malformed notebook cell by cell', () => {
     const text = [
@@ -186,14 +199,20 @@ describe('problems, with the line and what was expected', () => {
       'bad.md:2: sql cell a: ? placeholders are not used here: expected a parameter name like $min_confidence',
       'bad.md:2: sql cell a: numbered placeholders ($1) are not used here: expected a parameter name like $min_confidence',
     ]);
-    expect(messages("```sql a\nSELECT 'unterminated\n```\n")).toEqual(["bad.md:2: sql cell a: this string is never closed: expected a closing quote (')"]);
+    expect(messages("```sql a\nSELECT 'unterminated\n```\n")).toEqual([
+      "bad.md:2: sql cell a: this string is never closed: expected a closing quote (')",
+    ]);
     expect(messages('```sql a\n\n```\n')).toEqual(['bad.md:2: sql cell a: is empty: expected one SQL query']);
   });
 
   it('checks param options and choices', () => {
     const params = (body: string) => messages(`\`\`\`params p\n${body}\n\`\`\`\n`);
-    expect(params('- {name: t, input: select, options: [a, b], value: c}')).toEqual(['bad.md:2: params cell p: [0].value: expected one of the options ("a", "b"), got "c"']);
-    expect(params('- {name: t, input: checkbox, options: [a, 2], value: [a]}')).toEqual(['bad.md:2: params cell p: [0].options[1]: expected every option to be a string like the first one']);
+    expect(params('- {name: t, input: select, options: [a, b], value: c}')).toEqual([
+      'bad.md:2: params cell p: [0].value: expected one of the options ("a", "b"), got "c"',
+    ]);
+    expect(params('- {name: t, input: checkbox, options: [a, 2], value: [a]}')).toEqual([
+      'bad.md:2: params cell p: [0].options[1]: expected every option to be a string like the first one',
+    ]);
     expect(params('- {name: t, input: range, min: 1, max: 0, value: 0}')).toEqual([
       'bad.md:2: params cell p: [0].max: expected max greater than min (1)',
       'bad.md:2: params cell p: [0].value: expected a value between 1 and 0, got 0',
@@ -202,7 +221,9 @@ describe('problems, with the line and what was expected', () => {
   });
 
   it('parseNotebookStrict throws every problem at once', () => {
-    expect(() => parseNotebookStrict('```sql a\nSELECT 1; SELECT 2\n```\n```table b\ndata: 1\n```\n', { file: 'x.md' })).toThrow(NotebookSyntaxError);
+    expect(() =>
+      parseNotebookStrict('```sql a\nSELECT 1; SELECT 2\n```\n```table b\ndata: 1\n```\n', { file: 'x.md' }),
+    ).toThrow(NotebookSyntaxError);
     try {
       parseNotebookStrict('```sql a\nSELECT 1; SELECT 2\n```\n```table b\ndata: 1\n```\n', { file: 'x.md' });
     } catch (e) {
@@ -220,7 +241,10 @@ describe('edits', () => {
     const edited = setCellBody(doc, 'by_severity', 'SELECT 1 AS n');
     const text = writeNotebook(edited);
     expect(text).toBe(SAMPLE.replace(/SELECT severity[\s\S]*?GROUP BY 1\n/, 'SELECT 1 AS n\n'));
-    expect(cellBlocks(edited).find((c) => c.name === 'by_severity')!.spec).toEqual({ kind: 'sql', sql: 'SELECT 1 AS n\n' });
+    expect(cellBlocks(edited).find((c) => c.name === 'by_severity')!.spec).toEqual({
+      kind: 'sql',
+      sql: 'SELECT 1 AS n\n',
+    });
     expect(setCellBody(doc, 'by_severity', cellBlocks(doc)[1]!.body)).toBe(doc);
   });
 

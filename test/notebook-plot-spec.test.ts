@@ -31,20 +31,45 @@ describe('plot spec → Plot options', () => {
         data: 'alerts',
         title: 'By severity',
         width: 500,
-        marks: [{ type: 'barY', x: 'severity', y: 'n', fill: 'typology' }, { type: 'ruleY', values: [0] }],
+        marks: [
+          { type: 'barY', x: 'severity', y: 'n', fill: 'typology' },
+          { type: 'ruleY', values: [0] },
+        ],
         x: { label: 'Severity', domain: ['medium', 'high', 'critical'] },
         color: { legend: true, scheme: 'tableau10' },
       }),
       data,
     );
     expect(markNames(options)).toEqual(['BarY', 'RuleY']);
-    expect(options).toMatchObject({ title: 'By severity', width: 500, x: { label: 'Severity', domain: ['medium', 'high', 'critical'] }, color: { legend: true, scheme: 'tableau10' } });
+    expect(options).toMatchObject({
+      title: 'By severity',
+      width: 500,
+      x: { label: 'Severity', domain: ['medium', 'high', 'critical'] },
+      color: { legend: true, scheme: 'tableau10' },
+    });
   });
 
   it('builds bin, group and stack transforms with their options', () => {
-    const binned = toPlotOptions(spec({ data: 'alerts', marks: [{ type: 'rectY', x: 'confidence', fill: 'severity', transform: { binX: { y: 'count' }, thresholds: 20 } }] }), data);
-    const grouped = toPlotOptions(spec({ data: 'alerts', marks: [{ type: 'barX', y: 'typology', transform: { groupY: { x: 'count' } } }] }), data);
-    const stacked = toPlotOptions(spec({ data: 'alerts', marks: [{ type: 'barY', x: 'day', y: 'n', fill: 'severity', transform: { stackY: true, offset: 'normalize' } }] }), data);
+    const binned = toPlotOptions(
+      spec({
+        data: 'alerts',
+        marks: [
+          { type: 'rectY', x: 'confidence', fill: 'severity', transform: { binX: { y: 'count' }, thresholds: 20 } },
+        ],
+      }),
+      data,
+    );
+    const grouped = toPlotOptions(
+      spec({ data: 'alerts', marks: [{ type: 'barX', y: 'typology', transform: { groupY: { x: 'count' } } }] }),
+      data,
+    );
+    const stacked = toPlotOptions(
+      spec({
+        data: 'alerts',
+        marks: [{ type: 'barY', x: 'day', y: 'n', fill: 'severity', transform: { stackY: true, offset: 'normalize' } }],
+      }),
+      data,
+    );
     const figure = (o: Plot.PlotOptions) => renderPlot({ options: o }, headlessDocument()).figure.outerHTML;
     expect(figure(binned)).toContain('<rect');
     expect(figure(grouped)).toContain('PEEL_CHAIN');
@@ -54,7 +79,13 @@ describe('plot spec → Plot options', () => {
 
   it('fills $params in: a number is a constant, a string picks a column', () => {
     const resolved = spec(
-      { data: 'alerts', marks: [{ type: 'dot', x: '$column', y: 'n' }, { type: 'ruleX', x: '$min_confidence', stroke: 'red' }] },
+      {
+        data: 'alerts',
+        marks: [
+          { type: 'dot', x: '$column', y: 'n' },
+          { type: 'ruleX', x: '$min_confidence', stroke: 'red' },
+        ],
+      },
       { column: 'confidence', min_confidence: 0.75 },
     );
     expect(resolved.marks).toEqual([
@@ -68,25 +99,47 @@ describe('plot spec → Plot options', () => {
   });
 
   it('checks the spec again once params are filled in', () => {
-    expect(() => spec({ data: 'alerts', marks: [{ type: 'rectY', x: 'confidence', transform: { binX: { y: 'count' }, thresholds: '$bins' } }] }, { bins: 'many' })).toThrow(
-      /transform\.thresholds: expected .* got "many" \(after parameters were filled in\)/,
-    );
+    expect(() =>
+      spec(
+        {
+          data: 'alerts',
+          marks: [{ type: 'rectY', x: 'confidence', transform: { binX: { y: 'count' }, thresholds: '$bins' } }],
+        },
+        { bins: 'many' },
+      ),
+    ).toThrow(/transform\.thresholds: expected .* got "many" \(after parameters were filled in\)/);
     expect(() => spec({ marks: [{ type: 'ruleX', x: '$nope' }] })).toThrow('unknown parameter $nope');
   });
 
   it('names the missing column, the mark and what exists', () => {
-    expect(() => toPlotOptions(spec({ data: 'alerts', marks: [{ type: 'dot', x: 'confidence', y: 'count' }] }), data)).toThrow(
-      new PlotSpecError("mark 1 (dot): y: no column 'count' in alerts: expected one of severity, confidence, typology, day, n"),
+    expect(() =>
+      toPlotOptions(spec({ data: 'alerts', marks: [{ type: 'dot', x: 'confidence', y: 'count' }] }), data),
+    ).toThrow(
+      new PlotSpecError(
+        "mark 1 (dot): y: no column 'count' in alerts: expected one of severity, confidence, typology, day, n",
+      ),
     );
-    expect(() => toPlotOptions(spec({ marks: [{ type: 'dot', x: 'confidence' }] }), data)).toThrow(/mark 1 \(dot\): expected data/);
-    expect(() => toPlotOptions(spec({ data: 'alerts', facet: { x: 'nope' }, marks: [{ type: 'frame' }] }), data)).toThrow("facet.x: no column 'nope'");
+    expect(() => toPlotOptions(spec({ marks: [{ type: 'dot', x: 'confidence' }] }), data)).toThrow(
+      /mark 1 \(dot\): expected data/,
+    );
+    expect(() =>
+      toPlotOptions(spec({ data: 'alerts', facet: { x: 'nope' }, marks: [{ type: 'frame' }] }), data),
+    ).toThrow("facet.x: no column 'nope'");
   });
 
   it('accepts only whitelisted marks, transforms, reducers and keys', () => {
-    const issues = (yaml: object) => PlotSpecWithRefs.safeParse(yaml).error?.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
-    expect(issues({ marks: [{ type: 'image', src: 'x' }] })).toEqual(['marks.0.type: invalid_value', 'marks.0: unrecognized_keys']);
-    expect(issues({ marks: [{ type: 'dot', transform: { binX: { y: 'eval' } } }] })).toEqual(['marks.0.transform.binX.y: invalid_value']);
-    expect(issues({ marks: [{ type: 'dot', transform: { binX: { y: 'count' }, groupX: { y: 'count' } } }] })).toEqual(['marks.0.transform: custom']);
+    const issues = (yaml: object) =>
+      PlotSpecWithRefs.safeParse(yaml).error?.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
+    expect(issues({ marks: [{ type: 'image', src: 'x' }] })).toEqual([
+      'marks.0.type: invalid_value',
+      'marks.0: unrecognized_keys',
+    ]);
+    expect(issues({ marks: [{ type: 'dot', transform: { binX: { y: 'eval' } } }] })).toEqual([
+      'marks.0.transform.binX.y: invalid_value',
+    ]);
+    expect(issues({ marks: [{ type: 'dot', transform: { binX: { y: 'count' }, groupX: { y: 'count' } } }] })).toEqual([
+      'marks.0.transform: custom',
+    ]);
     expect(issues({ marks: [{ type: 'dot', render: 'alert(1)' }] })).toEqual(['marks.0: unrecognized_keys']);
     expect(issues({ marks: [{ type: 'dot' }], style: 'x' })).toEqual([': unrecognized_keys']);
   });
@@ -95,7 +148,11 @@ describe('plot spec → Plot options', () => {
 describe('rendering headless', () => {
   it('draws SVG with linkedom, including a continuous colour legend through the canvas stand-in', () => {
     const options = toPlotOptions(
-      spec({ data: 'alerts', marks: [{ type: 'dot', x: 'confidence', y: 'n', fill: 'confidence' }], color: { legend: true, scheme: 'viridis' } }),
+      spec({
+        data: 'alerts',
+        marks: [{ type: 'dot', x: 'confidence', y: 'n', fill: 'confidence' }],
+        color: { legend: true, scheme: 'viridis' },
+      }),
       data,
     );
     const { figure, warnings } = renderPlot({ options }, headlessDocument());
@@ -106,8 +163,13 @@ describe('rendering headless', () => {
   });
 
   it('escapes data text in titles and labels', () => {
-    const hostile = new Map<string, PlotData>([['t', { columns: ['label', 'n'], rows: [{ label: '</title><script>alert(1)</script>', n: 1 }] }]]);
-    const options = toPlotOptions(spec({ data: 't', marks: [{ type: 'barY', x: 'label', y: 'n', title: 'label' }] }), hostile);
+    const hostile = new Map<string, PlotData>([
+      ['t', { columns: ['label', 'n'], rows: [{ label: '</title><script>alert(1)</script>', n: 1 }] }],
+    ]);
+    const options = toPlotOptions(
+      spec({ data: 't', marks: [{ type: 'barY', x: 'label', y: 'n', title: 'label' }] }),
+      hostile,
+    );
     const html = renderPlot({ options }, headlessDocument()).figure.outerHTML;
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');

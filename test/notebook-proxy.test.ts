@@ -94,7 +94,8 @@ uncertain: keep
 const state = (nb: Notebook, id: string): CellState => nb.cell(id)!;
 const proxyValue = (nb: Notebook): ProxyResult => {
   const v = state(nb, 'labels').value;
-  if (v?.kind !== 'proxy') throw new Error(`labels is ${state(nb, 'labels').status}: ${state(nb, 'labels').error?.message}`);
+  if (v?.kind !== 'proxy')
+    throw new Error(`labels is ${state(nb, 'labels').status}: ${state(nb, 'labels').error?.message}`);
   return v;
 };
 
@@ -123,13 +124,25 @@ describe('proxy cells', () => {
     const v = proxyValue(nb);
     expect(v.results.map((r) => r.name).sort()).toEqual(PROXY_PARTS.map((p) => `labels.${p}`).sort());
     expect(v.config).toEqual(parseConfig({ uncertain: 'keep' }));
-    expect(v.bindings).toEqual({ positive_severities: 'pos', min_confidence: 'min_conf', negative_severities: 'neg', max_confidence: 'max_conf' });
+    expect(v.bindings).toEqual({
+      positive_severities: 'pos',
+      min_confidence: 'min_conf',
+      negative_severities: 'neg',
+      max_confidence: 'max_conf',
+    });
     const table = state(nb, 'rules').value;
-    expect(table).toMatchObject({ kind: 'table', source: 'labels.rule_stats', total: 2, columns: [{ name: 'rule' }, { name: 'votes' }, { name: 'coverage' }] });
+    expect(table).toMatchObject({
+      kind: 'table',
+      source: 'labels.rule_stats',
+      total: 2,
+      columns: [{ name: 'rule' }, { name: 'votes' }, { name: 'coverage' }],
+    });
     const plot = state(nb, 'by_severity_plot').value;
     expect(plot?.kind === 'plot' && plot.figure?.querySelectorAll('rect').length).toBeGreaterThan(0);
     // Nothing named after a result went into the database.
-    const temp = rows<{ n: string }>(await lab.db.query(`SELECT table_name AS n FROM duckdb_tables() WHERE temporary`)).map((r) => r.n);
+    const temp = rows<{ n: string }>(
+      await lab.db.query(`SELECT table_name AS n FROM duckdb_tables() WHERE temporary`),
+    ).map((r) => r.n);
     expect(temp.filter((n) => n.startsWith('labels'))).toEqual([]);
     expect(t.seen.cubeBuilds).toBe(1);
     await nb.dispose();
@@ -140,7 +153,11 @@ describe('proxy cells', () => {
     const nb = await openNotebook(NOTEBOOK, { db: t.db, file: 'proxy.md', document: headlessDocument() });
     await nb.idle();
     const before = proxyValue(nb);
-    const runs = { labels: state(nb, 'labels').runs, plot: state(nb, 'sweep_plot').runs, table: state(nb, 'rules').runs };
+    const runs = {
+      labels: state(nb, 'labels').runs,
+      plot: state(nb, 'sweep_plot').runs,
+      table: state(nb, 'rules').runs,
+    };
     const statements = t.seen.statements;
 
     nb.set('min_conf', 0.95);
@@ -157,14 +174,23 @@ describe('proxy cells', () => {
     expect(part(after, 'sweep')).toBe(part(before, 'sweep'));
     expect(part(after, 'sweep_marker').rows[0]).toMatchObject({ min_confidence: 0.95, max_confidence: 0.3 });
 
-    for (const config of [after.config, parseConfig({ positive: { severities: ['critical'], min_confidence: 0.42 }, negative: { severities: [], max_confidence: 0.61 }, uncertain: 'keep' })]) {
+    for (const config of [
+      after.config,
+      parseConfig({
+        positive: { severities: ['critical'], min_confidence: 0.42 },
+        negative: { severities: [], max_confidence: 0.61 },
+        uncertain: 'keep',
+      }),
+    ]) {
       nb.set('min_conf', config.positive.min_confidence);
       nb.set('max_conf', config.negative.max_confidence);
       nb.set('pos', config.positive.severities);
       nb.set('neg', config.negative.severities);
       await nb.idle();
       const s = proxyValue(nb).summary;
-      expect({ positive: s.positive, negative: s.negative, uncertain: s.uncertain }).toEqual(await sqlCounts(lab.db, config));
+      expect({ positive: s.positive, negative: s.negative, uncertain: s.uncertain }).toEqual(
+        await sqlCounts(lab.db, config),
+      );
     }
     await nb.dispose();
   });
@@ -176,9 +202,15 @@ describe('proxy cells', () => {
     await nb.idle();
     expect(state(nb, 'labels')).toMatchObject({
       status: 'error',
-      error: { message: "negative_severities ($neg = [low, high]): severity 'high' is in both positive.severities and negative.severities" },
+      error: {
+        message:
+          "negative_severities ($neg = [low, high]): severity 'high' is in both positive.severities and negative.severities",
+      },
     });
-    expect(state(nb, 'sweep_plot')).toMatchObject({ status: 'error', error: { message: 'depends on failed cell labels', upstream: ['labels'] } });
+    expect(state(nb, 'sweep_plot')).toMatchObject({
+      status: 'error',
+      error: { message: 'depends on failed cell labels', upstream: ['labels'] },
+    });
     nb.set('neg', ['low']);
     await nb.idle();
     expect(state(nb, 'labels').status).toBe('done');
@@ -247,9 +279,13 @@ min_confidence: 0.8
     );
     await nb.idle();
     const parts = PROXY_PARTS.map((p) => `labels.${p}`).join(', ');
-    expect(state(nb, 'a').error?.message).toBe(`data labels.counts_by_magic: a proxy cell has no result counts_by_magic: expected one of ${parts}`);
+    expect(state(nb, 'a').error?.message).toBe(
+      `data labels.counts_by_magic: a proxy cell has no result counts_by_magic: expected one of ${parts}`,
+    );
     expect(state(nb, 'b').error?.message).toBe(`data labels is a proxy cell: expected one of its results, ${parts}`);
-    expect(state(nb, 'c').error?.message).toBe('data nolabels.summary: nolabels is not a proxy cell of this notebook: expected a result of labels');
+    expect(state(nb, 'c').error?.message).toBe(
+      'data nolabels.summary: nolabels is not a proxy cell of this notebook: expected a result of labels',
+    );
     expect(state(nb, 'labels').status).toBe('done');
     await nb.dispose();
   });

@@ -10,7 +10,9 @@ import { headlessDocument } from '../src/node/headless-dom.ts';
 
 describe('markdown', () => {
   it('renders Markdown and shows raw HTML as text', () => {
-    const html = renderMarkdown('# Title\n\n**bold** and `code`\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n');
+    const html = renderMarkdown(
+      '# Title\n\n**bold** and `code`\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n',
+    );
     expect(html).toContain('<h1>Title</h1>');
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<table>');
@@ -19,7 +21,9 @@ describe('markdown', () => {
   });
 
   it('drops unsafe link and image URLs, keeps safe ones', () => {
-    const html = renderMarkdown('[a](javascript:alert(1)) [b](java\tscript:x) [c](https://example.org) [d](#section) [e](../other.md) ![i](data:image/svg+xml,x)');
+    const html = renderMarkdown(
+      '[a](javascript:alert(1)) [b](java\tscript:x) [c](https://example.org) [d](#section) [e](../other.md) ![i](data:image/svg+xml,x)',
+    );
     expect(html).not.toMatch(/javascript|data:/i);
     expect(html).toContain('href="https://example.org"');
     expect(html).toContain('href="#section"');
@@ -29,7 +33,9 @@ describe('markdown', () => {
   it('does not trust DOMPurify where it cannot work (over linkedom it returns its input)', () => {
     const purify = DOMPurify(parseHTML('<html></html>').window as never);
     expect(purify.isSupported).toBeFalsy();
-    expect(renderMarkdown('<b onclick="x()">hi</b>', purify)).toBe('<p>&lt;b onclick=&quot;x()&quot;&gt;hi&lt;/b&gt;</p>\n');
+    expect(renderMarkdown('<b onclick="x()">hi</b>', purify)).toBe(
+      '<p>&lt;b onclick=&quot;x()&quot;&gt;hi&lt;/b&gt;</p>\n',
+    );
   });
 });
 

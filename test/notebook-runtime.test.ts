@@ -23,7 +23,8 @@ function instrumented(db: Database) {
       const m = /^CREATE OR REPLACE TEMP TABLE "([^"]+)"/.exec(sql);
       if (m) {
         created.push({ name: m[1]!, params: params ?? [] });
-        if (m[1] === hold) await new Promise<void>((release) => gates.push({ name: m[1]!, params: params ?? [], release }));
+        if (m[1] === hold)
+          await new Promise<void>((release) => gates.push({ name: m[1]!, params: params ?? [], release }));
       }
       return db.query(sql, params);
     },
@@ -112,8 +113,14 @@ describe('running a notebook', () => {
     const filtered = state(nb, 'filtered').value;
     expect(filtered).toMatchObject({ kind: 'sql', rowCount: 100, bound: [0.5, 'PEEL_CHAIN', 'STRUCTURING'] });
     expect(state(nb, 'top_table').value).toMatchObject({ kind: 'table', total: 10, source: 'top' });
-    expect(state(nb, 'counts_plot').value).toMatchObject({ kind: 'plot', spec: { marks: [{ type: 'barY' }, { type: 'ruleY', y: 0.5 }] } });
-    expect(state(nb, 'knobs').value).toEqual({ kind: 'params', values: { min_conf: 0.5, types: ['PEEL_CHAIN', 'STRUCTURING'], limit: 10 } });
+    expect(state(nb, 'counts_plot').value).toMatchObject({
+      kind: 'plot',
+      spec: { marks: [{ type: 'barY' }, { type: 'ruleY', y: 0.5 }] },
+    });
+    expect(state(nb, 'knobs').value).toEqual({
+      kind: 'params',
+      values: { min_conf: 0.5, types: ['PEEL_CHAIN', 'STRUCTURING'], limit: 10 },
+    });
     // Later cells (and the app's SQL console) read results by the cell's name.
     expect(Number(scalar(await base.query('SELECT count(*) FROM filtered')))).toBe(100);
     await nb.dispose();
@@ -145,7 +152,15 @@ describe('running a notebook', () => {
     await nb.idle();
     nb.editCell('counts', 'SELECT typology_type, count(*) AS n, max(conf) AS top FROM filtered GROUP BY 1 ORDER BY 1');
     await nb.idle();
-    expect(Object.fromEntries(nb.cells.map((c) => [c.id, c.runs]))).toEqual({ knobs: 1, top_table: 1, top: 1, filtered: 1, counts: 2, counts_plot: 2, unrelated: 1 });
+    expect(Object.fromEntries(nb.cells.map((c) => [c.id, c.runs]))).toEqual({
+      knobs: 1,
+      top_table: 1,
+      top: 1,
+      filtered: 1,
+      counts: 2,
+      counts_plot: 2,
+      unrelated: 1,
+    });
     expect(sqlRows(state(nb, 'counts'))![0]).toEqual({ typology_type: 'PEEL_CHAIN', n: 50, top: 0.99 });
     await nb.dispose();
   });
@@ -155,7 +170,9 @@ describe('running a notebook', () => {
     await nb.idle();
     expect(sqlRows(state(nb, 'counts'))).toEqual([{ typology_type: 'PING_PONG', n: 5 }]);
     expect(() => nb.set('min_conf', 2)).toThrow('min_conf: expected a number between 0 and 1, got 2');
-    expect(() => nb.set('types', ['MIXER'])).toThrow('types: expected one of "PEEL_CHAIN", "STRUCTURING", "PING_PONG", got "MIXER"');
+    expect(() => nb.set('types', ['MIXER'])).toThrow(
+      'types: expected one of "PEEL_CHAIN", "STRUCTURING", "PING_PONG", got "MIXER"',
+    );
     expect(() => nb.set('nope', 1)).toThrow('no param named nope');
     await nb.dispose();
   });
@@ -188,10 +205,16 @@ describe('stale runs', () => {
       expect(t.created.filter((c) => c.name === 'filtered').map((c) => c.params[0])).toEqual([0.5, 0.9]);
       // ... but neither it nor anything downstream of it was shown, not even as an error.
       expect(shown.filter((s) => s.status === 'error')).toEqual([]);
-      const shownFiltered = shown.filter((s) => s.id === 'filtered').map((s) => (s.value?.kind === 'sql' ? s.value.bound[0] : undefined));
+      const shownFiltered = shown
+        .filter((s) => s.id === 'filtered')
+        .map((s) => (s.value?.kind === 'sql' ? s.value.bound[0] : undefined));
       expect(shownFiltered).toEqual([0.9]);
       expect(shown.filter((s) => s.id === 'counts')).toHaveLength(1);
-      expect(shown.filter((s) => s.id === 'counts_plot').map((s) => (s.value?.kind === 'plot' ? s.value.spec.marks[1]!.y : undefined))).toEqual([0.9]);
+      expect(
+        shown
+          .filter((s) => s.id === 'counts_plot')
+          .map((s) => (s.value?.kind === 'plot' ? s.value.spec.marks[1]!.y : undefined)),
+      ).toEqual([0.9]);
       expect(state(nb, 'filtered').value).toMatchObject({ rowCount: 20, bound: [0.9, 'PEEL_CHAIN', 'STRUCTURING'] });
       expect(Number(scalar(await base.query('SELECT count(*) FROM filtered')))).toBe(20);
       await nb.dispose();
@@ -239,7 +262,9 @@ data: gooood
     const summary = Object.fromEntries(nb.cells.map((c) => [c.id, c.status === 'error' ? c.error!.message : c.status]));
     expect(summary).toEqual({
       good: 'done',
-      bad: expect.stringMatching(/^Binder Error: Referenced column "nope" not found in FROM clause!.* \(at broken\.md:7\)$/),
+      bad: expect.stringMatching(
+        /^Binder Error: Referenced column "nope" not found in FROM clause!.* \(at broken\.md:7\)$/,
+      ),
       downstream: 'depends on failed cell bad',
       downstream_table: 'depends on failed cell bad',
       broken_spec: "mark 1 (dot): y: no column 'missing_column' in good: expected one of x",
@@ -281,15 +306,20 @@ describe('lifecycle', () => {
     await one.idle();
     const two = await openNotebook('```sql shared\nSELECT 2 AS x\n```\n', { db: base });
     await two.idle();
-    expect(two.cell('shared')!.error!.message).toBe('the result name shared is in use by another open notebook: expected a name of its own');
+    expect(two.cell('shared')!.error!.message).toBe(
+      'the result name shared is in use by another open notebook: expected a name of its own',
+    );
     expect(rows(await base.query('SELECT x FROM shared'))).toEqual([{ x: 1 }]);
     await one.dispose();
     await two.dispose();
-    expect(rows(await base.query("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name = 'shared'"))).toEqual([]);
+    expect(
+      rows(await base.query("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name = 'shared'")),
+    ).toEqual([]);
   });
 
   it('takes a whole new text and re-runs only what changed', async () => {
-    const text = '```params p\n- {name: n, input: number, value: 1}\n```\n\n```sql a\nSELECT $n AS v\n```\n\n```sql b\nSELECT 2 AS w\n```\n';
+    const text =
+      '```params p\n- {name: n, input: number, value: 1}\n```\n\n```sql a\nSELECT $n AS v\n```\n\n```sql b\nSELECT 2 AS w\n```\n';
     const nb = await openNotebook(text, { db: base });
     await nb.idle();
     nb.set('n', 5);

@@ -14,7 +14,11 @@ const text = (name: string, value: string): [string, { spec: ParamSpec; value: P
   name,
   { spec: { name, input: 'text', value }, value },
 ];
-const list = (name: string, options: (string | number)[], value: (string | number)[]): [string, { spec: ParamSpec; value: ParamValue }] => [
+const list = (
+  name: string,
+  options: (string | number)[],
+  value: (string | number)[],
+): [string, { spec: ParamSpec; value: ParamValue }] => [
   name,
   { spec: { name, input: 'checkbox', options, value }, value },
 ];
@@ -37,7 +41,9 @@ describe('finding references', () => {
   });
 
   it('leaves out names being defined, qualified members and function calls', () => {
-    const scan = scanSql('WITH c AS (SELECT count(*) AS by_day, t.by_week, "t"."by_month" FROM by_year AS t) SELECT "x" AS "by_hour", sum(n) FROM c');
+    const scan = scanSql(
+      'WITH c AS (SELECT count(*) AS by_day, t.by_week, "t"."by_month" FROM by_year AS t) SELECT "x" AS "by_hour", sum(n) FROM c',
+    );
     expect([...scan.identifiers].sort()).toEqual(['as', 'by_year', 'c', 'from', 'n', 'select', 't', 'with', 'x']);
   });
 
@@ -57,8 +63,12 @@ describe('finding references', () => {
 
   it('reports what cannot be bound by name or never ends', () => {
     const problems = (sql: string) => scanSql(sql).problems.map((p) => p.message);
-    expect(problems('SELECT ?')).toEqual(['? placeholders are not used here: expected a parameter name like $min_confidence']);
-    expect(problems('SELECT $1')).toEqual(['numbered placeholders ($1) are not used here: expected a parameter name like $min_confidence']);
+    expect(problems('SELECT ?')).toEqual([
+      '? placeholders are not used here: expected a parameter name like $min_confidence',
+    ]);
+    expect(problems('SELECT $1')).toEqual([
+      'numbered placeholders ($1) are not used here: expected a parameter name like $min_confidence',
+    ]);
     expect(problems('SELECT "abc')).toEqual(['this quoted name is never closed: expected a closing double quote (")']);
     expect(problems('SELECT 1 /* /* */')).toEqual(['this comment is never closed: expected */']);
     expect(problems('SELECT $x$ abc')).toEqual(['this $x$-quoted string is never closed: expected $x$']);
@@ -69,40 +79,62 @@ describe('binding', () => {
   let db: Database;
   beforeAll(async () => {
     db = await openNodeDatabase();
-    await db.exec(`CREATE TABLE alerts AS SELECT * FROM (VALUES ('a1', 'PEEL_CHAIN', 0.95), ('a2', 'STRUCTURING', 0.65), ('a3', 'PING_PONG', 0.8)) t(alert_id, typology_type, conf)`);
+    await db.exec(
+      `CREATE TABLE alerts AS SELECT * FROM (VALUES ('a1', 'PEEL_CHAIN', 0.95), ('a2', 'STRUCTURING', 0.65), ('a3', 'PING_PONG', 0.8)) t(alert_id, typology_type, conf)`,
+    );
   });
   afterAll(() => db.close());
 
   it('replaces $name with ? and binds values in order, a repeated param each time', () => {
-    const b = bindSql('SELECT * FROM alerts WHERE conf >= $min AND conf < $max OR conf = $min;', new Map([num('min', 0.7), num('max', 0.9)]));
-    expect(b).toEqual({ sql: 'SELECT * FROM alerts WHERE conf >= ? AND conf < ? OR conf = ?', params: [0.7, 0.9, 0.7] });
+    const b = bindSql(
+      'SELECT * FROM alerts WHERE conf >= $min AND conf < $max OR conf = $min;',
+      new Map([num('min', 0.7), num('max', 0.9)]),
+    );
+    expect(b).toEqual({
+      sql: 'SELECT * FROM alerts WHERE conf >= ? AND conf < ? OR conf = ?',
+      params: [0.7, 0.9, 0.7],
+    });
   });
 
   it('binds a checkbox group as a typed list, one placeholder per element (and an empty list)', async () => {
     const sql = 'SELECT alert_id FROM alerts WHERE list_contains($types, typology_type) ORDER BY 1';
-    const b = bindSql(sql, new Map([list('types', ['PEEL_CHAIN', 'STRUCTURING', 'PING_PONG'], ['PEEL_CHAIN', 'PING_PONG'])]));
-    expect(b.sql).toBe('SELECT alert_id FROM alerts WHERE list_contains(([?, ?]::VARCHAR[]), typology_type) ORDER BY 1');
+    const b = bindSql(
+      sql,
+      new Map([list('types', ['PEEL_CHAIN', 'STRUCTURING', 'PING_PONG'], ['PEEL_CHAIN', 'PING_PONG'])]),
+    );
+    expect(b.sql).toBe(
+      'SELECT alert_id FROM alerts WHERE list_contains(([?, ?]::VARCHAR[]), typology_type) ORDER BY 1',
+    );
     expect(rows(await db.query(b.sql, b.params)).map((r) => r.alert_id)).toEqual(['a1', 'a3']);
 
     const none = bindSql(sql, new Map([list('types', ['PEEL_CHAIN'], [])]));
-    expect(none).toEqual({ sql: 'SELECT alert_id FROM alerts WHERE list_contains(([]::VARCHAR[]), typology_type) ORDER BY 1', params: [] });
+    expect(none).toEqual({
+      sql: 'SELECT alert_id FROM alerts WHERE list_contains(([]::VARCHAR[]), typology_type) ORDER BY 1',
+      params: [],
+    });
     expect(rows(await db.query(none.sql, none.params))).toEqual([]);
 
-    const numbers = bindSql('SELECT count(*) FROM alerts WHERE conf = ANY($levels)', new Map([list('levels', [0.95, 0.8, 0.65], [0.95, 0.8])]));
+    const numbers = bindSql(
+      'SELECT count(*) FROM alerts WHERE conf = ANY($levels)',
+      new Map([list('levels', [0.95, 0.8, 0.65], [0.95, 0.8])]),
+    );
     expect(numbers.sql).toContain('([?, ?]::DOUBLE[])');
     expect(Number(scalar(await db.query(numbers.sql, numbers.params)))).toBe(2);
   });
 
   it('keeps an injection attempt a value: it is compared, never run', async () => {
     const attack = "x' OR '1'='1'; DROP TABLE alerts; --";
-    const b = bindSql('SELECT count(*) AS n, any_value($q) AS echoed FROM alerts WHERE alert_id = $q', new Map([text('q', attack)]));
+    const b = bindSql(
+      'SELECT count(*) AS n, any_value($q) AS echoed FROM alerts WHERE alert_id = $q',
+      new Map([text('q', attack)]),
+    );
     expect(b.sql).not.toContain('DROP');
     const [r] = rows<{ n: number; echoed: string | null }>(await db.query(b.sql, b.params));
     expect(r!.n).toBe(0);
     expect(Number(scalar(await db.query('SELECT count(*) FROM alerts')))).toBe(3);
 
-    const quoted = bindSql("SELECT $q AS v, '$q' AS literal", new Map([text('q', "a'b\"c$$d")]));
-    expect(rows(await db.query(quoted.sql, quoted.params))).toEqual([{ v: "a'b\"c$$d", literal: '$q' }]);
+    const quoted = bindSql("SELECT $q AS v, '$q' AS literal", new Map([text('q', 'a\'b"c$$d')]));
+    expect(rows(await db.query(quoted.sql, quoted.params))).toEqual([{ v: 'a\'b"c$$d', literal: '$q' }]);
   });
 
   it('refuses an unknown parameter and SQL with problems', () => {

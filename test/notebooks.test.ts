@@ -13,7 +13,9 @@ import { notebookFilesIn } from '../src/node/notebook-files.ts';
 import { parseNotebookStrict } from '../src/notebook/parse.ts';
 import { Lab } from '../src/sot/lab.ts';
 
-const NOTEBOOKS = readdirSync('notebooks').filter((f) => f.endsWith('.md')).sort();
+const NOTEBOOKS = readdirSync('notebooks')
+  .filter((f) => f.endsWith('.md'))
+  .sort();
 const labs = new Map<string, Promise<Lab>>();
 
 /** One loaded lab per data location, shared by the notebooks that read it. */
@@ -22,10 +24,13 @@ function labFor(paths: string[]): Promise<Lab> {
   let lab = labs.get(key);
   if (!lab) {
     lab = (async () => {
-      for (const p of paths) if (!existsSync(p)) throw new Error(`${p} does not exist: generate it with npm run sample-data, or set NOTEBOOK_DATA`);
+      for (const p of paths)
+        if (!existsSync(p))
+          throw new Error(`${p} does not exist: generate it with npm run sample-data, or set NOTEBOOK_DATA`);
       const l = await Lab.open(await openNodeRuntime());
       const report = await l.load(await filesFromPaths(paths));
-      if (report.loaded.length === 0) throw new Error(`nothing loaded from ${paths.join(', ')}: ${report.problems.map((p) => p.message).join('; ')}`);
+      if (report.loaded.length === 0)
+        throw new Error(`nothing loaded from ${paths.join(', ')}: ${report.problems.map((p) => p.message).join('; ')}`);
       return l;
     })();
     labs.set(key, lab);
@@ -42,7 +47,9 @@ describe('shipped notebooks', () => {
     it(`${file} parses cleanly and every cell runs`, async () => {
       const doc = parseNotebookStrict(readFileSync(`notebooks/${file}`, 'utf8'), { file });
       const declared = doc.frontMatter?.data?.data;
-      const data = process.env.NOTEBOOK_DATA ? [process.env.NOTEBOOK_DATA] : (Array.isArray(declared) ? declared : declared ? [declared] : []).map((d) => resolve(d));
+      const data = process.env.NOTEBOOK_DATA
+        ? [process.env.NOTEBOOK_DATA]
+        : (Array.isArray(declared) ? declared : declared ? [declared] : []).map((d) => resolve(d));
       expect(data, `${file} names no data in its front matter`).not.toEqual([]);
       const lab = await labFor(data);
 

@@ -3,7 +3,14 @@ import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
 import { appendLabelEvents } from '../src/ingest/index.ts';
-import { kappaMatrix, labelAgreement, labelCoverage, labelQuality, sourceLabelsSql, type PairAgreement } from '../src/quality/index.ts';
+import {
+  kappaMatrix,
+  labelAgreement,
+  labelCoverage,
+  labelQuality,
+  sourceLabelsSql,
+  type PairAgreement,
+} from '../src/quality/index.ts';
 import { alertsLab } from './ingest-fixtures.ts';
 
 let rt: Runtime;
@@ -41,8 +48,18 @@ async function handLab(): Promise<void> {
     [
       // An older miner label for alert-0 that the newer one replaces: only the newest counts.
       { alertId: 'alert-0', label: 0, source: 'miner', labeledAt: '2026-01-01T00:00:00Z' },
-      ...miner.map((label, i) => ({ alertId: `alert-${i}`, label, source: 'miner' as const, labeledAt: '2026-01-10T00:00:00Z' })),
-      ...validated.map((label, i) => ({ alertId: `alert-${i}`, label, source: 'validated' as const, labeledAt: '2026-01-08T00:00:00Z' })),
+      ...miner.map((label, i) => ({
+        alertId: `alert-${i}`,
+        label,
+        source: 'miner' as const,
+        labeledAt: '2026-01-10T00:00:00Z',
+      })),
+      ...validated.map((label, i) => ({
+        alertId: `alert-${i}`,
+        label,
+        source: 'validated' as const,
+        labeledAt: '2026-01-08T00:00:00Z',
+      })),
       { address: 'addr-6', label: 1, source: 'community', labeledAt: '2026-01-09T00:00:00Z' },
     ],
     'label:test',
@@ -112,7 +129,13 @@ describe('agreement between every pair of sources', () => {
     // miner x validated over 0..3: n11 1, n10 1, n00 2; p_o 0.75, p_e 0.5, kappa 0.5.
     expect(pair(a.pairs, 'miner', 'validated').kappa).toBeCloseTo(0.5, 12);
     // miner x truth over 0..5 (the newest miner label of alert-0 counts): kappa 2/3.
-    expect(pair(a.pairs, 'miner', 'truth')).toMatchObject({ n: 6, matrix: [[2, 0], [1, 3]] });
+    expect(pair(a.pairs, 'miner', 'truth')).toMatchObject({
+      n: 6,
+      matrix: [
+        [2, 0],
+        [1, 3],
+      ],
+    });
     expect(pair(a.pairs, 'miner', 'truth').kappa).toBeCloseTo(2 / 3, 12);
     // effective x truth over 0..9: n11 3, n10 1, n00 6; p_o 0.9, p_e 0.54, kappa 0.36/0.46.
     expect(pair(a.pairs, 'effective', 'truth').kappa).toBeCloseTo(0.36 / 0.46, 12);
@@ -161,7 +184,9 @@ describe('per-source labels', () => {
       ),
     );
     expect(mismatches).toEqual([]);
-    const scopes = rows<{ label_scope: string }>(await rt.db.query(`SELECT DISTINCT label_scope FROM effective_labels WHERE label IS NOT NULL ORDER BY 1`));
+    const scopes = rows<{ label_scope: string }>(
+      await rt.db.query(`SELECT DISTINCT label_scope FROM effective_labels WHERE label IS NOT NULL ORDER BY 1`),
+    );
     expect(scopes.map((s) => s.label_scope)).toEqual(['address', 'alert', 'row']);
   });
 });

@@ -47,7 +47,12 @@ describe("Cohen's kappa against hand-worked values", () => {
   });
 
   it('is undefined (null) without items, or when both raters use one and the same class only', () => {
-    expect(binaryKappa({ n11: 0, n00: 0, n10: 0, n01: 0 })).toEqual({ n: 0, observed: null, expected: null, kappa: null });
+    expect(binaryKappa({ n11: 0, n00: 0, n10: 0, n01: 0 })).toEqual({
+      n: 0,
+      observed: null,
+      expected: null,
+      kappa: null,
+    });
     expect(binaryKappa({ n11: 9, n00: 0, n10: 0, n01: 0 })).toEqual({ n: 9, observed: 1, expected: 1, kappa: null });
     // Different single classes: p_e = 0, so kappa = p_o = 0.
     expect(binaryKappa({ n11: 0, n00: 0, n10: 4, n01: 0 }).kappa).toBe(0);
@@ -55,6 +60,11 @@ describe("Cohen's kappa against hand-worked values", () => {
 
   it('refuses a matrix that is not square or has negative counts', () => {
     expect(() => cohensKappa([[1, 2], [3]])).toThrow(/square/);
-    expect(() => cohensKappa([[1, -2], [3, 4]])).toThrow(/>= 0/);
+    expect(() =>
+      cohensKappa([
+        [1, -2],
+        [3, 4],
+      ]),
+    ).toThrow(/>= 0/);
   });
 });

@@ -23,7 +23,16 @@ describe('suspected mislabels (confident learning)', () => {
     it(`ranks the planted flips at the top (seed ${seed})`, async () => {
       const d = withFlips(seed);
       const rows = Int32Array.from({ length: d.rows }, (_, i) => i);
-      const p = await outOfFoldProbabilities({ x: d.x, columns: d.columns, rows, y: d.y, group: d.group, folds: 5, seed, learner: logisticLearner() });
+      const p = await outOfFoldProbabilities({
+        x: d.x,
+        columns: d.columns,
+        rows,
+        y: d.y,
+        group: d.group,
+        folds: 5,
+        seed,
+        learner: logisticLearner(),
+      });
       expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
       const { suspects, thresholds } = confidentLearningSuspects(rows, d.y, p);
       expect(thresholds.positive).toBeGreaterThan(0.5);
@@ -61,7 +70,16 @@ describe('suspected mislabels (confident learning)', () => {
         return logisticLearner().fit(x, columns, train, yy, seed);
       },
     };
-    await outOfFoldProbabilities({ x: d.x, columns: d.columns, rows, y, group: d.group, folds: 4, seed: 1, learner: spy });
+    await outOfFoldProbabilities({
+      x: d.x,
+      columns: d.columns,
+      rows,
+      y,
+      group: d.group,
+      folds: 4,
+      seed: 1,
+      learner: spy,
+    });
     expect(seen).toHaveLength(4);
     for (const train of seen) {
       const groups = new Set(Array.from(train, (r) => d.group[r]!));

@@ -34,7 +34,9 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 async function readTable(path: string): Promise<Table> {
@@ -84,7 +86,12 @@ describe('sample-data generator', () => {
         expect(meta.processing_date).toBe(date);
         expect(meta.window_days).toBe(window);
         expect(meta.generated_at).toMatch(new RegExp(`^${date}T\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$`));
-        expect(Object.keys(meta.sha256).sort()).toEqual(['alerts.parquet', 'clusters.parquet', 'features.parquet', 'money_flows.parquet']);
+        expect(Object.keys(meta.sha256).sort()).toEqual([
+          'alerts.parquet',
+          'clusters.parquet',
+          'features.parquet',
+          'money_flows.parquet',
+        ]);
         for (const [name, digest] of Object.entries(meta.sha256)) expect(await sha256Of(join(dir, name))).toBe(digest);
         const counts = {
           alerts: (await readTable(join(dir, 'alerts.parquet'))).numRows,
@@ -104,9 +111,22 @@ describe('sample-data generator', () => {
     const dir = snapshotDir(dirA, PROCESSING_DATES[0], 7);
     const alerts = await readTable(join(dir, 'alerts.parquet'));
     expect(alerts.schema.fields.map((f) => f.name)).toEqual([
-      'window_days', 'processing_date', 'alert_id', 'address', 'typology_type', 'pattern_id', 'pattern_type', 'severity',
-      'suspected_address_type', 'suspected_address_subtype', 'alert_confidence_score', 'description', 'volume_usd',
-      'evidence_json', 'risk_indicators', 'created_at',
+      'window_days',
+      'processing_date',
+      'alert_id',
+      'address',
+      'typology_type',
+      'pattern_id',
+      'pattern_type',
+      'severity',
+      'suspected_address_type',
+      'suspected_address_subtype',
+      'alert_confidence_score',
+      'description',
+      'volume_usd',
+      'evidence_json',
+      'risk_indicators',
+      'created_at',
     ]);
     expect(typeOf(alerts, 'window_days')).toBe('Uint16');
     expect(typeOf(alerts, 'processing_date')).toBe('Date32<DAY>');
@@ -116,13 +136,28 @@ describe('sample-data generator', () => {
     expect(typeOf(alerts, 'created_at')).toBe('Timestamp<MICROSECOND>');
 
     const features = await readTable(join(dir, 'features.parquet'));
-    expect(features.schema.fields.map((f) => f.name)).toEqual(['window_days', 'processing_date', 'address', ...FEATURE_COLUMNS.map(([n]) => n)]);
+    expect(features.schema.fields.map((f) => f.name)).toEqual([
+      'window_days',
+      'processing_date',
+      'address',
+      ...FEATURE_COLUMNS.map(([n]) => n),
+    ]);
     expect(FEATURE_COLUMNS.length).toBe(95);
     const expected: Record<string, string> = {
-      degree_in: 'Uint32', total_in_usd: 'Decimal[18e+2]', khop1_volume_usd: 'Decimal[38e+6]', amount_variance: 'Float64',
-      tx_total_count: 'Uint64', peak_hour: 'Uint8', burst_factor: 'Float32', dominant_asset_in: 'Utf8',
-      hourly_activity: 'List<Uint16>', daily_activity: 'List<Uint16>', is_exchange_like: 'Bool', kcore: 'Uint32',
-      first_activity_timestamp: 'Uint64', last_activity_timestamp: 'Uint64',
+      degree_in: 'Uint32',
+      total_in_usd: 'Decimal[18e+2]',
+      khop1_volume_usd: 'Decimal[38e+6]',
+      amount_variance: 'Float64',
+      tx_total_count: 'Uint64',
+      peak_hour: 'Uint8',
+      burst_factor: 'Float32',
+      dominant_asset_in: 'Utf8',
+      hourly_activity: 'List<Uint16>',
+      daily_activity: 'List<Uint16>',
+      is_exchange_like: 'Bool',
+      kcore: 'Uint32',
+      first_activity_timestamp: 'Uint64',
+      last_activity_timestamp: 'Uint64',
     };
     for (const [column, type] of Object.entries(expected)) expect(typeOf(features, column), column).toBe(type);
     const hourly = features.getChild('hourly_activity')!.get(0)!;
@@ -132,23 +167,46 @@ describe('sample-data generator', () => {
 
     const flows = await readTable(join(dir, 'money_flows.parquet'));
     const flowTypes: Record<string, string> = {
-      tx_count: 'Uint64', amount_sum: 'Decimal[38e+6]', amount_usd_sum: 'Decimal[18e+2]', first_seen_timestamp: 'Uint64',
-      active_days: 'Uint32', hourly_pattern: 'List<Uint16>', weekly_pattern: 'List<Uint16>', reciprocity_ratio: 'Float32',
-      is_bidirectional: 'Bool', processing_date: 'Utf8', window_days: 'Int64',
+      tx_count: 'Uint64',
+      amount_sum: 'Decimal[38e+6]',
+      amount_usd_sum: 'Decimal[18e+2]',
+      first_seen_timestamp: 'Uint64',
+      active_days: 'Uint32',
+      hourly_pattern: 'List<Uint16>',
+      weekly_pattern: 'List<Uint16>',
+      reciprocity_ratio: 'Float32',
+      is_bidirectional: 'Bool',
+      processing_date: 'Utf8',
+      window_days: 'Int64',
     };
     for (const [column, type] of Object.entries(flowTypes)) expect(typeOf(flows, column), column).toBe(type);
 
     const clusters = await readTable(join(dir, 'clusters.parquet'));
     const clusterTypes: Record<string, string> = {
-      related_alert_ids: 'List<Utf8>', addresses_involved: 'List<Utf8>', total_alerts: 'Uint32', total_volume_usd: 'Decimal[18e+2]',
-      confidence_avg: 'Float32', earliest_alert_timestamp: 'Uint64', latest_alert_timestamp: 'Uint64',
+      related_alert_ids: 'List<Utf8>',
+      addresses_involved: 'List<Utf8>',
+      total_alerts: 'Uint32',
+      total_volume_usd: 'Decimal[18e+2]',
+      confidence_avg: 'Float32',
+      earliest_alert_timestamp: 'Uint64',
+      latest_alert_timestamp: 'Uint64',
     };
     for (const [column, type] of Object.entries(clusterTypes)) expect(typeOf(clusters, column), column).toBe(type);
 
     const labels = await readTable(join(dirA, 'address-labels', `${NETWORK}_address_labels.parquet`));
     expect(labels.schema.fields.map((f) => f.name)).toEqual([
-      'processing_date', 'window_days', 'network', 'address', 'label', 'network_type', 'address_type', 'address_subtype',
-      'risk_level', 'confidence_score', 'trust_level', 'source',
+      'processing_date',
+      'window_days',
+      'network',
+      'address',
+      'label',
+      'network_type',
+      'address_type',
+      'address_subtype',
+      'risk_level',
+      'confidence_score',
+      'trust_level',
+      'source',
     ]);
     expect(typeOf(labels, 'confidence_score')).toBe('Float32');
 
@@ -219,7 +277,10 @@ describe('sample-data generator', () => {
         for (let i = 0; i < t.numRows; i++) {
           const id = t.getChild('alert_id')!.get(i) as string;
           expect(illicit.has(id)).toBe(true);
-          const cls = proxyClass(t.getChild('severity')!.get(i) as string, t.getChild('alert_confidence_score')!.get(i) as number | null);
+          const cls = proxyClass(
+            t.getChild('severity')!.get(i) as string,
+            t.getChild('alert_confidence_score')!.get(i) as number | null,
+          );
           const y = illicit.get(id)!;
           if (cls === 'positive') counts[y ? 'tp' : 'fp']++;
           else if (cls === 'negative') counts[y ? 'fn' : 'tn']++;
@@ -240,8 +301,11 @@ describe('sample-data generator', () => {
   it('hides the truth from every single feature column', async () => {
     const truth = await readTable(join(dirA, 'ground_truth.parquet'));
     const illicitAddress = new Map<string, boolean>();
-    for (let i = 0; i < truth.numRows; i++) illicitAddress.set(truth.getChild('address')!.get(i) as string, truth.getChild('is_illicit')!.get(i) as boolean);
-    const numeric = FEATURE_COLUMNS.filter(([, kind]) => kind !== 'utf8' && kind !== 'hourly' && kind !== 'daily').map(([n]) => n);
+    for (let i = 0; i < truth.numRows; i++)
+      illicitAddress.set(truth.getChild('address')!.get(i) as string, truth.getChild('is_illicit')!.get(i) as boolean);
+    const numeric = FEATURE_COLUMNS.filter(([, kind]) => kind !== 'utf8' && kind !== 'hourly' && kind !== 'daily').map(
+      ([n]) => n,
+    );
     const x: Record<string, number[]> = Object.fromEntries(numeric.map((n) => [n, []]));
     const y: number[] = [];
     for (const date of PROCESSING_DATES) {
@@ -252,7 +316,15 @@ describe('sample-data generator', () => {
         y.push(label ? 1 : 0);
         for (const n of numeric) {
           const v = t.getChild(n)!.get(i);
-          x[n]!.push(typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : Number(String(v)));
+          x[n]!.push(
+            typeof v === 'number'
+              ? v
+              : typeof v === 'bigint'
+                ? Number(v)
+                : typeof v === 'boolean'
+                  ? Number(v)
+                  : Number(String(v)),
+          );
         }
       }
     }
@@ -267,12 +339,19 @@ describe('sample-data generator', () => {
     const t = await readTable(join(dirA, 'labels', 'example-labels-v1.parquet'));
     expect(t.numRows).toBe(EXAMPLE_LABELS);
     expect(t.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
-      'alert_id:Utf8', 'address:Utf8', 'processing_date:Date32<DAY>', 'label:Int8', 'label_source:Utf8',
-      'label_confidence:Float32', 'labeled_at:Timestamp<MICROSECOND>', 'labeled_by:Utf8',
+      'alert_id:Utf8',
+      'address:Utf8',
+      'processing_date:Date32<DAY>',
+      'label:Int8',
+      'label_source:Utf8',
+      'label_confidence:Float32',
+      'labeled_at:Timestamp<MICROSECOND>',
+      'labeled_by:Utf8',
     ]);
     const truth = await readTable(join(dirA, 'ground_truth.parquet'));
     const illicit = new Map<string, boolean>();
-    for (let i = 0; i < truth.numRows; i++) illicit.set(truth.getChild('alert_id')!.get(i) as string, truth.getChild('is_illicit')!.get(i) as boolean);
+    for (let i = 0; i < truth.numRows; i++)
+      illicit.set(truth.getChild('alert_id')!.get(i) as string, truth.getChild('is_illicit')!.get(i) as boolean);
     let agree = 0;
     for (let i = 0; i < t.numRows; i++) {
       const label = t.getChild('label')!.get(i) as number;
@@ -295,14 +374,15 @@ function aucOf(x: number[], y: number[]): number {
   const order = x.map((v, i) => i).sort((a, b) => x[a]! - x[b]!);
   let rankSum = 0;
   let positives = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && x[order[j]!] === x[order[i]!]) j++;
     const rank = (i + j + 1) / 2;
-    for (let k = i; k < j; k++) if (y[order[k]!]) {
-      rankSum += rank;
-      positives++;
-    }
+    for (let k = i; k < j; k++)
+      if (y[order[k]!]) {
+        rankSum += rank;
+        positives++;
+      }
     i = j;
   }
   const negatives = y.length - positives;

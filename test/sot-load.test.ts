@@ -15,8 +15,10 @@ async function freshLab(): Promise<Lab> {
   return Lab.open(rt);
 }
 
-const count = async (lab: Lab, table: string) => Number(rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
-const errors = (r: { problems: { level: string; message: string }[] }) => r.problems.filter((p) => p.level === 'error').map((p) => p.message);
+const count = async (lab: Lab, table: string) =>
+  Number(rows<{ n: number }>(await lab.db.query(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
+const errors = (r: { problems: { level: string; message: string }[] }) =>
+  r.problems.filter((p) => p.level === 'error').map((p) => p.message);
 
 async function snapshot(dir: string, date: string, window: number) {
   const files = [
@@ -57,10 +59,14 @@ describe('loading a snapshot folder', () => {
     expect(a.map((r) => r.alert_confidence_score)).toEqual([0.6, 0.7]);
     // DECIMAL cast in SQL is exact (Arrow's castDecimalToDouble gets 313.15000000000003).
     expect(a[0]!.volume_usd).toBe(313.15);
-    const flow = rows<{ d: string; ty: string }>(await lab.db.query(`SELECT processing_date::VARCHAR AS d, typeof(processing_date) AS ty FROM money_flows`))[0]!;
+    const flow = rows<{ d: string; ty: string }>(
+      await lab.db.query(`SELECT processing_date::VARCHAR AS d, typeof(processing_date) AS ty FROM money_flows`),
+    )[0]!;
     expect(flow).toEqual({ d: '2026-01-05', ty: 'DATE' });
     const feat = rows<{ ty: string; ts: string }>(
-      await lab.db.query(`SELECT typeof(first_activity_timestamp) AS ty, first_activity_timestamp::VARCHAR AS ts FROM features WHERE address = 'addr-0'`),
+      await lab.db.query(
+        `SELECT typeof(first_activity_timestamp) AS ty, first_activity_timestamp::VARCHAR AS ts FROM features WHERE address = 'addr-0'`,
+      ),
     )[0]!;
     expect(feat).toEqual({ ty: 'TIMESTAMP', ts: '2023-11-14 22:13:20' });
   });
@@ -72,7 +78,10 @@ describe('loading a snapshot folder', () => {
     // Same columns in another order: a positional append would put addresses in alert_id.
     const reordered = memFile(
       'snapshots/torus/2026-01-19/7/alerts.parquet',
-      await parquetOf(rt, `SELECT address, alert_id, severity, alert_confidence_score, typology_type, processing_date, window_days FROM (${alertsSql({ date: '2026-01-19' })})`),
+      await parquetOf(
+        rt,
+        `SELECT address, alert_id, severity, alert_confidence_score, typology_type, processing_date, window_days FROM (${alertsSql({ date: '2026-01-19' })})`,
+      ),
     );
     const report = await lab.load([...a, ...b, reordered]);
     expect(errors(report)).toEqual([]);
@@ -80,7 +89,9 @@ describe('loading a snapshot folder', () => {
     const bad = await count(lab, `alerts WHERE alert_id NOT LIKE 'alert-%' OR address NOT LIKE 'addr-%'`);
     expect(bad).toBe(0);
     const dates = rows<{ d: string; w: number; n: number }>(
-      await lab.db.query(`SELECT processing_date::VARCHAR AS d, window_days::INTEGER AS w, count(*)::INTEGER AS n FROM alerts GROUP BY ALL ORDER BY 1, 2`),
+      await lab.db.query(
+        `SELECT processing_date::VARCHAR AS d, window_days::INTEGER AS w, count(*)::INTEGER AS n FROM alerts GROUP BY ALL ORDER BY 1, 2`,
+      ),
     );
     expect(dates).toEqual([
       { d: '2026-01-05', w: 7, n: 20 },
@@ -107,7 +118,9 @@ describe('what real exports contain', () => {
     expect(warnings.map((w) => w.message)).toContain(
       'alerts.parquet: column alert_confidence_score has 2 NULL values of 8 (25.0%, first at row 3); the template fills NULL confidences with 0.5',
     );
-    const sev = rows<{ severity: string; n: number }>(await lab.db.query(`SELECT severity, count(*)::INTEGER AS n FROM alerts GROUP BY 1 ORDER BY 1`));
+    const sev = rows<{ severity: string; n: number }>(
+      await lab.db.query(`SELECT severity, count(*)::INTEGER AS n FROM alerts GROUP BY 1 ORDER BY 1`),
+    );
     expect(sev).toEqual([
       { severity: 'critical', n: 2 },
       { severity: 'high', n: 2 },
@@ -121,7 +134,8 @@ describe('what real exports contain', () => {
 
   it('reads CSV and Arrow IPC files named after their tables', async () => {
     const lab = await freshLab();
-    const csv = 'window_days,processing_date,alert_id,address,typology_type,severity,alert_confidence_score\n7,2026-01-05,x1,a1,PEEL_CHAIN,High,0.8\n7,2026-01-05,x2,a2,STRUCTURING,medium,0.65\n';
+    const csv =
+      'window_days,processing_date,alert_id,address,typology_type,severity,alert_confidence_score\n7,2026-01-05,x1,a1,PEEL_CHAIN,High,0.8\n7,2026-01-05,x2,a2,STRUCTURING,medium,0.65\n';
     const arrow = await arrowOf(rt, featuresSql());
     const report = await lab.load([memFile('alerts.csv', csv), memFile('features.arrow', arrow)]);
     expect(errors(report)).toEqual([]);
@@ -145,20 +159,28 @@ describe('bad input', () => {
       `SELECT * REPLACE (CASE WHEN alert_id IN ('alert-3', 'alert-9') THEN 1.5 ELSE alert_confidence_score END AS alert_confidence_score) FROM (${alertsSql({ date: '2026-02-01' })})`,
     );
     let report = await lab.load([memFile('alerts.parquet', outOfRange)]);
-    expect(errors(report)).toEqual(['alerts.parquet: column alert_confidence_score has 2 values outside 0..1 (first at row 4)']);
+    expect(errors(report)).toEqual([
+      'alerts.parquet: column alert_confidence_score has 2 values outside 0..1 (first at row 4)',
+    ]);
     expect(report.problems[0]!.column).toBe('alert_confidence_score');
 
     const missing = await parquetOf(rt, `SELECT * EXCLUDE (address) FROM (${alertsSql({ date: '2026-02-01' })})`);
     report = await lab.load([memFile('alerts.parquet', missing)]);
     expect(errors(report)).toEqual(['alerts.parquet: missing required column address (expected text (VARCHAR))']);
 
-    const wrongType = await parquetOf(rt, `SELECT * REPLACE ('high' AS alert_confidence_score) FROM (${alertsSql({ date: '2026-02-01' })})`);
+    const wrongType = await parquetOf(
+      rt,
+      `SELECT * REPLACE ('high' AS alert_confidence_score) FROM (${alertsSql({ date: '2026-02-01' })})`,
+    );
     report = await lab.load([memFile('alerts.parquet', wrongType)]);
     expect(errors(report)).toEqual([
       'alerts.parquet: column alert_confidence_score should be a number (FLOAT, DOUBLE, DECIMAL or an integer), found VARCHAR',
     ]);
 
-    const badSeverity = await parquetOf(rt, `SELECT * REPLACE (CASE WHEN alert_id = 'alert-6' THEN 'severe' ELSE severity END AS severity) FROM (${alertsSql({ date: '2026-02-01' })})`);
+    const badSeverity = await parquetOf(
+      rt,
+      `SELECT * REPLACE (CASE WHEN alert_id = 'alert-6' THEN 'severe' ELSE severity END AS severity) FROM (${alertsSql({ date: '2026-02-01' })})`,
+    );
     report = await lab.load([memFile('alerts.parquet', badSeverity)]);
     expect(errors(report)).toEqual([
       "alerts.parquet: column severity has 1 value outside the known set (low, medium, high, critical, info): found 'severe' (first at row 7)",
@@ -173,7 +195,9 @@ describe('bad input', () => {
 
     const badDate = 'window_days,processing_date,address,degree_in\n7,2026-01-05,a,1\n7,yesterday,b,2\n';
     report = await lab.load([memFile('features.csv', badDate)]);
-    expect(errors(report)).toEqual(['features.csv: column processing_date has 1 value that cannot be read as a date (DATE, TIMESTAMP or YYYY-MM-DD text) (first at row 2)']);
+    expect(errors(report)).toEqual([
+      'features.csv: column processing_date has 1 value that cannot be read as a date (DATE, TIMESTAMP or YYYY-MM-DD text) (first at row 2)',
+    ]);
 
     report = await lab.load([memFile('wallets.parquet', truncated)]);
     expect(errors(report)[0]).toMatch(/^wallets\.parquet: the file name does not name an SOT table/);
@@ -191,7 +215,9 @@ describe('bad input', () => {
     const other = memFile(alerts.path, await parquetOf(rt, alertsSql({ n: 19 })));
     const report = await lab.load([other, ...files.slice(1)]);
     expect(errors(report)).toEqual([
-      expect.stringMatching(/^snapshots\/torus\/2026-01-05\/7\/alerts\.parquet: its sha256 is [0-9a-f]{12}… but snapshots\/torus\/2026-01-05\/7\/META\.json says [0-9a-f]{12}…/),
+      expect.stringMatching(
+        /^snapshots\/torus\/2026-01-05\/7\/alerts\.parquet: its sha256 is [0-9a-f]{12}… but snapshots\/torus\/2026-01-05\/7\/META\.json says [0-9a-f]{12}…/,
+      ),
     ]);
     expect(await count(lab, 'alerts')).toBe(0);
     expect(await count(lab, 'features')).toBe(7);
@@ -204,16 +230,23 @@ describe('bad input', () => {
     expect(errors(report)).toEqual([]);
     expect(report.problems.map((p) => p.message)[0]).toMatch(/skipped, the same file is already loaded/);
     // Same keys in a different file (another encoding of the same snapshot).
-    const csv = 'window_days,processing_date,alert_id,address,typology_type,severity,alert_confidence_score\n7,2026-01-05,alert-1,addr-1,PEEL_CHAIN,high,0.8\n';
+    const csv =
+      'window_days,processing_date,alert_id,address,typology_type,severity,alert_confidence_score\n7,2026-01-05,alert-1,addr-1,PEEL_CHAIN,high,0.8\n';
     report = await lab.load([memFile('alerts.csv', csv)]);
-    expect(errors(report)[0]).toMatch(/^alerts\.csv: 1 row of alerts with the same alert_id, window_days, processing_date are already loaded/);
+    expect(errors(report)[0]).toMatch(
+      /^alerts\.csv: 1 row of alerts with the same alert_id, window_days, processing_date are already loaded/,
+    );
     expect(await count(lab, 'alerts')).toBe(20);
   });
 
   it('reports a file that cannot be read and loads the others', async () => {
     const lab = await freshLab();
     const [alerts, features] = await snapshot('x', '2026-01-05', 7);
-    const vanished = { path: 'alerts.parquet', size: 10, read: () => Promise.reject(new Error('NotFoundError: the file was moved')) };
+    const vanished = {
+      path: 'alerts.parquet',
+      size: 10,
+      read: () => Promise.reject(new Error('NotFoundError: the file was moved')),
+    };
     const report = await lab.load([vanished, memFile('features.parquet', await features!.read())]);
     expect(errors(report)).toEqual(['alerts.parquet: could not be read (NotFoundError: the file was moved)']);
     expect(report.loaded.map((l) => l.table)).toEqual(['features']);

@@ -51,7 +51,9 @@ describe('compare', () => {
     expect(renderLeaderboard(board)).toMatch(/^truth: the ground-truth file \(\d+ held-out alerts labelled/);
     // The fixture's addresses alert on every date: the board says how much that could flatter.
     expect(board.notes[0]).toMatch(/^split: time: test = 2026-01-19/);
-    expect(board.notes[1]).toMatch(/^\d+% of the held-out alert rows belong to addresses that also have training alerts/);
+    expect(board.notes[1]).toMatch(
+      /^\d+% of the held-out alert rows belong to addresses that also have training alerts/,
+    );
   });
 
   it('learns the planted truth from explicit labels, and the rule ranks its own labels perfectly', () => {
@@ -65,7 +67,14 @@ describe('compare', () => {
   it('keeps the proxy rule inputs away from the strategies that learn it, and says what it left out', () => {
     const proxy = result.runs.find((r) => r.name === 'proxy')!;
     const excluded = proxy.leakage!.excluded.map((e) => e.feature);
-    expect(excluded).toEqual(expect.arrayContaining(['alerts.severity', 'alerts.alert_confidence_score', 'features.confidence_score', 'clusters.severity_max[max]']));
+    expect(excluded).toEqual(
+      expect.arrayContaining([
+        'alerts.severity',
+        'alerts.alert_confidence_score',
+        'features.confidence_score',
+        'clusters.severity_max[max]',
+      ]),
+    );
     const names = result.experiment.matrix.features.map((f) => f.name);
     expect(proxy.keep.map((j) => names[j])).not.toContain('alerts.severity');
     const supervised = result.runs.find((r) => r.name === 'supervised')!;
@@ -82,13 +91,17 @@ describe('compare', () => {
     const single = await trainConfigured(rt.db, parseTrainingConfig({ ...config, strategy: 'rule' }));
     expect(single.board.entries.map((e) => e.strategy)).toEqual(['rule']);
     const unknown = await trainConfigured(rt.db, parseTrainingConfig({ ...config, strategy: 'gradient-boosting' }));
-    expect(unknown.board.entries[0]!.error).toMatch(/unknown strategy 'gradient-boosting': choose one of proxy, supervised/);
+    expect(unknown.board.entries[0]!.error).toMatch(
+      /unknown strategy 'gradient-boosting': choose one of proxy, supervised/,
+    );
   });
 
   it('reports a clear error for a strategy without enough labels, and goes on', async () => {
     const strict = parseTrainingConfig({ ...config, supervised: { minLabels: 100000 } });
     const run = await runStrategy(rt.db, { ...result.experiment, config: strict }, 'supervised');
-    expect(run.entry.error).toMatch(/supervised: only \d+ explicitly labelled alerts among the training rows; at least 100000/);
+    expect(run.entry.error).toMatch(
+      /supervised: only \d+ explicitly labelled alerts among the training rows; at least 100000/,
+    );
     expect(run.result).toBeUndefined();
   });
 });
@@ -97,13 +110,28 @@ describe('export', () => {
   it('writes alert_scores in the template shape, one row per held-out alert with its highest window score', async () => {
     const run = result.runs.find((r) => r.name === 'proxy')!;
     const test = result.experiment.split.test;
-    const table = await alertScoresTable(rt.db, run.result!.scores, { modelVersion: run.entry.modelVersion, latencyMs: 0.01, rows: test });
-    expect(table.schema.fields.map((f) => f.name)).toEqual(['processing_date', 'network', 'alert_id', 'score', 'model_version', 'latency_ms', 'explain_json', 'created_at']);
+    const table = await alertScoresTable(rt.db, run.result!.scores, {
+      modelVersion: run.entry.modelVersion,
+      latencyMs: 0.01,
+      rows: test,
+    });
+    expect(table.schema.fields.map((f) => f.name)).toEqual([
+      'processing_date',
+      'network',
+      'alert_id',
+      'score',
+      'model_version',
+      'latency_ms',
+      'explain_json',
+      'created_at',
+    ]);
     const out = rows<{ alert_id: string; score: number; network: string; model_version: string }>(table);
     expect(out.length).toBe(test.length / 2);
     expect(out[0]!.network).toBe('');
     expect(out[0]!.model_version).toBe(run.entry.modelVersion);
-    const byRow = rows<{ row_idx: number; alert_id: string }>(await rt.db.query('SELECT row_idx, alert_id FROM _ml_rows'));
+    const byRow = rows<{ row_idx: number; alert_id: string }>(
+      await rt.db.query('SELECT row_idx, alert_id FROM _ml_rows'),
+    );
     const best = new Map<string, number>();
     for (const r of test) {
       const id = byRow.find((x) => x.row_idx === r)!.alert_id;
@@ -111,7 +139,11 @@ describe('export', () => {
     }
     for (const o of out) expect(o.score).toBeCloseTo(best.get(o.alert_id)!, 6);
 
-    const parquet = await alertScoresParquet(rt, run.result!.scores, { modelVersion: run.entry.modelVersion, latencyMs: 0.01, rows: test });
+    const parquet = await alertScoresParquet(rt, run.result!.scores, {
+      modelVersion: run.entry.modelVersion,
+      latencyMs: 0.01,
+      rows: test,
+    });
     let decoded = 0;
     for await (const part of rt.parquet.toIPC(parquet)) decoded += tableFromIPC(part.ipc).numRows;
     expect(decoded).toBe(out.length);
@@ -124,9 +156,18 @@ describe('export', () => {
     const pre = JSON.parse(new TextDecoder().decode(files[2]!.bytes)) as { inputs: { name: string }[] };
     expect(pre.inputs.length).toBe(proxy.keep.length);
 
-    const bundle = JSON.parse(bundleJSON(runBundle(result, { backend: 'wasm', runtime: 'test', repeat: 'npm run lab -- compare ...' }))) as ReturnType<typeof runBundle>;
+    const bundle = JSON.parse(
+      bundleJSON(runBundle(result, { backend: 'wasm', runtime: 'test', repeat: 'npm run lab -- compare ...' })),
+    ) as ReturnType<typeof runBundle>;
     expect(bundle.format).toBe('label-lab-run/1');
-    expect(bundle.data.map((f) => f.path).sort()).toEqual(['address-labels/torus_address_labels.parquet', 'alerts.parquet', 'clusters.parquet', 'features.parquet', 'ground_truth.parquet', 'money_flows.parquet']);
+    expect(bundle.data.map((f) => f.path).sort()).toEqual([
+      'address-labels/torus_address_labels.parquet',
+      'alerts.parquet',
+      'clusters.parquet',
+      'features.parquet',
+      'ground_truth.parquet',
+      'money_flows.parquet',
+    ]);
     for (const f of bundle.data) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(bundle.seeds.run).toBe(42);
     expect(Object.keys(bundle.seeds.strategies).sort()).toEqual(strategyNames().sort());

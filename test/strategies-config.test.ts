@@ -48,7 +48,9 @@ dense: {epochs: 5}
   });
 
   it('names the field of every problem', () => {
-    expect(() => loadTrainingConfig('dense: {epochs: 0, hiden: [3]}\nsplit: {method: random}', 'bad.yaml')).toThrow(TrainingConfigError);
+    expect(() => loadTrainingConfig('dense: {epochs: 0, hiden: [3]}\nsplit: {method: random}', 'bad.yaml')).toThrow(
+      TrainingConfigError,
+    );
     try {
       loadTrainingConfig('dense: {epochs: 0, hiden: [3]}\nsplit: {method: random}', 'bad.yaml');
     } catch (e) {

@@ -27,15 +27,28 @@ function planted(seed = 1) {
   for (let r = 0; r < rows; r++) {
     const z = [normal(), normal(), normal()];
     truth[r] = z[0]! + z[1]! * z[2]! > 1.6 ? 1 : 0;
-    for (let c = 0; c < columns; c++) x[r * columns + c] = w[c * 3]! * z[0]! + w[c * 3 + 1]! * z[1]! + w[c * 3 + 2]! * z[2]! + 0.2 * normal();
+    for (let c = 0; c < columns; c++)
+      x[r * columns + c] = w[c * 3]! * z[0]! + w[c * 3 + 1]! * z[1]! + w[c * 3 + 2]! * z[2]! + 0.2 * normal();
     if (truth[r]) {
       x[r * columns + 3]! += 2.5;
       x[r * columns + 4]! -= 2.5;
       x[r * columns + 5]! += 2.5;
     }
   }
-  const proxy: RowLabels = { y: new Float32Array(rows), w: new Float32Array(rows), origin: new Uint8Array(rows).fill(ORIGIN.proxy), positives: 0, negatives: 0 };
-  const explicit: RowLabels = { y: new Float32Array(rows).fill(NaN), w: new Float32Array(rows).fill(1), origin: new Uint8Array(rows), positives: 0, negatives: 0 };
+  const proxy: RowLabels = {
+    y: new Float32Array(rows),
+    w: new Float32Array(rows),
+    origin: new Uint8Array(rows).fill(ORIGIN.proxy),
+    positives: 0,
+    negatives: 0,
+  };
+  const explicit: RowLabels = {
+    y: new Float32Array(rows).fill(NaN),
+    w: new Float32Array(rows).fill(1),
+    origin: new Uint8Array(rows),
+    positives: 0,
+    negatives: 0,
+  };
   const confidence = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     proxy.y[r] = rng.next() < 0.1 ? 1 - truth[r]! : truth[r]!;
@@ -47,7 +60,18 @@ function planted(seed = 1) {
     confidence[r] = Math.min(1, Math.max(0, 0.5 + 0.3 * (truth[r]! - 0.5) + 0.2 * normal()));
   }
   const order = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-  return { x, rows, columns, truth, proxy, explicit, confidence, train: order(0, 560), validation: order(560, 680), test: order(680, 900) };
+  return {
+    x,
+    rows,
+    columns,
+    truth,
+    proxy,
+    explicit,
+    confidence,
+    train: order(0, 560),
+    validation: order(560, 680),
+    test: order(680, 900),
+  };
 }
 
 const data = planted();
@@ -74,7 +98,11 @@ function input(labels: RowLabels | undefined, seed = 7, cfg = config): FitInput 
   };
 }
 
-const testAuc = (scores: Float64Array) => rocAuc(Float32Array.from(data.test, (r) => scores[r]!), Float32Array.from(data.test, (r) => data.truth[r]!))!;
+const testAuc = (scores: Float64Array) =>
+  rocAuc(
+    Float32Array.from(data.test, (r) => scores[r]!),
+    Float32Array.from(data.test, (r) => data.truth[r]!),
+  )!;
 
 async function fitAndScore(name: string, labels: RowLabels | undefined, seed = 7): Promise<Float64Array> {
   const model = await getStrategy(name).fit(input(labels, seed), {});
@@ -117,10 +145,14 @@ describe('every strategy learns the planted signal and repeats with its seed', (
 describe('strategy errors and options', () => {
   it('supervised refuses too few labels and a single class, clearly', async () => {
     const few: RowLabels = { ...data.explicit, y: data.explicit.y.map((v, r) => (r < 50 ? v : NaN)) };
-    await expect(getStrategy('supervised').fit(input(few), {})).rejects.toThrow(/only \d+ explicitly labelled alerts among the training rows; at least 20/);
+    await expect(getStrategy('supervised').fit(input(few), {})).rejects.toThrow(
+      /only \d+ explicitly labelled alerts among the training rows; at least 20/,
+    );
     const oneClass: RowLabels = { ...data.explicit, y: data.explicit.y.map((v) => (v === v ? 0 : NaN)) };
     await expect(getStrategy('supervised').fit(input(oneClass), {})).rejects.toThrow(StrategyError);
-    await expect(getStrategy('supervised').fit(input(oneClass), {})).rejects.toThrow(/all negative; a classifier needs both classes/);
+    await expect(getStrategy('supervised').fit(input(oneClass), {})).rejects.toThrow(
+      /all negative; a classifier needs both classes/,
+    );
   });
 
   it('self-training can add the anomaly score as an input', async () => {
@@ -128,7 +160,11 @@ describe('strategy errors and options', () => {
     const model = await getStrategy('self-training').fit(input(data.proxy, 7, cfg), {});
     const scores = model.score(data.x, data.rows, { confidence: data.confidence });
     expect(testAuc(scores)).toBeGreaterThan(0.9);
-    expect((await model.artefacts()).map((f) => f.name)).toEqual(['model.json', 'weights.bin', 'isolation-forest.json']);
+    expect((await model.artefacts()).map((f) => f.name)).toEqual([
+      'model.json',
+      'weights.bin',
+      'isolation-forest.json',
+    ]);
     model.dispose();
   });
 });
@@ -136,7 +172,10 @@ describe('strategy errors and options', () => {
 describe('training loop', () => {
   it('reports progress each epoch and stops early on the validation loss', async () => {
     const epochs: { epoch: number; loss: number; valLoss: number; stage: string }[] = [];
-    const cfg = parseTrainingConfig({ ...config, dense: { ...config.dense, epochs: 200, patience: 3, learningRate: 0.05 } });
+    const cfg = parseTrainingConfig({
+      ...config,
+      dense: { ...config.dense, epochs: 200, patience: 3, learningRate: 0.05 },
+    });
     const model = await getStrategy('proxy').fit(input(data.proxy, 7, cfg), { onEpoch: (p) => epochs.push(p) });
     const [summary] = model.training;
     expect(epochs.length).toBe(summary!.epochs);
@@ -151,7 +190,10 @@ describe('training loop', () => {
   it('stops when its AbortSignal fires', async () => {
     const controller = new AbortController();
     const cfg = parseTrainingConfig({ ...config, dense: { ...config.dense, epochs: 500, patience: 500 } });
-    const run = getStrategy('proxy').fit(input(data.proxy, 7, cfg), { signal: controller.signal, onEpoch: (p) => p.epoch === 2 && controller.abort() });
+    const run = getStrategy('proxy').fit(input(data.proxy, 7, cfg), {
+      signal: controller.signal,
+      onEpoch: (p) => p.epoch === 2 && controller.abort(),
+    });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 

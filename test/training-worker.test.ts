@@ -22,7 +22,9 @@ function job(strategy = 'proxy', epochs = 30): FitJob {
   const rows = 600;
   const columns = 6;
   const x = Float32Array.from({ length: rows * columns }, () => rng.uniform(-2, 2));
-  const y = Float32Array.from({ length: rows }, (_, r) => ((x[r * columns]! + x[r * columns + 1]! > 0) !== rng.next() < 0.05 ? 1 : 0));
+  const y = Float32Array.from({ length: rows }, (_, r) =>
+    x[r * columns]! + x[r * columns + 1]! > 0 !== rng.next() < 0.05 ? 1 : 0,
+  );
   const input: FitInput = {
     x,
     rows,
@@ -30,7 +32,13 @@ function job(strategy = 'proxy', epochs = 30): FitJob {
     names: Array.from({ length: columns }, (_, i) => `x${i}`),
     train: Int32Array.from({ length: 400 }, (_, i) => i),
     validation: Int32Array.from({ length: 100 }, (_, i) => 400 + i),
-    labels: { y, w: new Float32Array(rows).fill(1), origin: new Uint8Array(rows).fill(ORIGIN.proxy), positives: 0, negatives: 0 },
+    labels: {
+      y,
+      w: new Float32Array(rows).fill(1),
+      origin: new Uint8Array(rows).fill(ORIGIN.proxy),
+      positives: 0,
+      negatives: 0,
+    },
     side: { confidence: new Float32Array(rows).fill(0.5) },
     config: parseTrainingConfig({ dense: { hidden: [8], epochs, batchSize: 32, patience: epochs } }),
     seed: 11,
@@ -43,7 +51,8 @@ function fitWorker(opts: { stall?: boolean } = {}): ReturnType<typeof channelWor
   return channelWorker<FitRequest, FitReply>((port) => {
     if (!opts.stall) return serveFitJobs(port, { wasmPath: nodeWasmPath() });
     port.addEventListener('message', ({ data }) => {
-      if (data.op === 'init') port.postMessage({ type: 'backend', choice: { name: 'cpu', attempts: [], description: 'cpu' } });
+      if (data.op === 'init')
+        port.postMessage({ type: 'backend', choice: { name: 'cpu', attempts: [], description: 'cpu' } });
     });
   });
 }

@@ -5,7 +5,9 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { WorkerLike, WorkerPort } from '../src/workers/ports.ts';
 
-export function channelWorker<Request, Reply>(serve: (port: WorkerPort<Request, Reply>) => void): WorkerLike<Request, Reply> & { terminated: boolean } {
+export function channelWorker<Request, Reply>(
+  serve: (port: WorkerPort<Request, Reply>) => void,
+): WorkerLike<Request, Reply> & { terminated: boolean } {
   const { port1, port2 } = new MessageChannel();
   serve({
     postMessage: (m, transfer) => port2.postMessage(m, transfer as never),

@@ -96,10 +96,15 @@ export interface ContextOptions {
 }
 
 /** The context of `alertId`, or null when no loaded alert has that id. */
-export async function alertContext(db: Database, alertId: string, opts: ContextOptions = {}): Promise<AlertContext | null> {
+export async function alertContext(
+  db: Database,
+  alertId: string,
+  opts: ContextOptions = {},
+): Promise<AlertContext | null> {
   const alertCols = await columnsOf(db, 'alerts');
   if (alertCols.size === 0) return null;
-  const col = (name: string, as: string, cast = '') => (alertCols.has(name) ? (cast ? `CAST(a.${name} AS ${cast})` : `a.${name}`) : 'NULL') + ` AS ${as}`;
+  const col = (name: string, as: string, cast = '') =>
+    (alertCols.has(name) ? (cast ? `CAST(a.${name} AS ${cast})` : `a.${name}`) : 'NULL') + ` AS ${as}`;
   const windows = tableRows<{
     processing_date: string;
     window_days: number;
@@ -147,7 +152,10 @@ ORDER BY a.processing_date DESC, a.window_days`,
       description: w.description,
       riskIndicators: w.risk_indicators ? w.risk_indicators.split('\u001f') : [],
       evidence: parseEvidence(w.evidence_json),
-      label: w.label === null || w.label_source === null ? null : { label: w.label > 0 ? 1 : 0, source: w.label_source, labeledBy: w.labeled_by, labeledAt: w.labeled_at },
+      label:
+        w.label === null || w.label_source === null
+          ? null
+          : { label: w.label > 0 ? 1 : 0, source: w.label_source, labeledBy: w.labeled_by, labeledAt: w.labeled_at },
     })),
     features: await addressFeatures(db, address, snapshots),
     clusters: await clustersOf(db, alertId, address, snapshots),
@@ -173,7 +181,9 @@ async function addressFeatures(db: Database, address: string, snapshots: Snapsho
   const names = KEY_FEATURES.filter((n) => present.has(n));
   if (names.length === 0) return [];
   const filter = snapshotFilter('f', snapshots);
-  const values = names.map((n) => (n.startsWith('is_') ? `CAST(f.${n} AS BOOLEAN) AS ${n}` : `CAST(f.${n} AS DOUBLE) AS ${n}`));
+  const values = names.map((n) =>
+    n.startsWith('is_') ? `CAST(f.${n} AS BOOLEAN) AS ${n}` : `CAST(f.${n} AS DOUBLE) AS ${n}`,
+  );
   const result = tableRows<Record<string, unknown>>(
     await db.query(
       `SELECT strftime(f.processing_date, '%Y-%m-%d') AS processing_date, CAST(f.window_days AS INTEGER) AS window_days, ${values.join(', ')}
@@ -189,7 +199,12 @@ ORDER BY f.processing_date DESC, f.window_days`,
   }));
 }
 
-async function clustersOf(db: Database, alertId: string, address: string, snapshots: Snapshot[]): Promise<ClusterSummary[]> {
+async function clustersOf(
+  db: Database,
+  alertId: string,
+  address: string,
+  snapshots: Snapshot[],
+): Promise<ClusterSummary[]> {
   const present = await columnsOf(db, 'clusters');
   if (!present.has('cluster_id')) return [];
   const member: string[] = [];
@@ -212,7 +227,8 @@ async function clustersOf(db: Database, alertId: string, address: string, snapsh
   }
   if (member.length === 0) return [];
   const filter = snapshotFilter('c', snapshots);
-  const opt = (name: string, as: string, cast: string) => (present.has(name) ? `CAST(c.${name} AS ${cast})` : 'NULL') + ` AS ${as}`;
+  const opt = (name: string, as: string, cast: string) =>
+    (present.has(name) ? `CAST(c.${name} AS ${cast})` : 'NULL') + ` AS ${as}`;
   const result = tableRows<{
     cluster_id: string;
     cluster_type: string | null;
@@ -249,7 +265,15 @@ async function topFlows(db: Database, address: string, snapshots: Snapshot[], li
   if (!present.has('from_address') || !present.has('to_address')) return [];
   const amount = present.has('amount_usd_sum') ? 'CAST(m.amount_usd_sum AS DOUBLE)' : 'NULL';
   const filter = snapshotFilter('m', snapshots);
-  const result = tableRows<{ direction: 'in' | 'out'; counterparty: string; processing_date: string; window_days: number; tx_count: number | null; amount_usd: number | null; bidirectional: boolean | null }>(
+  const result = tableRows<{
+    direction: 'in' | 'out';
+    counterparty: string;
+    processing_date: string;
+    window_days: number;
+    tx_count: number | null;
+    amount_usd: number | null;
+    bidirectional: boolean | null;
+  }>(
     await db.query(
       `SELECT direction, counterparty, processing_date, window_days, tx_count, amount_usd, bidirectional FROM (
   SELECT CASE WHEN m.to_address = ? THEN 'in' ELSE 'out' END AS direction,
@@ -265,15 +289,32 @@ ORDER BY processing_date DESC, window_days, direction, amount_usd DESC NULLS LAS
       [address, address, address, address, address, ...filter.params, limit],
     ),
   );
-  return result.map((r) => ({ ...r, processingDate: r.processing_date, windowDays: Number(r.window_days), txCount: r.tx_count, amountUsd: r.amount_usd })).map(
-    ({ direction, counterparty, processingDate, windowDays, txCount, amountUsd, bidirectional }) => ({ direction, counterparty, processingDate, windowDays, txCount, amountUsd, bidirectional }),
-  );
+  return result
+    .map((r) => ({
+      ...r,
+      processingDate: r.processing_date,
+      windowDays: Number(r.window_days),
+      txCount: r.tx_count,
+      amountUsd: r.amount_usd,
+    }))
+    .map(({ direction, counterparty, processingDate, windowDays, txCount, amountUsd, bidirectional }) => ({
+      direction,
+      counterparty,
+      processingDate,
+      windowDays,
+      txCount,
+      amountUsd,
+      bidirectional,
+    }));
 }
 
 /** Column names of a view or table (empty when it does not exist). */
 async function columnsOf(db: Database, table: string): Promise<Set<string>> {
   const result = tableRows<{ column_name: string }>(
-    await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main'`, [table]),
+    await db.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main'`,
+      [table],
+    ),
   );
   return new Set(result.map((r) => r.column_name));
 }

@@ -49,7 +49,9 @@ export function labelsToReach(curves: LearningCurves, target: number): LabelsToR
   return curves.options.strategies.map((strategy) => {
     const perRepeat: (number | null)[] = [];
     for (let repeat = 0; repeat < curves.options.repeats; repeat++) {
-      const reached = curves.points.filter((p) => p.strategy === strategy && p.repeat === repeat && p.prAuc >= target).map((p) => p.labels);
+      const reached = curves.points
+        .filter((p) => p.strategy === strategy && p.repeat === repeat && p.prAuc >= target)
+        .map((p) => p.labels);
       perRepeat.push(reached.length > 0 ? Math.min(...reached) : null);
     }
     const m = median(perRepeat.map((v) => v ?? Infinity));

@@ -74,7 +74,12 @@ export function nextBatch(pool: QueuePool, opts: QueueOptions): QueueItem[] {
       return top(candidates, entropies(candidates.p), tie, batch);
     case 'margin': {
       const threshold = operatingThreshold(candidates.p, opts.positiveShare ?? mean(candidates.p));
-      return top(candidates, candidates.p.map((p) => -Math.abs(p - threshold)), tie, batch);
+      return top(
+        candidates,
+        candidates.p.map((p) => -Math.abs(p - threshold)),
+        tie,
+        batch,
+      );
     }
     case 'diversity':
       return farthestFirst(pool, candidates, tie, batch, opts.diversityPool ?? 10);
@@ -137,7 +142,13 @@ function top(c: Candidates, priority: Float64Array, tie: Float64Array, batch: nu
     .map((i) => ({ group: c.groups[i]!, row: c.rows[i]!, p: c.p[i]!, priority: priority[i]! }));
 }
 
-function farthestFirst(pool: QueuePool, c: Candidates, tie: Float64Array, batch: number, poolBatches: number): QueueItem[] {
+function farthestFirst(
+  pool: QueuePool,
+  c: Candidates,
+  tie: Float64Array,
+  batch: number,
+  poolBatches: number,
+): QueueItem[] {
   const { x, columns } = pool;
   if (!x || !columns) throw new Error('diversity needs the feature matrix (x and columns)');
   const uncertainty = entropies(c.p);
@@ -167,7 +178,12 @@ function farthestFirst(pool: QueuePool, c: Candidates, tie: Float64Array, batch:
     if (pick < 0) break;
     taken[pick] = 1;
     const idx = shortlist[pick]!;
-    out.push({ group: c.groups[idx]!, row: c.rows[idx]!, p: c.p[idx]!, priority: Number.isFinite(minDist[pick]!) ? Math.sqrt(minDist[pick]!) : Infinity });
+    out.push({
+      group: c.groups[idx]!,
+      row: c.rows[idx]!,
+      p: c.p[idx]!,
+      priority: Number.isFinite(minDist[pick]!) ? Math.sqrt(minDist[pick]!) : Infinity,
+    });
     visit(c.rows[idx]!);
   }
   return out;

@@ -90,7 +90,8 @@ export async function retrainQueue(db: Database, opts: RetrainOptions): Promise<
   await breathe();
 
   const labelled = new Uint8Array(matrix.rowInfo.group.reduce((m, g) => Math.max(m, g + 1), 0));
-  for (let r = 0; r < matrix.rows; r++) if (explicit.y[r] === 0 || explicit.y[r] === 1) labelled[matrix.rowInfo.group[r]!] = 1;
+  for (let r = 0; r < matrix.rows; r++)
+    if (explicit.y[r] === 0 || explicit.y[r] === 1) labelled[matrix.rowInfo.group[r]!] = 1;
   const trainRows = all.filter((r) => training.y[r] === 0 || training.y[r] === 1);
 
   const notes: string[] = [];
@@ -109,24 +110,49 @@ export async function retrainQueue(db: Database, opts: RetrainOptions): Promise<
       model.dispose();
     }
     const alerts = new Set(Array.from(trainRows, (r) => matrix.rowInfo.group[r]!)).size;
-    trainedOn = { rows: trainRows.length, alerts, positives: training.positives, negatives: training.negatives, learner: learner.name };
+    trainedOn = {
+      rows: trainRows.length,
+      alerts,
+      positives: training.positives,
+      negatives: training.negatives,
+      learner: learner.name,
+    };
   } else {
-    notes.push(`the labels hold ${training.positives} illicit and ${training.negatives} licit rows: no classifier until both classes are labelled, so the queue is random`);
+    notes.push(
+      `the labels hold ${training.positives} illicit and ${training.negatives} licit rows: no classifier until both classes are labelled, so the queue is random`,
+    );
     strategy = 'random';
   }
   await breathe();
   opts.onPhase?.('rank');
   const picks = nextBatch(
     { p, group: matrix.rowInfo.group, rows: all, labelled, x, columns },
-    { strategy, batch: opts.batch, seed: derivedSeed(config.seed, `active-queue-${opts.round ?? 0}`), positiveShare: trainedOn ? trainedOn.positives / trainedOn.rows : undefined },
+    {
+      strategy,
+      batch: opts.batch,
+      seed: derivedSeed(config.seed, `active-queue-${opts.round ?? 0}`),
+      positiveShare: trainedOn ? trainedOn.positives / trainedOn.rows : undefined,
+    },
   );
   return { queue: await describe(db, picks, trainedOn !== null), trainedOn, strategy, notes };
 }
 
 /** The queue's rows as alerts, read back from the rows table by row number (bound values). */
-async function describe(db: Database, picks: { row: number; p: number; priority: number }[], trained: boolean): Promise<QueueEntry[]> {
+async function describe(
+  db: Database,
+  picks: { row: number; p: number; priority: number }[],
+  trained: boolean,
+): Promise<QueueEntry[]> {
   if (picks.length === 0) return [];
-  const meta = tableRows<{ row_idx: number; alert_id: string; processing_date: string; window_days: number; address: string; typology: string | null; severity: string | null }>(
+  const meta = tableRows<{
+    row_idx: number;
+    alert_id: string;
+    processing_date: string;
+    window_days: number;
+    address: string;
+    typology: string | null;
+    severity: string | null;
+  }>(
     await db.query(
       `SELECT r.row_idx, r.alert_id, strftime(r.processing_date, '%Y-%m-%d') AS processing_date, CAST(r.window_days AS INTEGER) AS window_days, r.address,
   a.typology_type AS typology, a.severity
@@ -166,7 +192,16 @@ export interface QueueLabel {
 export function saveLabel(db: Database, label: QueueLabel): Promise<AppendResult> {
   return appendLabelEvents(
     db,
-    [{ alertId: label.alertId, label: label.label, source: label.source ?? 'miner', labeledBy: label.labeledBy, note: label.note ?? null, confidence: label.confidence ?? null }],
+    [
+      {
+        alertId: label.alertId,
+        label: label.label,
+        source: label.source ?? 'miner',
+        labeledBy: label.labeledBy,
+        note: label.note ?? null,
+        confidence: label.confidence ?? null,
+      },
+    ],
     newBatchId('label', label.alertId),
   );
 }

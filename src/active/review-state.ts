@@ -15,10 +15,7 @@
  */
 import type { QueueEntry } from './retrain.ts';
 
-export type ItemState =
-  | { kind: 'open' }
-  | { kind: 'labelled'; label: 0 | 1 }
-  | { kind: 'skipped' };
+export type ItemState = { kind: 'open' } | { kind: 'labelled'; label: 0 | 1 } | { kind: 'skipped' };
 
 export interface ReviewItem {
   entry: QueueEntry;
@@ -95,7 +92,14 @@ export class ReviewState {
       this.advance();
       return null;
     }
-    const action = { kind: 'label' as const, alertId: item.entry.alertId, address: item.entry.address, label, eventId: null, previous: item.state };
+    const action = {
+      kind: 'label' as const,
+      alertId: item.entry.alertId,
+      address: item.entry.address,
+      label,
+      eventId: null,
+      previous: item.state,
+    };
     item.state = { kind: 'labelled', label };
     this.actions.push(action);
     this.advance();

@@ -85,7 +85,10 @@ export async function simulateLearningCurves(data: SimulationData, opts: Simulat
     const scores = new Float64Array(data.truth.length);
     test.forEach((r, i) => (scores[r] = p[i]!));
     const units = reduceToUnits(test, data.info, scores, data.truth);
-    return { prAuc: averagePrecision(units.scores, units.labels) ?? NaN, rocAuc: rocAuc(units.scores, units.labels) ?? NaN };
+    return {
+      prAuc: averagePrecision(units.scores, units.labels) ?? NaN,
+      rocAuc: rocAuc(units.scores, units.labels) ?? NaN,
+    };
   };
 
   const points: CurvePoint[] = [];
@@ -105,10 +108,21 @@ export async function simulateLearningCurves(data: SimulationData, opts: Simulat
       for (let round = 0; ; round++) {
         const labelledRows = Int32Array.from(rows);
         const last = labels >= opts.budget || labels >= groupsInPool.length;
-        const model = await fitOracleLabels(data, opts.learner, labelledRows, derivedSeed(opts.seed, `fit-${repeat}-${round}`));
+        const model = await fitOracleLabels(
+          data,
+          opts.learner,
+          labelledRows,
+          derivedSeed(opts.seed, `fit-${repeat}-${round}`),
+        );
         let p: Float64Array;
         try {
-          points.push({ strategy, repeat, labels, positives: positivesOf(labelledRows, data), ...measure(model.predict(testX, test.length)) });
+          points.push({
+            strategy,
+            repeat,
+            labels,
+            positives: positivesOf(labelledRows, data),
+            ...measure(model.predict(testX, test.length)),
+          });
           if (last) break;
           // Random reads no probabilities: skip scoring the pool.
           p = new Float64Array(data.truth.length).fill(0.5);
@@ -122,12 +136,20 @@ export async function simulateLearningCurves(data: SimulationData, opts: Simulat
         const batch = Math.min(opts.batch, opts.budget - labels);
         const picks = nextBatch(
           { p, group: data.info.group, rows: pool, labelled, x: data.x, columns: data.columns },
-          { strategy, batch, seed: derivedSeed(opts.seed, `query-${strategy}-${repeat}-${round}`), positiveShare: positiveShare(labelledRows, data), diversityPool: opts.diversityPool },
+          {
+            strategy,
+            batch,
+            seed: derivedSeed(opts.seed, `query-${strategy}-${repeat}-${round}`),
+            positiveShare: positiveShare(labelledRows, data),
+            diversityPool: opts.diversityPool,
+          },
         );
         for (const item of picks) label(item.group);
         labels += picks.length;
       }
-      opts.onProgress?.(`repeat ${repeat + 1}/${opts.repeats}, ${strategy}: PR-AUC ${points.at(-1)!.prAuc.toFixed(3)} at ${labels} labels`);
+      opts.onProgress?.(
+        `repeat ${repeat + 1}/${opts.repeats}, ${strategy}: PR-AUC ${points.at(-1)!.prAuc.toFixed(3)} at ${labels} labels`,
+      );
     }
   }
   const fullModel = await fitOracleLabels(data, opts.learner, pool, derivedSeed(opts.seed, 'full-pool'));
@@ -138,7 +160,10 @@ export async function simulateLearningCurves(data: SimulationData, opts: Simulat
   return {
     points,
     fullPool: { labels: groupsInPool.length, ...full },
-    test: { alerts: reduceToUnits(test, data.info, new Float64Array(data.truth.length)).scores.length, positives: unitPositives(test, data) },
+    test: {
+      alerts: reduceToUnits(test, data.info, new Float64Array(data.truth.length)).scores.length,
+      positives: unitPositives(test, data),
+    },
     poolAlerts: groupsInPool.length,
     options: { ...rest, learner: learner.name, initial },
   };
@@ -148,7 +173,12 @@ export async function simulateLearningCurves(data: SimulationData, opts: Simulat
  * Fit on the labelled rows with the oracle's labels. A labelled set of one class cannot train a
  * classifier; every alert then gets the same score (a tie: PR-AUC is the prevalence).
  */
-async function fitOracleLabels(data: SimulationData, learner: Learner, rows: Int32Array, seed: number): Promise<FittedLearner> {
+async function fitOracleLabels(
+  data: SimulationData,
+  learner: Learner,
+  rows: Int32Array,
+  seed: number,
+): Promise<FittedLearner> {
   const positives = positivesOf(rows, data);
   if (positives === 0 || positives === rows.length) {
     const constant = positives === 0 ? 0 : 1;

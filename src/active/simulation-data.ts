@@ -20,8 +20,13 @@ export interface PreparedSimulation {
   features: string[];
 }
 
-export async function prepareSimulation(db: Database, config: TrainingConfig, onStage: (message: string) => void = () => {}): Promise<PreparedSimulation> {
-  if (!(await hasRows(db, 'ground_truth'))) throw new Error('the learning-curve simulation needs a ground_truth file: its labels play the labeller');
+export async function prepareSimulation(
+  db: Database,
+  config: TrainingConfig,
+  onStage: (message: string) => void = () => {},
+): Promise<PreparedSimulation> {
+  if (!(await hasRows(db, 'ground_truth')))
+    throw new Error('the learning-curve simulation needs a ground_truth file: its labels play the labeller');
   const experiment = await prepareExperiment(db, config, onStage);
   const { matrix, split } = experiment;
   const { keep } = guardFeatures(matrix.features, 'alert-labels', config.leakage);

@@ -83,12 +83,15 @@ export async function loadLab(
   const report = await lab.load(files);
   for (const p of report.problems) process.stderr.write(`${p.level}: ${p.message}\n`);
   let errors = report.problems.filter((p) => p.level === 'error').length;
-  if (report.loaded.length === 0) throw new CliError(errors > 0 ? 'nothing was loaded' : `no SOT files found in ${paths.join(', ')}`);
+  if (report.loaded.length === 0)
+    throw new CliError(errors > 0 ? 'nothing was loaded' : `no SOT files found in ${paths.join(', ')}`);
   for (const file of labelFiles) {
     const { report: labels, appended } = await importLabels(rt, file);
     for (const i of labels.issues) process.stderr.write(`${i.level}: ${i.message}\n`);
     errors += labels.issues.filter((i) => i.level === 'error').length;
-    process.stderr.write(`labels: appended ${appended?.events ?? 0} label events from ${file.path} (${labels.rejected} rows refused, ${labels.dropped} left out)\n`);
+    process.stderr.write(
+      `labels: appended ${appended?.events ?? 0} label events from ${file.path} (${labels.rejected} rows refused, ${labels.dropped} left out)\n`,
+    );
   }
   return { lab, rt, errors };
 }

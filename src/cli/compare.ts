@@ -29,7 +29,8 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'train and compare strategies on held-out alerts; print the leaderboard, write the run bundle',
-  usage: 'lab compare --data DIR [--labels FILE] [--truth FILE] [--strategies a,b] [--config FILE] --out report.json [--export DIR]',
+  usage:
+    'lab compare --data DIR [--labels FILE] [--truth FILE] [--strategies a,b] [--config FILE] --out report.json [--export DIR]',
   options: {
     data: { type: 'string', multiple: true },
     labels: { type: 'string', multiple: true },
@@ -49,14 +50,22 @@ export const compareCommand: Command = {
 
     const backend = await initNodeBackend(config.backend === 'webgl' ? 'auto' : config.backend);
     const rt = await openNodeRuntime();
-    const lab = await loadFiles(rt, data, values.truth as string | undefined, (values.labels as string[] | undefined) ?? []);
+    const lab = await loadFiles(
+      rt,
+      data,
+      values.truth as string | undefined,
+      (values.labels as string[] | undefined) ?? [],
+    );
     const t0 = performance.now();
     const stage = (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
     const result = await compareStrategies(lab.db, config, {
       strategies,
       onStage: stage,
       onEpoch: (name, p) => {
-        if (p.epoch % 10 === 0) stage(`  ${p.stage} epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation ${p.valLoss.toFixed(4)}`);
+        if (p.epoch % 10 === 0)
+          stage(
+            `  ${p.stage} epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation ${p.valLoss.toFixed(4)}`,
+          );
       },
     });
     process.stdout.write(renderLeaderboard(result.board));
@@ -99,9 +108,15 @@ async function readConfig(values: Values): Promise<TrainingConfig> {
   }
   const list = values.strategies as string | undefined;
   if (list) {
-    const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = names.filter((n) => !strategyNames().includes(n));
-    if (unknown.length > 0) throw new CliError(`compare: unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${strategyNames().join(', ')}`);
+    if (unknown.length > 0)
+      throw new CliError(
+        `compare: unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${strategyNames().join(', ')}`,
+      );
     config = { ...config, strategies: names };
   }
   return config;
@@ -130,7 +145,8 @@ async function loadFiles(rt: Runtime, paths: string[], truth: string | undefined
   const report = await lab.load(files);
   for (const p of report.problems) process.stderr.write(`${p.level}: ${p.message}\n`);
   if (!report.loaded.some((l) => l.table === 'alerts')) throw new CliError('compare: no alerts were loaded');
-  if (truth && !report.loaded.some((l) => l.table === 'ground_truth')) throw new CliError(`compare: the truth file ${truth} did not load (see the errors above)`);
+  if (truth && !report.loaded.some((l) => l.table === 'ground_truth'))
+    throw new CliError(`compare: the truth file ${truth} did not load (see the errors above)`);
   for (const file of await read(labels)) {
     const { report: imported, appended } = await importLabels(rt, file);
     for (const i of imported.issues) process.stderr.write(`${i.level}: ${i.message}\n`);

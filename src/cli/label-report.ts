@@ -22,7 +22,9 @@ export function formatImportReport(r: ImportReport): string {
     .join(', ');
   lines.push(
     `${r.accepted} label event${r.accepted === 1 ? '' : 's'} to append` +
-      (r.accepted > 0 ? ` (${s.alert} alert-level, ${s.address} address-level; ${s.positive} positive, ${s.negative} negative; ${sources})` : '') +
+      (r.accepted > 0
+        ? ` (${s.alert} alert-level, ${s.address} address-level; ${s.positive} positive, ${s.negative} negative; ${sources})`
+        : '') +
       `; ${r.rejected} row${r.rejected === 1 ? '' : 's'} refused by errors, ${r.dropped} left out by duplicate or conflict rules`,
   );
   return lines.join('\n') + '\n';
@@ -31,16 +33,32 @@ export function formatImportReport(r: ImportReport): string {
 export function formatQualityReport(q: QualityReport): string {
   const c = q.coverage;
   const out: string[] = [];
-  out.push(`coverage: ${c.alertRows} alert rows (${c.alerts} alert ids)${c.truthLoaded ? '' : '; no ground truth loaded'}`);
+  out.push(
+    `coverage: ${c.alertRows} alert rows (${c.alerts} alert ids)${c.truthLoaded ? '' : '; no ground truth loaded'}`,
+  );
   out.push(
     formatTable(
       ['rater', 'labelled', 'share', 'positive', 'negative', 'positive rate', 'uncertain'],
-      c.raters.map((r) => [r.rater, r.labelled, pct(r.share), r.positive, r.negative, pct(r.positiveRate), r.rater === 'proxy' ? r.uncertain : '-']),
+      c.raters.map((r) => [
+        r.rater,
+        r.labelled,
+        pct(r.share),
+        r.positive,
+        r.negative,
+        pct(r.positiveRate),
+        r.rater === 'proxy' ? r.uncertain : '-',
+      ]),
     ),
   );
   const n = (x: number) => x.toLocaleString('en-US');
-  out.push(`effective labels by source: ${Object.entries(c.effectiveBySource).map(([s, k]) => `${s} ${n(k)}`).join(', ')}`);
-  out.push(`label events: ${c.events.map((e) => `${e.source} ${n(e.alertLevel)} alert-level + ${n(e.addressLevel)} address-level`).join(', ')}`);
+  out.push(
+    `effective labels by source: ${Object.entries(c.effectiveBySource)
+      .map(([s, k]) => `${s} ${n(k)}`)
+      .join(', ')}`,
+  );
+  out.push(
+    `label events: ${c.events.map((e) => `${e.source} ${n(e.alertLevel)} alert-level + ${n(e.addressLevel)} address-level`).join(', ')}`,
+  );
   out.push('');
   const a = q.agreement;
   if (a.pairs.length === 0) {
@@ -51,11 +69,26 @@ export function formatQualityReport(q: QualityReport): string {
   out.push(
     formatTable(
       ['a', 'b', 'both', 'a1 b1', 'a0 b0', 'a1 b0', 'a0 b1', 'agree', 'kappa'],
-      a.pairs.map((p) => [p.a, p.b, p.n, p.matrix[1][1], p.matrix[0][0], p.matrix[1][0], p.matrix[0][1], pct(p.observed), num(p.kappa)]),
+      a.pairs.map((p) => [
+        p.a,
+        p.b,
+        p.n,
+        p.matrix[1][1],
+        p.matrix[0][0],
+        p.matrix[1][0],
+        p.matrix[0][1],
+        pct(p.observed),
+        num(p.kappa),
+      ]),
     ),
   );
   out.push("Cohen's kappa:");
   const m = kappaMatrix(a);
-  out.push(formatTable(['', ...a.raters], a.raters.map((r, i) => [r, ...m[i]!.map((k) => num(k))])));
+  out.push(
+    formatTable(
+      ['', ...a.raters],
+      a.raters.map((r, i) => [r, ...m[i]!.map((k) => num(k))]),
+    ),
+  );
   return out.join('\n') + '\n';
 }

@@ -59,14 +59,18 @@ async function confirm(question: string): Promise<boolean> {
 
 async function runImport(values: Values): Promise<number> {
   const data = strings(values.data);
-  if (data.length === 0) throw new CliError('labels import: give --data DIR (the alerts the labels are checked against)');
+  if (data.length === 0)
+    throw new CliError('labels import: give --data DIR (the alerts the labels are checked against)');
   const path = need(values, 'file', 'import');
   const mapping = await readMapping(values.mapping as string | undefined);
   const [file] = await filesFromPaths([path]).catch((e: Error) => {
     throw new CliError(e.message);
   });
   const { rt } = await loadLab(data);
-  const pending = await prepareLabelImport(rt, file!, { mapping, unknownTargets: values['keep-unknown'] ? 'keep' : 'reject' });
+  const pending = await prepareLabelImport(rt, file!, {
+    mapping,
+    unknownTargets: values['keep-unknown'] ? 'keep' : 'reject',
+  });
   process.stdout.write(formatImportReport(pending.report));
   const code = pending.report.ok ? 0 : 1;
   if (pending.report.accepted === 0) {
@@ -87,7 +91,9 @@ async function runImport(values: Values): Promise<number> {
     await writeFile(out, await exportLabels(rt, 'events'));
     process.stdout.write(`wrote the label events to ${out}\n`);
   } else {
-    process.stdout.write('the CLI keeps nothing between commands: add --out FILE.parquet to save the label events, then pass them with --labels\n');
+    process.stdout.write(
+      'the CLI keeps nothing between commands: add --out FILE.parquet to save the label events, then pass them with --labels\n',
+    );
   }
   return code;
 }

@@ -18,7 +18,11 @@ export async function readTrainingConfig(path: string | undefined): Promise<Trai
  * dense (the default: the configuration's network; starts the TF.js backend) or logistic (linear,
  * no backend). See ml/learner.ts for the measured difference.
  */
-export async function learnerFromOption(name: string | undefined, config: TrainingConfig, command: string): Promise<Learner> {
+export async function learnerFromOption(
+  name: string | undefined,
+  config: TrainingConfig,
+  command: string,
+): Promise<Learner> {
   if (name === 'logistic') return logisticLearner();
   if (name === undefined || name === 'dense') {
     await initNodeBackend(config.backend === 'webgl' ? 'auto' : config.backend);
@@ -31,6 +35,7 @@ export async function learnerFromOption(name: string | undefined, config: Traini
 export function intOption(value: unknown, fallback: number, name: string, command: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${command}: --${name} must be a positive integer, not '${String(value)}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`${command}: --${name} must be a positive integer, not '${String(value)}'`);
   return n;
 }

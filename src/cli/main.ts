@@ -14,7 +14,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new CliError(`unknown command '${name}'\n\n${usage()}`);
-  const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: command.options,
+    allowPositionals: true,
+    strict: true,
+  });
   return command.run(values as Record<string, string | boolean | string[] | undefined>, positionals);
 }
 
@@ -24,7 +29,11 @@ main(process.argv.slice(2)).then(
     // Users get the message, not a stack trace; a bug (not a CliError) still says where it came from.
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`lab: ${message}\n`);
-    if (!(e instanceof CliError) && !(e instanceof TypeError && /parseArgs|option/i.test(message)) && process.env.LAB_DEBUG) {
+    if (
+      !(e instanceof CliError) &&
+      !(e instanceof TypeError && /parseArgs|option/i.test(message)) &&
+      process.env.LAB_DEBUG
+    ) {
       process.stderr.write(`${(e as Error).stack}\n`);
     }
     process.exit(e instanceof CliError ? e.exitCode : 2);

@@ -23,12 +23,20 @@ import { loadLab } from './commands.ts';
 import { CliError, formatTable } from './output.ts';
 
 /** The columns written: the alert's key (alert_id recurs across windows) and its label. */
-const OUTPUT_COLUMNS = ['alert_id', 'window_days', 'processing_date', 'label', 'label_source', 'label_confidence'] as const;
+const OUTPUT_COLUMNS = [
+  'alert_id',
+  'window_days',
+  'processing_date',
+  'label',
+  'label_source',
+  'label_confidence',
+] as const;
 
 export const proxyLabelsCommand: Command = {
   name: 'proxy-labels',
   summary: 'derive proxy labels (explicit labels win) and write Parquet/CSV, or emit the rule as ClickHouse SQL',
-  usage: 'lab proxy-labels --data DIR [--labels FILE] [--config FILE] --out FILE [--keep-uncertain] [--clickhouse FILE]',
+  usage:
+    'lab proxy-labels --data DIR [--labels FILE] [--config FILE] --out FILE [--keep-uncertain] [--clickhouse FILE]',
   options: {
     data: { type: 'string', multiple: true },
     labels: { type: 'string', multiple: true },
@@ -43,7 +51,8 @@ export const proxyLabelsCommand: Command = {
     const data = (values.data as string[] | undefined) ?? [];
     const out = values.out as string | undefined;
     const clickhouse = values.clickhouse as string | undefined;
-    if (!out && !clickhouse) throw new CliError('proxy-labels: give --out FILE (with --data DIR) and/or --clickhouse FILE');
+    if (!out && !clickhouse)
+      throw new CliError('proxy-labels: give --out FILE (with --data DIR) and/or --clickhouse FILE');
     if (out && data.length === 0) throw new CliError('proxy-labels: --out needs --data DIR to label');
     if (out) outputFormat(out);
 
@@ -66,7 +75,9 @@ export const proxyLabelsCommand: Command = {
 
     process.stdout.write(`rule: ${ruleSignature(config)}\n`);
     process.stdout.write(await countsTable(lab.db, labelled, params));
-    process.stdout.write(`${table.numRows.toLocaleString('en-US')} rows written to ${out}${keepUncertain ? ' (uncertain rows kept, label empty)' : ''}\n`);
+    process.stdout.write(
+      `${table.numRows.toLocaleString('en-US')} rows written to ${out}${keepUncertain ? ' (uncertain rows kept, label empty)' : ''}\n`,
+    );
     const cube = await LabelCube.build(lab.db);
     for (const w of proxyWarnings(cube, config)) process.stderr.write(`${w.level}: ${w.message}\n`);
     return errors > 0 ? 1 : 0;
@@ -101,7 +112,10 @@ async function countsTable(db: Database, labelled: string, params: Parameters<Da
       params,
     ),
   );
-  return formatTable(['label', 'source', 'alerts'], counts.map((c) => [c.label, c.label_source, c.alerts]));
+  return formatTable(
+    ['label', 'source', 'alerts'],
+    counts.map((c) => [c.label, c.label_source, c.alerts]),
+  );
 }
 
 /** RFC 4180 CSV: a header, then one line per row; NULL is an empty field, dates are YYYY-MM-DD. */
@@ -110,7 +124,8 @@ export function toCsv(table: Table): string {
   const cols = fields.map((_, i) => table.getChildAt(i)!);
   const format = fields.map((f) => {
     if (DataType.isDate(f.type)) return (v: unknown) => new Date(Number(v)).toISOString().slice(0, 10);
-    if (DataType.isFloat(f.type) && f.type.precision === Precision.SINGLE) return (v: unknown) => float32Text(Number(v));
+    if (DataType.isFloat(f.type) && f.type.precision === Precision.SINGLE)
+      return (v: unknown) => float32Text(Number(v));
     return (v: unknown) => {
       const s = String(v);
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -118,10 +133,14 @@ export function toCsv(table: Table): string {
   });
   const lines = [fields.map((f) => f.name).join(',')];
   for (let r = 0; r < table.numRows; r++) {
-    lines.push(cols.map((c, i) => {
-      const v = c.get(r);
-      return v === null || v === undefined ? '' : format[i]!(v);
-    }).join(','));
+    lines.push(
+      cols
+        .map((c, i) => {
+          const v = c.get(r);
+          return v === null || v === undefined ? '' : format[i]!(v);
+        })
+        .join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

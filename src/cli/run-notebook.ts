@@ -27,7 +27,8 @@ export const runNotebookCommand: Command = {
     out: { type: 'string' },
   },
   async run(values, positionals) {
-    if (positionals.length !== 1) throw new CliError('run: give exactly one notebook file, like notebooks/01-tour-of-a-snapshot.md');
+    if (positionals.length !== 1)
+      throw new CliError('run: give exactly one notebook file, like notebooks/01-tour-of-a-snapshot.md');
     const out = values.out as string | undefined;
     if (!out) throw new CliError('run: give --out FILE.html for the report');
     const path = positionals[0]!;
@@ -72,9 +73,11 @@ export const runNotebookCommand: Command = {
     await run.nb.dispose();
 
     const cells = run.nb.cells.filter((c) => c.kind !== 'markdown').length;
-    for (const f of run.failures) process.stderr.write(`${basename(path)}: ${f.kind} ${f.id} failed: ${f.error?.message ?? 'unknown error'}\n`);
+    for (const f of run.failures)
+      process.stderr.write(`${basename(path)}: ${f.kind} ${f.id} failed: ${f.error?.message ?? 'unknown error'}\n`);
     process.stdout.write(`wrote ${out}: ${cells} cells, ${run.failures.length} failed\n`);
-    if (run.failures.length > 0) throw new CliError(`run: ${run.failures.length} of ${cells} cells failed (the report shows where)`);
+    if (run.failures.length > 0)
+      throw new CliError(`run: ${run.failures.length} of ${cells} cells failed (the report shows where)`);
     return 0;
   },
 };

@@ -97,7 +97,6 @@ class NodeDatabase implements Database {
   }
 }
 
-
 /** The Node runtime: DuckDB plus in-process parquet-wasm (the CLI can afford a crash). */
 export async function openNodeRuntime(): Promise<Runtime> {
   const db = await openNodeDatabase();

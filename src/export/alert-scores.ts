@@ -23,15 +23,24 @@ export interface AlertScoresOptions {
 }
 
 /** The alert_scores rows for `scores` (one per matrix row), ordered like the template's sort key. */
-export async function alertScoresTable(db: Database, scores: ArrayLike<number>, opts: AlertScoresOptions): Promise<Table> {
+export async function alertScoresTable(
+  db: Database,
+  scores: ArrayLike<number>,
+  opts: AlertScoresOptions,
+): Promise<Table> {
   const picked = opts.rows ?? Int32Array.from({ length: scores.length }, (_, i) => i);
-  const ipc = tableToIPC(tableFromArrays({ row_idx: picked, score: Float64Array.from(picked, (r) => scores[r]!) }), 'stream');
+  const ipc = tableToIPC(
+    tableFromArrays({ row_idx: picked, score: Float64Array.from(picked, (r) => scores[r]!) }),
+    'stream',
+  );
   await db.exec(`DROP TABLE IF EXISTS ${SCORES_TABLE}`);
   await db.insertIPC(SCORES_TABLE, ipc, { create: true });
   try {
     // Older exports carry the network per alert; otherwise the loaded file's snapshot names it.
     const rawColumns = rows<{ column_name: string }>(await db.query(`DESCRIBE raw_alerts`)).map((c) => c.column_name);
-    const network = rawColumns.includes('network') ? `coalesce(NULLIF(ra.${ident('network')}, ''), lf.network, '')` : `coalesce(lf.network, '')`;
+    const network = rawColumns.includes('network')
+      ? `coalesce(NULLIF(ra.${ident('network')}, ''), lf.network, '')`
+      : `coalesce(lf.network, '')`;
     return await db.query(
       `SELECT r.processing_date, any_value(${network}) AS network, r.alert_id,
   CAST(max(s.score) AS DOUBLE) AS score, CAST(? AS VARCHAR) AS model_version, CAST(? AS DOUBLE) AS latency_ms,
@@ -49,7 +58,11 @@ ORDER BY r.processing_date, network, r.alert_id`,
   }
 }
 
-export async function alertScoresParquet(rt: Runtime, scores: ArrayLike<number>, opts: AlertScoresOptions): Promise<Uint8Array> {
+export async function alertScoresParquet(
+  rt: Runtime,
+  scores: ArrayLike<number>,
+  opts: AlertScoresOptions,
+): Promise<Uint8Array> {
   const table = await alertScoresTable(rt.db, scores, opts);
   return tableToParquet(rt.parquet, table);
 }

@@ -21,8 +21,17 @@ export function modelFiles(run: StrategyRun, experiment: Experiment): ArtefactFi
     missing: 'NULL inputs become 0 (the training mean) after scaling; [missing] columns flag them',
     inputs: run.keep.map((j) => {
       const f = matrix.features[j]!;
-      return { name: f.name, column: f.column, transform: f.transform, mean: standardiser.mean[j]!, std: standardiser.std[j]! };
+      return {
+        name: f.name,
+        column: f.column,
+        transform: f.transform,
+        mean: standardiser.mean[j]!,
+        std: standardiser.std[j]!,
+      };
     }),
   };
-  return [...run.result.artefacts, { name: PREPROCESSING_JSON, bytes: new TextEncoder().encode(JSON.stringify(preprocessing, null, 2)) }];
+  return [
+    ...run.result.artefacts,
+    { name: PREPROCESSING_JSON, bytes: new TextEncoder().encode(JSON.stringify(preprocessing, null, 2)) },
+  ];
 }

@@ -29,7 +29,13 @@ export interface RunBundle {
     skipped: { column: string; reason: string }[];
     standardiser: ReturnType<typeof standardiserJSON>;
   };
-  split: { method: string; description: string; rows: { train: number; validation: number; test: number }; trainDays: number[]; testDays: number[] };
+  split: {
+    method: string;
+    description: string;
+    rows: { train: number; validation: number; test: number };
+    trainDays: number[];
+    testDays: number[];
+  };
   leaderboard: Leaderboard;
   strategies: {
     name: string;
@@ -44,7 +50,10 @@ export interface RunBundle {
   }[];
 }
 
-export function runBundle(result: CompareResult, meta: { backend: string; runtime: string; repeat?: string; createdAt?: Date }): RunBundle {
+export function runBundle(
+  result: CompareResult,
+  meta: { backend: string; runtime: string; repeat?: string; createdAt?: Date },
+): RunBundle {
   const { experiment, board, runs } = result;
   const { config, matrix, split } = experiment;
   const names = matrix.features.map((f) => f.name);
@@ -60,7 +69,12 @@ export function runBundle(result: CompareResult, meta: { backend: string; runtim
       strategies: Object.fromEntries(runs.map((r) => [r.name, derivedSeed(config.seed, r.name)])),
     },
     data: experiment.files,
-    features: { count: matrix.columns, names, skipped: matrix.skipped, standardiser: standardiserJSON(experiment.standardiser, names) },
+    features: {
+      count: matrix.columns,
+      names,
+      skipped: matrix.skipped,
+      standardiser: standardiserJSON(experiment.standardiser, names),
+    },
     split: {
       method: split.method,
       description: split.description,
@@ -85,5 +99,8 @@ export function runBundle(result: CompareResult, meta: { backend: string; runtim
 
 /** JSON text of a bundle; NaN and infinities (undefined metrics, thresholds) become null. */
 export function bundleJSON(bundle: RunBundle): string {
-  return JSON.stringify(bundle, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n';
+  return (
+    JSON.stringify(bundle, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) +
+    '\n'
+  );
 }

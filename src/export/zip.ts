@@ -42,7 +42,8 @@ export function zipStored(files: readonly ArtefactFile[]): Uint8Array {
   }
   const localSize = entries.reduce((n, e) => n + 30 + e.name.length + e.bytes.length, 0);
   const centralSize = entries.reduce((n, e) => n + 46 + e.name.length, 0);
-  if (localSize + centralSize > 0xffffffff || entries.length > 0xffff) throw new Error('zip: too large for a ZIP archive without ZIP64');
+  if (localSize + centralSize > 0xffffffff || entries.length > 0xffff)
+    throw new Error('zip: too large for a ZIP archive without ZIP64');
   const out = new Uint8Array(localSize + centralSize + 22);
   const view = new DataView(out.buffer);
   let at = 0;

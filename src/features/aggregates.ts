@@ -41,7 +41,13 @@ interface CandidateOptions {
   tags?: LeakTag[];
 }
 
-function candidate(table: SourceTable, alias: string, output: string, name: string, opts: CandidateOptions = {}): Candidate {
+function candidate(
+  table: SourceTable,
+  alias: string,
+  output: string,
+  name: string,
+  opts: CandidateOptions = {},
+): Candidate {
   return {
     name: `${table}.${name}`,
     column: `${table}.${name.replace(/\[.*$/, '')}`,
@@ -77,9 +83,24 @@ function clusterAggregate(d: Discovery): Aggregate | undefined {
         : '[primary_address]';
   const known: { column: string; select: string; name: string; opts: CandidateOptions }[] = [
     { column: 'total_alerts', select: 'sum(total_alerts)', name: 'total_alerts[sum]', opts: { integer: true } },
-    { column: 'total_volume_usd', select: 'sum(total_volume_usd)', name: 'total_volume_usd[sum]', opts: { money: true } },
-    { column: 'severity_max', select: `max(${severityOrdinal('severity_max')})`, name: 'severity_max[max]', opts: { tags: ['severity'] } },
-    { column: 'confidence_avg', select: 'max(confidence_avg)', name: 'confidence_avg[max]', opts: { tags: ['confidence'] } },
+    {
+      column: 'total_volume_usd',
+      select: 'sum(total_volume_usd)',
+      name: 'total_volume_usd[sum]',
+      opts: { money: true },
+    },
+    {
+      column: 'severity_max',
+      select: `max(${severityOrdinal('severity_max')})`,
+      name: 'severity_max[max]',
+      opts: { tags: ['severity'] },
+    },
+    {
+      column: 'confidence_avg',
+      select: 'max(confidence_avg)',
+      name: 'confidence_avg[max]',
+      opts: { tags: ['confidence'] },
+    },
   ];
   const optional = known.filter((o) => has(d, 'clusters', o.column));
   const cols = optional.map((o) => ident(o.column));

@@ -41,7 +41,15 @@ export interface DiscoverOptions {
 
 /** Columns that key a row, carry the labels, or hold free text: never features themselves. */
 export const NOT_FEATURES: Record<SourceTable, ReadonlySet<string>> = {
-  alerts: new Set(['alert_id', 'address', 'processing_date', 'description', 'evidence_json', 'pattern_id', ...LABEL_COLUMNS.map((c) => c.name)]),
+  alerts: new Set([
+    'alert_id',
+    'address',
+    'processing_date',
+    'description',
+    'evidence_json',
+    'pattern_id',
+    ...LABEL_COLUMNS.map((c) => c.name),
+  ]),
   features: new Set(['address', 'processing_date', 'window_days']),
   clusters: new Set(['cluster_id', 'processing_date', 'window_days', 'primary_alert_id', 'pattern_id']),
   money_flows: new Set(['processing_date', 'window_days', 'from_address', 'to_address']),
@@ -69,7 +77,8 @@ export async function discover(db: Database, opts: DiscoverOptions = {}): Promis
   for (const table of SOURCE_TABLES) {
     counts[table] = Number(rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${ident(table)}`))[0]!.n);
     const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(table)}`));
-    for (const c of described) columns.push({ table, name: c.column_name, type: c.column_type, kind: kindOf(c.column_type) });
+    for (const c of described)
+      columns.push({ table, name: c.column_name, type: c.column_type, kind: kindOf(c.column_type) });
   }
   const categories = new Map<string, string[] | null>();
   for (const c of columns) {
@@ -84,9 +93,15 @@ export async function discover(db: Database, opts: DiscoverOptions = {}): Promis
 /** The column's distinct non-empty values by frequency, or null when there are too many. */
 async function topCategories(db: Database, c: DiscoveredColumn, max: number): Promise<string[] | null> {
   const col = ident(c.name);
-  const values = c.kind === 'text-list' ? `SELECT trim(unnest(${col})) AS v FROM ${ident(c.table)}` : `SELECT trim(CAST(${col} AS VARCHAR)) AS v FROM ${ident(c.table)}`;
+  const values =
+    c.kind === 'text-list'
+      ? `SELECT trim(unnest(${col})) AS v FROM ${ident(c.table)}`
+      : `SELECT trim(CAST(${col} AS VARCHAR)) AS v FROM ${ident(c.table)}`;
   const found = rows<{ v: string }>(
-    await db.query(`SELECT v FROM (${values}) WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT ?`, [max + 1]),
+    await db.query(
+      `SELECT v FROM (${values}) WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT ?`,
+      [max + 1],
+    ),
   ).map((r) => r.v);
   return found.length > max ? null : found;
 }

@@ -20,16 +20,7 @@ import { NOT_FEATURES } from './discover.ts';
 export type LeakTag = 'severity' | 'confidence' | 'address-label';
 
 export type Transform =
-  | 'value'
-  | 'log1p'
-  | 'signed-log1p'
-  | 'boolean'
-  | 'ordinal'
-  | 'one-hot'
-  | 'count'
-  | 'share'
-  | 'age-days'
-  | 'missing';
+  'value' | 'log1p' | 'signed-log1p' | 'boolean' | 'ordinal' | 'one-hot' | 'count' | 'share' | 'age-days' | 'missing';
 
 /** One numeric expression before the data decides its scale. */
 export interface Candidate {
@@ -105,7 +96,11 @@ export function columnCandidates(d: Discovery): { candidates: Candidate[]; skipp
   return { candidates, skipped };
 }
 
-function encodeColumn(c: DiscoveredColumn, ref: string, categories: string[] | null | undefined): Candidate[] | SkippedColumn {
+function encodeColumn(
+  c: DiscoveredColumn,
+  ref: string,
+  categories: string[] | null | undefined,
+): Candidate[] | SkippedColumn {
   const column = `${c.table}.${c.name}`;
   const tags = TAGS[column] ?? [];
   const base = { column, params: [] as string[], integer: false, money: false, tags };
@@ -116,9 +111,19 @@ function encodeColumn(c: DiscoveredColumn, ref: string, categories: string[] | n
     case 'integer':
     case 'number':
       if (/(^|_)id$/.test(c.name)) return { column, reason: 'an identifier, not a quantity' };
-      return [{ ...base, name: column, sql: `CAST(${ref} AS DOUBLE)`, transform: 'value', integer: c.kind === 'integer', money: MONEY.test(c.name) }];
+      return [
+        {
+          ...base,
+          name: column,
+          sql: `CAST(${ref} AS DOUBLE)`,
+          transform: 'value',
+          integer: c.kind === 'integer',
+          money: MONEY.test(c.name),
+        },
+      ];
     case 'temporal':
-      if (c.table !== 'features' || c.type === 'DATE') return { column, reason: 'an absolute time, which says nothing about later dates' };
+      if (c.table !== 'features' || c.type === 'DATE')
+        return { column, reason: 'an absolute time, which says nothing about later dates' };
       return [
         {
           ...base,
@@ -128,7 +133,8 @@ function encodeColumn(c: DiscoveredColumn, ref: string, categories: string[] | n
         },
       ];
     case 'text':
-      if (categories === null) return { column, reason: 'too many distinct values for a category (an identifier or free text)' };
+      if (categories === null)
+        return { column, reason: 'too many distinct values for a category (an identifier or free text)' };
       if (!categories || categories.length < 2) return { column, reason: 'fewer than two distinct values' };
       return categories.map((v) => ({
         ...base,
@@ -138,7 +144,13 @@ function encodeColumn(c: DiscoveredColumn, ref: string, categories: string[] | n
         transform: 'one-hot' as const,
       }));
     case 'text-list': {
-      const length: Candidate = { ...base, name: `${column}[count]`, sql: `CAST(coalesce(len(${ref}), 0) AS DOUBLE)`, transform: 'count', integer: true };
+      const length: Candidate = {
+        ...base,
+        name: `${column}[count]`,
+        sql: `CAST(coalesce(len(${ref}), 0) AS DOUBLE)`,
+        transform: 'count',
+        integer: true,
+      };
       const members = (categories ?? []).map((v) => ({
         ...base,
         name: `${column}[has=${v}]`,
@@ -152,7 +164,12 @@ function encodeColumn(c: DiscoveredColumn, ref: string, categories: string[] | n
       const sum = `CAST(list_sum(list_transform(${ref}, lambda v: CAST(v AS DOUBLE))) AS DOUBLE)`;
       return [
         { ...base, name: `${column}[sum]`, sql: sum, transform: 'value', integer: true },
-        { ...base, name: `${column}[active]`, sql: `CAST(len(list_filter(${ref}, lambda v: v > 0)) AS DOUBLE)`, transform: 'count' },
+        {
+          ...base,
+          name: `${column}[active]`,
+          sql: `CAST(len(list_filter(${ref}, lambda v: v > 0)) AS DOUBLE)`,
+          transform: 'count',
+        },
         {
           ...base,
           name: `${column}[peak_share]`,
@@ -170,7 +187,11 @@ function encodeColumn(c: DiscoveredColumn, ref: string, categories: string[] | n
  * Apply the data-driven decisions (see the file comment). `stats[i]` belongs to `candidates[i]`;
  * `rows` is the number of alert rows.
  */
-export function finalise(candidates: Candidate[], stats: CandidateStats[], rows: number): { features: FeatureSpec[]; skipped: SkippedColumn[] } {
+export function finalise(
+  candidates: Candidate[],
+  stats: CandidateStats[],
+  rows: number,
+): { features: FeatureSpec[]; skipped: SkippedColumn[] } {
   const features: FeatureSpec[] = [];
   const skipped: SkippedColumn[] = [];
   candidates.forEach((c, i) => {
@@ -205,6 +226,7 @@ export function finalise(candidates: Candidate[], stats: CandidateStats[], rows:
 /** The scaled expression; `uses` says how often it repeats the candidate's SQL (and so its params). */
 function scaled(c: Candidate, s: CandidateStats): { sql: string; transform: Transform; uses: number } {
   if (c.money) return { sql: `sign(${c.sql}) * ln(1 + abs(${c.sql}))`, transform: 'signed-log1p', uses: 2 };
-  if (c.integer && (s.min ?? 0) >= 0 && (s.max ?? 0) >= WIDE_COUNT) return { sql: `ln(1 + ${c.sql})`, transform: 'log1p', uses: 1 };
+  if (c.integer && (s.min ?? 0) >= 0 && (s.max ?? 0) >= WIDE_COUNT)
+    return { sql: `ln(1 + ${c.sql})`, transform: 'log1p', uses: 1 };
   return { sql: c.sql, transform: c.transform, uses: 1 };
 }

@@ -42,7 +42,9 @@ export function featurePlan(d: Discovery): FeaturePlan {
   const joins = [
     `FROM ${ROWS_TABLE} AS r`,
     `JOIN alerts AS a ON ${alertKeys}`,
-    d.rows.features > 0 ? `LEFT JOIN features AS f ON f.address = r.address AND f.processing_date = r.processing_date AND f.window_days = r.window_days` : '',
+    d.rows.features > 0
+      ? `LEFT JOIN features AS f ON f.address = r.address AND f.processing_date = r.processing_date AND f.window_days = r.window_days`
+      : '',
     ...aggs.map((g) => `LEFT JOIN ${g.table} AS ${g.alias} ON ${g.on}`),
   ].filter(Boolean);
   const hasAlertColumn = (name: string) => d.columns.some((c) => c.table === 'alerts' && c.name === name);
@@ -66,7 +68,9 @@ export interface Query {
 
 /** min, max and non-NULL count of every candidate, as columns min_i, max_i, n_i. */
 export function statsQuery(plan: FeaturePlan): Query {
-  const select = plan.candidates.map((c, i) => `min(${c.sql}) AS min_${i}, max(${c.sql}) AS max_${i}, count(${c.sql}) AS n_${i}`);
+  const select = plan.candidates.map(
+    (c, i) => `min(${c.sql}) AS min_${i}, max(${c.sql}) AS max_${i}, count(${c.sql}) AS n_${i}`,
+  );
   const params = plan.candidates.flatMap((c) => [...c.params, ...c.params, ...c.params]);
   return checked({ sql: `SELECT count(*) AS rows${select.map((s) => `,\n  ${s}`).join('')}\n${plan.from}`, params });
 }
@@ -77,7 +81,10 @@ export function statsQuery(plan: FeaturePlan): Query {
  * could contain anything, and the names live in the FeatureSpecs anyway.
  */
 export function matrixQuery(plan: FeaturePlan, features: FeatureSpec[]): Query {
-  const select = [...features.map((f, i) => `${f.sql} AS f${i}`), ...plan.sideColumns.map((s) => `${s.sql} AS ${sideAlias(s.name)}`)];
+  const select = [
+    ...features.map((f, i) => `${f.sql} AS f${i}`),
+    ...plan.sideColumns.map((s) => `${s.sql} AS ${sideAlias(s.name)}`),
+  ];
   const params = features.flatMap((f) => f.params);
   return checked({ sql: `SELECT\n  ${select.join(',\n  ')}\n${plan.from}\nORDER BY r.row_idx`, params });
 }
@@ -85,6 +92,7 @@ export function matrixQuery(plan: FeaturePlan, features: FeatureSpec[]): Query {
 /** Placeholders are positional: a miscount would shift every value after it, so refuse it. */
 function checked(q: Query): Query {
   const placeholders = (q.sql.match(/\?/g) ?? []).length;
-  if (placeholders !== q.params.length) throw new Error(`feature SQL has ${placeholders} placeholders but ${q.params.length} values`);
+  if (placeholders !== q.params.length)
+    throw new Error(`feature SQL has ${placeholders} placeholders but ${q.params.length} values`);
   return q;
 }

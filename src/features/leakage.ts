@@ -51,13 +51,20 @@ const DEFAULT_TAGS: Record<LabelTarget, { tags: LeakTag[]; why: string }> = {
   proxy: { tags: ['severity', 'confidence'], why: 'defines the proxy label (severity/confidence rule)' },
   'alert-labels': { tags: [], why: '' },
   'address-labels': { tags: ['address-label'], why: 'defines the address-label target (risk level)' },
-  none: { tags: ['severity', 'confidence'], why: "is the proxy rule's own input (kept out so the board compares models with the rule)" },
+  none: {
+    tags: ['severity', 'confidence'],
+    why: "is the proxy rule's own input (kept out so the board compares models with the rule)",
+  },
 };
 
 const matches = (f: FeatureSpec, name: string) => f.name === name || f.column === name;
 
 /** Which feature columns a strategy with `target` trains on, and the report of what was left out. */
-export function guardFeatures(features: readonly FeatureSpec[], target: LabelTarget, opts: LeakageOptions): { keep: number[]; report: LeakageReport } {
+export function guardFeatures(
+  features: readonly FeatureSpec[],
+  target: LabelTarget,
+  opts: LeakageOptions,
+): { keep: number[]; report: LeakageReport } {
   const defaults = DEFAULT_TAGS[target];
   const report: LeakageReport = { target, excluded: [], allowed: [], separating: [], unmatched: [], notes: [] };
   const keep: number[] = [];
@@ -73,10 +80,12 @@ export function guardFeatures(features: readonly FeatureSpec[], target: LabelTar
     }
   });
   report.unmatched = [...opts.allow, ...opts.exclude].filter((name) => !features.some((f) => matches(f, name)));
-  if (report.allowed.length > 0) report.notes.push(`leakage override: kept ${report.allowed.join(', ')} (${defaults.why})`);
+  if (report.allowed.length > 0)
+    report.notes.push(`leakage override: kept ${report.allowed.join(', ')} (${defaults.why})`);
   const byConfig = report.excluded.filter((e) => e.reason === 'excluded by the configuration').map((e) => e.feature);
   if (byConfig.length > 0) report.notes.push(`excluded by the configuration: ${byConfig.join(', ')}`);
-  if (report.unmatched.length > 0) report.notes.push(`leakage overrides matching no feature: ${report.unmatched.join(', ')}`);
+  if (report.unmatched.length > 0)
+    report.notes.push(`leakage overrides matching no feature: ${report.unmatched.join(', ')}`);
   return { keep, report };
 }
 
@@ -96,7 +105,10 @@ export function checkSeparation(
   seed: number,
   maxRows = 20_000,
 ): number[] {
-  const rows = labelled.rows.length > maxRows ? Int32Array.from(new Random(seed).sample(labelled.rows.length, maxRows), (i) => labelled.rows[i]!) : labelled.rows;
+  const rows =
+    labelled.rows.length > maxRows
+      ? Int32Array.from(new Random(seed).sample(labelled.rows.length, maxRows), (i) => labelled.rows[i]!)
+      : labelled.rows;
   const y = Float32Array.from(rows, (r) => labelled.y[r]!);
   const values = new Float64Array(rows.length);
   const kept: number[] = [];

@@ -8,7 +8,16 @@ import type { Data, Table, Vector } from 'apache-arrow';
 import { rows as tableRows, type Database } from '../db/database.ts';
 import { discover, type DiscoverOptions } from './discover.ts';
 import { finalise, type CandidateStats, type FeatureSpec, type SkippedColumn } from './encode.ts';
-import { featurePlan, matrixQuery, rowInfoSql, rowsTableSql, sideAlias, SIDE_COLUMNS, statsQuery, type SideName } from './feature-sql.ts';
+import {
+  featurePlan,
+  matrixQuery,
+  rowInfoSql,
+  rowsTableSql,
+  sideAlias,
+  SIDE_COLUMNS,
+  statsQuery,
+  type SideName,
+} from './feature-sql.ts';
 
 export interface RowInfo {
   /** Processing date as days since 1970-01-01. */
@@ -55,9 +64,13 @@ export async function buildFeatureMatrix(db: Database, opts: DiscoverOptions = {
   if (features.length === 0) throw new Error('no usable feature columns in the loaded data');
   const q = matrixQuery(plan, features);
   const table = await db.query(q.sql, q.params);
-  const x = columnsToRowMajor(table, features.map((_, i) => `f${i}`));
+  const x = columnsToRowMajor(
+    table,
+    features.map((_, i) => `f${i}`),
+  );
   const side = {} as Record<SideName, Float32Array>;
-  for (const name of Object.keys(SIDE_COLUMNS) as SideName[]) side[name] = columnToFloat32(table.getChild(sideAlias(name))!);
+  for (const name of Object.keys(SIDE_COLUMNS) as SideName[])
+    side[name] = columnToFloat32(table.getChild(sideAlias(name))!);
   const info = await db.query(rowInfoSql());
   const unit = info.getChild('unit_idx')!.toArray() as Int32Array;
   let units = 0;

@@ -28,4 +28,3 @@ FROM alerts`;
 export function rowInfoSql(): string {
   return `SELECT day, group_idx, unit_idx, address_idx FROM ${ROWS_TABLE} ORDER BY row_idx`;
 }
-

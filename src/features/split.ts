@@ -52,7 +52,11 @@ export interface Split {
  * a stratified split and says so in `description`.
  */
 export function splitRows(rowInfo: RowInfo, strata: ArrayLike<number>, opts: SplitOptions): Split {
-  const split = splitByGroup(opts.groupBy === 'address' ? { ...rowInfo, group: rowInfo.address } : rowInfo, strata, opts);
+  const split = splitByGroup(
+    opts.groupBy === 'address' ? { ...rowInfo, group: rowInfo.address } : rowInfo,
+    strata,
+    opts,
+  );
   if (opts.groupBy === 'address') split.description += '; addresses kept apart';
   return split;
 }
@@ -75,13 +79,20 @@ function timeSplit(info: RowInfo, strata: ArrayLike<number>, opts: SplitOptions)
   const left = info.day.length - split.train.length - split.validation.length - split.test.length;
   split.description =
     `time: test = ${dayText(latest)} (${split.test.length} rows), training = ${split.trainDays.length} earlier date${split.trainDays.length === 1 ? '' : 's'} (${split.train.length} rows, ${split.validation.length} for validation)` +
-    (left > 0 ? `; ${left} earlier rows of ${opts.groupBy === 'address' ? 'addresses' : 'alert ids'} that recur on the test date left out` : '');
+    (left > 0
+      ? `; ${left} earlier rows of ${opts.groupBy === 'address' ? 'addresses' : 'alert ids'} that recur on the test date left out`
+      : '');
   return split;
 }
 
 function stratifiedSplit(info: RowInfo, strata: ArrayLike<number>, opts: SplitOptions): Split {
   const groupStratum = stratumPerGroup(info, strata);
-  const groupIsTest = drawShare(groupStratum, new Uint8Array(groupStratum.length).fill(1), opts.testFraction, new Random(opts.seed));
+  const groupIsTest = drawShare(
+    groupStratum,
+    new Uint8Array(groupStratum.length).fill(1),
+    opts.testFraction,
+    new Random(opts.seed),
+  );
   const split = assemble(info, strata, groupIsTest, opts, 'stratified');
   split.description = `stratified: ${Math.round(opts.testFraction * 100)}% of alerts held out (seed ${opts.seed}; ${split.test.length} test rows, ${split.train.length} training, ${split.validation.length} validation)`;
   return split;
@@ -91,10 +102,22 @@ function stratifiedSplit(info: RowInfo, strata: ArrayLike<number>, opts: SplitOp
  * Rows per role from a per-group test flag; validation groups are drawn from the non-test ones.
  * Test-group rows for which `leftOut` is true go nowhere.
  */
-function assemble(info: RowInfo, strata: ArrayLike<number>, groupIsTest: Uint8Array, opts: SplitOptions, method: SplitMethod, leftOut: (row: number) => boolean = () => false): Split {
+function assemble(
+  info: RowInfo,
+  strata: ArrayLike<number>,
+  groupIsTest: Uint8Array,
+  opts: SplitOptions,
+  method: SplitMethod,
+  leftOut: (row: number) => boolean = () => false,
+): Split {
   const groupStratum = stratumPerGroup(info, strata);
   const eligible = groupIsTest.map((t) => 1 - t);
-  const groupIsValidation = drawShare(groupStratum, eligible, opts.validationFraction, new Random(opts.seed ^ 0x3c6ef372));
+  const groupIsValidation = drawShare(
+    groupStratum,
+    eligible,
+    opts.validationFraction,
+    new Random(opts.seed ^ 0x3c6ef372),
+  );
   const train: number[] = [];
   const validation: number[] = [];
   const test: number[] = [];
@@ -102,8 +125,7 @@ function assemble(info: RowInfo, strata: ArrayLike<number>, groupIsTest: Uint8Ar
     const g = info.group[r]!;
     if (groupIsTest[g]) {
       if (!leftOut(r)) test.push(r);
-    }
-    else if (groupIsValidation[g]) validation.push(r);
+    } else if (groupIsValidation[g]) validation.push(r);
     else train.push(r);
   }
   const daysOf = (rows: number[]) => distinct(Int32Array.from(rows, (r) => info.day[r]!));

@@ -63,6 +63,9 @@ export function applyStandardiser(s: Standardiser, x: Float32Array, columns: num
 }
 
 /** Plain arrays, for the run bundle (a model's inputs must be scaled the same way to re-score). */
-export function standardiserJSON(s: Standardiser, names: readonly string[]): { clip: number; columns: { name: string; mean: number; std: number }[] } {
+export function standardiserJSON(
+  s: Standardiser,
+  names: readonly string[],
+): { clip: number; columns: { name: string; mean: number; std: number }[] } {
   return { clip: s.clip, columns: names.map((name, j) => ({ name, mean: s.mean[j]!, std: s.std[j]! })) };
 }

@@ -31,7 +31,8 @@ export interface NewLabelEvent {
   retracts?: number | null;
 }
 
-const EVENT_COLUMNS = 'alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by, note, batch_id';
+const EVENT_COLUMNS =
+  'alert_id, address, label, label_source, label_confidence, labeled_at, labeled_by, note, batch_id';
 /** Events given as values may also withdraw an earlier one (imports never do). */
 const VALUE_COLUMNS = `${EVENT_COLUMNS}, retracts`;
 
@@ -54,9 +55,17 @@ export async function inTransaction<T>(db: Database, work: () => Promise<T>): Pr
 
 async function batchSpan(db: Database, batchId: string): Promise<AppendResult> {
   const r = rows<{ n: number; lo: number | null; hi: number | null }>(
-    await db.query(`SELECT count(*) AS n, min(event_id) AS lo, max(event_id) AS hi FROM ${LABEL_EVENTS_TABLE} WHERE batch_id = ?`, [batchId]),
+    await db.query(
+      `SELECT count(*) AS n, min(event_id) AS lo, max(event_id) AS hi FROM ${LABEL_EVENTS_TABLE} WHERE batch_id = ?`,
+      [batchId],
+    ),
   )[0]!;
-  return { batchId, events: Number(r.n), firstEventId: r.lo === null ? null : Number(r.lo), lastEventId: r.hi === null ? null : Number(r.hi) };
+  return {
+    batchId,
+    events: Number(r.n),
+    firstEventId: r.lo === null ? null : Number(r.lo),
+    lastEventId: r.hi === null ? null : Number(r.hi),
+  };
 }
 
 /** Append the `accepted` rows of a checked import table (validate.ts), in file order. */
@@ -80,16 +89,25 @@ function checkEvent(e: NewLabelEvent, i: number): void {
   const address = e.address ?? null;
   if (!alertId && !address) throw new Error(`${where}: give an alertId or an address`);
   if (e.label !== 0 && e.label !== 1) throw new Error(`${where}: label must be 0 or 1, not ${String(e.label)}`);
-  if (!LABEL_SOURCES.includes(e.source)) throw new Error(`${where}: source must be one of ${LABEL_SOURCES.join(', ')}, not '${String(e.source)}'`);
+  if (!LABEL_SOURCES.includes(e.source))
+    throw new Error(`${where}: source must be one of ${LABEL_SOURCES.join(', ')}, not '${String(e.source)}'`);
   const c = e.confidence;
-  if (c !== undefined && c !== null && !(c >= 0 && c <= 1)) throw new Error(`${where}: confidence must be between 0 and 1, not ${c}`);
-  if (e.labeledAt !== undefined && Number.isNaN(Date.parse(e.labeledAt))) throw new Error(`${where}: labeledAt '${e.labeledAt}' is not a date-time`);
+  if (c !== undefined && c !== null && !(c >= 0 && c <= 1))
+    throw new Error(`${where}: confidence must be between 0 and 1, not ${c}`);
+  if (e.labeledAt !== undefined && Number.isNaN(Date.parse(e.labeledAt)))
+    throw new Error(`${where}: labeledAt '${e.labeledAt}' is not a date-time`);
   const r = e.retracts;
-  if (r !== undefined && r !== null && !(Number.isSafeInteger(r) && r > 0)) throw new Error(`${where}: retracts must be an event id (a positive integer), not ${String(r)}`);
+  if (r !== undefined && r !== null && !(Number.isSafeInteger(r) && r > 0))
+    throw new Error(`${where}: retracts must be an event id (a positive integer), not ${String(r)}`);
 }
 
 /** Append events given as values (the app's labelling, restores, undos), in one transaction. */
-export async function appendLabelEvents(db: Database, events: readonly NewLabelEvent[], batchId: string, now: Date = new Date()): Promise<AppendResult> {
+export async function appendLabelEvents(
+  db: Database,
+  events: readonly NewLabelEvent[],
+  batchId: string,
+  now: Date = new Date(),
+): Promise<AppendResult> {
   events.forEach(checkEvent);
   if (events.length === 0) return { batchId, events: 0, firstEventId: null, lastEventId: null };
   return inTransaction(db, async () => {

@@ -32,14 +32,25 @@ export interface SerialisedEventLog {
   bytes: Uint8Array;
 }
 
-const COLUMNS = [...LABEL_EVENT_COLUMNS.map((c) => c.name), LABEL_EVENT_BATCH_COLUMN.name, LABEL_EVENT_RETRACTS_COLUMN.name];
+const COLUMNS = [
+  ...LABEL_EVENT_COLUMNS.map((c) => c.name),
+  LABEL_EVENT_BATCH_COLUMN.name,
+  LABEL_EVENT_RETRACTS_COLUMN.name,
+];
 /** A log saved before a later migration lacks its columns; these must be there. */
 const REQUIRED = LABEL_EVENT_COLUMNS.filter((c) => !c.nullable).map((c) => c.name);
 
 export async function serialiseEventLog(db: Database, now: Date = new Date()): Promise<SerialisedEventLog> {
-  const select = COLUMNS.map((c) => (c === 'label_source' ? `CAST(label_source AS VARCHAR) AS label_source` : ident(c))).join(', ');
+  const select = COLUMNS.map((c) =>
+    c === 'label_source' ? `CAST(label_source AS VARCHAR) AS label_source` : ident(c),
+  ).join(', ');
   const table = await db.query(`SELECT ${select} FROM ${LABEL_EVENTS_TABLE} ORDER BY event_id`);
-  return { format: EVENT_LOG_FORMAT, savedAt: now.toISOString(), events: table.numRows, bytes: tableToIPC(table, 'stream') };
+  return {
+    format: EVENT_LOG_FORMAT,
+    savedAt: now.toISOString(),
+    events: table.numRows,
+    bytes: tableToIPC(table, 'stream'),
+  };
 }
 
 let restoreCounter = 0;
@@ -68,15 +79,21 @@ export async function restoreEventLog(db: Database, log: SerialisedEventLog): Pr
     const missing = REQUIRED.filter((c) => !present.has(c));
     if (missing.length > 0) throw new Error(`the saved label log lacks the columns ${missing.join(', ')}`);
     const columns = COLUMNS.filter((c) => present.has(c));
-    const select = columns.map((c) => (c === 'label_source' ? `CAST(label_source AS ${LABEL_SOURCE_TYPE})` : ident(c))).join(', ');
+    const select = columns
+      .map((c) => (c === 'label_source' ? `CAST(label_source AS ${LABEL_SOURCE_TYPE})` : ident(c)))
+      .join(', ');
     await inTransaction(db, async () => {
-      await db.exec(`INSERT INTO ${LABEL_EVENTS_TABLE} (${columns.map(ident).join(', ')}) SELECT ${select} FROM ${ident(stage)}`);
+      await db.exec(
+        `INSERT INTO ${LABEL_EVENTS_TABLE} (${columns.map(ident).join(', ')}) SELECT ${select} FROM ${ident(stage)}`,
+      );
       await advanceSequence(db);
     });
   } finally {
     await db.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
   }
-  return { events: Number(rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${LABEL_EVENTS_TABLE}`))[0]!.n) };
+  return {
+    events: Number(rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${LABEL_EVENTS_TABLE}`))[0]!.n),
+  };
 }
 
 /**
@@ -90,7 +107,10 @@ function checkReadable(log: SerialisedEventLog): void {
   } catch (e) {
     throw new Error(`the saved label log is damaged: its bytes are not an Arrow IPC stream (${(e as Error).message})`);
   }
-  if (rowsRead !== log.events) throw new Error(`the saved label log is damaged: it should hold ${log.events} events but its bytes hold ${rowsRead}`);
+  if (rowsRead !== log.events)
+    throw new Error(
+      `the saved label log is damaged: it should hold ${log.events} events but its bytes hold ${rowsRead}`,
+    );
 }
 
 /**
@@ -98,7 +118,11 @@ function checkReadable(log: SerialisedEventLog): void {
  * it is drawn from until it passes (in one statement, not one call per id).
  */
 async function advanceSequence(db: Database): Promise<void> {
-  const max = Number(rows<{ m: number | null }>(await db.query(`SELECT coalesce(max(event_id), 0) AS m FROM ${LABEL_EVENTS_TABLE}`))[0]!.m);
+  const max = Number(
+    rows<{ m: number | null }>(await db.query(`SELECT coalesce(max(event_id), 0) AS m FROM ${LABEL_EVENTS_TABLE}`))[0]!
+      .m,
+  );
   const next = Number(rows<{ v: number }>(await db.query(`SELECT nextval('${LABEL_EVENTS_SEQUENCE}') AS v`))[0]!.v);
-  if (next < max) await db.query(`SELECT max(nextval('${LABEL_EVENTS_SEQUENCE}')) FROM range(CAST(? AS BIGINT))`, [max - next]);
+  if (next < max)
+    await db.query(`SELECT max(nextval('${LABEL_EVENTS_SEQUENCE}')) FROM range(CAST(? AS BIGINT))`, [max - next]);
 }

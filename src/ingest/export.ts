@@ -53,7 +53,11 @@ export function effectiveLabelsTable(db: Database, opts: LabelExportOptions = {}
 }
 
 /** The labels of `kind` as snappy Parquet bytes. */
-export async function exportLabels(rt: Runtime, kind: LabelExportKind, opts: LabelExportOptions = {}): Promise<Uint8Array> {
+export async function exportLabels(
+  rt: Runtime,
+  kind: LabelExportKind,
+  opts: LabelExportOptions = {},
+): Promise<Uint8Array> {
   const table = kind === 'events' ? await labelEventsTable(rt.db) : await effectiveLabelsTable(rt.db, opts);
   return tableToParquet(rt.parquet, table);
 }

@@ -16,7 +16,13 @@
  * ever wins.
  */
 import { rows, type Database } from '../db/database.ts';
-import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, type LabelScope, type LabelSource } from '../migrations/index.ts';
+import {
+  ALERTS_TABLE,
+  EFFECTIVE_LABELS_VIEW,
+  LABEL_EVENTS_TABLE,
+  type LabelScope,
+  type LabelSource,
+} from '../migrations/index.ts';
 import { labelSourceRankSql } from '../migrations/label-sources.ts';
 import { newBatchId } from './batch.ts';
 import { appendLabelEvents } from './commit.ts';
@@ -121,7 +127,14 @@ function toEntry(r: EntryRow, wins: boolean): HistoryEntry {
 }
 
 export async function alertLabelHistory(db: Database, alertId: string): Promise<AlertHistory> {
-  const effective = rows<{ window_days: number; processing_date: string; label: number | null; label_source: LabelSource | null; label_scope: LabelScope | null; address: string }>(
+  const effective = rows<{
+    window_days: number;
+    processing_date: string;
+    label: number | null;
+    label_source: LabelSource | null;
+    label_scope: LabelScope | null;
+    address: string;
+  }>(
     await db.query(
       `SELECT window_days, CAST(processing_date AS VARCHAR) AS processing_date, label, CAST(label_source AS VARCHAR) AS label_source,
          label_scope, address
@@ -147,7 +160,12 @@ export async function alertLabelHistory(db: Database, alertId: string): Promise<
   );
   const rowWins = new Set(effective.filter((e) => e.label_scope === 'row').map((e) => Number(e.window_days)));
   const entries = candidates
-    .map((c) => toEntry(c, c.scope === 'row' ? rowWins.has(Number(c.window_days)) : c.best_in_scope && winningScopes.has(c.scope)))
+    .map((c) =>
+      toEntry(
+        c,
+        c.scope === 'row' ? rowWins.has(Number(c.window_days)) : c.best_in_scope && winningScopes.has(c.scope),
+      ),
+    )
     .sort(newestFirst);
   return {
     alertId,
@@ -173,7 +191,9 @@ export async function addressLabelHistory(db: Database, address: string): Promis
     ),
   );
   const used = rows<{ n: number }>(
-    await db.query(`SELECT count(*) AS n FROM ${EFFECTIVE_LABELS_VIEW} WHERE address = ? AND label_scope = 'address'`, [address]),
+    await db.query(`SELECT count(*) AS n FROM ${EFFECTIVE_LABELS_VIEW} WHERE address = ? AND label_scope = 'address'`, [
+      address,
+    ]),
   )[0]!;
   return events.map((e) => toEntry(e, e.best_in_scope && Number(used.n) > 0)).sort(newestFirst);
 }
@@ -203,12 +223,17 @@ export interface RestoreResult {
 /** Append an event that repeats event `eventId`, so its label becomes the newest of its source. */
 export async function restoreLabel(db: Database, eventId: number, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const found = rows<EntryRow>(
-    await db.query(`SELECT ${EVENT_FIELDS}, 'alert' AS scope, false AS best_in_scope FROM ${EVENTS_FROM} WHERE e.event_id = ?`, [eventId]),
+    await db.query(
+      `SELECT ${EVENT_FIELDS}, 'alert' AS scope, false AS best_in_scope FROM ${EVENTS_FROM} WHERE e.event_id = ?`,
+      [eventId],
+    ),
   )[0];
   if (!found) throw new Error(`there is no label event ${eventId} to restore`);
   const original = toEntry(found, false);
   if (original.retracts !== null) {
-    throw new Error(`event ${eventId} withdraws event ${original.retracts} and is not a label: restore event ${original.retracts} instead`);
+    throw new Error(
+      `event ${eventId} withdraws event ${original.retracts} and is not a label: restore event ${original.retracts} instead`,
+    );
   }
   const at = opts.at ?? new Date().toISOString();
   const batchId = newBatchId('restore', `event-${eventId}`);
@@ -223,12 +248,17 @@ export async function restoreLabel(db: Database, eventId: number, opts: RestoreO
         confidence: original.confidence,
         labeledAt: at,
         labeledBy: opts.labeledBy ?? original.labeledBy,
-        note: opts.note ?? `restores event ${eventId} (label ${original.label} by ${original.labeledBy || 'unnamed'} at ${original.labeledAt})`,
+        note:
+          opts.note ??
+          `restores event ${eventId} (label ${original.label} by ${original.labeledBy || 'unnamed'} at ${original.labeledAt})`,
       },
     ],
     batchId,
   );
   const newId = appended.lastEventId!;
-  const entries = original.alertId !== null ? (await alertLabelHistory(db, original.alertId)).entries : await addressLabelHistory(db, original.address!);
+  const entries =
+    original.alertId !== null
+      ? (await alertLabelHistory(db, original.alertId)).entries
+      : await addressLabelHistory(db, original.address!);
   return { eventId: newId, batchId, inEffect: entries.some((e) => e.eventId === newId && e.wins) };
 }

@@ -53,7 +53,15 @@ export interface BatchSummary {
 
 /** The event log one batch (and source) a row, in the order the batches were appended. */
 export async function labelBatches(db: Database): Promise<BatchSummary[]> {
-  const found = rows<{ batch_id: string; source: string; n: number; pos: number; conf: number | null; first: string; last: string }>(
+  const found = rows<{
+    batch_id: string;
+    source: string;
+    n: number;
+    pos: number;
+    conf: number | null;
+    first: string;
+    last: string;
+  }>(
     await db.query(
       `SELECT batch_id, CAST(label_source AS VARCHAR) AS source, count(*) AS n, count(*) FILTER (WHERE label = 1) AS pos,
          avg(label_confidence) AS conf, CAST(min(labeled_at) AS VARCHAR) AS first, CAST(max(labeled_at) AS VARCHAR) AS last
@@ -89,7 +97,11 @@ export async function findImport(db: Database, tag: string): Promise<EarlierImpo
  * Check the file and append its accepted rows, unless the same bytes were imported before: then
  * the report is still made (it says what the file holds) but nothing is written.
  */
-export async function importLabelsOnce(rt: Runtime, file: SourceFile, opts: Omit<ImportOptions, 'batchSubject'> = {}): Promise<ImportOnceResult> {
+export async function importLabelsOnce(
+  rt: Runtime,
+  file: SourceFile,
+  opts: Omit<ImportOptions, 'batchSubject'> = {},
+): Promise<ImportOnceResult> {
   const bytes = await file.read();
   const tag = await contentTag(bytes);
   const again: SourceFile = { ...file, read: async () => bytes };

@@ -18,7 +18,16 @@ import { baseName, type SourceFile } from '../sot/files.ts';
 import { LoadError } from '../sot/problems.ts';
 import { newBatchId } from './batch.ts';
 import { appendAcceptedRows, type AppendResult } from './commit.ts';
-import { MappingError, mappingFrom, resolveMapping, TARGET_FIELDS, type LabelMapping, type LabelMappingInput, type ResolvedMapping, type TargetField } from './mapping.ts';
+import {
+  MappingError,
+  mappingFrom,
+  resolveMapping,
+  TARGET_FIELDS,
+  type LabelMapping,
+  type LabelMappingInput,
+  type ResolvedMapping,
+  type TargetField,
+} from './mapping.ts';
 import { normaliseRows } from './normalise.ts';
 import { labelFileFormat, stageLabelsFile, type LabelFileFormat } from './read.ts';
 import { checkRows, type ImportIssue, type UnknownTargets } from './validate.ts';
@@ -50,7 +59,8 @@ export interface FieldSource {
 
 /** How a field is filled, in words: "column label (detected)", "no column: every row gets miner". */
 export function describeFieldSource(f: FieldSource): string {
-  if (f.column) return `column ${f.column}${f.detected ? ' (detected)' : ''}${f.fallback ? `; empty cells get ${f.fallback}` : ''}`;
+  if (f.column)
+    return `column ${f.column}${f.detected ? ' (detected)' : ''}${f.fallback ? `; empty cells get ${f.fallback}` : ''}`;
   return f.fallback ? `no column: every row gets ${f.fallback}` : 'no column';
 }
 
@@ -93,7 +103,11 @@ export interface PreparedImport {
 
 let importCounter = 0;
 
-export async function prepareLabelImport(rt: Runtime, file: SourceFile, opts: ImportOptions = {}): Promise<PreparedImport> {
+export async function prepareLabelImport(
+  rt: Runtime,
+  file: SourceFile,
+  opts: ImportOptions = {},
+): Promise<PreparedImport> {
   const now = opts.now ?? new Date();
   const base = `_ingest_${++importCounter}`;
   const tables = { stage: `${base}_stage`, rows: `${base}_rows`, checked: `${base}_checked` };
@@ -107,7 +121,13 @@ export async function prepareLabelImport(rt: Runtime, file: SourceFile, opts: Im
     const staged = await stageLabelsFile(rt, tables.stage, file);
     const resolved = resolveMapping(mapping, [...staged.columns.keys()], file.path);
     const defaultLabeledAt = new Date(mapping.defaults.labeled_at ?? now).toISOString();
-    await normaliseRows(rt.db, { stage: tables.stage, stageColumns: staged.columns, resolved, table: tables.rows, defaultLabeledAt });
+    await normaliseRows(rt.db, {
+      stage: tables.stage,
+      stageColumns: staged.columns,
+      resolved,
+      table: tables.rows,
+      defaultLabeledAt,
+    });
     await rt.db.exec(`DROP TABLE ${ident(tables.stage)}`);
     const counts = await checkRows(rt.db, {
       file: file.path,
@@ -120,7 +140,14 @@ export async function prepareLabelImport(rt: Runtime, file: SourceFile, opts: Im
     });
     await rt.db.exec(`DROP TABLE ${ident(tables.rows)}`);
     if (staged.rows === 0) {
-      counts.issues.unshift({ level: 'warning', code: 'empty-file', file: file.path, rows: 0, examples: [], message: `${file.path}: the file has no rows` });
+      counts.issues.unshift({
+        level: 'warning',
+        code: 'empty-file',
+        file: file.path,
+        rows: 0,
+        examples: [],
+        message: `${file.path}: the file has no rows`,
+      });
     }
     const report: ImportReport = {
       file: file.path,
@@ -157,7 +184,14 @@ export async function importLabels(
   return { report: prepared.report, appended: await prepared.commit() };
 }
 
-function pending(db: Database, report: ImportReport, checked: string | null, path: string, drop: () => Promise<void>, subject = baseName(path)): PreparedImport {
+function pending(
+  db: Database,
+  report: ImportReport,
+  checked: string | null,
+  path: string,
+  drop: () => Promise<void>,
+  subject = baseName(path),
+): PreparedImport {
   let spent = false;
   const live = () => {
     if (spent) throw new Error(`${path}: this import was already committed or discarded; prepare it again`);
@@ -209,7 +243,9 @@ function fieldSources(resolved: ResolvedMapping, defaultLabeledAt: string): Fiel
 
 async function summarise(db: Database, checked: string): Promise<ImportReport['summary']> {
   const groups = rows<{ scope: string; label: number; label_source: string; n: number }>(
-    await db.query(`SELECT scope, label, label_source, count(*) AS n FROM ${ident(checked)} WHERE accepted GROUP BY ALL`),
+    await db.query(
+      `SELECT scope, label, label_source, count(*) AS n FROM ${ident(checked)} WHERE accepted GROUP BY ALL`,
+    ),
   );
   const summary: ImportReport['summary'] = { alert: 0, address: 0, positive: 0, negative: 0, bySource: {} };
   for (const g of groups) {

@@ -6,7 +6,13 @@
 export { newBatchId, type BatchKind } from './batch.ts';
 export { appendLabelEvents, type AppendResult, type NewLabelEvent } from './commit.ts';
 export { EVENT_LOG_FORMAT, restoreEventLog, serialiseEventLog, type SerialisedEventLog } from './event-log.ts';
-export { effectiveLabelsTable, exportLabels, labelEventsTable, type LabelExportKind, type LabelExportOptions } from './export.ts';
+export {
+  effectiveLabelsTable,
+  exportLabels,
+  labelEventsTable,
+  type LabelExportKind,
+  type LabelExportOptions,
+} from './export.ts';
 export {
   addressLabelHistory,
   alertLabelHistory,
@@ -17,7 +23,16 @@ export {
   type RestoreOptions,
   type RestoreResult,
 } from './history.ts';
-export { contentSubject, contentTag, findImport, importLabelsOnce, labelBatches, type BatchSummary, type EarlierImport, type ImportOnceResult } from './import-once.ts';
+export {
+  contentSubject,
+  contentTag,
+  findImport,
+  importLabelsOnce,
+  labelBatches,
+  type BatchSummary,
+  type EarlierImport,
+  type ImportOnceResult,
+} from './import-once.ts';
 export {
   describeFieldSource,
   importLabels,

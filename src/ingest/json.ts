@@ -49,7 +49,10 @@ export function parseJsonRecords(text: string, fileName: string): JsonObject[] {
 
 function requireObject(value: unknown, fileName: string, where: string): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new LoadError(fileName, `${fileName}: ${where} is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, expected an object of column: value`);
+    throw new LoadError(
+      fileName,
+      `${fileName}: ${where} is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, expected an object of column: value`,
+    );
   }
 }
 
@@ -65,7 +68,8 @@ export function jsonRecordsToIPC(records: readonly JsonObject[], fileName: strin
       }
     }
   }
-  if (records.length === 0 || names.length === 0) throw new LoadError(fileName, `${fileName}: the file has no records with columns`);
+  if (records.length === 0 || names.length === 0)
+    throw new LoadError(fileName, `${fileName}: the file has no records with columns`);
   const columns: Record<string, Vector> = {};
   for (const name of names) columns[name] = columnVector(records.map((r) => r[name] ?? null));
   return tableToIPC(new Table(columns), 'stream');
@@ -78,12 +82,17 @@ function columnVector(values: Json[]): Vector {
   }
   if (present.length > 0 && present.every((v) => typeof v === 'number')) {
     if (present.every((v) => Number.isSafeInteger(v))) {
-      return vectorFromArray(values.map((v) => (v === null ? null : BigInt(v as number))), new Int64());
+      return vectorFromArray(
+        values.map((v) => (v === null ? null : BigInt(v as number))),
+        new Int64(),
+      );
     }
     return vectorFromArray(values as (number | null)[], new Float64());
   }
   return vectorFromArray(
-    values.map((v) => (v === null ? null : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v))),
+    values.map((v) =>
+      v === null ? null : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v),
+    ),
     new Utf8(),
   );
 }

@@ -42,8 +42,34 @@ export const CONFLICT_POLICIES = ['error', 'keep-newest', 'drop', 'keep-all'] as
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 
 /** Spellings compare lowercased and trimmed, and as text: a DOUBLE 1 reads '1.0'. */
-export const DEFAULT_POSITIVE = ['1', '1.0', 'true', 't', 'yes', 'y', 'illicit', 'positive', 'malicious', 'fraud', 'fraudulent', 'scam'];
-export const DEFAULT_NEGATIVE = ['0', '0.0', 'false', 'f', 'no', 'n', 'benign', 'licit', 'negative', 'legitimate', 'legit', 'clean'];
+export const DEFAULT_POSITIVE = [
+  '1',
+  '1.0',
+  'true',
+  't',
+  'yes',
+  'y',
+  'illicit',
+  'positive',
+  'malicious',
+  'fraud',
+  'fraudulent',
+  'scam',
+];
+export const DEFAULT_NEGATIVE = [
+  '0',
+  '0.0',
+  'false',
+  'f',
+  'no',
+  'n',
+  'benign',
+  'licit',
+  'negative',
+  'legitimate',
+  'legit',
+  'clean',
+];
 
 const spelling = z
   .string()
@@ -53,7 +79,8 @@ const spelling = z
 const columnName = z.string().min(1, 'must name a column').nullable().optional();
 
 const importSource = z.enum(IMPORT_SOURCES, {
-  error: (issue) => `must be one of ${IMPORT_SOURCES.join(', ')} (got ${JSON.stringify(issue.input)}); proxy labels come from the rule, not from files`,
+  error: (issue) =>
+    `must be one of ${IMPORT_SOURCES.join(', ')} (got ${JSON.stringify(issue.input)}); proxy labels come from the rule, not from files`,
 });
 
 export const LabelMappingSchema = z
@@ -78,7 +105,8 @@ export const LabelMappingSchema = z
       .prefault({})
       .superRefine((l, ctx) => {
         for (const s of l.positive) {
-          if (l.negative.includes(s)) ctx.addIssue({ code: 'custom', message: `'${s}' is spelled both positive and negative` });
+          if (l.negative.includes(s))
+            ctx.addIssue({ code: 'custom', message: `'${s}' is spelled both positive and negative` });
         }
       }),
     /** Extra spellings of label_source values ('reviewed' -> 'validated'); the names themselves always work. */
@@ -120,7 +148,9 @@ export class MappingError extends Error {
 export function mappingFrom(input: unknown, source = 'the mapping'): LabelMapping {
   const parsed = LabelMappingSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  const lines = parsed.error.issues.map(
+    (i) => `  ${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`,
+  );
   throw new MappingError(`${source} is not a valid label mapping:\n${lines.join('\n')}`);
 }
 
@@ -154,7 +184,17 @@ const CANDIDATES: Record<TargetField, string[]> = {
   label: ['label', 'is_illicit', 'illicit', 'is_fraud', 'fraud', 'is_positive', 'target', 'class', 'y', 'verdict'],
   label_source: ['label_source', 'labelsource', 'source'],
   label_confidence: ['label_confidence', 'labelconfidence', 'confidence', 'conf', 'certainty'],
-  labeled_at: ['labeled_at', 'labelled_at', 'label_time', 'labeled_on', 'labelled_on', 'timestamp', 'created_at', 'updated_at', 'time'],
+  labeled_at: [
+    'labeled_at',
+    'labelled_at',
+    'label_time',
+    'labeled_on',
+    'labelled_on',
+    'timestamp',
+    'created_at',
+    'updated_at',
+    'time',
+  ],
   labeled_by: ['labeled_by', 'labelled_by', 'labeler', 'labeller', 'annotator', 'reviewer', 'author', 'user'],
   note: ['note', 'notes', 'comment', 'comments', 'reason'],
 };
@@ -194,7 +234,11 @@ export interface ResolvedMapping {
  * Fit `mapping` to a file's columns. Throws MappingError (naming the file) when a named column
  * is missing, the label column cannot be found, or nothing identifies what a row labels.
  */
-export function resolveMapping(mapping: LabelMapping, fileColumns: readonly string[], fileName: string): ResolvedMapping {
+export function resolveMapping(
+  mapping: LabelMapping,
+  fileColumns: readonly string[],
+  fileName: string,
+): ResolvedMapping {
   const detected = detectColumns(fileColumns);
   const columns: Partial<Record<TargetField, string>> = {};
   const auto: TargetField[] = [];
@@ -226,10 +270,14 @@ export function resolveMapping(mapping: LabelMapping, fileColumns: readonly stri
     );
   }
   if (mapping.scope === 'alert' && !columns.alert_id) {
-    throw new MappingError(`${fileName}: the mapping labels alerts but no alert_id column was found; name it as columns.alert_id`);
+    throw new MappingError(
+      `${fileName}: the mapping labels alerts but no alert_id column was found; name it as columns.alert_id`,
+    );
   }
   if (mapping.scope === 'address' && !columns.address) {
-    throw new MappingError(`${fileName}: the mapping labels addresses but no address column was found; name it as columns.address`);
+    throw new MappingError(
+      `${fileName}: the mapping labels addresses but no address column was found; name it as columns.address`,
+    );
   }
   if (!columns.alert_id && !columns.address) {
     throw new MappingError(

@@ -30,17 +30,15 @@ class Params {
  */
 async function writeSpellings(db: Database, table: string, resolved: ResolvedMapping): Promise<void> {
   const entries = new Map<string, [string, string, string]>();
-  const add = (kind: string, spelling: string, value: string) => entries.set(`${kind}\u0000${spelling}`, [kind, spelling, value]);
+  const add = (kind: string, spelling: string, value: string) =>
+    entries.set(`${kind}\u0000${spelling}`, [kind, spelling, value]);
   for (const s of resolved.mapping.labels.positive) add('label', s, '1');
   for (const s of resolved.mapping.labels.negative) add('label', s, '0');
   for (const s of IMPORT_SOURCES) add('source', s, s);
   for (const [s, source] of Object.entries(resolved.mapping.sources)) add('source', s, source);
   await db.exec(`CREATE TEMP TABLE ${ident(table)} (kind VARCHAR, spelling VARCHAR, value VARCHAR)`);
   const list = [...entries.values()];
-  await db.exec(
-    `INSERT INTO ${ident(table)} VALUES ${list.map(() => '(?, ?, ?)').join(', ')}`,
-    list.flat(),
-  );
+  await db.exec(`INSERT INTO ${ident(table)} VALUES ${list.map(() => '(?, ?, ?)').join(', ')}`, list.flat());
 }
 
 /** Text of a cell, trimmed, with '' read as missing (CSV writes empty cells as ''). */

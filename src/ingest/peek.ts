@@ -45,7 +45,9 @@ export async function peekLabelsFile(rt: Runtime, file: SourceFile, top = 8): Pr
     for (const [name, type] of staged.columns) {
       const value = `NULLIF(trim(CAST(${ident(name)} AS VARCHAR)), '')`;
       const counts = rows<{ distinct: number; empty: number }>(
-        await rt.db.query(`SELECT count(DISTINCT ${value}) AS "distinct", count(*) FILTER (WHERE ${value} IS NULL) AS empty FROM ${ident(stage)}`),
+        await rt.db.query(
+          `SELECT count(DISTINCT ${value}) AS "distinct", count(*) FILTER (WHERE ${value} IS NULL) AS empty FROM ${ident(stage)}`,
+        ),
       )[0]!;
       const common = rows<{ value: string; n: number }>(
         await rt.db.query(
@@ -61,7 +63,13 @@ export async function peekLabelsFile(rt: Runtime, file: SourceFile, top = 8): Pr
         empty: Number(counts.empty),
       });
     }
-    return { file: file.path, format: staged.format, rows: staged.rows, columns, detected: detectColumns([...staged.columns.keys()]) };
+    return {
+      file: file.path,
+      format: staged.format,
+      rows: staged.rows,
+      columns,
+      detected: detectColumns([...staged.columns.keys()]),
+    };
   } finally {
     await rt.db.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
   }

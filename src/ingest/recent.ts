@@ -54,6 +54,9 @@ export async function recentLabels(db: Database, labeledBy: string, limit = 20):
     alertId: r.alert_id,
     label: Number(r.label) === 1 ? 1 : 0,
     labeledAt: new Date(Number(r.labeled_at_us) / 1000).toISOString(),
-    now: r.now_label === null || r.now_source === null ? null : { label: Number(r.now_label) === 1 ? 1 : 0, source: r.now_source, labeledBy: r.now_by ?? '' },
+    now:
+      r.now_label === null || r.now_source === null
+        ? null
+        : { label: Number(r.now_label) === 1 ? 1 : 0, source: r.now_source, labeledBy: r.now_by ?? '' },
   }));
 }

@@ -47,9 +47,12 @@ export async function retractionOf(db: Database, eventId: number, opts: RetractO
   )[0];
   if (!found) throw new Error(`there is no label event ${eventId} to take back`);
   if (found.retracts !== null) {
-    throw new Error(`event ${eventId} already takes back event ${Number(found.retracts)}: give the label again instead of taking back the undo`);
+    throw new Error(
+      `event ${eventId} already takes back event ${Number(found.retracts)}: give the label again instead of taking back the undo`,
+    );
   }
-  if (found.retracted_by !== null) throw new Error(`event ${eventId} was already taken back by event ${Number(found.retracted_by)}`);
+  if (found.retracted_by !== null)
+    throw new Error(`event ${eventId} was already taken back by event ${Number(found.retracted_by)}`);
   return {
     alertId: found.alert_id,
     address: found.address,

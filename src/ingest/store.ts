@@ -49,7 +49,10 @@ export async function saveLabelEvents(db: Database, store: LabelEventStore): Pro
 }
 
 /** Restore the saved log into a fresh database (after Lab.open); 0 events when none was saved. */
-export async function restoreLabelEvents(db: Database, store: LabelEventStore): Promise<{ events: number; savedAt: string | null }> {
+export async function restoreLabelEvents(
+  db: Database,
+  store: LabelEventStore,
+): Promise<{ events: number; savedAt: string | null }> {
   const log = await store.load();
   if (!log) return { events: 0, savedAt: null };
   const { events } = await restoreEventLog(db, log);

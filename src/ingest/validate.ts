@@ -21,7 +21,14 @@
  */
 import { ident, rows, type Database, type SqlValue } from '../db/database.ts';
 import { ALERTS_TABLE } from '../migrations/index.ts';
-import { DEFAULT_NEGATIVE, DEFAULT_POSITIVE, IMPORT_SOURCES, type ConflictPolicy, type ResolvedMapping, type TargetField } from './mapping.ts';
+import {
+  DEFAULT_NEGATIVE,
+  DEFAULT_POSITIVE,
+  IMPORT_SOURCES,
+  type ConflictPolicy,
+  type ResolvedMapping,
+  type TargetField,
+} from './mapping.ts';
 
 export type IssueCode =
   | 'unreadable'
@@ -203,7 +210,8 @@ function checks(input: CheckInput, policy: ConflictPolicy, loadedAlerts: number)
       level: 'error',
       field: 'label',
       value: `'(empty)'`,
-      message: ({ n, first, column }) => `${f}: column ${column} is empty in ${n} row${s(n)} (first at row ${first}): a label must be 1 or 0`,
+      message: ({ n, first, column }) =>
+        `${f}: column ${column} is empty in ${n} row${s(n)} (first at row ${first}): a label must be 1 or 0`,
     },
     {
       code: 'label-unknown',
@@ -321,7 +329,8 @@ function checks(input: CheckInput, policy: ConflictPolicy, loadedAlerts: number)
       value: `coalesce(alert_id, address) || ' = ' || label || ' (' || label_source || ')'`,
       message: ({ n, first, shown, keys }) => {
         const head = `${f}: ${keys} alert${keys === 1 ? '' : 's'} or address${keys === 1 ? '' : 'es'} ha${keys === 1 ? 's' : 've'} both label 1 and label 0 from the same source (${n} rows): ${shown}`;
-        if (policy === 'keep-newest') return `${head}; resolved by keeping the newest label of each (by labeled_at, then the later row)`;
+        if (policy === 'keep-newest')
+          return `${head}; resolved by keeping the newest label of each (by labeled_at, then the later row)`;
         if (policy === 'drop') return `${head}; resolved by importing none of them`;
         if (policy === 'keep-all') return `${head}; all are imported as a history, and the newest of each takes effect`;
         return `${head}; none of them is imported: fix the file, or choose on_conflict keep-newest, drop or keep-all in the mapping`;
@@ -334,10 +343,14 @@ function checks(input: CheckInput, policy: ConflictPolicy, loadedAlerts: number)
 export async function checkRows(db: Database, input: CheckInput): Promise<CheckCounts> {
   const policy = input.resolved.mapping.on_conflict;
   await buildChecked(db, input, policy);
-  const loadedAlerts = Number(rows<{ n: number }>(await db.query(`SELECT count(DISTINCT alert_id) AS n FROM ${ALERTS_TABLE}`))[0]!.n);
+  const loadedAlerts = Number(
+    rows<{ n: number }>(await db.query(`SELECT count(DISTINCT alert_id) AS n FROM ${ALERTS_TABLE}`))[0]!.n,
+  );
   // Without a labeled_at column every row gets the default, which is no news; the report's
   // field list says so once instead.
-  const list = checks(input, policy, loadedAlerts).filter((c) => c.code !== 'labeled-at-missing' || input.resolved.columns.labeled_at);
+  const list = checks(input, policy, loadedAlerts).filter(
+    (c) => c.code !== 'labeled-at-missing' || input.resolved.columns.labeled_at,
+  );
   const t = ident(input.table);
   const totals = rows<Record<string, number | null>>(
     await db.query(
@@ -353,11 +366,19 @@ export async function checkRows(db: Database, input: CheckInput): Promise<CheckC
     const n = Number(totals[`n${i}`] ?? 0);
     if (n === 0) continue;
     const examples = rows<{ row: number; value: string | null }>(
-      await db.query(`SELECT source_row AS row, CAST(${c.value} AS VARCHAR) AS value FROM ${t} WHERE ${c.flag} ORDER BY source_row LIMIT 5`),
+      await db.query(
+        `SELECT source_row AS row, CAST(${c.value} AS VARCHAR) AS value FROM ${t} WHERE ${c.flag} ORDER BY source_row LIMIT 5`,
+      ),
     ).map((e) => ({ row: Number(e.row), value: e.value ?? '(empty)' }));
     const keys =
       c.code === 'conflict'
-        ? Number(rows<{ k: number }>(await db.query(`SELECT count(DISTINCT (scope, coalesce(alert_id, address), label_source)) AS k FROM ${t} WHERE f_conflict`))[0]!.k)
+        ? Number(
+            rows<{ k: number }>(
+              await db.query(
+                `SELECT count(DISTINCT (scope, coalesce(alert_id, address), label_source)) AS k FROM ${t} WHERE f_conflict`,
+              ),
+            )[0]!.k,
+          )
         : 0;
     const shown = examples.map((e) => `'${e.value}' (row ${e.row})`).join(', ') + (n > examples.length ? ', ...' : '');
     const column = input.resolved.columns[c.field];
@@ -369,7 +390,13 @@ export async function checkRows(db: Database, input: CheckInput): Promise<CheckC
       rows: n,
       examples,
       // A default can fail a check too (a default labeled_at in the future): say it was the default.
-      message: c.message({ n, first: Number(totals[`r${i}`]), shown, column: column ?? `${c.field} (no column: the default)`, keys }),
+      message: c.message({
+        n,
+        first: Number(totals[`r${i}`]),
+        shown,
+        column: column ?? `${c.field} (no column: the default)`,
+        keys,
+      }),
     });
   }
   return {

@@ -21,7 +21,11 @@ export interface ApplyResult {
   keptExplicit: number;
 }
 
-export async function applyProxyLabels(db: Database, config: ProxyLabelConfig, labeledAt: Date = new Date()): Promise<ApplyResult> {
+export async function applyProxyLabels(
+  db: Database,
+  config: ProxyLabelConfig,
+  labeledAt: Date = new Date(),
+): Promise<ApplyResult> {
   const { sql, params } = proxyUpdateStatement(config, 'duckdb', labeledAt);
   const result = await db.query(sql, params);
   // DuckDB answers an UPDATE with one row: the number of rows changed.
@@ -37,5 +41,11 @@ export async function applyProxyLabels(db: Database, config: ProxyLabelConfig, l
       [PROXY_SOURCE],
     ),
   )[0]!;
-  return { updated, positive: tally.positive, negative: tally.negative, uncertain: tally.uncertain, keptExplicit: tally.kept };
+  return {
+    updated,
+    positive: tally.positive,
+    negative: tally.negative,
+    uncertain: tally.uncertain,
+    keptExplicit: tally.kept,
+  };
 }

@@ -29,13 +29,20 @@ export interface ClickHouseStatement {
 }
 
 /** The script's statements, in order, without trailing semicolons. */
-export function proxyLabelsClickHouseStatements(config: ProxyLabelConfig, opts: ClickHouseOptions = {}): ClickHouseStatement[] {
+export function proxyLabelsClickHouseStatements(
+  config: ProxyLabelConfig,
+  opts: ClickHouseOptions = {},
+): ClickHouseStatement[] {
   const mode = opts.mode ?? 'update';
   const out: ClickHouseStatement[] = [];
   for (const m of MIGRATIONS) {
-    for (const sql of m.statements('clickhouse')) out.push({ title: `migration ${migrationId(m)}: ${m.description}`, sql });
+    for (const sql of m.statements('clickhouse'))
+      out.push({ title: `migration ${migrationId(m)}: ${m.description}`, sql });
   }
-  out.push({ title: 'effective_labels: every alert with its winning label', sql: effectiveLabelsViewSql('clickhouse') });
+  out.push({
+    title: 'effective_labels: every alert with its winning label',
+    sql: effectiveLabelsViewSql('clickhouse'),
+  });
   if (mode !== 'select') {
     out.push({
       title: 'write the proxy labels into raw_alerts; rows labelled by another source are left alone',

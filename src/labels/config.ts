@@ -39,9 +39,11 @@ const SeverityList = z.array(SeveritySchema).superRefine((list, ctx) => {
 
 /** A threshold or weight in 0..1; the error's path names the field, so the message does not. */
 const unitInterval = () =>
-  z.number({ error: (issue) => `must be a number between 0 and 1 (got ${JSON.stringify(issue.input)})` }).refine((x) => x >= 0 && x <= 1, {
-    error: (issue) => `must be between 0 and 1 (got ${String(issue.input)})`,
-  });
+  z
+    .number({ error: (issue) => `must be a number between 0 and 1 (got ${JSON.stringify(issue.input)})` })
+    .refine((x) => x >= 0 && x <= 1, {
+      error: (issue) => `must be between 0 and 1 (got ${String(issue.input)})`,
+    });
 
 /**
  * How label_confidence is derived from the alert's confidence c (NULL c gives NULL, except for
@@ -127,7 +129,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: { path: string; message: string }[],
   ) {
-    super(`${source}: invalid proxy-label configuration:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`);
+    super(
+      `${source}: invalid proxy-label configuration:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -143,7 +147,8 @@ export function parseConfig(value: unknown, source = 'config'): ProxyLabelConfig
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   return issue.message;
 }
 
@@ -160,10 +165,14 @@ export function loadConfig(text: string, source: string, format: ConfigFormat = 
   try {
     value = format === 'json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new ConfigError(source, [{ path: '', message: `not valid ${format.toUpperCase()}: ${(e as Error).message}` }]);
+    throw new ConfigError(source, [
+      { path: '', message: `not valid ${format.toUpperCase()}: ${(e as Error).message}` },
+    ]);
   }
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
-    throw new ConfigError(source, [{ path: '', message: 'expected a mapping of fields (strategy, positive, negative, ...)' }]);
+    throw new ConfigError(source, [
+      { path: '', message: 'expected a mapping of fields (strategy, positive, negative, ...)' },
+    ]);
   }
   return parseConfig(value, source);
 }
@@ -189,20 +198,32 @@ function fromDesignShape(value: unknown): unknown {
   const strategy = training?.label_strategy;
   if (strategy !== undefined && strategy !== 'proxy') {
     throw new ConfigError('config', [
-      { path: 'training.label_strategy', message: `is '${String(strategy)}'; only the 'proxy' strategy has a proxy-label configuration` },
+      {
+        path: 'training.label_strategy',
+        message: `is '${String(strategy)}'; only the 'proxy' strategy has a proxy-label configuration`,
+      },
     ]);
   }
-  const known = ['positive_severity', 'positive_confidence_threshold', 'negative_severity', 'negative_confidence_threshold'];
+  const known = [
+    'positive_severity',
+    'positive_confidence_threshold',
+    'negative_severity',
+    'negative_confidence_threshold',
+  ];
   const unknown = Object.keys(design).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw new ConfigError('config', [{ path: 'proxy_label_config', message: `unknown fields ${unknown.map((k) => `'${k}'`).join(', ')}` }]);
+    throw new ConfigError('config', [
+      { path: 'proxy_label_config', message: `unknown fields ${unknown.map((k) => `'${k}'`).join(', ')}` },
+    ]);
   }
   const positive: Record<string, unknown> = {};
   const negative: Record<string, unknown> = {};
   if (design.positive_severity !== undefined) positive.severities = design.positive_severity;
-  if (design.positive_confidence_threshold !== undefined) positive.min_confidence = design.positive_confidence_threshold;
+  if (design.positive_confidence_threshold !== undefined)
+    positive.min_confidence = design.positive_confidence_threshold;
   if (design.negative_severity !== undefined) negative.severities = design.negative_severity;
-  if (design.negative_confidence_threshold !== undefined) negative.max_confidence = design.negative_confidence_threshold;
+  if (design.negative_confidence_threshold !== undefined)
+    negative.max_confidence = design.negative_confidence_threshold;
   return { strategy: 'proxy', positive, negative };
 }
 

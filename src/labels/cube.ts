@@ -176,8 +176,12 @@ export class LabelCube {
     // Only the columns the JavaScript side needs, and no reference that is absent: the transfer
     // out of DuckDB is the costliest step of the build.
     const wanted = REFERENCE_MEASURES.map((m) => (m.startsWith('truth') ? present.truth : present.explicit));
-    const measures = REFERENCE_MEASURES.filter((_, i) => wanted[i]).map((m) => `, ${MEASURE_COLUMN[m]}`).join('');
-    const sorted = await db.query(`SELECT confidence, cell, n${measures} FROM ${CUBE_TABLE} ORDER BY confidence NULLS FIRST`);
+    const measures = REFERENCE_MEASURES.filter((_, i) => wanted[i])
+      .map((m) => `, ${MEASURE_COLUMN[m]}`)
+      .join('');
+    const sorted = await db.query(
+      `SELECT confidence, cell, n${measures} FROM ${CUBE_TABLE} ORDER BY confidence NULLS FIRST`,
+    );
     // Rows [0, nullRows) have no confidence; the rest ascend.
     const nullRows = sorted.getChild('confidence')!.nullCount;
     type Numbers = ArrayLike<number> & { subarray(from: number, to?: number): ArrayLike<number> };
@@ -241,7 +245,10 @@ export class LabelCube {
     const bp = this.below(config.positive.min_confidence);
     const bq = this.below(config.negative.max_confidence);
     const cls = this.severityClasses(config);
-    const bySeverity = this.severities.map((key, s) => ({ key, tally: this.severityTally(s, cls[s]!, bp, bq, config) }));
+    const bySeverity = this.severities.map((key, s) => ({
+      key,
+      tally: this.severityTally(s, cls[s]!, bp, bq, config),
+    }));
     const by = {} as Evaluation['by'];
     for (const b of BREAKDOWNS) {
       by[b] = this.keys[b].map((key, k) => {
@@ -261,7 +268,11 @@ export class LabelCube {
 
   /** The overall tally only: what a sweep cell needs. */
   tally(config: ProxyLabelConfig): Tally {
-    return this.tallyFrom(config, this.below(config.positive.min_confidence, true), this.below(config.negative.max_confidence, true));
+    return this.tallyFrom(
+      config,
+      this.below(config.positive.min_confidence, true),
+      this.below(config.negative.max_confidence, true),
+    );
   }
 
   /** The overall tally from precomputed `below(..., true)` vectors (a sweep reuses them). */
@@ -328,7 +339,13 @@ export class LabelCube {
     return this.severities.map((s) => (pos.has(s) ? 'positive' : neg.has(s) ? 'negative' : 'other'));
   }
 
-  private severityTally(s: number, cls: SeverityClass, bp: Float64Array, bq: Float64Array, config: ProxyLabelConfig): Tally {
+  private severityTally(
+    s: number,
+    cls: SeverityClass,
+    bp: Float64Array,
+    bq: Float64Array,
+    config: ProxyLabelConfig,
+  ): Tally {
     const at = (v: Float64Array, m: number) => v[s * M + m]!;
     const parts = Array.from({ length: M }, (_, m) =>
       classSplit(cls, at(this.totals, m), at(this.nulls, m), at(bp, m), at(bq, m), config),
@@ -364,7 +381,14 @@ interface ClassSplit extends LabelCounts {
  * none (`nulls`), and with confidence below the positive (`bp`) and negative (`bq`) thresholds.
  * NULL confidences fail both confidence tests, as in the SQL.
  */
-function classSplit(cls: SeverityClass, total: number, nulls: number, bp: number, bq: number, config: ProxyLabelConfig): ClassSplit {
+function classSplit(
+  cls: SeverityClass,
+  total: number,
+  nulls: number,
+  bp: number,
+  bq: number,
+  config: ProxyLabelConfig,
+): ClassSplit {
   let votesPositive = 0;
   let votesNegative: number;
   let overlap = 0;
@@ -382,7 +406,14 @@ function classSplit(cls: SeverityClass, total: number, nulls: number, bp: number
   return { positive, negative, uncertain: total + nulls - positive - negative, votesPositive, votesNegative, overlap };
 }
 
-function labelCounts(cls: SeverityClass, total: number, nulls: number, bp: number, bq: number, config: ProxyLabelConfig): LabelCounts {
+function labelCounts(
+  cls: SeverityClass,
+  total: number,
+  nulls: number,
+  bp: number,
+  bq: number,
+  config: ProxyLabelConfig,
+): LabelCounts {
   const { positive, negative, uncertain } = classSplit(cls, total, nulls, bp, bq, config);
   return { positive, negative, uncertain };
 }
@@ -525,13 +556,18 @@ FROM (SELECT DISTINCT ${column} AS value FROM alerts)`;
 
 /** A dimension's values as text, in code order. */
 async function dictionary(db: Database, name: string): Promise<Key[]> {
-  const values = rows<{ v: string | null }>(await db.query(`SELECT CAST(value AS VARCHAR) AS v FROM ${dictionaryTable(name)} ORDER BY code`));
+  const values = rows<{ v: string | null }>(
+    await db.query(`SELECT CAST(value AS VARCHAR) AS v FROM ${dictionaryTable(name)} ORDER BY code`),
+  );
   return values.map((r) => r.v);
 }
 
 /** Whether ground truth was loaded: without it, its columns are not transferred. */
 async function hasTruth(db: Database): Promise<boolean> {
-  return (rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ground_truth LIMIT 1)`))[0]?.n ?? 0) > 0;
+  return (
+    (rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ground_truth LIMIT 1)`))[0]?.n ?? 0) >
+    0
+  );
 }
 
 /**

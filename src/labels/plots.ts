@@ -37,7 +37,13 @@ export function countsPlot(rows: CountRow[], dimension: 'severity' | Breakdown):
     y: { label: null, domain: keys },
     color: { ...LABEL_COLORS, legend: true },
     marks: [
-      Plot.barX(data, { x: 'count', y: 'key', fill: 'label', order: [...LABELS], title: (d: CountRow) => `${d.label}: ${d.count.toLocaleString('en-US')} (${(100 * d.share).toFixed(1)}%)` }),
+      Plot.barX(data, {
+        x: 'count',
+        y: 'key',
+        fill: 'label',
+        order: [...LABELS],
+        title: (d: CountRow) => `${d.label}: ${d.count.toLocaleString('en-US')} (${(100 * d.share).toFixed(1)}%)`,
+      }),
       Plot.ruleX([0]),
     ],
   };
@@ -51,7 +57,14 @@ export function overallPlot(rows: CountRow[]): Plot.PlotOptions {
     height: 80,
     x: { label: 'share of alerts', percent: true },
     color: { ...LABEL_COLORS, legend: true },
-    marks: [Plot.barX(data, { x: 'share', fill: 'label', order: [...LABELS], title: (d: CountRow) => `${d.label}: ${d.count.toLocaleString('en-US')}` })],
+    marks: [
+      Plot.barX(data, {
+        x: 'share',
+        fill: 'label',
+        order: [...LABELS],
+        title: (d: CountRow) => `${d.label}: ${d.count.toLocaleString('en-US')}`,
+      }),
+    ],
   };
 }
 
@@ -63,7 +76,10 @@ export function histogramPlot(h: HistogramData): Plot.PlotOptions {
   const bins = h.bins.map((b) => ({ ...b, severity: keyText(b.severity) }));
   const severities = [...new Set(bins.map((b) => b.severity))];
   const rules = h.thresholds.flatMap((t) =>
-    t.severities.map(keyText).filter((s) => severities.includes(s)).map((severity) => ({ severity, value: t.value, rule: t.rule })),
+    t.severities
+      .map(keyText)
+      .filter((s) => severities.includes(s))
+      .map((severity) => ({ severity, value: t.value, rule: t.rule })),
   );
   return {
     title: 'Confidence by severity, with the thresholds',
@@ -74,7 +90,14 @@ export function histogramPlot(h: HistogramData): Plot.PlotOptions {
     fy: { label: null, domain: severities },
     color: { domain: ['positive', 'negative'], range: [LABEL_COLORS.range[0]!, LABEL_COLORS.range[1]!], legend: true },
     marks: [
-      Plot.rectY(bins, { x1: 'x0', x2: 'x1', y: 'count', fy: 'severity', fill: '#999', title: (b: { x0: number; x1: number; count: number }) => `${b.x0.toFixed(2)}-${b.x1.toFixed(2)}: ${b.count}` }),
+      Plot.rectY(bins, {
+        x1: 'x0',
+        x2: 'x1',
+        y: 'count',
+        fy: 'severity',
+        fill: '#999',
+        title: (b: { x0: number; x1: number; count: number }) => `${b.x0.toFixed(2)}-${b.x1.toFixed(2)}: ${b.count}`,
+      }),
       Plot.ruleX(rules, { x: 'value', fy: 'severity', stroke: 'rule', strokeWidth: 2 }),
       Plot.ruleY([0]),
     ],
@@ -102,7 +125,11 @@ export function sweepMetrics(cells: SweepCell[], reference: 'truth' | 'explicit'
  * current thresholds marked. `reference` null draws positive rate and uncertain share; 'truth'
  * or 'explicit' draws precision, recall and kappa against that reference.
  */
-export function sweepPlot(cells: SweepCell[], config: ProxyLabelConfig, reference: 'truth' | 'explicit' | null): Plot.PlotOptions | null {
+export function sweepPlot(
+  cells: SweepCell[],
+  config: ProxyLabelConfig,
+  reference: 'truth' | 'explicit' | null,
+): Plot.PlotOptions | null {
   const metrics = sweepMetrics(cells, reference);
   if (metrics.length === 0 || cells.length === 0) return null;
   const step = (values: number[]) => {
@@ -114,8 +141,20 @@ export function sweepPlot(cells: SweepCell[], config: ProxyLabelConfig, referenc
   const data = cells.flatMap((c) =>
     metrics.map((metric) => {
       const a = reference === null ? null : c[reference];
-      const value = metric === 'positiveRate' ? c.positiveRate : metric === 'uncertainShare' ? c.uncertainShare : (a?.[metric] ?? null);
-      return { metric: METRIC_TITLES[metric], x1: c.maxNegative - dx, x2: c.maxNegative + dx, y1: c.minPositive - dy, y2: c.minPositive + dy, value };
+      const value =
+        metric === 'positiveRate'
+          ? c.positiveRate
+          : metric === 'uncertainShare'
+            ? c.uncertainShare
+            : (a?.[metric] ?? null);
+      return {
+        metric: METRIC_TITLES[metric],
+        x1: c.maxNegative - dx,
+        x2: c.maxNegative + dx,
+        y1: c.minPositive - dy,
+        y2: c.minPositive + dy,
+        value,
+      };
     }),
   );
   const current = metrics.map((metric) => ({
@@ -125,13 +164,23 @@ export function sweepPlot(cells: SweepCell[], config: ProxyLabelConfig, referenc
   }));
   const kappa = metrics.includes('kappa');
   return {
-    title: reference === null ? 'Sweep: positive rate and uncertain share' : `Sweep: agreement with ${reference === 'truth' ? 'ground truth' : 'explicit labels'}`,
+    title:
+      reference === null
+        ? 'Sweep: positive rate and uncertain share'
+        : `Sweep: agreement with ${reference === 'truth' ? 'ground truth' : 'explicit labels'}`,
     height: 260,
     marginLeft: 50,
     x: { label: 'negative.max_confidence' },
     y: { label: 'positive.min_confidence' },
     fx: { label: null, domain: metrics.map((m) => METRIC_TITLES[m]) },
-    color: { type: 'quantize', n: 10, domain: kappa ? [-1, 1] : [0, 1], scheme: kappa ? 'rdbu' : 'viridis', legend: true, unknown: '#eee' },
+    color: {
+      type: 'quantize',
+      n: 10,
+      domain: kappa ? [-1, 1] : [0, 1],
+      scheme: kappa ? 'rdbu' : 'viridis',
+      legend: true,
+      unknown: '#eee',
+    },
     marks: [
       // No per-cell title: it would double the elements of the costliest plot to redraw.
       Plot.rect(data, { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fx: 'metric', fill: 'value' }),

@@ -14,7 +14,13 @@
  * One scan: the rule is row-wise expressions over the alerts, no joins, no grouping. Only the
  * query that also applies explicit labels joins the effective_labels view.
  */
-import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_SOURCES, LABEL_SOURCE_TYPE, type Dialect } from '../migrations/index.ts';
+import {
+  ALERTS_TABLE,
+  EFFECTIVE_LABELS_VIEW,
+  LABEL_SOURCES,
+  LABEL_SOURCE_TYPE,
+  type Dialect,
+} from '../migrations/index.ts';
 import { ruleSignature, type ProxyLabelConfig } from './config.ts';
 import { SQL_TYPES, SqlValues, type SqlWithParams } from './sql-values.ts';
 
@@ -32,7 +38,11 @@ export interface AlertSource {
 }
 
 /** DuckDB's normalised view (src/sot/views.ts): severity already lowercased, confidence rounded. */
-export const NORMALISED_ALERTS: AlertSource = { table: 'alerts', severity: 'severity', confidence: 'alert_confidence_score' };
+export const NORMALISED_ALERTS: AlertSource = {
+  table: 'alerts',
+  severity: 'severity',
+  confidence: 'alert_confidence_score',
+};
 
 /**
  * raw_alerts with the view's normalisation written inline, for statements that must name the
@@ -74,7 +84,8 @@ export function ruleBuilder(config: ProxyLabelConfig, v: SqlValues): Rule {
   const onConflict = { negative: '0', positive: '1', uncertain: 'NULL' }[config.on_conflict];
   return {
     votesPositive: (s, c) => `coalesce(${inList(s, config.positive.severities)} AND ${c} >= ${p}, false)`,
-    votesNegative: (s, c) => `(coalesce(${inList(s, config.negative.severities)}, false) OR coalesce(${c} < ${q}, false))`,
+    votesNegative: (s, c) =>
+      `(coalesce(${inList(s, config.negative.severities)}, false) OR coalesce(${c} < ${q}, false))`,
     label: (vp, vn) =>
       `CAST(CASE WHEN ${vp} AND ${vn} THEN ${onConflict} WHEN ${vp} THEN 1 WHEN ${vn} THEN 0 ELSE NULL END AS ${types.int8})`,
     labelConfidence: (label, c) => labelConfidenceExpr(config, v, label, c),
@@ -83,7 +94,10 @@ export function ruleBuilder(config: ProxyLabelConfig, v: SqlValues): Rule {
 
 /** The rule nested into single expressions over a source's severity and confidence. */
 export function inlineRule(rule: Rule, src: AlertSource): { label: string; labelConfidence: string } {
-  const label = rule.label(rule.votesPositive(src.severity, src.confidence), rule.votesNegative(src.severity, src.confidence));
+  const label = rule.label(
+    rule.votesPositive(src.severity, src.confidence),
+    rule.votesNegative(src.severity, src.confidence),
+  );
   return { label, labelConfidence: rule.labelConfidence(label, src.confidence) };
 }
 
@@ -219,11 +233,17 @@ export type CountDimension = keyof typeof COUNT_DIMENSIONS;
  * when broken down by a dimension. The cube (cube.ts) answers the same question without a scan;
  * this query is its reference in tests and its rival in the benchmark.
  */
-export function proxyCountsQuery(config: ProxyLabelConfig, by?: CountDimension, source: AlertSource = NORMALISED_ALERTS): SqlWithParams {
+export function proxyCountsQuery(
+  config: ProxyLabelConfig,
+  by?: CountDimension,
+  source: AlertSource = NORMALISED_ALERTS,
+): SqlWithParams {
   const v = new SqlValues('duckdb');
   const { label } = inlineRule(ruleBuilder(config, v), source);
   const key = by ? `${COUNT_DIMENSIONS[by]} AS key, ` : '';
-  return v.finish(`SELECT ${key}${label} AS label, CAST(count(*) AS DOUBLE) AS n FROM ${source.table} GROUP BY ALL ORDER BY ALL`);
+  return v.finish(
+    `SELECT ${key}${label} AS label, CAST(count(*) AS DOUBLE) AS n FROM ${source.table} GROUP BY ALL ORDER BY ALL`,
+  );
 }
 
 /**

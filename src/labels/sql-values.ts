@@ -29,7 +29,8 @@ export class SqlValues {
   /** The SQL that stands for `value`: `$n` in DuckDB, a literal in ClickHouse. */
   ref(value: string | number): string {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`cannot use ${value} in SQL`);
-    if (this.dialect === 'clickhouse') return typeof value === 'number' ? clickhouseNumber(value) : clickhouseString(value);
+    if (this.dialect === 'clickhouse')
+      return typeof value === 'number' ? clickhouseNumber(value) : clickhouseString(value);
     const key = `${typeof value}:${String(value)}`;
     let n = this.numbers.get(key);
     if (n === undefined) {

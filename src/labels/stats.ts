@@ -8,7 +8,16 @@
  * are not guesses, so they are left out, and `coverage` says how much of the reference that is.
  */
 import { withThresholds, type ProxyLabelConfig } from './config.ts';
-import { BREAKDOWNS, type Breakdown, type Evaluation, type HistogramBin, type Key, type LabelCube, type Measures, type Tally } from './cube.ts';
+import {
+  BREAKDOWNS,
+  type Breakdown,
+  type Evaluation,
+  type HistogramBin,
+  type Key,
+  type LabelCube,
+  type Measures,
+  type Tally,
+} from './cube.ts';
 
 export const LABELS = ['positive', 'negative', 'uncertain'] as const;
 export type LabelName = (typeof LABELS)[number];
@@ -69,7 +78,8 @@ export interface Agreement {
 
 /** Agreement of the rule's labels with a reference; null when the reference labels nothing. */
 export function agreement(t: Tally, reference: Reference): Agreement | null {
-  const [pos, neg] = reference === 'truth' ? (['truthPos', 'truthNeg'] as const) : (['explicitPos', 'explicitNeg'] as const);
+  const [pos, neg] =
+    reference === 'truth' ? (['truthPos', 'truthNeg'] as const) : (['explicitPos', 'explicitNeg'] as const);
   const referenceTotal = LABELS.reduce((n, l) => n + t[l][pos] + t[l][neg], 0);
   if (referenceTotal === 0) return null;
   const tp = t.positive[pos];
@@ -120,7 +130,8 @@ export function countRows(ev: Evaluation): CountRow[] {
   const out: CountRow[] = [];
   const push = (dimension: CountRow['dimension'], key: Key, c: Record<LabelName, number>) => {
     const total = c.positive + c.negative + c.uncertain;
-    for (const label of LABELS) out.push({ dimension, key, label, count: c[label], share: total === 0 ? 0 : c[label] / total });
+    for (const label of LABELS)
+      out.push({ dimension, key, label, count: c[label], share: total === 0 ? 0 : c[label] / total });
   };
   const n = (t: Tally) => ({ positive: t.positive.n, negative: t.negative.n, uncertain: t.uncertain.n });
   push('overall', null, n(ev.overall));
@@ -151,7 +162,11 @@ export function confidenceHistogram(cube: LabelCube, config: ProxyLabelConfig, w
     bins: cube.histogram(width),
     thresholds: [
       { rule: 'positive', value: config.positive.min_confidence, severities: [...config.positive.severities] },
-      { rule: 'negative', value: config.negative.max_confidence, severities: cube.severities.filter((s) => !negOutright.has(s)) },
+      {
+        rule: 'negative',
+        value: config.negative.max_confidence,
+        severities: cube.severities.filter((s) => !negOutright.has(s)),
+      },
     ],
   };
 }
@@ -186,7 +201,11 @@ export const DEFAULT_SWEEP = { positive: grid(0.5, 1, 0.05), negative: grid(0, 1
  * conflict handling as configured: label counts, positive rate, uncertain share, and agreement
  * with each reference present. Each threshold costs one prefix lookup, each cell a few sums.
  */
-export function sweep(cube: LabelCube, config: ProxyLabelConfig, thresholds: { positive: number[]; negative: number[] } = DEFAULT_SWEEP): SweepCell[] {
+export function sweep(
+  cube: LabelCube,
+  config: ProxyLabelConfig,
+  thresholds: { positive: number[]; negative: number[] } = DEFAULT_SWEEP,
+): SweepCell[] {
   const below = new Map<number, Float64Array>();
   const at = (t: number) => {
     let b = below.get(t);
@@ -239,7 +258,14 @@ export interface RuleStat {
 export function ruleStats(t: Tally): RuleStat[] {
   const total = t.positive.n + t.negative.n + t.uncertain.n;
   const stat = (rule: 'positive' | 'negative', votes: Measures): RuleStat => {
-    const right = (r: Reference) => (rule === 'positive' ? (r === 'truth' ? votes.truthPos : votes.explicitPos) : r === 'truth' ? votes.truthNeg : votes.explicitNeg);
+    const right = (r: Reference) =>
+      rule === 'positive'
+        ? r === 'truth'
+          ? votes.truthPos
+          : votes.explicitPos
+        : r === 'truth'
+          ? votes.truthNeg
+          : votes.explicitNeg;
     const checked = { truth: votes.truthPos + votes.truthNeg, explicit: votes.explicitPos + votes.explicitNeg };
     return {
       rule,

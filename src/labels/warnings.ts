@@ -46,7 +46,11 @@ export const SOT_SEVERITY_CUTS: readonly { severity: string; min: number }[] = [
 /** Share of alerts matching the SOT bucketing above which severity counts as derived. */
 const DERIVED_SHARE = 0.95;
 
-export function proxyWarnings(cube: LabelCube, config: ProxyLabelConfig, ev: Evaluation = cube.evaluate(config)): ProxyWarning[] {
+export function proxyWarnings(
+  cube: LabelCube,
+  config: ProxyLabelConfig,
+  ev: Evaluation = cube.evaluate(config),
+): ProxyWarning[] {
   const out: ProxyWarning[] = [];
   const s = summarize(ev.overall);
   if (s.total === 0) return out;
@@ -72,7 +76,13 @@ export function proxyWarnings(cube: LabelCube, config: ProxyLabelConfig, ev: Eva
         `from. The lowest confidence here is ${num(lowest)}, so "confidence < ${config.negative.max_confidence}" labels ` +
         `${fmt(belowNeg)} alerts: the negatives come from severity (${config.negative.severities.join(', ') || 'none'}), ` +
         `and the labels only restate the SOT's severity.`,
-      measured: { alerts: s.total, uncertain: s.uncertain, uncertainWithConfidence: greyZone, lowestConfidence: lowest, belowNegativeThreshold: belowNeg },
+      measured: {
+        alerts: s.total,
+        uncertain: s.uncertain,
+        uncertainWithConfidence: greyZone,
+        lowestConfidence: lowest,
+        belowNegativeThreshold: belowNeg,
+      },
     });
   }
 
@@ -140,11 +150,19 @@ export function proxyWarnings(cube: LabelCube, config: ProxyLabelConfig, ev: Eva
  * ranges are disjoint and ordered. When they are, the positive rule's severity test is a
  * confidence threshold in disguise; the warning says which one, checked by counting.
  */
-function severityFromConfidence(cube: LabelCube, ranges: SeverityRange[], config: ProxyLabelConfig): ProxyWarning | null {
+function severityFromConfidence(
+  cube: LabelCube,
+  ranges: SeverityRange[],
+  config: ProxyLabelConfig,
+): ProxyWarning | null {
   const index = new Map(ranges.map((r, i) => [r.severity, i]));
   // Each SOT severity's confidence interval [lo, hi): critical [0.9, -), high [0.75, 0.9), ... low [-, 0.6).
   const buckets = [
-    ...SOT_SEVERITY_CUTS.map((c, i) => ({ severity: c.severity, lo: c.min as number | null, hi: i === 0 ? null : SOT_SEVERITY_CUTS[i - 1]!.min })),
+    ...SOT_SEVERITY_CUTS.map((c, i) => ({
+      severity: c.severity,
+      lo: c.min as number | null,
+      hi: i === 0 ? null : SOT_SEVERITY_CUTS[i - 1]!.min,
+    })),
     { severity: 'low', lo: null, hi: SOT_SEVERITY_CUTS[SOT_SEVERITY_CUTS.length - 1]!.min },
   ];
   const below = new Map<number, number[]>();
@@ -173,7 +191,11 @@ function severityFromConfidence(cube: LabelCube, ranges: SeverityRange[], config
   if (share < DERIVED_SHARE && !disjoint) return null;
 
   const spans = ordered.map((r) => `${r.severity} ${num(r.min)}-${num(r.max)}`).join(', ');
-  const measured: ProxyWarning['measured'] = { matchingSotBuckets: share, alertsChecked: bucketed, disjointRanges: disjoint ? 1 : 0 };
+  const measured: ProxyWarning['measured'] = {
+    matchingSotBuckets: share,
+    alertsChecked: bucketed,
+    disjointRanges: disjoint ? 1 : 0,
+  };
   // The positive test (severity in P and c >= min) always picks a subset of "c >= t" for
   // t = max(min, lowest confidence of any positive severity); equal counts make the sets equal.
   let equivalence = '';

@@ -43,7 +43,13 @@ export function reliabilityBins(scores: ArrayLike<number>, labels: ArrayLike<num
   const out: ReliabilityBin[] = [];
   for (let b = 0; b < bins; b++) {
     if (count[b] === 0) continue;
-    out.push({ lo: b / bins, hi: (b + 1) / bins, count: count[b]!, meanScore: scoreSum[b]! / count[b]!, positiveRate: posSum[b]! / count[b]! });
+    out.push({
+      lo: b / bins,
+      hi: (b + 1) / bins,
+      count: count[b]!,
+      meanScore: scoreSum[b]! / count[b]!,
+      positiveRate: posSum[b]! / count[b]!,
+    });
   }
   return out;
 }

@@ -41,7 +41,11 @@ export interface SourceMetrics {
   capacity: CapacityResult | null;
 }
 
-export function evaluateRanking(scores: ArrayLike<number>, labels: ArrayLike<number>, opts: EvaluationOptions): SourceMetrics {
+export function evaluateRanking(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  opts: EvaluationOptions,
+): SourceMetrics {
   let labelled = 0;
   let positives = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -51,7 +55,10 @@ export function evaluateRanking(scores: ArrayLike<number>, labels: ArrayLike<num
     }
   }
   const shareK = Math.max(1, Math.ceil(opts.kShare * scores.length));
-  const ks = [...opts.k.map((k) => ({ k, label: String(k) })), { k: shareK, label: `${+(opts.kShare * 100).toFixed(2)}% (${shareK})` }];
+  const ks = [
+    ...opts.k.map((k) => ({ k, label: String(k) })),
+    { k: shareK, label: `${+(opts.kShare * 100).toFixed(2)}% (${shareK})` },
+  ];
   return {
     alerts: scores.length,
     labelled,
@@ -61,7 +68,12 @@ export function evaluateRanking(scores: ArrayLike<number>, labels: ArrayLike<num
     atK: ks.map(({ k, label }) => ({ ...metricsAtK(scores, labels, k), label })),
     brier: opts.probability ? brierScore(scores, labels) : null,
     capacity: opts.capacity
-      ? capacityMetrics(opts.capacity.fitScores, { scores, labels, days: opts.capacity.heldOutDays }, opts.capacity.capacityPerDay, opts.capacity.alertsPerDay)
+      ? capacityMetrics(
+          opts.capacity.fitScores,
+          { scores, labels, days: opts.capacity.heldOutDays },
+          opts.capacity.capacityPerDay,
+          opts.capacity.alertsPerDay,
+        )
       : null,
   };
 }

@@ -47,7 +47,12 @@ export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[], n
   const rankedBy = SOURCE_ORDER.find((name) => usable.some((s) => s.name === name)) ?? null;
   const key = (e: BoardEntry) => (e.error || e.cancelled ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1);
   const ordered = [...entries].sort((a, b) => key(b) - key(a));
-  return { sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)), rankedBy, entries: ordered, notes };
+  return {
+    sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)),
+    rankedBy,
+    entries: ordered,
+    notes,
+  };
 }
 
 const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '-' : v.toFixed(digits));
@@ -57,11 +62,25 @@ export function renderLeaderboard(board: Leaderboard): string {
   const out: string[] = [];
   for (const source of board.sources) {
     const ks = board.entries.find((e) => e.metrics[source.name])?.metrics[source.name]?.atK.map((a) => a.label) ?? [];
-    const header = ['strategy', 'ROC-AUC', 'PR-AUC', ...ks.flatMap((k) => [`P@${k}`, `R@${k}`]), `NDCG@${ks[ks.length - 1] ?? 'k'}`, 'Brier', 'cap P', 'cap R', 'flagged/day'];
+    const header = [
+      'strategy',
+      'ROC-AUC',
+      'PR-AUC',
+      ...ks.flatMap((k) => [`P@${k}`, `R@${k}`]),
+      `NDCG@${ks[ks.length - 1] ?? 'k'}`,
+      'Brier',
+      'cap P',
+      'cap R',
+      'flagged/day',
+    ];
     const body = board.entries.map((e) => {
       const m = e.metrics[source.name];
       // A failed or cancelled strategy keeps its row (why is listed under the tables).
-      if (!m) return [e.error ? `${e.strategy} (failed)` : e.cancelled ? `${e.strategy} (cancelled)` : e.strategy, ...header.slice(1).map(() => '-')];
+      if (!m)
+        return [
+          e.error ? `${e.strategy} (failed)` : e.cancelled ? `${e.strategy} (cancelled)` : e.strategy,
+          ...header.slice(1).map(() => '-'),
+        ];
       return [
         e.strategy,
         fixed(m.rocAuc),
@@ -75,12 +94,18 @@ export function renderLeaderboard(board: Leaderboard): string {
       ];
     });
     const ranked = board.rankedBy === source.name ? ', ranked by this' : '';
-    out.push(`${source.name}: ${source.description} (${source.labelled} held-out alerts labelled, ${source.positives} positive${ranked})`);
+    out.push(
+      `${source.name}: ${source.description} (${source.labelled} held-out alerts labelled, ${source.positives} positive${ranked})`,
+    );
     out.push(align([header, ...body]));
   }
   const notes = [
     ...board.notes.map((n) => `  ${n}`),
-    ...board.entries.flatMap((e) => [...(e.error ? [`error: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map((n) => `  ${e.strategy}: ${n}`)),
+    ...board.entries.flatMap((e) =>
+      [...(e.error ? [`error: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map(
+        (n) => `  ${e.strategy}: ${n}`,
+      ),
+    ),
   ];
   if (notes.length > 0) out.push(`notes:\n${notes.join('\n')}\n`);
   return out.join('\n');
@@ -89,6 +114,10 @@ export function renderLeaderboard(board: Leaderboard): string {
 function align(rows: string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') + '\n';
 }

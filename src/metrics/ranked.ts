@@ -20,7 +20,8 @@ export interface Ranked {
 }
 
 export function rank(scores: ArrayLike<number>, labels: ArrayLike<number>): Ranked {
-  if (scores.length !== labels.length) throw new Error(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
+  if (scores.length !== labels.length)
+    throw new Error(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
   const idx: number[] = [];
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];

@@ -131,7 +131,8 @@ export const LABEL_EVENT_BATCH_COLUMN: ColumnSpec = {
   duckdb: 'VARCHAR',
   clickhouse: 'String',
   nullable: true,
-  comment: "the import or action that appended the event ('import:FILE@TIME#ID', 'restore:...'); NULL when written directly",
+  comment:
+    "the import or action that appended the event ('import:FILE@TIME#ID', 'restore:...'); NULL when written directly",
 };
 
 /**
@@ -146,7 +147,8 @@ export const LABEL_EVENT_RETRACTS_COLUMN: ColumnSpec = {
   duckdb: 'BIGINT',
   clickhouse: 'UInt64',
   nullable: true,
-  comment: 'the event_id this event withdraws (an undo); NULL for a label. Neither this event nor the withdrawn one counts as a label',
+  comment:
+    'the event_id this event withdraws (an undo); NULL for a label. Neither this event nor the withdrawn one counts as a label',
 };
 
 /**

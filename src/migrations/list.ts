@@ -9,7 +9,14 @@
  * runner.ts), the way views are "repeatable" migrations elsewhere.
  */
 import { addColumnsSql, createTableSql, type Dialect } from './ddl.ts';
-import { ALERTS_TABLE, LABEL_COLUMNS, LABEL_EVENTS, LABEL_EVENTS_TABLE, LABEL_EVENT_BATCH_COLUMN, LABEL_EVENT_RETRACTS_COLUMN } from './label-columns.ts';
+import {
+  ALERTS_TABLE,
+  LABEL_COLUMNS,
+  LABEL_EVENTS,
+  LABEL_EVENTS_TABLE,
+  LABEL_EVENT_BATCH_COLUMN,
+  LABEL_EVENT_RETRACTS_COLUMN,
+} from './label-columns.ts';
 import { LABEL_SOURCE_TYPE, duckdbLabelSourceEnum } from './label-sources.ts';
 
 export interface Migration {

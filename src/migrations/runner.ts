@@ -108,9 +108,13 @@ async function applyOne(db: Database, migration: Migration): Promise<void> {
     await db.exec(statement);
   } catch (cause) {
     await rollbackQuietly(db);
-    throw new MigrationError(id, `migration ${id} failed, nothing of it was applied: ${message(cause)}\n  in: ${brief(statement)}`, {
-      cause,
-    });
+    throw new MigrationError(
+      id,
+      `migration ${id} failed, nothing of it was applied: ${message(cause)}\n  in: ${brief(statement)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -44,7 +44,9 @@ export async function mlpArtefacts(mlp: Mlp, name: string): Promise<ArtefactFile
     let files: ArtefactFile[] = [];
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
-        const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
+        const weightData = artifacts.weightData
+          ? tf.io.CompositeArrayBuffer.join(artifacts.weightData)
+          : new ArrayBuffer(0);
         const json: tf.io.ModelJSON = {
           modelTopology: artifacts.modelTopology!,
           format: artifacts.format,

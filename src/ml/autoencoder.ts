@@ -30,13 +30,25 @@ export async function trainAutoencoder(
   seed: number,
   hooks: LoopHooks = {},
 ): Promise<{ model: Mlp; result: LoopResult }> {
-  const model = new Mlp({ sizes: autoencoderSizes(data.columns, params.hidden), output: 'linear', learningRate: params.learningRate, l2: params.l2, seed });
+  const model = new Mlp({
+    sizes: autoencoderSizes(data.columns, params.hidden),
+    output: 'linear',
+    learningRate: params.learningRate,
+    l2: params.l2,
+    seed,
+  });
   try {
     const result = await trainLoop(
       model,
       { x: data.x, columns: data.columns, rows: data.train },
       { x: data.x, columns: data.columns, rows: data.validation },
-      { epochs: params.epochs, batchSize: params.batchSize, patience: params.patience, minDelta: params.minDelta, seed: seed ^ 0x27d4eb2f },
+      {
+        epochs: params.epochs,
+        batchSize: params.batchSize,
+        patience: params.patience,
+        minDelta: params.minDelta,
+        seed: seed ^ 0x27d4eb2f,
+      },
       hooks,
     );
     return { model, result };

@@ -77,10 +77,16 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendCho
   if (started.length === 0) {
     throw new Error(`no TF.js backend could start: ${attempts.map((a) => `${a.name}: ${a.error}`).join('; ')}`);
   }
-  const best = opts.measure ? started.reduce((a, b) => ((b.samplesPerSecond ?? 0) > (a.samplesPerSecond ?? 0) ? b : a)) : started[0]!;
+  const best = opts.measure
+    ? started.reduce((a, b) => ((b.samplesPerSecond ?? 0) > (a.samplesPerSecond ?? 0) ? b : a))
+    : started[0]!;
   await tf.setBackend(best.name);
   await tf.ready();
-  return { name: best.name, attempts, description: describe(best, attempts, opts.measure === true) + (best.name === 'wasm' ? await wasmBuild() : '') };
+  return {
+    name: best.name,
+    attempts,
+    description: describe(best, attempts, opts.measure === true) + (best.name === 'wasm' ? await wasmBuild() : ''),
+  };
 }
 
 async function start(name: BackendName): Promise<BackendAttempt> {

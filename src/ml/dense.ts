@@ -28,13 +28,25 @@ export async function trainDenseClassifier(
   seed: number,
   hooks: LoopHooks = {},
 ): Promise<{ model: Mlp; result: LoopResult }> {
-  const model = new Mlp({ sizes: [data.columns, ...params.hidden, 1], output: 'sigmoid', learningRate: params.learningRate, l2: params.l2, seed });
+  const model = new Mlp({
+    sizes: [data.columns, ...params.hidden, 1],
+    output: 'sigmoid',
+    learningRate: params.learningRate,
+    l2: params.l2,
+    seed,
+  });
   try {
     const result = await trainLoop(
       model,
       { x: data.x, columns: data.columns, rows: data.train, target: data.y, weight: data.w },
       { x: data.x, columns: data.columns, rows: data.validation, target: data.y, weight: data.w },
-      { epochs: params.epochs, batchSize: params.batchSize, patience: params.patience, minDelta: params.minDelta, seed: seed ^ 0x5bd1e995 },
+      {
+        epochs: params.epochs,
+        batchSize: params.batchSize,
+        patience: params.patience,
+        minDelta: params.minDelta,
+        seed: seed ^ 0x5bd1e995,
+      },
       hooks,
     );
     return { model, result };

@@ -53,7 +53,13 @@ export class IsolationForest {
   ) {}
 
   /** Grow a forest on `rows` of the row-major matrix `x`. */
-  static fit(x: Float32Array, columns: number, rows: Int32Array, params: IsolationForestParams, seed: number): IsolationForest {
+  static fit(
+    x: Float32Array,
+    columns: number,
+    rows: Int32Array,
+    params: IsolationForestParams,
+    seed: number,
+  ): IsolationForest {
     if (rows.length < 2) throw new Error(`an isolation forest needs at least 2 training rows, got ${rows.length}`);
     if (params.trees < 1) throw new Error('an isolation forest needs at least one tree');
     const rng = new Random(seed);
@@ -144,7 +150,13 @@ export interface IsolationForestJSON {
 }
 
 /** Grow one tree over `sample` (matrix row numbers), partitioning it in place. Nodes are numbered in pre-order. */
-function growTree(x: Float32Array, columns: number, sample: Int32Array, heightLimit: number, rng: Random): IsolationTree {
+function growTree(
+  x: Float32Array,
+  columns: number,
+  sample: Int32Array,
+  heightLimit: number,
+  rng: Random,
+): IsolationTree {
   const feature: number[] = [];
   const split: number[] = [];
   const left: number[] = [];

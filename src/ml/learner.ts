@@ -52,7 +52,11 @@ export function denseLearner(params: DenseParams): Learner {
   return {
     name: 'dense',
     async fit(x, columns, rows, y, seed) {
-      const { model } = await trainDenseClassifier({ x, columns, train: rows, validation: new Int32Array(0), y }, params, seed);
+      const { model } = await trainDenseClassifier(
+        { x, columns, train: rows, validation: new Int32Array(0), y },
+        params,
+        seed,
+      );
       return { predict: (xs, n) => model.predictProbability(xs, n), dispose: () => model.dispose() };
     },
   };

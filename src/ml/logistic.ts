@@ -99,7 +99,12 @@ function gradient(
 }
 
 /** lambda_max of the weighted Gram matrix of [x, 1] over `rows`, by 30 power iterations (an upper estimate is safe). */
-function largestEigenvalue(x: Float32Array, columns: number, rows: ArrayLike<number>, w: (i: number) => number): number {
+function largestEigenvalue(
+  x: Float32Array,
+  columns: number,
+  rows: ArrayLike<number>,
+  w: (i: number) => number,
+): number {
   const dims = columns + 1;
   let v = new Float64Array(dims).fill(1 / Math.sqrt(dims));
   let lambda = 1;

@@ -121,7 +121,14 @@ export class Mlp {
     for (let l = 0; l <= last; l++) {
       const { kernel, bias } = this.layer(l);
       kernels.push(kernel);
-      activations.push(tf.fused.matMul({ a: activations[l]!, b: kernel, bias, activation: l < last ? 'relu' : 'linear' }) as tf.Tensor2D);
+      activations.push(
+        tf.fused.matMul({
+          a: activations[l]!,
+          b: kernel,
+          bias,
+          activation: l < last ? 'relu' : 'linear',
+        }) as tf.Tensor2D,
+      );
     }
     return { logits: activations.pop()!, activations, kernels };
   }
@@ -161,7 +168,11 @@ export class Mlp {
    *          (softplus(z) - z y, TF.js's softplus being the stable form); dL/dz_i = w_i (sigmoid(z_i) - y_i) / sum w.
    * linear:  L = mean over all cells of (z - t)^2; dL/dz = 2 (z - t) / cells.
    */
-  private lossAndGradient(z: tf.Tensor2D, t: tf.Tensor2D, weight?: Float32Array): { loss: tf.Scalar; dLogits: tf.Tensor2D } {
+  private lossAndGradient(
+    z: tf.Tensor2D,
+    t: tf.Tensor2D,
+    weight?: Float32Array,
+  ): { loss: tf.Scalar; dLogits: tf.Tensor2D } {
     if (this.spec.output === 'linear') {
       const diff = tf.sub(z, t);
       return { loss: tf.mean(tf.square(diff)), dLogits: tf.mul(diff, 2 / z.size) as tf.Tensor2D };
@@ -203,7 +214,8 @@ export class Mlp {
    * (see FittedModel.score on why not Float32).
    */
   predictProbability(x: Float32Array, rows: number): Float64Array {
-    if (this.spec.output !== 'sigmoid' || this.outputs !== 1) throw new Error('predictProbability needs a single sigmoid output');
+    if (this.spec.output !== 'sigmoid' || this.outputs !== 1)
+      throw new Error('predictProbability needs a single sigmoid output');
     return Float64Array.from(this.run(x, rows, false), (z) => 1 / (1 + Math.exp(-z)));
   }
 

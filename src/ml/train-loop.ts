@@ -83,13 +83,20 @@ export function abortError(): Error {
 export function gatherRows(data: LoopData): { x: Float32Array; target: Float32Array; weight?: Float32Array } {
   const { columns, rows } = data;
   const x = new Float32Array(rows.length * columns);
-  for (let i = 0; i < rows.length; i++) x.set(data.x.subarray(rows[i]! * columns, (rows[i]! + 1) * columns), i * columns);
+  for (let i = 0; i < rows.length; i++)
+    x.set(data.x.subarray(rows[i]! * columns, (rows[i]! + 1) * columns), i * columns);
   const target = data.target ? Float32Array.from(rows, (r) => data.target![r]!) : x;
   const weight = data.weight ? Float32Array.from(rows, (r) => data.weight![r]!) : undefined;
   return { x, target, weight };
 }
 
-export async function trainLoop(model: Mlp, train: LoopData, validation: LoopData | undefined, opts: LoopOptions, hooks: LoopHooks = {}): Promise<LoopResult> {
+export async function trainLoop(
+  model: Mlp,
+  train: LoopData,
+  validation: LoopData | undefined,
+  opts: LoopOptions,
+  hooks: LoopHooks = {},
+): Promise<LoopResult> {
   if (train.rows.length === 0) throw new Error('no rows to train on');
   const { columns } = train;
   const rng = new Random(opts.seed);
@@ -138,7 +145,12 @@ export async function trainLoop(model: Mlp, train: LoopData, validation: LoopDat
 
     const monitored = val ? valLoss : loss;
     if (monitored < best.loss - opts.minDelta) best = { loss: monitored, epoch, weights: model.snapshot() };
-    hooks.onEpoch?.({ ...history[history.length - 1]!, epochs: opts.epochs, stage: hooks.stage ?? 'training', bestEpoch: best.epoch });
+    hooks.onEpoch?.({
+      ...history[history.length - 1]!,
+      epochs: opts.epochs,
+      stage: hooks.stage ?? 'training',
+      bestEpoch: best.epoch,
+    });
     if (epoch - best.epoch >= opts.patience) {
       stopped = 'early-stopping';
       break;

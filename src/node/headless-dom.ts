@@ -33,7 +33,9 @@ function canvasStandIn(): HTMLCanvasElement {
     },
     toDataURL() {
       const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-      const rects = fills.map((f) => `<rect x="${f.x}" y="${f.y}" width="${f.w}" height="${f.h}" fill="${esc(f.colour)}"/>`).join('');
+      const rects = fills
+        .map((f) => `<rect x="${f.x}" y="${f.y}" width="${f.w}" height="${f.h}" fill="${esc(f.colour)}"/>`)
+        .join('');
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}" viewBox="0 0 ${canvas.width} ${canvas.height}" preserveAspectRatio="none" shape-rendering="crispEdges">${rects}</svg>`;
       return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
     },

@@ -17,7 +17,8 @@ export function notebookFilesIn(runtime: Runtime, dataPaths: string[]): Notebook
       for (const folder of folders) {
         const full = join(folder, path);
         // Named as the user would write it (sample-data/labels/...), not by its absolute path.
-        if (existsSync(full) && statSync(full).isFile()) return { ...(await filesFromPaths([full]))[0]!, path: relative(process.cwd(), full) || full };
+        if (existsSync(full) && statSync(full).isFile())
+          return { ...(await filesFromPaths([full]))[0]!, path: relative(process.cwd(), full) || full };
       }
       throw new Error(`${path}: not found in the notebook's data (${folders.join(', ') || 'no data folder'})`);
     },

@@ -36,7 +36,9 @@ export function paramOverrides(doc: NotebookDocument, sets: Record<string, strin
   for (const [name, text] of Object.entries(sets)) {
     const spec = specs.get(name);
     if (!spec) {
-      throw new ParamValueError(`${name}: the notebook has no such param: expected one of ${[...specs.keys()].join(', ') || '(it has none)'}`);
+      throw new ParamValueError(
+        `${name}: the notebook has no such param: expected one of ${[...specs.keys()].join(', ') || '(it has none)'}`,
+      );
     }
     out[name] = paramValueFromText(spec, text);
   }
@@ -50,14 +52,23 @@ export function paramOverrides(doc: NotebookDocument, sets: Record<string, strin
  */
 async function headlessTraining(doc: NotebookDocument): Promise<NotebookTraining | undefined> {
   if (!cellBlocks(doc).some((b) => b.kind === 'compare')) return undefined;
-  const [{ inlineRunner }, { initNodeBackend }] = await Promise.all([import('../training/runner.ts'), import('../ml/backend-node.ts')]);
+  const [{ inlineRunner }, { initNodeBackend }] = await Promise.all([
+    import('../training/runner.ts'),
+    import('../ml/backend-node.ts'),
+  ]);
   return { runner: inlineRunner(() => initNodeBackend()), start: 'on-run', runtime: `node ${process.version}` };
 }
 
 export async function runHeadless(doc: NotebookDocument, opts: HeadlessOptions): Promise<HeadlessRun> {
   const document = headlessDocument();
   const training = await headlessTraining(doc);
-  const nb = await openNotebook(doc, { db: opts.db, document, params: opts.params ?? {}, ...(training && { training }), ...(opts.files && { files: opts.files }) });
+  const nb = await openNotebook(doc, {
+    db: opts.db,
+    document,
+    params: opts.params ?? {},
+    ...(training && { training }),
+    ...(opts.files && { files: opts.files }),
+  });
   await nb.idle();
   const html = renderReport(nb, {
     document,

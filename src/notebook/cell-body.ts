@@ -3,7 +3,16 @@
  * lexer. Problems come back on their lines of the file, so a broken cell can be shown as such
  * while the rest of the notebook still runs.
  */
-import { CompareSpec, LabelsSpec, ParamsCellSpec, QualitySpec, PlotSpecWithRefs, ProxySpec, TableSpec, type CellSpec } from './cell-schemas.ts';
+import {
+  CompareSpec,
+  LabelsSpec,
+  ParamsCellSpec,
+  QualitySpec,
+  PlotSpecWithRefs,
+  ProxySpec,
+  TableSpec,
+  type CellSpec,
+} from './cell-schemas.ts';
 import { lineInSql, scanSql } from './sql-lexer.ts';
 import type { CellKind, Diagnostic } from './types.ts';
 import { parseYamlBody } from './yaml-body.ts';
@@ -13,14 +22,23 @@ export type CellBodyResult = { spec: CellSpec; diagnostics: [] } | { spec: null;
 /** `bodyLine`: the file line of the body's first line (the line after the opening fence). */
 export function parseCellBody(kind: CellKind, name: string, body: string, bodyLine: number): CellBodyResult {
   const what = `${kind} cell ${name}`;
-  const withCell = (ds: Diagnostic[]): CellBodyResult => ({ spec: null, diagnostics: ds.map((d) => ({ ...d, cell: name })) });
-  if (body.trim() === '') return withCell([{ line: bodyLine, message: `${what}: is empty: expected ${EXPECTED[kind]}` }]);
+  const withCell = (ds: Diagnostic[]): CellBodyResult => ({
+    spec: null,
+    diagnostics: ds.map((d) => ({ ...d, cell: name })),
+  });
+  if (body.trim() === '')
+    return withCell([{ line: bodyLine, message: `${what}: is empty: expected ${EXPECTED[kind]}` }]);
 
   switch (kind) {
     case 'sql': {
       const scan = scanSql(body);
       if (scan.problems.length > 0) {
-        return withCell(scan.problems.map((p) => ({ line: bodyLine + lineInSql(body, p.offset) - 1, message: `${what}: ${p.message}` })));
+        return withCell(
+          scan.problems.map((p) => ({
+            line: bodyLine + lineInSql(body, p.offset) - 1,
+            message: `${what}: ${p.message}`,
+          })),
+        );
       }
       return { spec: { kind, sql: body }, diagnostics: [] };
     }
@@ -62,6 +80,7 @@ const EXPECTED: Record<CellKind, string> = {
   table: 'a YAML table spec ({data: RESULT})',
   proxy: 'a YAML proxy-label rule ({positive_severities: $pos, min_confidence: $min, ...})',
   labels: 'a YAML label import ({file: labels/example-labels-v1.csv, mapping: {...}, unknown_targets: reject})',
-  quality: 'a YAML label-quality report ({after: [community], apply_proxy_rule: true, suspects: {labels: explicit, folds: 5, limit: 25}})',
+  quality:
+    'a YAML label-quality report ({after: [community], apply_proxy_rule: true, suspects: {labels: explicit, folds: 5, limit: 25}})',
   compare: 'a YAML training configuration ({strategies: [proxy, rule], split: {groupBy: $group_by}, ...})',
 };

@@ -18,7 +18,9 @@ import { TrainingConfigSchema } from '../training/config.ts';
 
 /** Cell and parameter names: usable unquoted in SQL, and unambiguous there (no case games). */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
-export const Name = z.string().regex(NAME_PATTERN, 'expected a lowercase name of letters, digits and _ starting with a letter (like by_severity)');
+export const Name = z
+  .string()
+  .regex(NAME_PATTERN, 'expected a lowercase name of letters, digits and _ starting with a letter (like by_severity)');
 
 /** `$min_confidence`: a reference to a parameter. */
 export const PARAM_REF_PATTERN = /^\$([a-z][a-z0-9_]*)$/;
@@ -31,7 +33,10 @@ export const ParamRef = z.string().regex(PARAM_REF_PATTERN, 'expected a paramete
 export const DATA_REF_PATTERN = /^([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?$/;
 export const DataRef = z
   .string()
-  .regex(DATA_REF_PATTERN, "expected a result name: a sql cell's name like by_severity, or a proxy cell's result like labels.by_severity");
+  .regex(
+    DATA_REF_PATTERN,
+    "expected a result name: a sql cell's name like by_severity, or a proxy cell's result like labels.by_severity",
+  );
 
 export const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 export type Scalar = z.infer<typeof Scalar>;
@@ -77,7 +82,12 @@ const NumberParam = z.strictObject({
 
 const Options = z.array(ParamOption).min(1, 'expected at least one option');
 
-const CheckboxParam = z.strictObject({ ...paramBase, input: z.literal('checkbox'), options: Options, value: z.array(Scalar) });
+const CheckboxParam = z.strictObject({
+  ...paramBase,
+  input: z.literal('checkbox'),
+  options: Options,
+  value: z.array(Scalar),
+});
 const SelectParam = z.strictObject({ ...paramBase, input: z.literal('select'), options: Options, value: Scalar });
 const ToggleParam = z.strictObject({ ...paramBase, input: z.literal('toggle'), value: z.boolean() });
 const TextParam = z.strictObject({
@@ -97,7 +107,8 @@ export const ParamSpec = z
   .superRefine((p, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     if (p.input === 'range' || p.input === 'number') {
-      if (p.min !== undefined && p.max !== undefined && p.min >= p.max) issue(['max'], `expected max greater than min (${p.min})`);
+      if (p.min !== undefined && p.max !== undefined && p.min >= p.max)
+        issue(['max'], `expected max greater than min (${p.min})`);
       if ((p.min !== undefined && p.value < p.min) || (p.max !== undefined && p.value > p.max)) {
         issue(['value'], `expected a value between ${p.min ?? '-∞'} and ${p.max ?? '∞'}, got ${p.value}`);
       }
@@ -105,13 +116,17 @@ export const ParamSpec = z
     if (p.input === 'select' || p.input === 'checkbox') {
       const type = optionType(p.options);
       p.options.forEach((o, i) => {
-        if (typeof optionValue(o) !== type) issue(['options', i], `expected every option to be a ${type} like the first one`);
+        if (typeof optionValue(o) !== type)
+          issue(['options', i], `expected every option to be a ${type} like the first one`);
       });
       const values = p.options.map(optionValue);
       const chosen = p.input === 'select' ? [p.value] : p.value;
       chosen.forEach((v, i) => {
         if (!values.includes(v)) {
-          issue(p.input === 'select' ? ['value'] : ['value', i], `expected one of the options (${values.map((x) => JSON.stringify(x)).join(', ')}), got ${JSON.stringify(v)}`);
+          issue(
+            p.input === 'select' ? ['value'] : ['value', i],
+            `expected one of the options (${values.map((x) => JSON.stringify(x)).join(', ')}), got ${JSON.stringify(v)}`,
+          );
         }
       });
     }
@@ -120,7 +135,10 @@ export type ParamSpec = z.infer<typeof ParamSpec>;
 export type ParamInput = ParamSpec['input'];
 
 /** A params cell holds a list of params (a single mapping is accepted as a list of one). */
-export const ParamsCellSpec = z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(ParamSpec).min(1, 'expected at least one param'));
+export const ParamsCellSpec = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v),
+  z.array(ParamSpec).min(1, 'expected at least one param'),
+);
 
 // ---------------------------------------------------------------------------------------------
 // table
@@ -140,33 +158,124 @@ export type TableSpec = z.infer<typeof TableSpec>;
 // plot
 
 export const MARK_TYPES = [
-  'areaX', 'areaY', 'barX', 'barY', 'boxX', 'boxY', 'cell', 'cellX', 'cellY', 'dot', 'dotX', 'dotY', 'frame',
-  'line', 'lineX', 'lineY', 'link', 'rect', 'rectX', 'rectY', 'ruleX', 'ruleY', 'text', 'textX', 'textY', 'tickX', 'tickY',
+  'areaX',
+  'areaY',
+  'barX',
+  'barY',
+  'boxX',
+  'boxY',
+  'cell',
+  'cellX',
+  'cellY',
+  'dot',
+  'dotX',
+  'dotY',
+  'frame',
+  'line',
+  'lineX',
+  'lineY',
+  'link',
+  'rect',
+  'rectX',
+  'rectY',
+  'ruleX',
+  'ruleY',
+  'text',
+  'textX',
+  'textY',
+  'tickX',
+  'tickY',
 ] as const;
 export type MarkType = (typeof MARK_TYPES)[number];
 
 /** Channels a mark may map from columns (or set to constants). */
 export const CHANNELS = [
-  'x', 'y', 'x1', 'x2', 'y1', 'y2', 'fill', 'stroke', 'r', 'opacity', 'fillOpacity', 'strokeOpacity',
-  'text', 'title', 'fx', 'fy', 'z', 'symbol', 'rotate',
+  'x',
+  'y',
+  'x1',
+  'x2',
+  'y1',
+  'y2',
+  'fill',
+  'stroke',
+  'r',
+  'opacity',
+  'fillOpacity',
+  'strokeOpacity',
+  'text',
+  'title',
+  'fx',
+  'fy',
+  'z',
+  'symbol',
+  'rotate',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const REDUCERS = [
-  'count', 'sum', 'mean', 'median', 'min', 'max', 'mode', 'first', 'last', 'distinct', 'deviation',
-  'variance', 'proportion', 'proportion-facet', 'identity',
+  'count',
+  'sum',
+  'mean',
+  'median',
+  'min',
+  'max',
+  'mode',
+  'first',
+  'last',
+  'distinct',
+  'deviation',
+  'variance',
+  'proportion',
+  'proportion-facet',
+  'identity',
 ] as const;
 
 export const TRANSFORMS = ['binX', 'binY', 'bin', 'groupX', 'groupY', 'group', 'groupZ', 'stackX', 'stackY'] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
 
 const SCALE_TYPES = [
-  'linear', 'log', 'sqrt', 'pow', 'symlog', 'time', 'utc', 'point', 'band', 'ordinal', 'categorical',
-  'sequential', 'diverging', 'quantize', 'quantile', 'threshold', 'identity',
+  'linear',
+  'log',
+  'sqrt',
+  'pow',
+  'symlog',
+  'time',
+  'utc',
+  'point',
+  'band',
+  'ordinal',
+  'categorical',
+  'sequential',
+  'diverging',
+  'quantize',
+  'quantile',
+  'threshold',
+  'identity',
 ] as const;
 
-const CURVES = ['linear', 'step', 'step-after', 'step-before', 'basis', 'cardinal', 'catmull-rom', 'monotone-x', 'monotone-y', 'natural'] as const;
-const ANCHORS = ['top', 'right', 'bottom', 'left', 'top-left', 'top-right', 'bottom-left', 'bottom-right', 'middle'] as const;
+const CURVES = [
+  'linear',
+  'step',
+  'step-after',
+  'step-before',
+  'basis',
+  'cardinal',
+  'catmull-rom',
+  'monotone-x',
+  'monotone-y',
+  'natural',
+] as const;
+const ANCHORS = [
+  'top',
+  'right',
+  'bottom',
+  'left',
+  'top-left',
+  'top-right',
+  'bottom-left',
+  'bottom-right',
+  'middle',
+] as const;
 
 /**
  * Builds the plot schema; `refs` says whether `$param` references may stand where values go.
@@ -175,15 +284,17 @@ const ANCHORS = ['top', 'right', 'bottom', 'left', 'top-left', 'top-right', 'bot
 export function plotSpecSchema(refs: boolean) {
   const num = refs ? z.union([z.number(), ParamRef]) : z.number();
   const channel = z.union([z.string().min(1), z.number(), z.boolean(), z.null()]);
-  const channels = Object.fromEntries(CHANNELS.map((c) => [c, channel.optional()])) as Record<Channel, z.ZodOptional<typeof channel>>;
+  const channels = Object.fromEntries(CHANNELS.map((c) => [c, channel.optional()])) as Record<
+    Channel,
+    z.ZodOptional<typeof channel>
+  >;
 
   const outputs = z.partialRecord(z.enum(CHANNELS), z.enum(REDUCERS));
   const transform = z
     .strictObject({
-      ...(Object.fromEntries(TRANSFORMS.filter((t) => !t.startsWith('stack')).map((t) => [t, outputs.optional()])) as Record<
-        Exclude<TransformName, 'stackX' | 'stackY'>,
-        z.ZodOptional<typeof outputs>
-      >),
+      ...(Object.fromEntries(
+        TRANSFORMS.filter((t) => !t.startsWith('stack')).map((t) => [t, outputs.optional()]),
+      ) as Record<Exclude<TransformName, 'stackX' | 'stackY'>, z.ZodOptional<typeof outputs>>),
       stackX: z.literal(true).optional(),
       stackY: z.literal(true).optional(),
       /** bin: how many bins (or a d3 thresholds name), the bin width as `interval`, running totals. */
@@ -198,7 +309,10 @@ export function plotSpecSchema(refs: boolean) {
     .superRefine((t, ctx) => {
       const kinds = TRANSFORMS.filter((k) => t[k] !== undefined);
       if (kinds.length !== 1) {
-        ctx.addIssue({ code: 'custom', message: `expected exactly one of ${TRANSFORMS.join(', ')}, got ${kinds.length ? kinds.join(' and ') : 'none'}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected exactly one of ${TRANSFORMS.join(', ')}, got ${kinds.length ? kinds.join(' and ') : 'none'}`,
+        });
       }
     });
 
@@ -211,7 +325,10 @@ export function plotSpecSchema(refs: boolean) {
     ...channels,
     transform: transform.optional(),
     strokeWidth: num.optional(),
-    strokeDasharray: z.string().regex(/^[\d.,\s]+$/, 'expected dash lengths like "4,2"').optional(),
+    strokeDasharray: z
+      .string()
+      .regex(/^[\d.,\s]+$/, 'expected dash lengths like "4,2"')
+      .optional(),
     fontSize: num.optional(),
     fontWeight: z.union([z.number(), z.enum(['normal', 'bold', 'lighter', 'bolder'])]).optional(),
     textAnchor: z.enum(['start', 'middle', 'end']).optional(),
@@ -251,7 +368,10 @@ export function plotSpecSchema(refs: boolean) {
     type: z.enum(SCALE_TYPES).optional(),
     domain: z.array(Scalar).optional(),
     range: z.array(Scalar).optional(),
-    scheme: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected a colour scheme name like blues or tableau10').optional(),
+    scheme: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'expected a colour scheme name like blues or tableau10')
+      .optional(),
     legend: z.boolean().optional(),
     tickFormat: z.string().optional(),
     tickRotate: num.optional(),
@@ -317,7 +437,10 @@ const SweepAxis = z
   .strictObject({
     from: z.number().min(0).max(1),
     to: z.number().min(0).max(1),
-    step: z.number().min(0.005, 'expected a step of at least 0.005 (a finer grid is too many cells to redraw on every move)').max(1),
+    step: z
+      .number()
+      .min(0.005, 'expected a step of at least 0.005 (a finer grid is too many cells to redraw on every move)')
+      .max(1),
   })
   .refine((a) => a.to >= a.from, { message: 'expected to >= from' });
 
@@ -397,10 +520,18 @@ function withoutParamRefs(value: Record<string, unknown>): Record<string, unknow
  */
 export const CompareSpec = z.record(z.string(), z.unknown()).check((ctx) => {
   for (const [field, why] of Object.entries(COMPARE_REFUSED_FIELDS)) {
-    if (field in ctx.value) ctx.issues.push({ code: 'custom', path: [field], message: `not a compare cell field: ${why}`, input: ctx.value[field] });
+    if (field in ctx.value)
+      ctx.issues.push({
+        code: 'custom',
+        path: [field],
+        message: `not a compare cell field: ${why}`,
+        input: ctx.value[field],
+      });
   }
   const checked = TrainingConfigSchema.safeParse(withoutParamRefs(ctx.value));
-  if (!checked.success) for (const issue of checked.error.issues) ctx.issues.push({ ...issue, input: undefined } as (typeof ctx.issues)[number]);
+  if (!checked.success)
+    for (const issue of checked.error.issues)
+      ctx.issues.push({ ...issue, input: undefined } as (typeof ctx.issues)[number]);
 });
 export type CompareSpec = z.infer<typeof CompareSpec>;
 
@@ -411,7 +542,9 @@ export type CompareSpec = z.infer<typeof CompareSpec>;
 const DataFilePath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), { message: 'expected a path inside the data folder, like labels/example-labels-v1.csv' });
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
+    message: 'expected a path inside the data folder, like labels/example-labels-v1.csv',
+  });
 
 /**
  * A labels cell: a label file imported as the Labels view would (src/ingest), once: the same

@@ -70,7 +70,8 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
     node.problem = invalid(block);
     if (node.problem || !block.spec) continue;
     if (block.spec.kind === 'params') {
-      for (const p of block.spec.params) if (!params.has(p.name) && !byName.has(p.name)) params.set(p.name, { spec: p, cell: node.id });
+      for (const p of block.spec.params)
+        if (!params.has(p.name) && !byName.has(p.name)) params.set(p.name, { spec: p, cell: node.id });
     }
   }
 
@@ -80,9 +81,11 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
   for (const c of cells) {
     if (c.id.includes('@')) continue;
     if (c.block.kind === 'proxy') memoryCells.set(c.id, { kind: 'proxy', parts: PROXY_PARTS, example: 'by_severity' });
-    if (c.block.kind === 'compare') memoryCells.set(c.id, { kind: 'compare', parts: COMPARE_PARTS, example: 'entries' });
+    if (c.block.kind === 'compare')
+      memoryCells.set(c.id, { kind: 'compare', parts: COMPARE_PARTS, example: 'entries' });
     if (c.block.kind === 'labels') memoryCells.set(c.id, { kind: 'labels', parts: LABELS_PARTS, example: 'issues' });
-    if (c.block.kind === 'quality') memoryCells.set(c.id, { kind: 'quality', parts: QUALITY_PARTS, example: 'agreement' });
+    if (c.block.kind === 'quality')
+      memoryCells.set(c.id, { kind: 'quality', parts: QUALITY_PARTS, example: 'agreement' });
   }
   for (const node of cells) {
     const spec = node.block.spec;
@@ -96,7 +99,9 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
       dataRefs = [...scan.identifiers].filter((id) => sqlCells.has(id) && id !== node.id);
     } else if (spec.kind === 'plot') {
       usedParams = paramRefsIn(spec.plot);
-      dataRefs = [...new Set([spec.plot.data, ...spec.plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined))];
+      dataRefs = [
+        ...new Set([spec.plot.data, ...spec.plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined)),
+      ];
     } else if (spec.kind === 'table') {
       dataRefs = [spec.table.data];
     } else if (spec.kind === 'proxy') {
@@ -117,7 +122,9 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
       usedParams = new Set(spec.params.map((p) => p.name).filter((p) => params.get(p)?.cell === node.id));
     }
     const unknownParams = [...usedParams].filter((p) => !params.has(p));
-    const dataProblems = dataRefs.map((ref) => dataRefProblem(ref, sqlCells, memoryCells)).filter((p): p is string => p !== undefined);
+    const dataProblems = dataRefs
+      .map((ref) => dataRefProblem(ref, sqlCells, memoryCells))
+      .filter((p): p is string => p !== undefined);
     if (unknownParams.length > 0) {
       const known = [...params.keys()];
       node.problem = `unknown parameter${unknownParams.length > 1 ? 's' : ''} ${unknownParams.map((p) => `$${p}`).join(', ')}: expected ${known.length ? `one of ${known.map((p) => `$${p}`).join(', ')}` : 'a params cell that declares it'}`;
@@ -143,10 +150,18 @@ interface MemoryCell {
  * Why a result name cannot be read, if it cannot: a plain name must be a sql cell of the
  * notebook, `cell.part` a result a proxy or compare cell publishes.
  */
-function dataRefProblem(ref: string, sqlCells: ReadonlySet<string>, memoryCells: ReadonlyMap<string, MemoryCell>): string | undefined {
+function dataRefProblem(
+  ref: string,
+  sqlCells: ReadonlySet<string>,
+  memoryCells: ReadonlyMap<string, MemoryCell>,
+): string | undefined {
   const m = DATA_REF_PATTERN.exec(ref);
   const [cell, part] = m ? [m[1]!, m[2]] : [ref, undefined];
-  const results = (c: string) => memoryCells.get(c)!.parts.map((p) => `${c}.${p}`).join(', ');
+  const results = (c: string) =>
+    memoryCells
+      .get(c)!
+      .parts.map((p) => `${c}.${p}`)
+      .join(', ');
   const publisher = memoryCells.get(cell);
   if (part === undefined) {
     if (sqlCells.has(cell)) return undefined;
@@ -161,7 +176,8 @@ function dataRefProblem(ref: string, sqlCells: ReadonlySet<string>, memoryCells:
     const what = kinds.length === 1 ? `a ${kinds[0]} cell` : 'a proxy or compare cell';
     return `data ${ref}: ${cell} is not ${what} of this notebook: expected ${known.length ? `a result of ${known.join(', ')}` : `${what} to publish it`}`;
   }
-  if (!publisher.parts.includes(part)) return `data ${ref}: a ${publisher.kind} cell has no result ${part}: expected one of ${results(cell)}`;
+  if (!publisher.parts.includes(part))
+    return `data ${ref}: a ${publisher.kind} cell has no result ${part}: expected one of ${results(cell)}`;
   return undefined;
 }
 

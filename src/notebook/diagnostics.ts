@@ -69,7 +69,9 @@ export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
       return `${prefix}expected ${unionExpectation(issue.errors)}, got ${got}`;
     }
     case 'too_small':
-      return issue.origin === 'array' ? `${prefix}${issue.message.replace(/^Too small: /, '')}` : `${prefix}expected at least ${String(issue.minimum)}, got ${got}`;
+      return issue.origin === 'array'
+        ? `${prefix}${issue.message.replace(/^Too small: /, '')}`
+        : `${prefix}expected at least ${String(issue.minimum)}, got ${got}`;
     case 'too_big':
       return `${prefix}expected at most ${String(issue.maximum)}, got ${got}`;
     default:
@@ -84,8 +86,10 @@ function unionExpectation(errors: readonly (readonly z.core.$ZodIssue[])[]): str
     const first = branch[0];
     if (!first) continue;
     if (first.code === 'invalid_type') wants.add(`a ${first.expected}`);
-    else if (first.code === 'invalid_format' || first.code === 'custom') wants.add(first.message.replace(/^expected /, ''));
-    else if (first.code === 'invalid_value') wants.add(`one of ${first.values.map((v) => JSON.stringify(v)).join(', ')}`);
+    else if (first.code === 'invalid_format' || first.code === 'custom')
+      wants.add(first.message.replace(/^expected /, ''));
+    else if (first.code === 'invalid_value')
+      wants.add(`one of ${first.values.map((v) => JSON.stringify(v)).join(', ')}`);
     else wants.add(first.message);
   }
   return [...wants].join(' or ') || 'another value';

@@ -7,7 +7,9 @@ import type { PlainValue } from '../db/values.ts';
 const MAX_TEXT = 160;
 
 export function isNumericType(duckdbType: string): boolean {
-  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(duckdbType);
+  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(
+    duckdbType,
+  );
 }
 
 /**

@@ -50,6 +50,8 @@ export function splitFrontMatter(text: string): FrontMatterSplit {
     block: null,
     rest: 0,
     restLine: 1,
-    diagnostics: [{ line: 1, message: 'front matter: this --- is never closed: expected a --- line after the title and data' }],
+    diagnostics: [
+      { line: 1, message: 'front matter: this --- is never closed: expected a --- line after the title and data' },
+    ],
   };
 }

@@ -16,15 +16,21 @@ export function labelsCellLines(value: LabelsResult): string[] {
   ];
   const errors = report.issues.filter((i) => i.level === 'error').length;
   if (appended) lines.push(`Appended ${n(appended.events)} label events (batch ${appended.batchId}).`);
-  else if (earlier) lines.push(`Already imported: the same file's ${n(earlier.events)} events have been in the event log since ${earlier.at}; nothing was appended again.`);
-  else if (errors > 0) lines.push(`Nothing appended: the file has ${errors} kind${errors === 1 ? '' : 's'} of error (see the issues).`);
+  else if (earlier)
+    lines.push(
+      `Already imported: the same file's ${n(earlier.events)} events have been in the event log since ${earlier.at}; nothing was appended again.`,
+    );
+  else if (errors > 0)
+    lines.push(`Nothing appended: the file has ${errors} kind${errors === 1 ? '' : 's'} of error (see the issues).`);
   else lines.push('Nothing appended: no rows were accepted.');
   return lines;
 }
 
 export function qualityCellLines(value: QualityResult): string[] {
   const { coverage, agreement } = value.report;
-  const labelled = coverage.raters.filter((r) => r.labelled > 0 && r.rater !== 'effective' && r.rater !== 'truth').map((r) => `${r.rater} ${n(r.labelled)}`);
+  const labelled = coverage.raters
+    .filter((r) => r.labelled > 0 && r.rater !== 'effective' && r.rater !== 'truth')
+    .map((r) => `${r.rater} ${n(r.labelled)}`);
   const lines = [
     `${n(coverage.alertRows)} alert rows; labelled by source: ${labelled.join(', ') || 'none yet'}${coverage.truthLoaded ? '; ground truth loaded' : ''}.`,
     `${agreement.pairs.filter((p) => p.n > 0).length} pairs of raters label common rows (kappa per pair in the agreement table).`,

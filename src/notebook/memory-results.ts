@@ -47,7 +47,13 @@ export function memoryTable(result: MemoryResult, columns: readonly MemoryColumn
   const vectors: Record<string, Vector> = {};
   for (const c of columns) {
     const values = rows.map((r) => r[c.name] ?? null);
-    vectors[c.name] = c.type === 'VARCHAR' ? vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8()) : numberVector(values, c.type);
+    vectors[c.name] =
+      c.type === 'VARCHAR'
+        ? vectorFromArray(
+            values.map((v) => (v === null ? null : String(v))),
+            new Utf8(),
+          )
+        : numberVector(values, c.type);
   }
   return new Table(vectors);
 }
@@ -55,5 +61,8 @@ export function memoryTable(result: MemoryResult, columns: readonly MemoryColumn
 function numberVector(values: PlainValue[], type: Exclude<MemoryColumnType, 'VARCHAR'>): Vector {
   const numbers = values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
   if (type === 'DOUBLE') return vectorFromArray(numbers, new Float64());
-  return vectorFromArray(numbers.map((v) => (v === null ? null : BigInt(Math.round(v)))), new Int64());
+  return vectorFromArray(
+    numbers.map((v) => (v === null ? null : BigInt(Math.round(v)))),
+    new Int64(),
+  );
 }

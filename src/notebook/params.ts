@@ -93,7 +93,8 @@ export function declaredParams(blocks: readonly { type: string; spec?: unknown }
   const out = new Map<string, ParamSpec>();
   for (const b of blocks) {
     const spec = b.spec as { kind?: string; params?: ParamSpec[] } | null | undefined;
-    if (b.type === 'cell' && spec?.kind === 'params') for (const p of spec.params!) if (!out.has(p.name)) out.set(p.name, p);
+    if (b.type === 'cell' && spec?.kind === 'params')
+      for (const p of spec.params!) if (!out.has(p.name)) out.set(p.name, p);
   }
   return out;
 }

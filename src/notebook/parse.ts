@@ -15,7 +15,14 @@ import { parseCellBody } from './cell-body.ts';
 import { NAME_PATTERN } from './cell-schemas.ts';
 import { NotebookSyntaxError } from './diagnostics.ts';
 import { splitFrontMatter } from './front-matter.ts';
-import { isCellKind, type Block, type CellBlock, type CellKind, type Diagnostic, type NotebookDocument } from './types.ts';
+import {
+  isCellKind,
+  type Block,
+  type CellBlock,
+  type CellKind,
+  type Diagnostic,
+  type NotebookDocument,
+} from './types.ts';
 
 const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})([^\r]*)\r?$/;
 
@@ -76,7 +83,9 @@ export function parseNotebook(text: string, opts: ParseOptions = {}): NotebookDo
     if (problem || closeAt < 0) {
       diagnostics.push({
         line: lineNo,
-        message: problem ?? `${kind} cell ${words[1]}: this ${marker} fence is never closed: expected a closing ${marker} line`,
+        message:
+          problem ??
+          `${kind} cell ${words[1]}: this ${marker} fence is never closed: expected a closing ${marker} line`,
       });
       const end = closeAt < 0 ? lines.length : closeAt + 1;
       prose += lines.slice(i, end).join('');
@@ -89,7 +98,16 @@ export function parseNotebook(text: string, opts: ParseOptions = {}): NotebookDo
     const body = lines.slice(i + 1, closeAt).join('');
     const parsed = parseCellBody(kind, name, body, lineNo + 1);
     diagnostics.push(...parsed.diagnostics);
-    blocks.push({ type: 'cell', kind, name, open: line, body, close: lines[closeAt]!, line: lineNo, spec: parsed.spec } as CellBlock);
+    blocks.push({
+      type: 'cell',
+      kind,
+      name,
+      open: line,
+      body,
+      close: lines[closeAt]!,
+      line: lineNo,
+      spec: parsed.spec,
+    } as CellBlock);
     i = closeAt + 1;
     proseLine = fm.restLine + i;
   }
@@ -122,7 +140,8 @@ function cellHeaderProblem(kind: CellKind, words: string[], marker: string): str
   if (!NAME_PATTERN.test(name)) {
     return `${kind} cell '${name}': expected a lowercase name of letters, digits and _ starting with a letter, like ${example}`;
   }
-  if (words.length > 2) return `${kind} cell ${name}: expected nothing after the name, got '${words.slice(2).join(' ')}'`;
+  if (words.length > 2)
+    return `${kind} cell ${name}: expected nothing after the name, got '${words.slice(2).join(' ')}'`;
   if (kind === 'sql' && RESERVED_NAMES.has(name)) {
     return `sql cell ${name}: the name is taken by the SOT table or view ${name}: expected another name`;
   }
@@ -135,7 +154,12 @@ function nameProblems(blocks: Block[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const claim = (name: string, what: string, line: number, cell: string) => {
     const first = seen.get(name);
-    if (first) out.push({ line, cell, message: `${what}: the name ${name} is already used by ${first}: expected a unique name` });
+    if (first)
+      out.push({
+        line,
+        cell,
+        message: `${what}: the name ${name} is already used by ${first}: expected a unique name`,
+      });
     else seen.set(name, `${what} at line ${line}`);
   };
   for (const b of blocks) {

@@ -10,7 +10,14 @@
  * a string param in a channel picks a column (`x: $feature`) and a number param is a constant.
  */
 import * as Plot from '@observablehq/plot';
-import { CHANNELS, PARAM_REF_PATTERN, PlotSpec, type Channel, type MarkSpec, type PlotSpecWithRefs } from './cell-schemas.ts';
+import {
+  CHANNELS,
+  PARAM_REF_PATTERN,
+  PlotSpec,
+  type Channel,
+  type MarkSpec,
+  type PlotSpecWithRefs,
+} from './cell-schemas.ts';
 import type { PlainValue } from '../db/values.ts';
 import { issueMessage } from './diagnostics.ts';
 import type { ParamValue } from './params.ts';
@@ -74,7 +81,10 @@ export class PlotSpecError extends Error {
 }
 
 /** Replace every `$name` with the param's value, then check the result against the plain schema. */
-export function resolvePlotSpec(spec: z.infer<typeof PlotSpecWithRefs>, params: ReadonlyMap<string, ParamValue>): PlotSpec {
+export function resolvePlotSpec(
+  spec: z.infer<typeof PlotSpecWithRefs>,
+  params: ReadonlyMap<string, ParamValue>,
+): PlotSpec {
   const substitute = (v: unknown): unknown => {
     if (typeof v === 'string') {
       const m = PARAM_REF_PATTERN.exec(v);
@@ -89,7 +99,9 @@ export function resolvePlotSpec(spec: z.infer<typeof PlotSpecWithRefs>, params: 
   const resolved = substitute(spec);
   const parsed = PlotSpec.safeParse(resolved);
   if (!parsed.success) {
-    throw new PlotSpecError(parsed.error.issues.map((i) => `${issueMessage(i, resolved)} (after parameters were filled in)`).join('; '));
+    throw new PlotSpecError(
+      parsed.error.issues.map((i) => `${issueMessage(i, resolved)} (after parameters were filled in)`).join('; '),
+    );
   }
   return parsed.data;
 }
@@ -110,7 +122,20 @@ function isConstantMark(m: MarkSpec): boolean {
 export function toPlotOptions(spec: PlotSpec, data: ReadonlyMap<string, PlotData>): Plot.PlotOptions {
   const marks = spec.marks.map((m, i) => buildMark(m, i, spec, data));
   const options: Record<string, unknown> = { marks };
-  for (const key of ['title', 'subtitle', 'caption', 'width', 'height', 'margin', 'marginTop', 'marginRight', 'marginBottom', 'marginLeft', 'inset', 'grid'] as const) {
+  for (const key of [
+    'title',
+    'subtitle',
+    'caption',
+    'width',
+    'height',
+    'margin',
+    'marginTop',
+    'marginRight',
+    'marginBottom',
+    'marginLeft',
+    'inset',
+    'grid',
+  ] as const) {
     if (spec[key] !== undefined) options[key] = spec[key];
   }
   for (const scale of ['x', 'y', 'fx', 'fy', 'color', 'r', 'opacity', 'symbol'] as const) {
@@ -118,7 +143,7 @@ export function toPlotOptions(spec: PlotSpec, data: ReadonlyMap<string, PlotData
   }
   if (spec.facet) {
     const facetData = spec.data === undefined ? undefined : data.get(spec.data);
-    if (!facetData) throw new PlotSpecError('facet: expected the plot to have data (facets split the plot\'s data)');
+    if (!facetData) throw new PlotSpecError("facet: expected the plot to have data (facets split the plot's data)");
     for (const [k, col] of Object.entries(spec.facet)) checkColumn(col, facetData, `facet.${k}`, spec.data!);
     options.facet = { data: facetData.rows, ...spec.facet };
   }
@@ -136,12 +161,16 @@ function buildMark(m: MarkSpec, index: number, spec: PlotSpec, data: ReadonlyMap
   else if (ownData === undefined && isConstantMark(m)) rows = [{}];
   else {
     const name = ownData ?? spec.data;
-    if (name === undefined) throw new PlotSpecError(`${label}: expected data: set data: RESULT on the plot or on the mark (or give values: [...])`);
+    if (name === undefined)
+      throw new PlotSpecError(
+        `${label}: expected data: set data: RESULT on the plot or on the mark (or give values: [...])`,
+      );
     const result = data.get(name);
     if (!result) throw new PlotSpecError(`${label}: no result named ${name}`);
     for (const c of CHANNELS) {
       const v = m[c];
-      if (typeof v === 'string' && !(COLOUR_CHANNELS.has(c) && !result.columns.includes(v))) checkColumn(v, result, `${label}: ${c}`, name);
+      if (typeof v === 'string' && !(COLOUR_CHANNELS.has(c) && !result.columns.includes(v)))
+        checkColumn(v, result, `${label}: ${c}`, name);
     }
     rows = result.rows;
   }
@@ -150,11 +179,18 @@ function buildMark(m: MarkSpec, index: number, spec: PlotSpec, data: ReadonlyMap
     const { thresholds, interval, cumulative, offset, order, reverse, stackX, stackY, ...kinds } = transform;
     if (stackX || stackY) {
       const stack = stackX ? Plot.stackX : Plot.stackY;
-      const stackOptions = Object.fromEntries(Object.entries({ offset, order, reverse }).filter(([, v]) => v !== undefined));
+      const stackOptions = Object.fromEntries(
+        Object.entries({ offset, order, reverse }).filter(([, v]) => v !== undefined),
+      );
       return MARKS[type](rows, stack(stackOptions, options) as Options);
     }
-    const [kind, outputs] = Object.entries(kinds).find(([, v]) => v !== undefined)! as [keyof typeof TRANSFORM_FNS, Outputs];
-    const binOptions = Object.fromEntries(Object.entries({ thresholds, interval, cumulative }).filter(([, v]) => v !== undefined));
+    const [kind, outputs] = Object.entries(kinds).find(([, v]) => v !== undefined)! as [
+      keyof typeof TRANSFORM_FNS,
+      Outputs,
+    ];
+    const binOptions = Object.fromEntries(
+      Object.entries({ thresholds, interval, cumulative }).filter(([, v]) => v !== undefined),
+    );
     return MARKS[type](rows, TRANSFORM_FNS[kind](outputs, { ...options, ...binOptions }) as Options);
   }
   return MARKS[type](rows, options);

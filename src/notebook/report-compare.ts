@@ -12,10 +12,19 @@ import type { CompareResult } from './cells/compare.ts';
 import { entryStatus, metricColumns } from './cells/compare-results.ts';
 import { formatNumber } from './format-value.ts';
 
-type El = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]) => HTMLElementTagNameMap[K];
+type El = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, string>,
+  ...children: (Node | string)[]
+) => HTMLElementTagNameMap[K];
 
 /** What a label source is called on the board's headers. */
-export const SOURCE_TEXT: Record<SourceName, string> = { truth: 'truth', explicit: 'explicit labels', 'address-labels': 'address labels', proxy: 'proxy rule' };
+export const SOURCE_TEXT: Record<SourceName, string> = {
+  truth: 'truth',
+  explicit: 'explicit labels',
+  'address-labels': 'address labels',
+  proxy: 'proxy rule',
+};
 
 export function metricText(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits);
@@ -41,7 +50,14 @@ export function boardTable(el: El, board: Leaderboard, source: SourceName, opts:
     el('th', {}, 'strategy'),
     ...(opts.extra ? [el('th', {}, opts.extra.header)] : []),
     el('th', {}, 'kind'),
-    ...columns.map((c) => el('th', { class: 'num', title: `${c.title}, against ${label}`, 'data-metric': c.metric }, c.short, el('small', {}, label))),
+    ...columns.map((c) =>
+      el(
+        'th',
+        { class: 'num', title: `${c.title}, against ${label}`, 'data-metric': c.metric },
+        c.short,
+        el('small', {}, label),
+      ),
+    ),
   );
   const body = el('tbody');
   for (const e of board.entries) {
@@ -51,9 +67,24 @@ export function boardTable(el: El, board: Leaderboard, source: SourceName, opts:
     if (status !== 'done') name.append(' ', el('span', { class: `badge ${status}` }, status));
     const cells = m
       ? columns.map((c) => el('td', { class: 'num', 'data-metric': c.metric }, metricText(c.value(m), c.digits)))
-      : [el('td', { class: 'reason', colspan: String(columns.length) }, e.error ?? e.cancelled ?? `no ${label} labels among the held-out alerts`)];
+      : [
+          el(
+            'td',
+            { class: 'reason', colspan: String(columns.length) },
+            e.error ?? e.cancelled ?? `no ${label} labels among the held-out alerts`,
+          ),
+        ];
     const extra = opts.extra ? [el('td', { class: 'extra' }, ...opts.extra.cell(e))] : [];
-    body.append(el('tr', { 'data-strategy': e.strategy, 'data-status': status }, name, ...extra, el('td', { class: 'muted' }, e.kind || '–'), ...cells));
+    body.append(
+      el(
+        'tr',
+        { 'data-strategy': e.strategy, 'data-status': status },
+        name,
+        ...extra,
+        el('td', { class: 'muted' }, e.kind || '–'),
+        ...cells,
+      ),
+    );
   }
   return el('table', { class: 'data board', 'data-source': source }, el('thead', {}, head), body);
 }
@@ -63,7 +94,8 @@ export function boardNotes(el: El, board: Leaderboard): HTMLElement {
   const list = el('ul', { class: 'board-notes' });
   for (const n of board.notes) list.append(el('li', {}, n));
   for (const e of board.entries) {
-    for (const n of e.notes) list.append(el('li', { 'data-strategy': e.strategy }, el('strong', {}, `${e.strategy}: `), n));
+    for (const n of e.notes)
+      list.append(el('li', { 'data-strategy': e.strategy }, el('strong', {}, `${e.strategy}: `), n));
   }
   return list;
 }
@@ -73,21 +105,39 @@ export function renderCompareReport(el: El, value: CompareResult): HTMLElement {
   box.append(el('p', { class: 'label' }, `compare ${value.name}`));
   const trained = value.trained;
   if (!trained) {
-    box.append(el('p', {}, value.message ?? 'Not trained.'), el('p', { class: 'note' }, `Strategies: ${value.strategies.join(', ')}.`));
+    box.append(
+      el('p', {}, value.message ?? 'Not trained.'),
+      el('p', { class: 'note' }, `Strategies: ${value.strategies.join(', ')}.`),
+    );
     return box;
   }
   const { board } = trained;
   const finished = board.entries.filter((e) => entryStatus(e) === 'done').length;
   box.append(
-    el('p', {}, `${finished} of ${board.entries.length} strategies trained in ${formatNumber(Math.round(trained.seconds))} s on TF.js ${trained.backend}, scored on the same held-out alerts.`),
+    el(
+      'p',
+      {},
+      `${finished} of ${board.entries.length} strategies trained in ${formatNumber(Math.round(trained.seconds))} s on TF.js ${trained.backend}, scored on the same held-out alerts.`,
+    ),
   );
   for (const s of board.sources) {
-    box.append(el('h4', {}, `Against ${sourceText(s, board.rankedBy)}`), el('div', { class: 'table-wrap' }, boardTable(el, board, s.name)));
+    box.append(
+      el('h4', {}, `Against ${sourceText(s, board.rankedBy)}`),
+      el('div', { class: 'table-wrap' }, boardTable(el, board, s.name)),
+    );
   }
   const stopped = board.entries.filter((e) => e.error || e.cancelled);
   if (stopped.length > 0) {
     const list = el('ul', { class: 'board-stopped' });
-    for (const e of stopped) list.append(el('li', { class: e.error ? 'warning' : '' }, el('strong', {}, `${e.strategy} ${e.error ? 'failed' : 'was cancelled'}: `), e.error ?? e.cancelled ?? ''));
+    for (const e of stopped)
+      list.append(
+        el(
+          'li',
+          { class: e.error ? 'warning' : '' },
+          el('strong', {}, `${e.strategy} ${e.error ? 'failed' : 'was cancelled'}: `),
+          e.error ?? e.cancelled ?? '',
+        ),
+      );
     box.append(list);
   }
   box.append(el('h4', {}, 'Notes'), boardNotes(el, board));

@@ -37,7 +37,11 @@ export interface ReportOptions {
 
 export function renderReport(nb: ReportInput, opts: ReportOptions): string {
   const d = opts.document;
-  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) => {
+  const el = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    attrs: Record<string, string> = {},
+    ...children: (Node | string)[]
+  ) => {
     const e = d.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     for (const c of children) e.append(typeof c === 'string' ? d.createTextNode(c) : c);
@@ -57,13 +61,28 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
   const params = Object.entries(nb.params);
   if (params.length) row('Parameters', params.map(([k, v]) => `${k} = ${paramText(v)}`).join('; '));
   const ran = nb.cells.filter((c) => c.kind !== 'markdown');
-  row('Cells', failed.length ? `${ran.length} cells, ${failed.length} failed: ${failed.map((c) => c.id).join(', ')}` : `${ran.length} cells, all ran`);
-  if (opts.generatedAt) row('Generated', opts.generatedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
+  row(
+    'Cells',
+    failed.length
+      ? `${ran.length} cells, ${failed.length} failed: ${failed.map((c) => c.id).join(', ')}`
+      : `${ran.length} cells, all ran`,
+  );
+  if (opts.generatedAt)
+    row(
+      'Generated',
+      opts.generatedAt
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC'),
+    );
   header.append(info);
   main.append(header);
 
   for (const cell of nb.cells) {
-    const section = el('section', { class: `cell cell-${cell.kind}${cell.status === 'error' ? ' cell-error' : ''}`, id: `cell-${cell.id}` });
+    const section = el('section', {
+      class: `cell cell-${cell.kind}${cell.status === 'error' ? ' cell-error' : ''}`,
+      id: `cell-${cell.id}`,
+    });
     main.append(section);
     if (cell.kind === 'markdown') {
       const prose = el('div', { class: 'prose' });
@@ -72,7 +91,10 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
       continue;
     }
     if (cell.status === 'error' || !cell.value) {
-      section.append(el('p', { class: 'label' }, `${cell.kind} ${cell.name ?? cell.id}`), el('pre', { class: 'error' }, cell.error?.message ?? `did not run (${cell.status})`));
+      section.append(
+        el('p', { class: 'label' }, `${cell.kind} ${cell.name ?? cell.id}`),
+        el('pre', { class: 'error' }, cell.error?.message ?? `did not run (${cell.status})`),
+      );
       continue;
     }
     const value = cell.value;
@@ -80,7 +102,16 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
     switch (value.kind) {
       case 'sql': {
         const block = nb.doc.blocks.find((b) => b.type === 'cell' && b.name === cell.name);
-        const details = el('details', {}, el('summary', {}, el('span', { class: 'kind' }, 'sql'), ` ${value.name} · ${formatNumber(value.rowCount)} row${value.rowCount === 1 ? '' : 's'}${timing}`));
+        const details = el(
+          'details',
+          {},
+          el(
+            'summary',
+            {},
+            el('span', { class: 'kind' }, 'sql'),
+            ` ${value.name} · ${formatNumber(value.rowCount)} row${value.rowCount === 1 ? '' : 's'}${timing}`,
+          ),
+        );
         details.append(el('pre', {}, el('code', {}, block?.type === 'cell' ? block.body : value.sql)));
         section.append(details);
         break;
@@ -99,7 +130,15 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
         section.append(dataTable(el, value.rows, value.columns));
         const shown = value.rows.numRows;
         const rowsOf = (n: number) => `${formatNumber(n)} row${n === 1 ? '' : 's'}`;
-        section.append(el('p', { class: 'note' }, shown < value.total ? `First ${rowsOf(shown)} of ${formatNumber(value.total)} in ${value.source}` : `${rowsOf(value.total)} in ${value.source}`));
+        section.append(
+          el(
+            'p',
+            { class: 'note' },
+            shown < value.total
+              ? `First ${rowsOf(shown)} of ${formatNumber(value.total)} in ${value.source}`
+              : `${rowsOf(value.total)} in ${value.source}`,
+          ),
+        );
         break;
       }
       case 'plot': {
@@ -110,7 +149,8 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
         const figure = value.figure ?? renderPlot(value, d).figure;
         // A copy: the figure may belong to another document (and stays with the cell's value).
         section.append(el('div', { class: 'plot' }, d.importNode(figure, true)));
-        if (value.warnings.length) section.append(el('p', { class: 'note warning' }, `Plot warned: ${value.warnings.join(' ')}`));
+        if (value.warnings.length)
+          section.append(el('p', { class: 'note warning' }, `Plot warned: ${value.warnings.join(' ')}`));
         break;
       }
       case 'proxy':
@@ -160,20 +200,32 @@ function paramText(v: ParamValue, spec?: ParamSpec): string {
   return Array.isArray(v) ? (v.length ? v.map(label).join(', ') : '(none)') : label(v);
 }
 
-type El = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]) => HTMLElementTagNameMap[K];
+type El = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, string>,
+  ...children: (Node | string)[]
+) => HTMLElementTagNameMap[K];
 
 function dataTable(el: El, table: Table, columns: { name: string; type: string }[]): HTMLElement {
   const { rows } = plainRows(table);
   const numeric = columns.map((c) => isNumericType(c.type));
-  const head = el('tr', {}, ...columns.map((c, i) => el('th', numeric[i] ? { class: 'num', title: c.type } : { title: c.type }, c.name)));
+  const head = el(
+    'tr',
+    {},
+    ...columns.map((c, i) => el('th', numeric[i] ? { class: 'num', title: c.type } : { title: c.type }, c.name)),
+  );
   const body = el('tbody');
   for (const r of rows) {
     body.append(
-      el('tr', {}, ...columns.map((c, i) => {
-        const v = r[c.name] ?? null;
-        const cls = [numeric[i] ? 'num' : '', v === null ? 'null' : ''].filter(Boolean).join(' ');
-        return el('td', cls ? { class: cls } : {}, formatValue(v, c.type));
-      })),
+      el(
+        'tr',
+        {},
+        ...columns.map((c, i) => {
+          const v = r[c.name] ?? null;
+          const cls = [numeric[i] ? 'num' : '', v === null ? 'null' : ''].filter(Boolean).join(' ');
+          return el('td', cls ? { class: cls } : {}, formatValue(v, c.type));
+        }),
+      ),
     );
   }
   return el('div', { class: 'table-wrap' }, el('table', { class: 'data' }, el('thead', {}, head), body));

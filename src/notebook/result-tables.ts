@@ -18,7 +18,8 @@ export function claimResultName(db: Database, name: string, owner: symbol): void
   let names = claims.get(db);
   if (!names) claims.set(db, (names = new Map()));
   const holder = names.get(name);
-  if (holder && holder !== owner) throw new Error(`the result name ${name} is in use by another open notebook: expected a name of its own`);
+  if (holder && holder !== owner)
+    throw new Error(`the result name ${name} is in use by another open notebook: expected a name of its own`);
   names.set(name, owner);
 }
 
@@ -31,7 +32,10 @@ export async function checkNameIsFree(db: Database, name: string): Promise<void>
       [name, name],
     ),
   )[0];
-  if (taken) throw new Error(`the name ${name} is taken by the ${taken.kind} ${name}: rename the cell (its result table would hide the ${taken.kind})`);
+  if (taken)
+    throw new Error(
+      `the name ${name} is taken by the ${taken.kind} ${name}: rename the cell (its result table would hide the ${taken.kind})`,
+    );
 }
 
 export async function dropResult(db: Database, name: string): Promise<void> {

@@ -50,7 +50,16 @@ import type { CellBlock, CellKind, NotebookDocument } from './types.ts';
 import { setCellBody } from './write.ts';
 
 export type CellStatus = 'idle' | 'running' | 'done' | 'error';
-export type CellValue = SqlResult | ParamsResult | PlotResult | TableResult | ProxyResult | CompareResult | LabelsResult | QualityResult | { kind: 'markdown'; text: string };
+export type CellValue =
+  | SqlResult
+  | ParamsResult
+  | PlotResult
+  | TableResult
+  | ProxyResult
+  | CompareResult
+  | LabelsResult
+  | QualityResult
+  | { kind: 'markdown'; text: string };
 
 /** Values that publish in-memory results for plot and table cells. */
 type Publisher = ProxyResult | CompareResult | LabelsResult | QualityResult;
@@ -176,7 +185,15 @@ export class Notebook {
     const out: CellState[] = [];
     for (const b of this.currentDoc.blocks) {
       if (b.type === 'prose') {
-        if (b.text.trim() !== '') out.push({ id: b.id, kind: 'markdown', line: b.line, status: 'done', value: { kind: 'markdown', text: b.text }, runs: 1 });
+        if (b.text.trim() !== '')
+          out.push({
+            id: b.id,
+            kind: 'markdown',
+            line: b.line,
+            status: 'done',
+            value: { kind: 'markdown', text: b.text },
+            runs: 1,
+          });
       } else {
         const node = this.graph.cells.find((c) => c.block === b);
         if (node) out.push(this.states.get(node.id)!);
@@ -201,7 +218,8 @@ export class Notebook {
   /** Change a param: what uses it re-runs. Throws ParamValueError for a value it does not accept. */
   set(name: string, value: unknown): void {
     const p = this.paramVars.get(name);
-    if (!p) throw new Error(`no param named ${name}: expected one of ${[...this.paramVars.keys()].join(', ') || '(none)'}`);
+    if (!p)
+      throw new Error(`no param named ${name}: expected one of ${[...this.paramVars.keys()].join(', ') || '(none)'}`);
     const checked = checkParamValue(p.spec, value);
     // A slider let go where it already was changes nothing: nothing re-runs.
     if (JSON.stringify(checked) === JSON.stringify(p.value)) return;
@@ -233,7 +251,9 @@ export class Notebook {
    */
   rerun(id?: string): void {
     const targets = id === undefined ? [...this.cellVars.keys()] : [id];
-    for (const t of targets) if (!this.cellVars.has(t)) throw new Error(`no cell ${t}: expected one of ${[...this.cellVars.keys()].join(', ') || '(none)'}`);
+    for (const t of targets)
+      if (!this.cellVars.has(t))
+        throw new Error(`no cell ${t}: expected one of ${[...this.cellVars.keys()].join(', ') || '(none)'}`);
     this.changes++;
     this.forgetMemos(id === undefined ? undefined : targets);
     this.abortDownstream([], targets);
@@ -250,7 +270,8 @@ export class Notebook {
       const compare = [...this.cellVars.values()].filter((c) => c.node.block.kind === 'compare').map((c) => c.node.id);
       throw new Error(`no compare cell ${id}: expected one of ${compare.join(', ') || '(none)'}`);
     }
-    if (!this.training) throw new Error('this notebook was opened without a training runner: compare cells cannot train');
+    if (!this.training)
+      throw new Error('this notebook was opened without a training runner: compare cells cannot train');
     this.trainRequests.add(id);
     this.rerun(id);
   }
@@ -348,7 +369,14 @@ export class Notebook {
         changedCells.push(node.id);
         this.defineCell(existing.variable, node);
       } else {
-        this.states.set(node.id, { id: node.id, kind: node.block.kind, name: node.block.name, line: node.block.line, status: 'idle', runs: 0 });
+        this.states.set(node.id, {
+          id: node.id,
+          kind: node.block.kind,
+          name: node.block.name,
+          line: node.block.line,
+          status: 'idle',
+          runs: 0,
+        });
         const variable = this.module.variable(this.observer(node.id));
         this.cellVars.set(node.id, { variable, signature, node });
         this.defineCell(variable, node);
@@ -376,7 +404,9 @@ export class Notebook {
 
   private defineCell(variable: Variable, node: CellNode): void {
     // A cell that cannot run waits for nothing: it fails at once with its problem.
-    const inputs = node.problem ? ['invalidation'] : ['invalidation', ...node.params.map(paramVar), ...node.cells.map(cellVar)];
+    const inputs = node.problem
+      ? ['invalidation']
+      : ['invalidation', ...node.params.map(paramVar), ...node.cells.map(cellVar)];
     variable.define(cellVar(node.id), inputs, async (invalidation: Promise<void>, ...values: unknown[]) => {
       const controller = new AbortController();
       const cancels = new CancelScope();
@@ -427,10 +457,20 @@ export class Notebook {
     };
   }
 
-  private async run(node: CellNode, values: unknown[], controller: AbortController, cancels: CancelScope): Promise<CellValue> {
+  private async run(
+    node: CellNode,
+    values: unknown[],
+    controller: AbortController,
+    cancels: CancelScope,
+  ): Promise<CellValue> {
     const { signal } = controller;
     const spec = node.block.spec!;
-    const params = new Map(node.params.map((p) => [p, { spec: this.paramVars.get(p)!.spec, value: values[node.params.indexOf(p)] as ParamValue }]));
+    const params = new Map(
+      node.params.map((p) => [
+        p,
+        { spec: this.paramVars.get(p)!.spec, value: values[node.params.indexOf(p)] as ParamValue },
+      ]),
+    );
     const results = new Map<string, SqlResult>();
     const memory = new Map<string, MemoryResult>();
     node.cells.forEach((c, i) => {
@@ -459,7 +499,8 @@ export class Notebook {
         training: {
           runner: this.training.runner,
           // A request is used up by the run that takes it: the next run of the cell shows its configuration again.
-          train: node.block.kind === 'compare' && (this.trainRequests.delete(node.id) || this.training.start === 'on-run'),
+          train:
+            node.block.kind === 'compare' && (this.trainRequests.delete(node.id) || this.training.start === 'on-run'),
           runtime: this.training.runtime,
         },
       }),
@@ -489,20 +530,42 @@ export class Notebook {
       pending: () => this.setState(id, { status: 'running', progress: undefined }),
       fulfilled: (value) => {
         const prev = this.states.get(id);
-        this.setState(id, { status: 'done', value: value as CellValue, error: undefined, progress: undefined, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
+        this.setState(id, {
+          status: 'done',
+          value: value as CellValue,
+          error: undefined,
+          progress: undefined,
+          durationMs: this.durations.get(id),
+          runs: (prev?.runs ?? 0) + 1,
+        });
       },
       rejected: (error) => {
         // A stale run (or a dependent's run that waited on one): its replacement is coming.
         if (isStale(error)) return;
         const prev = this.states.get(id);
         if (error instanceof CellFailure) {
-          this.setState(id, { status: 'error', value: undefined, error: { message: error.message }, progress: undefined, durationMs: this.durations.get(id), runs: (prev?.runs ?? 0) + 1 });
+          this.setState(id, {
+            status: 'error',
+            value: undefined,
+            error: { message: error.message },
+            progress: undefined,
+            durationMs: this.durations.get(id),
+            runs: (prev?.runs ?? 0) + 1,
+          });
         } else {
           const upstream = this.failedUpstream(id);
           const message = upstream.length
             ? `depends on failed cell${upstream.length > 1 ? 's' : ''} ${upstream.join(', ')}`
-            : error instanceof Error ? error.message : String(error);
-          this.setState(id, { status: 'error', value: undefined, error: { message, upstream }, progress: undefined, durationMs: undefined });
+            : error instanceof Error
+              ? error.message
+              : String(error);
+          this.setState(id, {
+            status: 'error',
+            value: undefined,
+            error: { message, upstream },
+            progress: undefined,
+            durationMs: undefined,
+          });
         }
       },
     };

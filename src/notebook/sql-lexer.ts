@@ -79,7 +79,7 @@ export function scanSql(sql: string): SqlScan {
       else if (c === "'") return j + 1;
       else j++;
     }
-    problems.push({ offset: q, message: 'this string is never closed: expected a closing quote (\')' });
+    problems.push({ offset: q, message: "this string is never closed: expected a closing quote (')" });
     return n;
   };
 
@@ -114,10 +114,13 @@ export function scanSql(sql: string): SqlScan {
       let name = '';
       for (;;) {
         if (j >= n) {
-          problems.push({ offset: i, message: 'this quoted name is never closed: expected a closing double quote (")' });
+          problems.push({
+            offset: i,
+            message: 'this quoted name is never closed: expected a closing double quote (")',
+          });
           break;
         }
-        if (sql[j] === '"' && sql[j + 1] === '"') (name += '"', (j += 2));
+        if (sql[j] === '"' && sql[j + 1] === '"') ((name += '"'), (j += 2));
         else if (sql[j] === '"') {
           j++;
           if (mayNameTable(i, j)) identifiers.add(name.toLowerCase());
@@ -139,11 +142,17 @@ export function scanSql(sql: string): SqlScan {
         params.push({ name: sql.slice(i + 1, tagEnd), start: i, end: tagEnd });
         i = tagEnd;
       } else if (next !== undefined && DIGIT.test(next)) {
-        problems.push({ offset: i, message: 'numbered placeholders ($1) are not used here: expected a parameter name like $min_confidence' });
+        problems.push({
+          offset: i,
+          message: 'numbered placeholders ($1) are not used here: expected a parameter name like $min_confidence',
+        });
         i += 2;
       } else i++;
     } else if (c === '?') {
-      problems.push({ offset: i, message: '? placeholders are not used here: expected a parameter name like $min_confidence' });
+      problems.push({
+        offset: i,
+        message: '? placeholders are not used here: expected a parameter name like $min_confidence',
+      });
       i++;
     } else if (c === ';') {
       if (semicolon < 0) semicolon = i;

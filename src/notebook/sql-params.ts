@@ -28,7 +28,11 @@ const LIST_TYPES = { string: 'VARCHAR', number: 'DOUBLE', boolean: 'BOOLEAN' } a
  * A trailing `;` is dropped (the query is wrapped by the caller). Throws on a reference to
  * an unknown parameter; `scan` may be passed when the caller already has it.
  */
-export function bindSql(sql: string, values: ReadonlyMap<string, { spec: ParamSpec; value: ParamValue }>, scan: SqlScan = scanSql(sql)): BoundSql {
+export function bindSql(
+  sql: string,
+  values: ReadonlyMap<string, { spec: ParamSpec; value: ParamValue }>,
+  scan: SqlScan = scanSql(sql),
+): BoundSql {
   if (scan.problems.length > 0) throw new Error(scan.problems[0]!.message);
   const params: SqlValue[] = [];
   let out = '';

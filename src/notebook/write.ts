@@ -55,7 +55,10 @@ export function setCellBody(doc: NotebookDocument, name: string, body: string): 
   const marker = /^ {0,3}(`{3,}|~{3,})/.exec(cell.open)![1]!;
   const fence = fenceFor(next, marker);
   const blocks = [...doc.blocks];
-  blocks[i] = fence === marker ? { ...cell, body: next } : { ...cell, open: `${fence}${cell.kind} ${cell.name}\n`, body: next, close: `${fence}\n` };
+  blocks[i] =
+    fence === marker
+      ? { ...cell, body: next }
+      : { ...cell, open: `${fence}${cell.kind} ${cell.name}\n`, body: next, close: `${fence}\n` };
   return reparse(doc, blocks);
 }
 
@@ -67,12 +70,24 @@ export interface NewCell {
 
 /** Insert a cell after the block with `afterId` (a cell name or a prose id), or at the end. */
 export function insertCell(doc: NotebookDocument, cell: NewCell, afterId?: string): NotebookDocument {
-  const at = afterId === undefined ? doc.blocks.length : doc.blocks.findIndex((b) => (b.type === 'cell' ? b.name : b.id) === afterId) + 1;
+  const at =
+    afterId === undefined
+      ? doc.blocks.length
+      : doc.blocks.findIndex((b) => (b.type === 'cell' ? b.name : b.id) === afterId) + 1;
   if (at === 0 && afterId !== undefined) throw new Error(`no block ${afterId}`);
   const body = normaliseBody(cell.body);
   const fence = fenceFor(body);
   const check = parseCellBody(cell.kind, cell.name, body, 0);
-  const block: CellBlock = { type: 'cell', kind: cell.kind, name: cell.name, open: `${fence}${cell.kind} ${cell.name}\n`, body, close: `${fence}\n`, line: 0, spec: check.spec as CellBlock['spec'] };
+  const block: CellBlock = {
+    type: 'cell',
+    kind: cell.kind,
+    name: cell.name,
+    open: `${fence}${cell.kind} ${cell.name}\n`,
+    body,
+    close: `${fence}\n`,
+    line: 0,
+    spec: check.spec as CellBlock['spec'],
+  };
   const before = at === 0 ? (doc.frontMatter?.raw ?? '') : blockText(doc.blocks[at - 1]!);
   const blocks = [...doc.blocks];
   const inserted: Block[] = [];

@@ -22,7 +22,12 @@ export function lineOfOffset(text: string, offset: number): number {
  * Parse `text` (which starts at line `firstLine` of the file) and validate it.
  * `what` names the thing for messages ("plot cell by_severity").
  */
-export function parseYamlBody<S extends z.ZodType>(text: string, schema: S, firstLine: number, what: string): YamlResult<z.output<S>> {
+export function parseYamlBody<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  firstLine: number,
+  what: string,
+): YamlResult<z.output<S>> {
   const at = (line: number) => firstLine + line - 1;
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -41,7 +46,9 @@ export function parseYamlBody<S extends z.ZodType>(text: string, schema: S, firs
     ok: false,
     diagnostics: parsed.error.issues.map((issue) => ({
       // An unknown key is reported on its own line, not on the mapping that holds it.
-      line: at(lineOfPath(doc, text, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path)),
+      line: at(
+        lineOfPath(doc, text, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path),
+      ),
       message: `${what}: ${issueMessage(issue, value)}`,
     })),
   };

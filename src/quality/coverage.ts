@@ -6,7 +6,13 @@
  * (alert-level or address-level), since one address event can label many alert rows.
  */
 import { ident, rows, type Database } from '../db/database.ts';
-import { ALERTS_TABLE, LABEL_EVENTS_TABLE, LABEL_SOURCES, liveLabelEventSql, type LabelSource } from '../migrations/index.ts';
+import {
+  ALERTS_TABLE,
+  LABEL_EVENTS_TABLE,
+  LABEL_SOURCES,
+  liveLabelEventSql,
+  type LabelSource,
+} from '../migrations/index.ts';
 import { hasTruth, RATERS, withSourceLabels, type Rater } from './source-labels.ts';
 
 export interface RaterCoverage {
@@ -57,7 +63,9 @@ export async function labelCoverage(db: Database, sourceLabels?: string): Promis
     await db.query(`SELECT count(*) AS total, count(DISTINCT alert_id) AS alerts, ${select} FROM ${t}`),
   )[0]!;
   const uncertain = Number(
-    rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${ALERTS_TABLE} WHERE label_source = 'proxy' AND label IS NULL`))[0]!.n,
+    rows<{ n: number }>(
+      await db.query(`SELECT count(*) AS n FROM ${ALERTS_TABLE} WHERE label_source = 'proxy' AND label IS NULL`),
+    )[0]!.n,
   );
   const total = Number(c.total);
   const coverage: RaterCoverage[] = raters.map((rater) => {
@@ -73,7 +81,10 @@ export async function labelCoverage(db: Database, sourceLabels?: string): Promis
       uncertain: rater === 'proxy' ? uncertain : 0,
     };
   });
-  const effectiveBySource = Object.fromEntries(LABEL_SOURCES.map((s) => [s, Number(c[`from_${s}`])])) as Record<LabelSource, number>;
+  const effectiveBySource = Object.fromEntries(LABEL_SOURCES.map((s) => [s, Number(c[`from_${s}`])])) as Record<
+    LabelSource,
+    number
+  >;
   const eventRows = rows<{ source: LabelSource; alert_level: number; address_level: number }>(
     await db.query(
       `SELECT CAST(label_source AS VARCHAR) AS source,

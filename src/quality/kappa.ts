@@ -28,8 +28,11 @@ export interface KappaResult {
 export function cohensKappa(matrix: readonly (readonly number[])[]): KappaResult {
   const k = matrix.length;
   for (const row of matrix) {
-    if (row.length !== k) throw new Error(`the confusion matrix must be square, got a row of ${row.length} in a ${k}-row matrix`);
-    for (const x of row) if (!(x >= 0) || !Number.isFinite(x)) throw new Error(`confusion matrix counts must be finite and >= 0, got ${x}`);
+    if (row.length !== k)
+      throw new Error(`the confusion matrix must be square, got a row of ${row.length} in a ${k}-row matrix`);
+    for (const x of row)
+      if (!(x >= 0) || !Number.isFinite(x))
+        throw new Error(`confusion matrix counts must be finite and >= 0, got ${x}`);
   }
   let n = 0;
   let agree = 0;

@@ -79,20 +79,45 @@ interface RowMeta {
 export async function findSuspectedMislabels(db: Database, opts: SuspectOptions): Promise<SuspectReport> {
   const { config } = opts;
   const matrix = await buildFeatureMatrix(db, { maxCategories: config.features.maxCategories });
-  const labels = opts.labels === 'explicit' ? await explicitRowLabels(db, matrix.rows) : await proxyRowLabels(db, matrix.rows, config.labels, true);
-  const rows = Int32Array.from({ length: matrix.rows }, (_, i) => i).filter((r) => labels.y[r] === 0 || labels.y[r] === 1);
+  const labels =
+    opts.labels === 'explicit'
+      ? await explicitRowLabels(db, matrix.rows)
+      : await proxyRowLabels(db, matrix.rows, config.labels, true);
+  const rows = Int32Array.from({ length: matrix.rows }, (_, i) => i).filter(
+    (r) => labels.y[r] === 0 || labels.y[r] === 1,
+  );
   if (labels.positives === 0 || labels.negatives === 0) {
-    throw new Error(`suspected mislabels need labels of both classes; the ${opts.labels} labels hold ${labels.positives} positive and ${labels.negatives} negative rows`);
+    throw new Error(
+      `suspected mislabels need labels of both classes; the ${opts.labels} labels hold ${labels.positives} positive and ${labels.negatives} negative rows`,
+    );
   }
   const target: LabelTarget = opts.labels === 'explicit' ? 'alert-labels' : 'proxy';
   const guarded = guardFeatures(matrix.features, target, config.leakage);
   const x = selectColumns(matrix.x, matrix.rows, matrix.columns, guarded.keep);
   const columns = guarded.keep.length;
   // Feature statistics only (no labels), so standardising on every row leaks nothing between folds.
-  applyStandardiser(fitStandardiser(x, columns, Int32Array.from({ length: matrix.rows }, (_, i) => i), config.features.clip), x, columns);
+  applyStandardiser(
+    fitStandardiser(
+      x,
+      columns,
+      Int32Array.from({ length: matrix.rows }, (_, i) => i),
+      config.features.clip,
+    ),
+    x,
+    columns,
+  );
 
   const oof = opts.outOfFold ?? outOfFoldProbabilities;
-  const p = await oof({ x, columns, rows, y: labels.y, group: matrix.rowInfo.group, folds: opts.folds, seed: derivedSeed(config.seed, 'mislabels'), learner: opts.learner });
+  const p = await oof({
+    x,
+    columns,
+    rows,
+    y: labels.y,
+    group: matrix.rowInfo.group,
+    folds: opts.folds,
+    seed: derivedSeed(config.seed, 'mislabels'),
+    learner: opts.learner,
+  });
   const { thresholds, suspects } = confidentLearningSuspects(rows, labels.y, p);
 
   const meta = tableRows<RowMeta>(

@@ -27,7 +27,11 @@ function abortError(): DOMException {
  * report names it). The feature matrix is transferred, not copied; the caller does not read it
  * after the fits.
  */
-export function workerOutOfFold(spawn: () => OofWorkerLike, spec: LearnerSpec, hooks: OofHooks = {}): (input: OutOfFoldInput) => Promise<Float64Array> {
+export function workerOutOfFold(
+  spawn: () => OofWorkerLike,
+  spec: LearnerSpec,
+  hooks: OofHooks = {},
+): (input: OutOfFoldInput) => Promise<Float64Array> {
   return (input) =>
     new Promise<Float64Array>((resolve, reject) => {
       const { signal } = hooks;

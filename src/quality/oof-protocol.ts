@@ -15,7 +15,8 @@ import { denseLearner, logisticLearner, type Learner } from '../ml/learner.ts';
 import { outOfFoldProbabilities, type OutOfFoldInput } from './mislabels.ts';
 
 /** A learner as data: what a worker needs to build the same learner as the page. */
-export type LearnerSpec = { kind: 'logistic' } | { kind: 'dense'; params: DenseParams; backend?: Omit<BackendOptions, 'wasmPath'> };
+export type LearnerSpec =
+  { kind: 'logistic' } | { kind: 'dense'; params: DenseParams; backend?: Omit<BackendOptions, 'wasmPath'> };
 
 export function learnerFromSpec(spec: LearnerSpec): Learner {
   return spec.kind === 'logistic' ? logisticLearner() : denseLearner(spec.params);

@@ -9,7 +9,8 @@ const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 serveOutOfFold(
   {
     postMessage: (message, transfer = []) => scope.postMessage(message, transfer),
-    addEventListener: (type, listener) => scope.addEventListener(type, (event: MessageEvent<OofRequest>) => listener(event)),
+    addEventListener: (type, listener) =>
+      scope.addEventListener(type, (event: MessageEvent<OofRequest>) => listener(event)),
   } satisfies OofPort,
   { wasmPath: WASM_PATHS },
 );

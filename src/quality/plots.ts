@@ -46,7 +46,12 @@ export function coveragePlot(coverage: CoverageReport): Plot.PlotOptions {
     x: { label: 'alert rows labelled', grid: true, domain: [0, Math.max(1, coverage.alertRows)] },
     y: { label: null, domain: bars.map((b) => b.rater) },
     marks: [
-      Plot.barX(bars, { x: 'rows', y: 'rater', fill: '#8a94a3', title: (d: CoverageBar) => `${d.rater}: ${d.text} of ${coverage.alertRows.toLocaleString('en-US')} alert rows` }),
+      Plot.barX(bars, {
+        x: 'rows',
+        y: 'rater',
+        fill: '#8a94a3',
+        title: (d: CoverageBar) => `${d.rater}: ${d.text} of ${coverage.alertRows.toLocaleString('en-US')} alert rows`,
+      }),
       Plot.text(bars, { x: 'rows', y: 'rater', text: 'text', textAnchor: 'start', dx: 4 }),
       Plot.ruleX([0]),
     ],
@@ -74,7 +79,10 @@ export function classBalancePlot(coverage: CoverageReport): Plot.PlotOptions | n
       return { rater: RATER_TITLES[r.rater], label, rows: n, share: n / r.labelled };
     }),
   );
-  const rates = raters.map((r) => ({ rater: RATER_TITLES[r.rater], text: `${(100 * (r.positiveRate ?? 0)).toFixed(1)}% positive` }));
+  const rates = raters.map((r) => ({
+    rater: RATER_TITLES[r.rater],
+    text: `${(100 * (r.positiveRate ?? 0)).toFixed(1)}% positive`,
+  }));
   return {
     height: 24 * raters.length + 34,
     marginTop: 6,
@@ -89,7 +97,8 @@ export function classBalancePlot(coverage: CoverageReport): Plot.PlotOptions | n
         y: 'rater',
         fill: 'label',
         order: ['positive', 'negative'],
-        title: (d: BalanceBar) => `${d.rater}: ${d.rows.toLocaleString('en-US')} ${d.label} (${(100 * d.share).toFixed(1)}%)`,
+        title: (d: BalanceBar) =>
+          `${d.rater}: ${d.rows.toLocaleString('en-US')} ${d.label} (${(100 * d.share).toFixed(1)}%)`,
       }),
       Plot.text(rates, { x: 1, y: 'rater', text: 'text', textAnchor: 'start', dx: 6 }),
     ],
@@ -114,11 +123,18 @@ export function kappaHeatmap(agreement: AgreementReport): Plot.PlotOptions | nul
   if (agreement.pairs.length === 0) return null;
   const names = agreement.raters.map((r) => RATER_TITLES[r]);
   const matrix = kappaMatrix(agreement);
-  const overlap = (a: Rater, b: Rater) => agreement.pairs.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a))?.n ?? 0;
+  const overlap = (a: Rater, b: Rater) =>
+    agreement.pairs.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a))?.n ?? 0;
   const cells: KappaCell[] = agreement.raters.flatMap((a, i) =>
     agreement.raters.map((b, j) => {
       const kappa = matrix[i]![j]!;
-      return { a: RATER_TITLES[a], b: RATER_TITLES[b], kappa, n: a === b ? 0 : overlap(a, b), text: kappa === null ? '–' : kappa.toFixed(2) };
+      return {
+        a: RATER_TITLES[a],
+        b: RATER_TITLES[b],
+        kappa,
+        n: a === b ? 0 : overlap(a, b),
+        text: kappa === null ? '–' : kappa.toFixed(2),
+      };
     }),
   );
   const size = 62;
@@ -130,13 +146,24 @@ export function kappaHeatmap(agreement: AgreementReport): Plot.PlotOptions | nul
     padding: 0.04,
     x: { label: null, domain: names, axis: 'top' },
     y: { label: null, domain: names },
-    color: { type: 'quantize', n: 8, domain: [-1, 1], scheme: 'rdbu', legend: true, label: "Cohen's kappa", unknown: '#e6e8eb' },
+    color: {
+      type: 'quantize',
+      n: 8,
+      domain: [-1, 1],
+      scheme: 'rdbu',
+      legend: true,
+      label: "Cohen's kappa",
+      unknown: '#e6e8eb',
+    },
     marks: [
       Plot.cell(cells, {
         x: 'b',
         y: 'a',
         fill: 'kappa',
-        title: (d: KappaCell) => (d.a === d.b ? d.a : `${d.a} vs ${d.b}: kappa ${d.text} over ${d.n.toLocaleString('en-US')} alert rows both label`),
+        title: (d: KappaCell) =>
+          d.a === d.b
+            ? d.a
+            : `${d.a} vs ${d.b}: kappa ${d.text} over ${d.n.toLocaleString('en-US')} alert rows both label`,
       }),
       Plot.text(cells, {
         x: 'b',

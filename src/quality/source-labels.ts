@@ -12,7 +12,14 @@
  * processing_date), as its contract keys it, so it labels every window of the alert.
  */
 import { ident, rows, type Database } from '../db/database.ts';
-import { ALERTS_TABLE, EFFECTIVE_LABELS_VIEW, LABEL_EVENTS_TABLE, LABEL_SOURCES, liveLabelEventSql, type LabelSource } from '../migrations/index.ts';
+import {
+  ALERTS_TABLE,
+  EFFECTIVE_LABELS_VIEW,
+  LABEL_EVENTS_TABLE,
+  LABEL_SOURCES,
+  liveLabelEventSql,
+  type LabelSource,
+} from '../migrations/index.ts';
 
 /** Who can label an alert row here: each source, the winning (effective) label, and the truth. */
 export const RATERS = [...LABEL_SOURCES, 'effective', 'truth'] as const;
@@ -22,7 +29,9 @@ const KEY = 'alert_id, window_days, processing_date';
 
 /** SQL of the wide relation: the key, one TINYINT column per rater, and effective_source. */
 export function sourceLabelsSql(): string {
-  const pivot = LABEL_SOURCES.map((s: LabelSource) => `max(label) FILTER (WHERE source = '${s}') AS ${s}`).join(',\n      ');
+  const pivot = LABEL_SOURCES.map((s: LabelSource) => `max(label) FILTER (WHERE source = '${s}') AS ${s}`).join(
+    ',\n      ',
+  );
   return `WITH
   events AS (
     SELECT alert_id, address, label, CAST(label_source AS VARCHAR) AS source, labeled_at, event_id FROM ${LABEL_EVENTS_TABLE}

@@ -39,10 +39,22 @@ export const RISK_BY_TYPE: Readonly<Record<string, 'low' | 'medium' | 'high' | '
 /** Label sources by trust level, with the confidence each source reports. */
 const SOURCES: Readonly<Record<string, readonly [source: string, confidence: number][]>> = {
   official: [['torus-foundation', 0.95]],
-  verified: [['chainswarm-curated', 0.9], ['exchange-disclosures', 0.88]],
-  blacklisted: [['ofac-sdn', 0.95], ['scam-database', 0.85]],
-  community: [['community-reports', 0.75], ['torus-explorer-tags', 0.78]],
-  unverified: [['heuristic-clustering', 0.7], ['social-media-scrape', 0.72]],
+  verified: [
+    ['chainswarm-curated', 0.9],
+    ['exchange-disclosures', 0.88],
+  ],
+  blacklisted: [
+    ['ofac-sdn', 0.95],
+    ['scam-database', 0.85],
+  ],
+  community: [
+    ['community-reports', 0.75],
+    ['torus-explorer-tags', 0.78],
+  ],
+  unverified: [
+    ['heuristic-clustering', 0.7],
+    ['social-media-scrape', 0.72],
+  ],
 };
 
 const EXCHANGES = ['Binance', 'Kraken', 'MEXC', 'Gate.io', 'Bitget', 'KuCoin', 'OKX', 'Bybit', 'HTX', 'Coinbase'];
@@ -82,53 +94,114 @@ function labelsFor(role: number, a: number, r: Rng): Draft[] {
       if (!r.chance(0.9)) break;
       const name = pick(EXCHANGES);
       const sub = pick(['hot_wallet', 'hot_wallet', 'deposit', 'cold_wallet']);
-      out.push({ label: `${name} ${sub.replace('_', ' ')} ${id}`, type: 'exchange', subtype: sub, trust: r.chance(0.5) ? 'official' : 'verified' });
-      if (r.chance(0.3)) out.push({ label: `${name} deposit cluster`, type: 'exchange', subtype: 'deposit', trust: 'community' });
+      out.push({
+        label: `${name} ${sub.replace('_', ' ')} ${id}`,
+        type: 'exchange',
+        subtype: sub,
+        trust: r.chance(0.5) ? 'official' : 'verified',
+      });
+      if (r.chance(0.3))
+        out.push({ label: `${name} deposit cluster`, type: 'exchange', subtype: 'deposit', trust: 'community' });
       break;
     }
     case Role.Dex:
       if (r.chance(0.8)) {
         const type = pick(['dex', 'dex', 'defi', 'lending']);
-        out.push({ label: `${pick(DEXES)} ${type === 'lending' ? 'lending pool' : 'router'} v${1 + r.int(3)}`, type, subtype: 'contract', trust: 'verified' });
+        out.push({
+          label: `${pick(DEXES)} ${type === 'lending' ? 'lending pool' : 'router'} v${1 + r.int(3)}`,
+          type,
+          subtype: 'contract',
+          trust: 'verified',
+        });
       }
       break;
     case Role.Validator:
       if (r.chance(0.85)) {
         const type = pick(['validator', 'validator', 'staking', 'miner']);
-        out.push({ label: type === 'staking' ? `Staking pool #${id}` : type === 'miner' ? `Block producer ${id}` : `Validator node ${id}`, type, subtype: '', trust: r.chance(0.5) ? 'official' : 'verified' });
+        out.push({
+          label:
+            type === 'staking'
+              ? `Staking pool #${id}`
+              : type === 'miner'
+                ? `Block producer ${id}`
+                : `Validator node ${id}`,
+          type,
+          subtype: '',
+          trust: r.chance(0.5) ? 'official' : 'verified',
+        });
       }
       break;
     case Role.Bridge:
-      if (r.chance(0.9)) out.push({ label: `Torus bridge escrow ${id}`, type: 'bridge', subtype: 'escrow', trust: 'official' });
+      if (r.chance(0.9))
+        out.push({ label: `Torus bridge escrow ${id}`, type: 'bridge', subtype: 'escrow', trust: 'official' });
       break;
     case Role.Institutional:
-      if (r.chance(0.5)) out.push({ label: `Fund treasury ${id}`, type: 'institutional', subtype: 'treasury', trust: 'verified' });
+      if (r.chance(0.5))
+        out.push({ label: `Fund treasury ${id}`, type: 'institutional', subtype: 'treasury', trust: 'verified' });
       break;
     case Role.Merchant:
-      if (r.chance(0.3)) out.push({ label: `Merchant gateway ${id}`, type: 'merchant', subtype: 'payment_processor', trust: pick(['verified', 'community']) });
+      if (r.chance(0.3))
+        out.push({
+          label: `Merchant gateway ${id}`,
+          type: 'merchant',
+          subtype: 'payment_processor',
+          trust: pick(['verified', 'community']),
+        });
       break;
     case Role.Gambling:
-      if (r.chance(0.6)) out.push({ label: `Online casino ${id}`, type: 'gambling', subtype: 'casino', trust: pick(['verified', 'community']) });
+      if (r.chance(0.6))
+        out.push({
+          label: `Online casino ${id}`,
+          type: 'gambling',
+          subtype: 'casino',
+          trust: pick(['verified', 'community']),
+        });
       break;
     case Role.Distributor:
-      if (r.chance(0.3)) out.push({ label: `Payroll distributor ${id}`, type: 'institutional', subtype: 'payroll', trust: 'community' });
+      if (r.chance(0.3))
+        out.push({ label: `Payroll distributor ${id}`, type: 'institutional', subtype: 'payroll', trust: 'community' });
       break;
     case Role.Whale:
     case Role.Trader:
     case Role.Bot:
-      if (r.chance(role === Role.Bot ? 0.25 : 0.08)) out.push({ label: role === Role.Bot ? `Arbitrage bot ${id}` : `Active trader ${id}`, type: 'wallet', subtype: role === Role.Bot ? 'bot' : '', trust: 'unverified' });
+      if (r.chance(role === Role.Bot ? 0.25 : 0.08))
+        out.push({
+          label: role === Role.Bot ? `Arbitrage bot ${id}` : `Active trader ${id}`,
+          type: 'wallet',
+          subtype: role === Role.Bot ? 'bot' : '',
+          trust: 'unverified',
+        });
       break;
     case Role.Retail:
     case Role.Fresh:
-      if (r.chance(role === Role.Retail ? 0.07 : 0.04)) out.push({ label: r.chance(0.5) ? `Personal wallet ${id}` : `Unknown entity ${id}`, type: r.chance(0.6) ? 'wallet' : 'unknown', subtype: '', trust: pick(['community', 'unverified']) });
+      if (r.chance(role === Role.Retail ? 0.07 : 0.04))
+        out.push({
+          label: r.chance(0.5) ? `Personal wallet ${id}` : `Unknown entity ${id}`,
+          type: r.chance(0.6) ? 'wallet' : 'unknown',
+          subtype: '',
+          trust: pick(['community', 'unverified']),
+        });
       // False reports: the occasional innocent wallet reported as a scam.
-      if (r.chance(0.003)) out.push({ label: `Reported phishing ${id}`, type: 'scam', subtype: 'phishing', trust: 'unverified' });
+      if (r.chance(0.003))
+        out.push({ label: `Reported phishing ${id}`, type: 'scam', subtype: 'phishing', trust: 'unverified' });
       break;
     case Role.Mixer:
-      if (r.chance(0.8)) out.push({ label: `Mixing service ${id}`, type: 'mixer', subtype: 'tumbler', trust: pick(['blacklisted', 'verified']) });
+      if (r.chance(0.8))
+        out.push({
+          label: `Mixing service ${id}`,
+          type: 'mixer',
+          subtype: 'tumbler',
+          trust: pick(['blacklisted', 'verified']),
+        });
       break;
     case Role.Collector:
-      if (r.chance(0.5)) out.push({ label: `Investment scam ${id}`, type: 'scam', subtype: pick(['ponzi', 'phishing', 'fake_exchange']), trust: pick(['blacklisted', 'community']) });
+      if (r.chance(0.5))
+        out.push({
+          label: `Investment scam ${id}`,
+          type: 'scam',
+          subtype: pick(['ponzi', 'phishing', 'fake_exchange']),
+          trust: pick(['blacklisted', 'community']),
+        });
       break;
     case Role.Mule:
     case Role.Layerer:
@@ -136,8 +209,21 @@ function labelsFor(role: number, a: number, r: Rng): Draft[] {
     case Role.Structurer: {
       const flagged = role === Role.Structurer ? 0.06 : 0.1;
       if (r.chance(flagged)) {
-        const type = role === Role.Structurer ? pick(['gambling', 'scam']) : pick(['sanctioned', 'dark_market', 'scam']);
-        out.push({ label: type === 'sanctioned' ? `Sanctioned entity ${id}` : type === 'dark_market' ? `Darknet vendor ${id}` : type === 'gambling' ? `Betting wallet ${id}` : `Fraud proceeds ${id}`, type, subtype: '', trust: type === 'sanctioned' ? 'blacklisted' : pick(['community', 'verified']) });
+        const type =
+          role === Role.Structurer ? pick(['gambling', 'scam']) : pick(['sanctioned', 'dark_market', 'scam']);
+        out.push({
+          label:
+            type === 'sanctioned'
+              ? `Sanctioned entity ${id}`
+              : type === 'dark_market'
+                ? `Darknet vendor ${id}`
+                : type === 'gambling'
+                  ? `Betting wallet ${id}`
+                  : `Fraud proceeds ${id}`,
+          type,
+          subtype: '',
+          trust: type === 'sanctioned' ? 'blacklisted' : pick(['community', 'verified']),
+        });
       } else if (r.chance(0.06)) {
         out.push({ label: `Personal wallet ${id}`, type: 'wallet', subtype: '', trust: 'unverified' });
       }

@@ -55,7 +55,14 @@ const RISK_INDICATORS: readonly (readonly string[])[] = [
 ];
 
 /** detection_method in structural evidence, per pattern type (PATTERN_TYPES order). */
-const DETECTION_METHODS = ['cycle_enumeration', 'path_tracing', 'community_density', 'risk_propagation', 'motif_census', 'motif_census'];
+const DETECTION_METHODS = [
+  'cycle_enumeration',
+  'path_tracing',
+  'community_density',
+  'risk_propagation',
+  'motif_census',
+  'motif_census',
+];
 
 const usd2 = (x: number) => x.toFixed(2);
 /** Python's f"{x:,.2f}" (thousands separators), without depending on the runtime's ICU data. */
@@ -87,13 +94,7 @@ function suspectedType(typology: number, volume: number, participants: number): 
   }
 }
 
-export function buildAlert(
-  c: Candidates,
-  i: number,
-  fs: FeatureSet,
-  pop: Population,
-  seed: number,
-): Alert {
+export function buildAlert(c: Candidates, i: number, fs: FeatureSet, pop: Population, seed: number): Alert {
   const d = fs.window;
   const v = c.row[i]!;
   const a = d.addr[v]!;
@@ -113,25 +114,50 @@ export function buildAlert(
   let patternType = '';
   switch (typology) {
     case T.PEEL_CHAIN:
-      evidence = { degree_out: n('degree_total'), volume_usd: pyFloat(vol), burst_factor: pyFloat(r4(n('burst_factor'))), sequential_pattern_indicator: true };
+      evidence = {
+        degree_out: n('degree_total'),
+        volume_usd: pyFloat(vol),
+        burst_factor: pyFloat(r4(n('burst_factor'))),
+        sequential_pattern_indicator: true,
+      };
       description = `Peel chain detected: ${n('degree_total')} recipients, $${usdGrouped(vol, 0)}`;
       break;
     case T.STRUCTURING: {
       const avg = c.aux1[i]!;
-      evidence = { structuring_score: pyFloat(r4(n('structuring_score'))), transaction_count: n('tx_total_count'), avg_transaction_size: pyFloat(r2(avg)), volume_usd: pyFloat(vol) };
+      evidence = {
+        structuring_score: pyFloat(r4(n('structuring_score'))),
+        transaction_count: n('tx_total_count'),
+        avg_transaction_size: pyFloat(r2(avg)),
+        volume_usd: pyFloat(vol),
+      };
       description = `Structuring detected: ${n('tx_total_count')} transactions, avg $${usd2(avg)}`;
       break;
     }
     case T.PING_PONG:
-      evidence = { reciprocity_ratio: pyFloat(r4(n('reciprocity_ratio'))), degree_total: n('degree_total'), volume_usd: pyFloat(vol), bidirectional_pattern: true };
+      evidence = {
+        reciprocity_ratio: pyFloat(r4(n('reciprocity_ratio'))),
+        degree_total: n('degree_total'),
+        volume_usd: pyFloat(vol),
+        bidirectional_pattern: true,
+      };
       description = `Ping-pong pattern: ${n('reciprocity_ratio').toFixed(2)} reciprocity ratio`;
       break;
     case T.RAPID_FANOUT:
-      evidence = { degree_out: n('degree_total'), burst_factor: pyFloat(r4(n('burst_factor'))), volume_usd: pyFloat(vol), rapid_distribution: true };
+      evidence = {
+        degree_out: n('degree_total'),
+        burst_factor: pyFloat(r4(n('burst_factor'))),
+        volume_usd: pyFloat(vol),
+        rapid_distribution: true,
+      };
       description = `Rapid fanout: ${n('degree_total')} recipients, burst factor ${n('burst_factor').toFixed(2)}`;
       break;
     case T.VELOCITY_ANOMALY:
-      evidence = { velocity_score: pyFloat(r4(n('velocity_score'))), burst_factor: pyFloat(r4(n('burst_factor'))), daily_velocity: pyFloat(r4(c.aux1[i]!)), volume_usd: pyFloat(vol) };
+      evidence = {
+        velocity_score: pyFloat(r4(n('velocity_score'))),
+        burst_factor: pyFloat(r4(n('burst_factor'))),
+        daily_velocity: pyFloat(r4(c.aux1[i]!)),
+        volume_usd: pyFloat(vol),
+      };
       description = `Velocity anomaly: score ${n('velocity_score').toFixed(2)}, burst ${n('burst_factor').toFixed(2)}`;
       break;
     case T.FRESH_TO_EXCHANGE: {
@@ -139,7 +165,12 @@ export function buildAlert(
       volume = r2(c.aux1[i]!);
       evidence = {
         source_is_new: true,
-        exchange_interactions: paid.map((x) => ({ address: pop.address[x.address]!, type: 'CEX', label: x.label, volume_usd: pyFloat(r2(x.usd)) })),
+        exchange_interactions: paid.map((x) => ({
+          address: pop.address[x.address]!,
+          type: 'CEX',
+          label: x.label,
+          volume_usd: pyFloat(r2(x.usd)),
+        })),
         volume_usd: pyFloat(volume),
       };
       description = `New address sent $${usd2(volume)} to ${paid.length} known exchange(s).`;
@@ -153,7 +184,13 @@ export function buildAlert(
       if (hash01(seed, 'pattern-id', id) < PATTERN_ID_SHARE) patternId = pid;
       else patternType = '';
       const risk = r4(confidence);
-      evidence = { pattern_id: pid, pattern_type: PATTERN_TYPES[kind]!, severity_score: pyFloat(r4(risk * 0.9)), risk_score: pyFloat(risk), detection_method: DETECTION_METHODS[kind]! };
+      evidence = {
+        pattern_id: pid,
+        pattern_type: PATTERN_TYPES[kind]!,
+        severity_score: pyFloat(r4(risk * 0.9)),
+        risk_score: pyFloat(risk),
+        detection_method: DETECTION_METHODS[kind]!,
+      };
       if (typology === T.CYCLE_DETECTION) {
         volume = r2(c.aux2[i]!);
         evidence['cycle_length'] = c.aux1[i]!;
@@ -191,7 +228,10 @@ export function buildAlert(
   // created_at is the insert time (ClickHouse DEFAULT now()): the detector inserts a window's
   // alerts in one batch in the small hours of the processing date.
   const w = d.snapshot.window;
-  const createdMs = d.snapshot.day * col.DAY_MS + (w === 7 ? 1 : 2) * 3_600_000 + Math.floor(hash01(seed, 'created', d.snapshot.date, w) * 3_600) * 1000;
+  const createdMs =
+    d.snapshot.day * col.DAY_MS +
+    (w === 7 ? 1 : 2) * 3_600_000 +
+    Math.floor(hash01(seed, 'created', d.snapshot.date, w) * 3_600) * 1000;
   return {
     id,
     row: v,
@@ -227,9 +267,16 @@ export function alertsTable(alerts: readonly Alert[], fs: FeatureSet, pop: Popul
     severity: col.utf8(rows.map((x) => x.severity)),
     suspected_address_type: col.utf8(rows.map((x) => x.suspectedType)),
     suspected_address_subtype: col.utf8(new Array<string>(n).fill('')),
-    alert_confidence_score: col.f32(Float32Array.from(rows, (x) => x.confidence), Uint8Array.from(rows, (x) => (x.confidenceNull ? 1 : 0))),
+    alert_confidence_score: col.f32(
+      Float32Array.from(rows, (x) => x.confidence),
+      Uint8Array.from(rows, (x) => (x.confidenceNull ? 1 : 0)),
+    ),
     description: col.utf8(rows.map((x) => x.description)),
-    volume_usd: col.decimal(rows.map((x) => x.volume), 18, 2),
+    volume_usd: col.decimal(
+      rows.map((x) => x.volume),
+      18,
+      2,
+    ),
     evidence_json: col.utf8(rows.map((x) => x.evidence)),
     risk_indicators: col.listUtf8(rows.map((x) => x.risk)),
     created_at: col.timestampFromMs(rows.map((x) => x.createdMs)),

@@ -33,7 +33,12 @@ export function buildClusters(alerts: readonly Alert[], fs: FeatureSet, pop: Pop
   for (const [address, list] of byAddress) {
     if (list.length < MIN_ALERTS_PER_CLUSTER) continue;
     list.sort((x, y) => x.typology - y.typology);
-    clusters.push({ id: `cluster_same_entity_${pop.address[address]!}_${fs.window.snapshot.date}`, address, row: list[0]!.row, alerts: list });
+    clusters.push({
+      id: `cluster_same_entity_${pop.address[address]!}_${fs.window.snapshot.date}`,
+      address,
+      row: list[0]!.row,
+      alerts: list,
+    });
   }
   return clusters.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
@@ -54,9 +59,19 @@ export function clustersTable(clusters: readonly Cluster[], fs: FeatureSet, pop:
     related_alert_ids: col.listUtf8(clusters.map((c) => c.alerts.map((a) => a.id))),
     addresses_involved: col.listUtf8(clusters.map((c) => [pop.address[c.address]!])),
     total_alerts: col.u32(Uint32Array.from(clusters, (c) => c.alerts.length)),
-    total_volume_usd: col.decimal(clusters.map((c) => c.alerts[0]!.volume), 18, 2),
-    severity_max: col.utf8(clusters.map((c) => c.alerts.reduce((m, a) => (SEVERITY_RANK[a.severity]! > SEVERITY_RANK[m]! ? a.severity : m), 'low'))),
-    confidence_avg: col.f32(Float32Array.from(clusters, (c) => c.alerts.reduce((sum, a) => sum + a.confidence, 0) / c.alerts.length)),
+    total_volume_usd: col.decimal(
+      clusters.map((c) => c.alerts[0]!.volume),
+      18,
+      2,
+    ),
+    severity_max: col.utf8(
+      clusters.map((c) =>
+        c.alerts.reduce((m, a) => (SEVERITY_RANK[a.severity]! > SEVERITY_RANK[m]! ? a.severity : m), 'low'),
+      ),
+    ),
+    confidence_avg: col.f32(
+      Float32Array.from(clusters, (c) => c.alerts.reduce((sum, a) => sum + a.confidence, 0) / c.alerts.length),
+    ),
     // The alerted behaviour spans the address's activity in the window.
     earliest_alert_timestamp: col.u64(clusters.map((c) => first[c.row]!)),
     latest_alert_timestamp: col.u64(clusters.map((c) => last[c.row]!)),

@@ -48,8 +48,20 @@ export function buildExampleLabels(truth: readonly TruthRow[], seed: number): Ex
     const label = (t.illicit === agrees ? 1 : 0) as 0 | 1;
     const confidence = Math.round((validated ? r.uniform(0.95, 1) : r.uniform(0.6, 0.9)) * 100) / 100;
     const labeledAtMs = (t.day + 3 + r.int(26)) * col.DAY_MS + r.int(86_400) * 1000;
-    const labeledBy = validated ? `validated:${VALIDATORS[r.int(VALIDATORS.length)]!}` : `community:${COMMUNITY[r.int(COMMUNITY.length)]!}`;
-    return { id: t.id, address: t.address, day: t.day, label, source: validated ? 'validated' : 'community', confidence, labeledAtMs, labeledBy, truth: t.illicit };
+    const labeledBy = validated
+      ? `validated:${VALIDATORS[r.int(VALIDATORS.length)]!}`
+      : `community:${COMMUNITY[r.int(COMMUNITY.length)]!}`;
+    return {
+      id: t.id,
+      address: t.address,
+      day: t.day,
+      label,
+      source: validated ? 'validated' : 'community',
+      confidence,
+      labeledAtMs,
+      labeledBy,
+      truth: t.illicit,
+    };
   });
 }
 
@@ -70,7 +82,18 @@ export function exampleLabelsTable(labels: readonly ExampleLabel[], pop: Populat
 export function exampleLabelsCsv(labels: readonly ExampleLabel[], pop: Population): string {
   const lines = ['alert_id,address,processing_date,label,label_source,label_confidence,labeled_at,labeled_by'];
   for (const l of labels) {
-    lines.push([l.id, pop.address[l.address]!, isoDate(l.day), l.label, l.source, l.confidence, isoTimestamp(l.labeledAtMs), l.labeledBy].join(','));
+    lines.push(
+      [
+        l.id,
+        pop.address[l.address]!,
+        isoDate(l.day),
+        l.label,
+        l.source,
+        l.confidence,
+        isoTimestamp(l.labeledAtMs),
+        l.labeledBy,
+      ].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }

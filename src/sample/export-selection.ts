@@ -55,7 +55,13 @@ export function splitQuota(total: number, available: readonly number[]): number[
   return quota;
 }
 
-export function selectExport(fs: FeatureSet, c: Candidates, pop: Population, quota: number, seed: number): ExportSelection {
+export function selectExport(
+  fs: FeatureSet,
+  c: Candidates,
+  pop: Population,
+  quota: number,
+  seed: number,
+): ExportSelection {
   const d = fs.window;
   // Candidates per row, in typology (detection) order.
   const byRow = new Map<number, number[]>();

@@ -23,50 +23,114 @@ export type FeatureKind = 'u8' | 'u32' | 'u64' | 'f32' | 'f64' | 'bool' | 'usd' 
 /** Feature columns in export order (the three keys come first). */
 export const FEATURE_COLUMNS: readonly (readonly [string, FeatureKind])[] = [
   // topology
-  ['degree_in', 'u32'], ['degree_out', 'u32'], ['degree_total', 'u32'], ['unique_counterparties', 'u32'],
+  ['degree_in', 'u32'],
+  ['degree_out', 'u32'],
+  ['degree_total', 'u32'],
+  ['unique_counterparties', 'u32'],
   // volume
-  ['total_in_usd', 'usd'], ['total_out_usd', 'usd'], ['net_flow_usd', 'usd'], ['total_volume_usd', 'usd'],
-  ['avg_tx_in_usd', 'usd'], ['avg_tx_out_usd', 'usd'], ['median_tx_in_usd', 'usd'], ['median_tx_out_usd', 'usd'],
-  ['max_tx_usd', 'usd'], ['min_tx_usd', 'usd'],
+  ['total_in_usd', 'usd'],
+  ['total_out_usd', 'usd'],
+  ['net_flow_usd', 'usd'],
+  ['total_volume_usd', 'usd'],
+  ['avg_tx_in_usd', 'usd'],
+  ['avg_tx_out_usd', 'usd'],
+  ['median_tx_in_usd', 'usd'],
+  ['median_tx_out_usd', 'usd'],
+  ['max_tx_usd', 'usd'],
+  ['min_tx_usd', 'usd'],
   // distribution
-  ['amount_variance', 'f64'], ['amount_skewness', 'f64'], ['amount_kurtosis', 'f64'], ['volume_std', 'f64'],
-  ['volume_cv', 'f64'], ['flow_concentration', 'f64'],
+  ['amount_variance', 'f64'],
+  ['amount_skewness', 'f64'],
+  ['amount_kurtosis', 'f64'],
+  ['volume_std', 'f64'],
+  ['volume_cv', 'f64'],
+  ['flow_concentration', 'f64'],
   // counts
-  ['tx_in_count', 'u64'], ['tx_out_count', 'u64'], ['tx_total_count', 'u64'],
+  ['tx_in_count', 'u64'],
+  ['tx_out_count', 'u64'],
+  ['tx_total_count', 'u64'],
   // temporal
-  ['activity_days', 'u32'], ['activity_span_days', 'u32'], ['avg_daily_volume_usd', 'usd6'], ['peak_hour', 'u8'],
-  ['peak_day', 'u8'], ['regularity_score', 'f32'], ['burst_factor', 'f32'],
+  ['activity_days', 'u32'],
+  ['activity_span_days', 'u32'],
+  ['avg_daily_volume_usd', 'usd6'],
+  ['peak_hour', 'u8'],
+  ['peak_day', 'u8'],
+  ['regularity_score', 'f32'],
+  ['burst_factor', 'f32'],
   // flow
-  ['reciprocity_ratio', 'f32'], ['flow_diversity', 'f32'], ['counterparty_concentration', 'f32'],
-  ['concentration_ratio', 'f32'], ['velocity_score', 'f32'], ['structuring_score', 'f32'],
+  ['reciprocity_ratio', 'f32'],
+  ['flow_diversity', 'f32'],
+  ['counterparty_concentration', 'f32'],
+  ['concentration_ratio', 'f32'],
+  ['velocity_score', 'f32'],
+  ['structuring_score', 'f32'],
   // assets
-  ['unique_assets_in', 'u32'], ['unique_assets_out', 'u32'], ['dominant_asset_in', 'utf8'], ['dominant_asset_out', 'utf8'],
+  ['unique_assets_in', 'u32'],
+  ['unique_assets_out', 'u32'],
+  ['dominant_asset_in', 'utf8'],
+  ['dominant_asset_out', 'utf8'],
   ['asset_diversity_score', 'f32'],
   // behaviour
-  ['hourly_activity', 'hourly'], ['daily_activity', 'daily'], ['peak_activity_hour', 'u8'], ['peak_activity_day', 'u8'],
-  ['hourly_entropy', 'f32'], ['daily_entropy', 'f32'], ['weekend_transaction_ratio', 'f32'],
-  ['night_transaction_ratio', 'f32'], ['small_transaction_ratio', 'f32'], ['consistency_score', 'f32'],
+  ['hourly_activity', 'hourly'],
+  ['daily_activity', 'daily'],
+  ['peak_activity_hour', 'u8'],
+  ['peak_activity_day', 'u8'],
+  ['hourly_entropy', 'f32'],
+  ['daily_entropy', 'f32'],
+  ['weekend_transaction_ratio', 'f32'],
+  ['night_transaction_ratio', 'f32'],
+  ['small_transaction_ratio', 'f32'],
+  ['consistency_score', 'f32'],
   // graph
-  ['pagerank', 'f32'], ['betweenness', 'f32'], ['closeness', 'f32'], ['clustering_coefficient', 'f32'], ['kcore', 'u32'],
-  ['community_id', 'u32'], ['centrality_score', 'f32'],
+  ['pagerank', 'f32'],
+  ['betweenness', 'f32'],
+  ['closeness', 'f32'],
+  ['clustering_coefficient', 'f32'],
+  ['kcore', 'u32'],
+  ['community_id', 'u32'],
+  ['centrality_score', 'f32'],
   // k-hop
-  ['khop1_count', 'u32'], ['khop2_count', 'u32'], ['khop3_count', 'u32'], ['khop1_volume_usd', 'usd6'],
-  ['khop2_volume_usd', 'usd6'], ['khop3_volume_usd', 'usd6'],
+  ['khop1_count', 'u32'],
+  ['khop2_count', 'u32'],
+  ['khop3_count', 'u32'],
+  ['khop1_volume_usd', 'usd6'],
+  ['khop2_volume_usd', 'usd6'],
+  ['khop3_volume_usd', 'usd6'],
   // advanced flow
-  ['flow_reciprocity_entropy', 'f32'], ['counterparty_stability', 'f32'], ['flow_burstiness', 'f32'],
-  ['transaction_regularity', 'f32'], ['amount_predictability', 'f32'],
+  ['flow_reciprocity_entropy', 'f32'],
+  ['counterparty_stability', 'f32'],
+  ['flow_burstiness', 'f32'],
+  ['transaction_regularity', 'f32'],
+  ['amount_predictability', 'f32'],
   // anomaly
-  ['behavioral_anomaly_score', 'f32'], ['graph_anomaly_score', 'f32'], ['neighborhood_anomaly_score', 'f32'],
-  ['global_anomaly_score', 'f32'], ['outlier_transactions', 'u32'], ['suspicious_pattern_score', 'f32'],
+  ['behavioral_anomaly_score', 'f32'],
+  ['graph_anomaly_score', 'f32'],
+  ['neighborhood_anomaly_score', 'f32'],
+  ['global_anomaly_score', 'f32'],
+  ['outlier_transactions', 'u32'],
+  ['suspicious_pattern_score', 'f32'],
   // flags
-  ['is_exchange_like', 'bool'], ['is_whale', 'bool'], ['is_mixer_like', 'bool'], ['is_contract_like', 'bool'],
-  ['is_new_address', 'bool'], ['is_dormant_reactivated', 'bool'], ['is_high_volume_trader', 'bool'],
-  ['is_hub_address', 'bool'], ['is_retail_active', 'bool'], ['is_whale_inactive', 'bool'], ['is_retail_inactive', 'bool'],
+  ['is_exchange_like', 'bool'],
+  ['is_whale', 'bool'],
+  ['is_mixer_like', 'bool'],
+  ['is_contract_like', 'bool'],
+  ['is_new_address', 'bool'],
+  ['is_dormant_reactivated', 'bool'],
+  ['is_high_volume_trader', 'bool'],
+  ['is_hub_address', 'bool'],
+  ['is_retail_active', 'bool'],
+  ['is_whale_inactive', 'bool'],
+  ['is_retail_inactive', 'bool'],
   ['is_regular_user', 'bool'],
   // other
-  ['unique_recipients_count', 'u32'], ['unique_senders_count', 'u32'], ['completeness_score', 'f32'],
-  ['quality_score', 'f32'], ['outlier_score', 'f32'], ['confidence_score', 'f32'],
-  ['first_activity_timestamp', 'u64'], ['last_activity_timestamp', 'u64'],
+  ['unique_recipients_count', 'u32'],
+  ['unique_senders_count', 'u32'],
+  ['completeness_score', 'f32'],
+  ['quality_score', 'f32'],
+  ['outlier_score', 'f32'],
+  ['confidence_score', 'f32'],
+  ['first_activity_timestamp', 'u64'],
+  ['last_activity_timestamp', 'u64'],
 ];
 
 export interface FeatureSet {
@@ -83,7 +147,7 @@ const round = (x: number, digits: number): number => {
 };
 /** What a Float32 score column holds: 4 decimals, then single precision. */
 const score = (x: number): number => Math.fround(round(x, 3));
-const cents = (x: number): number => Math.sign(x) * Math.round(Math.abs(x) * 100) / 100;
+const cents = (x: number): number => (Math.sign(x) * Math.round(Math.abs(x) * 100)) / 100;
 /** Round to `digits` significant digits (numerically: toPrecision is slow at a million rows). */
 const significant = (x: number, digits: number): number => {
   if (!Number.isFinite(x) || x === 0) return 0;
@@ -148,7 +212,8 @@ export function computeFeatures(d: WindowData, pop: Population, rels: Relationsh
   const F = d.rows;
   const w = d.snapshot.window;
   const num: Record<string, Float64Array> = {};
-  for (const [name, kind] of FEATURE_COLUMNS) if (kind !== 'utf8' && kind !== 'hourly' && kind !== 'daily') num[name] = new Float64Array(F);
+  for (const [name, kind] of FEATURE_COLUMNS)
+    if (kind !== 'utf8' && kind !== 'hourly' && kind !== 'daily') num[name] = new Float64Array(F);
   const c = (name: string): Float64Array => num[name]!;
   const windowStartRel = d.snapshot.startDay - HORIZON_START;
 
@@ -431,7 +496,9 @@ export function computeFeatures(d: WindowData, pop: Population, rels: Relationsh
     clustering_coefficient[v] = score(g.clustering[v]!);
     kcore[v] = g.kcore[v]!;
     community_id[v] = pop.community[a]!;
-    centrality_score[v] = score((g.pagerank[v]! / maxPagerank + g.betweenness[v]! / maxBetweenness + g.closeness[v]!) / 3);
+    centrality_score[v] = score(
+      (g.pagerank[v]! / maxPagerank + g.betweenness[v]! / maxBetweenness + g.closeness[v]!) / 3,
+    );
 
     // k-hop
     khop1_count[v] = g.khop1[v]!;
@@ -443,7 +510,9 @@ export function computeFeatures(d: WindowData, pop: Population, rels: Relationsh
 
     // advanced flow
     const share = k > 0 ? bidirectional[v]! / (degIn[v]! + degOut[v]!) : 0;
-    flow_reciprocity_entropy[v] = score(share > 0 && share < 1 ? -(share * Math.log2(share) + (1 - share) * Math.log2(1 - share)) : 0);
+    flow_reciprocity_entropy[v] = score(
+      share > 0 && share < 1 ? -(share * Math.log2(share) + (1 - share) * Math.log2(1 - share)) : 0,
+    );
     counterparty_stability[v] = score(k > 0 ? stable[v]! / k : 0);
     flow_burstiness[v] = score(countStd + countMean > 0 ? (countStd - countMean) / (countStd + countMean) : 0);
     const gapMean = gaps ? gapSum / gaps : 0;
@@ -480,13 +549,27 @@ export function computeFeatures(d: WindowData, pop: Population, rels: Relationsh
   // Columns that need statistics over the whole window.
   const log1p = (name: string) => c(name).map((x) => Math.log1p(Math.max(0, x)));
   const behavioral = anomalyScore(
-    ['night_transaction_ratio', 'weekend_transaction_ratio', 'small_transaction_ratio', 'structuring_score', 'velocity_score', 'burst_factor', 'hourly_entropy'].map(c),
+    [
+      'night_transaction_ratio',
+      'weekend_transaction_ratio',
+      'small_transaction_ratio',
+      'structuring_score',
+      'velocity_score',
+      'burst_factor',
+      'hourly_entropy',
+    ].map(c),
     F,
   );
-  const graphScore = anomalyScore([log1p('degree_total'), log1p('tx_total_count'), c('clustering_coefficient'), c('reciprocity_ratio'), c('kcore')], F);
+  const graphScore = anomalyScore(
+    [log1p('degree_total'), log1p('tx_total_count'), c('clustering_coefficient'), c('reciprocity_ratio'), c('kcore')],
+    F,
+  );
   const ratio2 = new Float64Array(F);
   for (let v = 0; v < F; v++) ratio2[v] = Math.log1p(c('khop2_volume_usd')[v]!) - Math.log1p(c('khop1_volume_usd')[v]!);
-  const neighbourhood = anomalyScore([ratio2, log1p('khop2_count'), c('counterparty_stability'), log1p('khop1_volume_usd')], F);
+  const neighbourhood = anomalyScore(
+    [ratio2, log1p('khop2_count'), c('counterparty_stability'), log1p('khop1_volume_usd')],
+    F,
+  );
   for (let v = 0; v < F; v++) {
     const globalScore = 0.4 * behavioral[v]! + 0.35 * graphScore[v]! + 0.25 * neighbourhood[v]!;
     c('behavioral_anomaly_score')[v] = score(behavioral[v]!);
@@ -494,13 +577,21 @@ export function computeFeatures(d: WindowData, pop: Population, rels: Relationsh
     c('neighborhood_anomaly_score')[v] = score(neighbourhood[v]!);
     c('global_anomaly_score')[v] = score(globalScore);
     c('outlier_score')[v] = score(0.9 * globalScore + 0.1 * Math.min(1, c('outlier_transactions')[v]! / 5));
-    c('suspicious_pattern_score')[v] = score(0.35 * c('structuring_score')[v]! + 0.35 * c('burst_factor')[v]! + 0.3 * c('velocity_score')[v]!);
+    c('suspicious_pattern_score')[v] = score(
+      0.35 * c('structuring_score')[v]! + 0.35 * c('burst_factor')[v]! + 0.3 * c('velocity_score')[v]!,
+    );
     const degTotal = c('degree_total')[v]!;
     const vol = c('total_volume_usd')[v]!;
     c('is_mixer_like')[v] =
-      c('degree_in')[v]! >= 10 && c('degree_out')[v]! >= 10 && c('amount_predictability')[v]! > 0.8 && Math.abs(c('net_flow_usd')[v]!) < 0.2 * vol ? 1 : 0;
+      c('degree_in')[v]! >= 10 &&
+      c('degree_out')[v]! >= 10 &&
+      c('amount_predictability')[v]! > 0.8 &&
+      Math.abs(c('net_flow_usd')[v]!) < 0.2 * vol
+        ? 1
+        : 0;
     c('is_contract_like')[v] = c('hourly_entropy')[v]! > 4.2 && degTotal >= 20 ? 1 : 0;
-    c('is_regular_user')[v] = c('activity_days')[v]! >= Math.max(3, w / 4) && c('transaction_regularity')[v]! >= 0.5 ? 1 : 0;
+    c('is_regular_user')[v] =
+      c('activity_days')[v]! >= Math.max(3, w / 4) && c('transaction_regularity')[v]! >= 0.5 ? 1 : 0;
   }
 
   return { window: d, num, dominantIn, dominantOut };

@@ -52,7 +52,13 @@ export interface SampleSummary {
   relationships: number;
   transfers: number;
   snapshots: SnapshotSummary[];
-  addressLabels: { rows: number; addresses: number; coverage: number; illicitLabelledHighRisk: number; highRiskIllicit: number };
+  addressLabels: {
+    rows: number;
+    addresses: number;
+    coverage: number;
+    illicitLabelledHighRisk: number;
+    highRiskIllicit: number;
+  };
   groundTruth: { alerts: number; illicit: number };
   exampleLabels: { rows: number; agreeWithTruth: number; validated: number };
   agreement: Agreement;
@@ -64,7 +70,10 @@ export interface SampleSummary {
 export const EXAMPLE_LABELS_NAME = 'example-labels-v1';
 
 function quotaPerDate(total: number, dates: number): number[] {
-  return Array.from({ length: dates }, (_, i) => Math.floor((total * (i + 1)) / dates) - Math.floor((total * i) / dates));
+  return Array.from(
+    { length: dates },
+    (_, i) => Math.floor((total * (i + 1)) / dates) - Math.floor((total * i) / dates),
+  );
 }
 
 export async function generateSample(opts: SampleOptions): Promise<SampleSummary> {
@@ -78,7 +87,9 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
   const transfers = simulateTransfers(seed, pop, rels);
   const outIndex = buildOutIndex(pop, rels);
   const labels = buildAddressLabels(seed, pop);
-  log(`world: ${pop.size} addresses, ${rels.count} relationships, ${transfers.count} transfers (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  log(
+    `world: ${pop.size} addresses, ${rels.count} relationships, ${transfers.count} transfers (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 
   await writeParquet(join(out, 'address-labels', `${NETWORK}_address_labels.parquet`), addressLabelsTable(labels, pop));
 
@@ -97,9 +108,14 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
       const fs = computeFeatures(data, pop, rels, seed);
       windows.push({ fs, cand: findCandidates(fs, rels, labels, seed) });
     }
-    const keep = splitQuota(quotas[di]!, windows.map((x) => x.cand.count));
+    const keep = splitQuota(
+      quotas[di]!,
+      windows.map((x) => x.cand.count),
+    );
     if (keep.reduce((a, b) => a + b, 0) < quotas[di]!) {
-      log(`warning: ${date} has only ${windows.reduce((s, x) => s + x.cand.count, 0)} alert candidates for a quota of ${quotas[di]}`);
+      log(
+        `warning: ${date} has only ${windows.reduce((s, x) => s + x.cand.count, 0)} alert candidates for a quota of ${quotas[di]}`,
+      );
     }
 
     for (const [wi, { fs, cand }] of windows.entries()) {
@@ -119,9 +135,15 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
       const dir = join(out, 'snapshots', NETWORK, s.date, String(s.window));
       const hashes: Record<string, string> = {};
       hashes['alerts.parquet'] = await writeParquet(join(dir, 'alerts.parquet'), alertsTable(alerts, fs, pop));
-      hashes['features.parquet'] = await writeParquet(join(dir, 'features.parquet'), featureTable(fs, pop, selection.rows));
+      hashes['features.parquet'] = await writeParquet(
+        join(dir, 'features.parquet'),
+        featureTable(fs, pop, selection.rows),
+      );
       hashes['clusters.parquet'] = await writeParquet(join(dir, 'clusters.parquet'), clustersTable(clusters, fs, pop));
-      hashes['money_flows.parquet'] = await writeParquet(join(dir, 'money_flows.parquet'), moneyFlowsTable(fs.window, pop, rels, selection.flows));
+      hashes['money_flows.parquet'] = await writeParquet(
+        join(dir, 'money_flows.parquet'),
+        moneyFlowsTable(fs.window, pop, rels, selection.flows),
+      );
       const counts: SnapshotCounts = {
         alerts: alerts.length,
         features: selection.rows.length,
@@ -132,7 +154,9 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
       const meta = snapshotMeta(NETWORK, s, counts, hashes);
       await writeMeta(join(dir, 'META.json'), meta);
       snapshots.push({ batchId: meta.batch_id, dir, counts, candidates: cand.count });
-      log(`${meta.batch_id}: ${counts.alerts} alerts (of ${cand.count} candidates), ${counts.features} feature rows, ${counts.clusters} clusters, ${counts.money_flows} money flows (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      log(
+        `${meta.batch_id}: ${counts.alerts} alerts (of ${cand.count} candidates), ${counts.features} feature rows, ${counts.clusters} clusters, ${counts.money_flows} money flows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
     }
   }
 

@@ -149,7 +149,8 @@ function clustering(g: Csr, F: number, seed: number): Float64Array {
     let links = 0;
     let pairs = 0;
     if (k <= 40) {
-      for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++, pairs++) if (hasEdge(g, g.adj[s + i]!, g.adj[s + j]!)) links++;
+      for (let i = 0; i < k; i++)
+        for (let j = i + 1; j < k; j++, pairs++) if (hasEdge(g, g.adj[s + i]!, g.adj[s + j]!)) links++;
     } else {
       for (; pairs < 400; pairs++) {
         const i = r.int(k);

@@ -136,8 +136,10 @@ export function buildPopulation(seed: number, size: number): Population {
     // run from Asian time zones peak at UTC 0-5, which the SOT counts as "night".
     const nightOwl = r.chance(spec.night);
     pop.peakHour[a] = nightOwl ? r.uniform(0, 5) : (15 + 2.5 * r.normal() + 24) % 24;
-    pop.hourSpread[a] = role[a] === Role.Bot || role[a] === Role.Exchange || role[a] === Role.Dex ? 12 : r.uniform(1.5, 4);
-    pop.weekend[a] = role[a] === Role.Merchant || role[a] === Role.Institutional ? r.uniform(0.2, 0.6) : r.uniform(0.7, 1.4);
+    pop.hourSpread[a] =
+      role[a] === Role.Bot || role[a] === Role.Exchange || role[a] === Role.Dex ? 12 : r.uniform(1.5, 4);
+    pop.weekend[a] =
+      role[a] === Role.Merchant || role[a] === Role.Institutional ? r.uniform(0.2, 0.6) : r.uniform(0.7, 1.4);
 
     pop.burst[a] = spec.burst > 0 ? r.beta(spec.burst, spec.burstConcentration) : 0;
     for (let b = 0; b < BURST_DAYS; b++) pop.burstDay[a * BURST_DAYS + b] = r.int(HORIZON_DAYS);

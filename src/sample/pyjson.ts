@@ -24,5 +24,11 @@ export function pyJson(value: PyValue): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return '[' + value.map(pyJson).join(', ') + ']';
-  return '{' + Object.entries(value).map(([k, v]) => JSON.stringify(k) + ': ' + pyJson(v)).join(', ') + '}';
+  return (
+    '{' +
+    Object.entries(value)
+      .map(([k, v]) => JSON.stringify(k) + ': ' + pyJson(v))
+      .join(', ') +
+    '}'
+  );
 }

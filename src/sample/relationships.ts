@@ -78,7 +78,17 @@ export function buildRelationships(seed: number, pop: Population): Relationships
   const seen = new Set<number>();
   const n = pop.size;
 
-  const add = (from: number, to: number, start: number, end: number, rate: number, mu: number, sigma: number, price: number, asset: number): boolean => {
+  const add = (
+    from: number,
+    to: number,
+    start: number,
+    end: number,
+    rate: number,
+    mu: number,
+    sigma: number,
+    price: number,
+    asset: number,
+  ): boolean => {
     if (from === to) return false;
     const key = from * n + to;
     if (seen.has(key)) return false;
@@ -121,7 +131,10 @@ export function buildRelationships(seed: number, pop: Population): Relationships
       let end: number;
       if (r.chance(pop.churn[a]!)) {
         const first = Math.max(0, pop.birth[a]!);
-        start = pop.burst[a]! > 0.5 && r.chance(0.8) ? Math.max(first, pickBurstDay(pop, a, r)) : first + r.int(Math.max(1, HORIZON_DAYS - first));
+        start =
+          pop.burst[a]! > 0.5 && r.chance(0.8)
+            ? Math.max(first, pickBurstDay(pop, a, r))
+            : first + r.int(Math.max(1, HORIZON_DAYS - first));
         end = start + 1 + r.int(4);
       } else {
         start = earliest + r.int(Math.max(1, HORIZON_DAYS - earliest));
@@ -130,7 +143,11 @@ export function buildRelationships(seed: number, pop: Population): Relationships
 
       const receiverRole = pop.role[to]!;
       // Short-lived relationships are used intensely; merchants see repeat customers.
-      const rate = (pop.rate[a]! / fanout) * r.uniform(0.5, 1.5) * (end - start < 7 ? 3 : 1) * (receiverRole === Role.Merchant ? 4 : 1);
+      const rate =
+        (pop.rate[a]! / fanout) *
+        r.uniform(0.5, 1.5) *
+        (end - start < 7 ? 3 : 1) *
+        (receiverRole === Role.Merchant ? 4 : 1);
       const price = receiverRole === Role.Merchant ? PRICE_POINTS[r.int(PRICE_POINTS.length)]! : 0;
       const asset = r.chance(0.8) ? pop.asset[a]! : r.pick(ASSET_WEIGHTS);
       const mu = pop.amountMu[a]! + 0.4 * r.normal();
@@ -154,7 +171,7 @@ export function buildRelationships(seed: number, pop: Population): Relationships
     const j = r.int(i + 1);
     [layerers[i], layerers[j]] = [layerers[j]!, layerers[i]!];
   }
-  for (let i = 0; i + 3 <= layerers.length; ) {
+  for (let i = 0; i + 3 <= layerers.length;) {
     const size = i + 4 <= layerers.length && r.chance(0.4) ? 4 : 3;
     const ring = layerers.slice(i, i + size);
     i += size;
@@ -163,7 +180,17 @@ export function buildRelationships(seed: number, pop: Population): Relationships
     const mu = pop.amountMu[ring[0]!]!;
     for (let k = 0; k < size; k++) {
       const from = ring[k]!;
-      add(from, ring[(k + 1) % size]!, start, end, r.uniform(0.3, 0.8), mu + 0.1 * r.normal(), 0.3, 0, pop.asset[from]!);
+      add(
+        from,
+        ring[(k + 1) % size]!,
+        start,
+        end,
+        r.uniform(0.3, 0.8),
+        mu + 0.1 * r.normal(),
+        0.3,
+        0,
+        pop.asset[from]!,
+      );
     }
   }
 

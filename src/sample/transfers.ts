@@ -115,7 +115,7 @@ export function simulateTransfers(seed: number, pop: Population, rels: Relations
       // Money into a pass-through address arrives on the days it moves money on.
       if (day < 0 && receiverPassThrough && r.next() < 0.5) day = burstDayWithin(pop, to, r, lo, hi);
       if (day < 0) day = dayWithin(r, lo, hi, pop.weekend[from]!);
-      const hour = (((Math.round(pop.peakHour[from]! + pop.hourSpread[from]! * r.normal()) % 24) + 24) % 24);
+      const hour = ((Math.round(pop.peakHour[from]! + pop.hourSpread[from]! * r.normal()) % 24) + 24) % 24;
       times[j] = day * DAY_S + hour * 3600 + r.int(3600);
     }
     times.sort();
@@ -157,7 +157,8 @@ function passMoneyThrough(pop: Population, rels: Relationships, t: Transfers, r:
       if (!ROLES[pop.role[from]!]!.passThrough || rels.price[i]! > 0) continue;
       if (inflow[from]! <= 0 || outflow[from]! <= 0) continue;
       const scale = (inflow[from]! * target[from]!) / outflow[from]!;
-      for (let k = t.start[i]!; k < t.start[i + 1]!; k++) t.usd[k] = Math.max(0.01, Math.round(t.usd[k]! * scale * 100) / 100);
+      for (let k = t.start[i]!; k < t.start[i + 1]!; k++)
+        t.usd[k] = Math.max(0.01, Math.round(t.usd[k]! * scale * 100) / 100);
     }
   }
 }

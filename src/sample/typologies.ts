@@ -38,7 +38,14 @@ export const T = Object.fromEntries(TYPOLOGIES.map((t, i) => [t, i])) as Record<
 
 /** Structural typologies come from pattern detectors (risk score >= 0.5). */
 export const STRUCTURAL_FROM = T.CYCLE_DETECTION;
-export const PATTERN_TYPES = ['cycle', 'layering_path', 'smurfing_network', 'proximity_risk', 'motif_fanin', 'motif_fanout'] as const;
+export const PATTERN_TYPES = [
+  'cycle',
+  'layering_path',
+  'smurfing_network',
+  'proximity_risk',
+  'motif_fanin',
+  'motif_fanout',
+] as const;
 
 /**
  * How strongly an address's alerts of each typology count when the export picks which alerted
@@ -132,7 +139,8 @@ function findCycles(fs: FeatureSet): { length: Uint8Array; usd: Float64Array } {
           const e = d.flowToRow[k]!;
           if (e === s) mark([s, b, c], [i, j, k]);
           else if (e > s && e !== b && small(e)) {
-            for (let m = outStart[e]!; m < outStart[e + 1]!; m++) if (d.flowToRow[m] === s) mark([s, b, c, e], [i, j, k, m]);
+            for (let m = outStart[e]!; m < outStart[e + 1]!; m++)
+              if (d.flowToRow[m] === s) mark([s, b, c, e], [i, j, k, m]);
           }
         }
       }
@@ -150,8 +158,14 @@ function layeringDepth(fs: FeatureSet): Uint8Array {
   for (let v = 0; v < F; v++) {
     const vol = n['total_volume_usd']![v]!;
     pass[v] =
-      n['degree_in']![v]! >= 1 && n['degree_in']![v]! <= 4 && n['degree_out']![v]! >= 1 && n['degree_out']![v]! <= 4 &&
-      vol >= 2000 && Math.abs(n['net_flow_usd']![v]!) <= 0.2 * vol ? 1 : 0;
+      n['degree_in']![v]! >= 1 &&
+      n['degree_in']![v]! <= 4 &&
+      n['degree_out']![v]! >= 1 &&
+      n['degree_out']![v]! <= 4 &&
+      vol >= 2000 &&
+      Math.abs(n['net_flow_usd']![v]!) <= 0.2 * vol
+        ? 1
+        : 0;
   }
   const down = new Uint8Array(F);
   const up = new Uint8Array(F);
@@ -202,7 +216,11 @@ function proximity(fs: FeatureSet, labels: AddressLabels): { distance: Uint8Arra
 }
 
 /** Money paid by each new address to labelled exchanges in the window. */
-function freshToExchange(fs: FeatureSet, rels: Relationships, labels: AddressLabels): Map<number, { address: number; label: string; usd: number }[]> {
+function freshToExchange(
+  fs: FeatureSet,
+  rels: Relationships,
+  labels: AddressLabels,
+): Map<number, { address: number; label: string; usd: number }[]> {
   const d = fs.window;
   const isNew = fs.num['is_new_address']!;
   const out = new Map<number, { address: number; label: string; usd: number }[]>();
@@ -250,7 +268,9 @@ export function findCandidates(fs: FeatureSet, rels: Relationships, labels: Addr
     if (structuring > 0.3 && tx >= 10 && vol > 0) {
       const avg = vol / tx;
       if (avg < 9500) {
-        const c = noisy(Math.min(structuring * 0.5 + Math.min(tx / 50, 1) * 0.3 + (1 - Math.min(avg / 10000, 1)) * 0.2, 1));
+        const c = noisy(
+          Math.min(structuring * 0.5 + Math.min(tx / 50, 1) * 0.3 + (1 - Math.min(avg / 10000, 1)) * 0.2, 1),
+        );
         if (c > 0.6) list.push(v, T.STRUCTURING, c, avg);
       }
     }
@@ -297,7 +317,8 @@ export function findCandidates(fs: FeatureSet, rels: Relationships, labels: Addr
     }
     if (near.distance[v] && degTotal <= 100) {
       const exposure = near.exposure[v]!;
-      const base = near.distance[v] === 1 ? 0.63 + 0.3 * Math.min(exposure / 10000, 1) : 0.58 + 0.1 * Math.min(vol / 20000, 1);
+      const base =
+        near.distance[v] === 1 ? 0.63 + 0.3 * Math.min(exposure / 10000, 1) : 0.58 + 0.1 * Math.min(vol / 20000, 1);
       const c = noisy(base);
       if (c >= MIN_STRUCTURAL_RISK) list.push(v, T.PROXIMITY_RISK, c, near.distance[v]!, exposure);
     }
@@ -329,7 +350,11 @@ export function findCandidates(fs: FeatureSet, rels: Relationships, labels: Addr
  * 0.89999998: thresholds are compared at Float32 precision too (as SQL does when it compares a
  * FLOAT column with 0.9), or every FRESH_TO_EXCHANGE alert would look mis-bucketed.
  */
-export const SEVERITY_THRESHOLDS = { critical: Math.fround(0.9), high: Math.fround(0.75), medium: Math.fround(0.6) } as const;
+export const SEVERITY_THRESHOLDS = {
+  critical: Math.fround(0.9),
+  high: Math.fround(0.75),
+  medium: Math.fround(0.6),
+} as const;
 
 export function severityOf(confidence: number): 'critical' | 'high' | 'medium' | 'low' {
   const c = Math.fround(confidence);

@@ -79,7 +79,17 @@ function bump(histogram: Uint16Array, i: number): void {
 }
 
 /** Per-address sums for one end (sender or receiver) of a transfer; `day` indexes dayCount. */
-function addEnd(d: WindowData, row: number, usd: number, ms: number, hour: number, wd: number, day: number, ln: number, flags: number): void {
+function addEnd(
+  d: WindowData,
+  row: number,
+  usd: number,
+  ms: number,
+  hour: number,
+  wd: number,
+  day: number,
+  ln: number,
+  flags: number,
+): void {
   if (usd < d.minTx[row]!) d.minTx[row] = usd;
   if (usd > d.maxTx[row]!) d.maxTx[row] = usd;
   d.lnSum[row]! += ln;

@@ -56,7 +56,12 @@ export interface SnapshotMeta {
  * META.json content. generated_at is derived from the processing date and window (the exporter
  * runs in the early hours of the processing date, after the detectors), never from the clock.
  */
-export function snapshotMeta(network: string, s: Snapshot, counts: SnapshotCounts, hashes: Record<string, string>): SnapshotMeta {
+export function snapshotMeta(
+  network: string,
+  s: Snapshot,
+  counts: SnapshotCounts,
+  hashes: Record<string, string>,
+): SnapshotMeta {
   return {
     schema_version: SCHEMA_VERSION,
     batch_id: `${network}-${s.date}-${s.window}d`,

@@ -57,7 +57,8 @@ export async function checkStaged(
   for (const spec of contract.columns) {
     const found = lower.get(spec.name);
     if (!found) {
-      if (spec.required) error(`${name}: missing required column ${spec.name} (expected ${KIND_WORDS[spec.kind]})`, spec.name);
+      if (spec.required)
+        error(`${name}: missing required column ${spec.name} (expected ${KIND_WORDS[spec.kind]})`, spec.name);
       continue;
     }
     if (!accepts(spec.kind, found.type)) {
@@ -92,7 +93,8 @@ export async function checkStaged(
       // NULL in the file itself; values that failed to convert are reported just above.
       checks.push({
         sql: `(${src} IS NULL)`,
-        report: (n, r) => error(`${name}: column ${col.name} has ${n} empty (NULL) value${s(n)} (first at row ${r})`, col.name),
+        report: (n, r) =>
+          error(`${name}: column ${col.name} has ${n} empty (NULL) value${s(n)} (first at row ${r})`, col.name),
       });
     } else if (spec.reportNulls) {
       checks.push({
@@ -108,7 +110,8 @@ export async function checkStaged(
       const [lo, hi] = spec.range;
       checks.push({
         sql: `(${col.expr} < ${lo} OR ${col.expr} > ${hi} OR isnan(${col.expr}::DOUBLE))`,
-        report: (n, r) => error(`${name}: column ${col.name} has ${n} value${s(n)} outside ${lo}..${hi} (first at row ${r})`, col.name),
+        report: (n, r) =>
+          error(`${name}: column ${col.name} has ${n} value${s(n)} outside ${lo}..${hi} (first at row ${r})`, col.name),
       });
     }
   }
@@ -135,7 +138,10 @@ export async function checkStaged(
       ),
     );
     if (odd.length > 0) {
-      warn(`${name}: window_days ${odd.map((o) => o.w).join(', ')} is not one of the SOT's windows (${WINDOW_DAYS.join(', ')})`, 'window_days');
+      warn(
+        `${name}: window_days ${odd.map((o) => o.w).join(', ')} is not one of the SOT's windows (${WINDOW_DAYS.join(', ')})`,
+        'window_days',
+      );
     }
   }
 
@@ -182,7 +188,11 @@ async function checkValues(
 }
 
 /** Decide, for every staged column, its stored name, type and conversion expression. */
-export function planColumns(contract: TableContract, staged: StagedColumns, existing: Map<string, string>): ColumnPlan[] {
+export function planColumns(
+  contract: TableContract,
+  staged: StagedColumns,
+  existing: Map<string, string>,
+): ColumnPlan[] {
   const specs = new Map(contract.columns.map((c) => [c.name, c]));
   const plan: ColumnPlan[] = [];
   for (const [column, type] of staged) {
@@ -197,7 +207,8 @@ export function planColumns(contract: TableContract, staged: StagedColumns, exis
       plan.push({
         name: target,
         storageType,
-        expr: storageType === type ? src : safe ? `CAST(${src} AS ${storageType})` : `TRY_CAST(${src} AS ${storageType})`,
+        expr:
+          storageType === type ? src : safe ? `CAST(${src} AS ${storageType})` : `TRY_CAST(${src} AS ${storageType})`,
         mayFail: !safe,
       });
     }

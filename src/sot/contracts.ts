@@ -13,7 +13,16 @@ import { z } from 'zod';
  * enough for every variant seen in real exports (Decimal128 of any precision, Float32 or
  * Float64, UInt16..UInt64, dates written as strings).
  */
-export const ColumnKind = z.enum(['string', 'number', 'integer', 'boolean', 'date', 'timestamp', 'epoch_ms', 'string_list']);
+export const ColumnKind = z.enum([
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'timestamp',
+  'epoch_ms',
+  'string_list',
+]);
 export type ColumnKind = z.infer<typeof ColumnKind>;
 
 export const ColumnSpec = z.object({

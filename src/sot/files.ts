@@ -62,12 +62,22 @@ export function classify(file: SourceFile): Classified {
   if (/^(md|txt|markdown)$/.test(ext)) return { kind: 'doc', file };
   // Stray files in a dropped folder (.DS_Store, a zip) deserve a warning, not an error.
   if (!format) {
-    return { kind: 'unknown', level: 'warning', file, reason: `${file.path}: skipped, not a Parquet, Arrow IPC or CSV file` };
+    return {
+      kind: 'unknown',
+      level: 'warning',
+      file,
+      reason: `${file.path}: skipped, not a Parquet, Arrow IPC or CSV file`,
+    };
   }
   // A snapshot folder may carry label sets beside its tables (sample-data/labels/): those are
   // imported as labels, not merged as SOT tables.
   if (/(^|\/)labels\//.test(file.path)) {
-    return { kind: 'unknown', level: 'warning', file, reason: `${file.path}: skipped, files under labels/ are label sets: import them as labels` };
+    return {
+      kind: 'unknown',
+      level: 'warning',
+      file,
+      reason: `${file.path}: skipped, files under labels/ are label sets: import them as labels`,
+    };
   }
   const stem = name.slice(0, dot);
   const contract = contractForStem(stem);

@@ -159,16 +159,30 @@ export class Lab {
 
     const expectedSha = meta?.meta.sha256[name];
     if (meta && expectedSha && expectedSha.toLowerCase() !== sha) {
-      throw new LoadError(path, `${path}: its sha256 is ${sha.slice(0, 12)}… but ${meta.path} says ${expectedSha.slice(0, 12)}…: the file is damaged or not the one the snapshot was made with`);
+      throw new LoadError(
+        path,
+        `${path}: its sha256 is ${sha.slice(0, 12)}… but ${meta.path} says ${expectedSha.slice(0, 12)}…: the file is damaged or not the one the snapshot was made with`,
+      );
     }
     if (meta && !expectedSha) {
-      report.problems.push({ level: 'warning', file: path, message: `${path}: ${meta.path} lists no sha256 for ${name}, so the file could not be verified` });
+      report.problems.push({
+        level: 'warning',
+        file: path,
+        message: `${path}: ${meta.path} lists no sha256 for ${name}, so the file could not be verified`,
+      });
     }
     const already = rows<{ path: string }>(
-      await this.writer.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [sha, f.contract.name]),
+      await this.writer.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [
+        sha,
+        f.contract.name,
+      ]),
     )[0];
     if (already) {
-      report.problems.push({ level: 'warning', file: path, message: `${path}: skipped, the same file is already loaded (as ${already.path})` });
+      report.problems.push({
+        level: 'warning',
+        file: path,
+        message: `${path}: skipped, the same file is already loaded (as ${already.path})`,
+      });
       return undefined;
     }
 
@@ -187,7 +201,10 @@ export class Lab {
       report.problems.push(...result.problems);
       const expectedRows = meta?.meta.counts[f.contract.name];
       if (expectedRows !== undefined && expectedRows !== result.rows) {
-        throw new LoadError(path, `${path}: has ${result.rows} rows but ${meta!.path} counts ${expectedRows} ${f.contract.name}: the file is incomplete or not the snapshot's own`);
+        throw new LoadError(
+          path,
+          `${path}: has ${result.rows} rows but ${meta!.path} counts ${expectedRows} ${f.contract.name}: the file is incomplete or not the snapshot's own`,
+        );
       }
       if (result.problems.some((p) => p.level === 'error')) return undefined;
       check();
@@ -218,7 +235,10 @@ export class Lab {
     if (contract.name === 'alerts') await createEffectiveLabelsView(this.db);
   }
 
-  private async readMetas(classified: Classified[], report: LoadReport): Promise<Map<string, { meta: SnapshotMeta; path: string }>> {
+  private async readMetas(
+    classified: Classified[],
+    report: LoadReport,
+  ): Promise<Map<string, { meta: SnapshotMeta; path: string }>> {
     const metas = new Map<string, { meta: SnapshotMeta; path: string }>();
     for (const c of classified) {
       if (c.kind !== 'meta') continue;
@@ -226,20 +246,32 @@ export class Lab {
         const text = new TextDecoder().decode(await c.file.read());
         metas.set(c.dir, { meta: parseMeta(c.file.path, text), path: c.file.path });
       } catch (e) {
-        report.problems.push({ level: 'error', file: c.file.path, message: `${(e as Error).message}; the snapshot's files are loaded unverified` });
+        report.problems.push({
+          level: 'error',
+          file: c.file.path,
+          message: `${(e as Error).message}; the snapshot's files are loaded unverified`,
+        });
       }
     }
     return metas;
   }
 
-  private reportMissingFromMeta(metas: Map<string, { meta: SnapshotMeta; path: string }>, files: TableFile[], report: LoadReport): void {
+  private reportMissingFromMeta(
+    metas: Map<string, { meta: SnapshotMeta; path: string }>,
+    files: TableFile[],
+    report: LoadReport,
+  ): void {
     for (const [dir, { meta, path }] of metas) {
       const present = new Set(files.filter((f) => dirName(f.file.path) === dir).map((f) => baseName(f.file.path)));
       for (const listed of Object.keys(meta.sha256)) {
         // The SOT exporter lists the network's address labels here too, though that file lives
         // in address-labels/ under another name.
         if (!present.has(listed) && listed !== 'address_labels.parquet') {
-          report.problems.push({ level: 'warning', file: path, message: `${path} lists ${listed}, which was not among the loaded files` });
+          report.problems.push({
+            level: 'warning',
+            file: path,
+            message: `${path} lists ${listed}, which was not among the loaded files`,
+          });
         }
       }
     }
@@ -263,7 +295,9 @@ export class Lab {
 
   private async summary(name: string, files: number): Promise<TableSummary> {
     const n = rows<{ n: number }>(await this.db.query(`SELECT count(*) AS n FROM ${ident(name)}`))[0]!.n;
-    const columns = rows<{ column_name: string; column_type: string }>(await this.db.query(`DESCRIBE ${ident(name)}`)).map((c) => ({
+    const columns = rows<{ column_name: string; column_type: string }>(
+      await this.db.query(`DESCRIBE ${ident(name)}`),
+    ).map((c) => ({
       name: c.column_name,
       type: c.column_type,
     }));

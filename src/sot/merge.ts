@@ -65,7 +65,10 @@ export async function mergeStaged(db: Database, input: MergeInput): Promise<Merg
   } catch (e) {
     await db.exec('ROLLBACK');
     if (e instanceof LoadError) throw e;
-    throw new LoadError(path, `${path}: could not be merged into ${contract.name} (${(e as Error).message.split('\n')[0]})`);
+    throw new LoadError(
+      path,
+      `${path}: could not be merged into ${contract.name} (${(e as Error).message.split('\n')[0]})`,
+    );
   }
 }
 

@@ -36,6 +36,8 @@ export async function createRawTables(db: Database): Promise<void> {
 
 /** The raw table's columns and their types, in table order. */
 export async function rawColumns(db: Database, contract: TableContract): Promise<Map<string, string>> {
-  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(contract.raw)}`));
+  const described = rows<{ column_name: string; column_type: string }>(
+    await db.query(`DESCRIBE ${ident(contract.raw)}`),
+  );
   return new Map(described.map((c) => [c.column_name, c.column_type]));
 }

@@ -94,5 +94,8 @@ export function abortError(): Error {
 /** parquet-wasm and DuckDB messages carry prefixes and stack-like tails a user does not need. */
 function cleanMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0]!.replace(/^(Parquet error|Invalid Input Error|IO Error): /, '').trim();
+  return msg
+    .split('\n')[0]!
+    .replace(/^(Parquet error|Invalid Input Error|IO Error): /, '')
+    .trim();
 }

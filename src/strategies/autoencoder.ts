@@ -23,7 +23,16 @@ export const autoencoderStrategy: Strategy = {
     );
     return {
       score: (x, rows) => reconstructionErrors(model, x, rows),
-      training: [{ stage: 'autoencoder', epochs: result.history.length, bestEpoch: result.bestEpoch, stopped: result.stopped, history: result.history, rows: input.train.length }],
+      training: [
+        {
+          stage: 'autoencoder',
+          epochs: result.history.length,
+          bestEpoch: result.bestEpoch,
+          stopped: result.stopped,
+          history: result.history,
+          rows: input.train.length,
+        },
+      ],
       notes: [],
       artefacts: () => mlpArtefacts(model, 'autoencoder'),
       dispose: () => model.dispose(),

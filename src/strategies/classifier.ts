@@ -26,10 +26,14 @@ export function requireLabels(strategy: string, what: string, rows: Int32Array, 
   const positives = countPositives(rows, y);
   const negatives = rows.length - positives;
   if (rows.length < min) {
-    throw new StrategyError(`${strategy}: only ${rows.length} ${what} among the training rows; at least ${min} are needed (supervised.minLabels)`);
+    throw new StrategyError(
+      `${strategy}: only ${rows.length} ${what} among the training rows; at least ${min} are needed (supervised.minLabels)`,
+    );
   }
   if (positives === 0 || negatives === 0) {
-    throw new StrategyError(`${strategy}: the ${rows.length} ${what} among the training rows are all ${positives === 0 ? 'negative' : 'positive'}; a classifier needs both classes`);
+    throw new StrategyError(
+      `${strategy}: the ${rows.length} ${what} among the training rows are all ${positives === 0 ? 'negative' : 'positive'}; a classifier needs both classes`,
+    );
   }
 }
 
@@ -46,18 +50,34 @@ export function summary(stage: string, result: LoopResult, rows: Int32Array, y: 
 }
 
 /** Train the dense classifier on the labelled train/validation rows of (y, w). */
-export async function fitDense(input: FitInput, y: Float32Array, w: Float32Array | undefined, stage: string, hooks: FitHooks): Promise<{ model: Mlp; summary: TrainingSummary }> {
+export async function fitDense(
+  input: FitInput,
+  y: Float32Array,
+  w: Float32Array | undefined,
+  stage: string,
+  hooks: FitHooks,
+): Promise<{ model: Mlp; summary: TrainingSummary }> {
   const train = labelledRows(input.train, y);
   const validation = labelledRows(input.validation, y);
-  const { model, result } = await trainDenseClassifier({ x: input.x, columns: input.columns, train, validation, y, w }, input.config.dense, input.seed, {
-    ...hooks,
-    stage,
-  });
+  const { model, result } = await trainDenseClassifier(
+    { x: input.x, columns: input.columns, train, validation, y, w },
+    input.config.dense,
+    input.seed,
+    {
+      ...hooks,
+      stage,
+    },
+  );
   return { model, summary: summary(stage, result, train, y) };
 }
 
 /** A FittedModel scoring with the classifier's probability. */
-export function classifierModel(model: Mlp, name: string, training: TrainingSummary[], notes: string[] = []): FittedModel {
+export function classifierModel(
+  model: Mlp,
+  name: string,
+  training: TrainingSummary[],
+  notes: string[] = [],
+): FittedModel {
   return {
     score: (x, rows) => model.predictProbability(x, rows),
     training,

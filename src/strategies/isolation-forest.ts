@@ -24,12 +24,24 @@ export const isolationForestStrategy: Strategy = {
           epochs: 0,
           bestEpoch: 0,
           stopped: 'not-iterative',
-          history: [{ epoch: 0, loss: NaN, valLoss: NaN, seconds, samplesPerSecond: input.train.length / Math.max(seconds, 1e-6) }],
+          history: [
+            {
+              epoch: 0,
+              loss: NaN,
+              valLoss: NaN,
+              seconds,
+              samplesPerSecond: input.train.length / Math.max(seconds, 1e-6),
+            },
+          ],
           rows: input.train.length,
         },
       ],
-      notes: [`${forest.trees.length} trees of ${forest.sampleSize} rows each (height limit ${Math.ceil(Math.log2(forest.sampleSize))})`],
-      artefacts: async () => [{ name: 'isolation-forest.json', bytes: new TextEncoder().encode(JSON.stringify(forest.toJSON())) }],
+      notes: [
+        `${forest.trees.length} trees of ${forest.sampleSize} rows each (height limit ${Math.ceil(Math.log2(forest.sampleSize))})`,
+      ],
+      artefacts: async () => [
+        { name: 'isolation-forest.json', bytes: new TextEncoder().encode(JSON.stringify(forest.toJSON())) },
+      ],
       dispose: () => {},
     };
   },

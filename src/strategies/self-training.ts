@@ -34,7 +34,14 @@ export const selfTrainingStrategy: Strategy = {
     if (!labels) throw new StrategyError('self-training: no labels were prepared');
     const st = input.config.selfTraining;
     const anomaly = st.useAnomalyScores ? anomalyColumn(input) : undefined;
-    const fitInput: FitInput = anomaly ? { ...input, x: anomaly.augment(input.x, input.rows), columns: input.columns + 1, names: [...input.names, 'isolation-forest score'] } : input;
+    const fitInput: FitInput = anomaly
+      ? {
+          ...input,
+          x: anomaly.augment(input.x, input.rows),
+          columns: input.columns + 1,
+          names: [...input.names, 'isolation-forest score'],
+        }
+      : input;
 
     const { y, w } = seedLabels(input, labels, st.seedShare);
     const seeded = labelledRows(input.train, y);
@@ -42,7 +49,9 @@ export const selfTrainingStrategy: Strategy = {
     const positiveShare = countPositives(seeded, y) / seeded.length;
 
     const training: TrainingSummary[] = [];
-    const notes: string[] = [`seed: ${seeded.length} training rows (explicit labels, and the most confident ${Math.round(st.seedShare * 100)}% of each proxy class), ${Math.round(positiveShare * 100)}% positive`];
+    const notes: string[] = [
+      `seed: ${seeded.length} training rows (explicit labels, and the most confident ${Math.round(st.seedShare * 100)}% of each proxy class), ${Math.round(positiveShare * 100)}% positive`,
+    ];
     let model: Mlp | undefined;
     try {
       for (let round = 0; round <= st.rounds; round++) {
@@ -52,7 +61,9 @@ export const selfTrainingStrategy: Strategy = {
         training.push(fitted.summary);
         if (round === st.rounds) break;
         const added = pseudoLabel(input.train, model.predict(fitInput.x, fitInput.rows), y, w, st, positiveShare);
-        notes.push(`round ${round + 1}: pseudo-labelled ${added.positives} positive and ${added.negatives} negative training rows`);
+        notes.push(
+          `round ${round + 1}: pseudo-labelled ${added.positives} positive and ${added.negatives} negative training rows`,
+        );
         if (added.positives + added.negatives === 0) break;
       }
     } catch (e) {
@@ -66,7 +77,14 @@ export const selfTrainingStrategy: Strategy = {
       notes,
       artefacts: async () => [
         ...(await mlpArtefacts(final, 'self-training')),
-        ...(anomaly ? [{ name: 'isolation-forest.json', bytes: new TextEncoder().encode(JSON.stringify({ ...anomaly.forest.toJSON(), scale: anomaly.scale })) }] : []),
+        ...(anomaly
+          ? [
+              {
+                name: 'isolation-forest.json',
+                bytes: new TextEncoder().encode(JSON.stringify({ ...anomaly.forest.toJSON(), scale: anomaly.scale })),
+              },
+            ]
+          : []),
       ],
       dispose: () => final.dispose(),
     };
@@ -102,7 +120,14 @@ function seedLabels(input: FitInput, labels: RowLabels, share: number): { y: Flo
 }
 
 /** Add confident pseudo-labels to unlabelled training rows (see the file comment); returns how many per class. */
-function pseudoLabel(train: Int32Array, p: Float32Array, y: Float32Array, w: Float32Array, st: TrainingConfig['selfTraining'], positiveShare: number): { positives: number; negatives: number } {
+function pseudoLabel(
+  train: Int32Array,
+  p: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  st: TrainingConfig['selfTraining'],
+  positiveShare: number,
+): { positives: number; negatives: number } {
   const unlabelled = train.filter((r) => y[r] !== 0 && y[r] !== 1);
   const budget = Math.round(unlabelled.length * st.addShare);
   const positives = unlabelled.filter((r) => p[r]! >= st.threshold).sort((a, b) => p[b]! - p[a]! || a - b);

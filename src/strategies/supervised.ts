@@ -15,16 +15,22 @@ export const supervisedStrategy: Strategy = {
   kind: 'supervised',
   scoreKind: 'probability',
   target: (config) => config.supervised.target,
-  prepareLabels: ({ db, config, rows }) => (config.supervised.target === 'address-labels' ? addressRowLabels(db, rows) : explicitRowLabels(db, rows)),
+  prepareLabels: ({ db, config, rows }) =>
+    config.supervised.target === 'address-labels' ? addressRowLabels(db, rows) : explicitRowLabels(db, rows),
   async fit(input, hooks) {
     const labels = input.labels;
     if (!labels) throw new StrategyError('supervised: no labels were prepared');
-    const what = input.config.supervised.target === 'address-labels' ? 'alerts of addresses with a label' : 'explicitly labelled alerts';
+    const what =
+      input.config.supervised.target === 'address-labels'
+        ? 'alerts of addresses with a label'
+        : 'explicitly labelled alerts';
     requireLabels('supervised', what, labelledRows(input.train, labels.y), labels.y, input.config.supervised.minLabels);
     const { model, summary } = await fitDense(input, labels.y, labels.w, 'supervised', hooks);
     const notes =
       input.config.supervised.target === 'address-labels' && input.config.split.groupBy === 'alert'
-        ? ["address labels belong to addresses, and the split keeps only alerts apart: held-out alerts of addresses labelled in training flatter this model (set split.groupBy to 'address' to test on unseen addresses)"]
+        ? [
+            "address labels belong to addresses, and the split keeps only alerts apart: held-out alerts of addresses labelled in training flatter this model (set split.groupBy to 'address' to test on unseen addresses)",
+          ]
         : [];
     return classifierModel(model, 'supervised', [summary], notes);
   },

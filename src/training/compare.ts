@@ -51,7 +51,11 @@ export interface CompareResult {
   runs: StrategyRun[];
 }
 
-export async function compareStrategies(db: Database, config: TrainingConfig, opts: CompareOptions = {}): Promise<CompareResult> {
+export async function compareStrategies(
+  db: Database,
+  config: TrainingConfig,
+  opts: CompareOptions = {},
+): Promise<CompareResult> {
   const names = opts.strategies ?? config.strategies ?? strategyNames();
   const onStage = opts.onStage ?? (() => {});
   const experiment = await prepareExperiment(db, config, onStage);
@@ -61,7 +65,15 @@ export async function compareStrategies(db: Database, config: TrainingConfig, op
     onStage(`training ${name}`);
     runs.push(await runStrategy(db, experiment, name, opts));
   }
-  return { experiment, board: buildLeaderboard(experiment.sources.map((s) => s.info), runs.map((r) => r.entry), boardNotes(experiment)), runs };
+  return {
+    experiment,
+    board: buildLeaderboard(
+      experiment.sources.map((s) => s.info),
+      runs.map((r) => r.entry),
+      boardNotes(experiment),
+    ),
+    runs,
+  };
 }
 
 /**
@@ -85,7 +97,11 @@ function boardNotes(experiment: Experiment): string[] {
 }
 
 /** Train the strategy the configuration names (`strategy`) on its own board: the single-model path. */
-export async function trainConfigured(db: Database, config: TrainingConfig, opts: Omit<CompareOptions, 'strategies'> = {}): Promise<CompareResult> {
+export async function trainConfigured(
+  db: Database,
+  config: TrainingConfig,
+  opts: Omit<CompareOptions, 'strategies'> = {},
+): Promise<CompareResult> {
   return compareStrategies(db, config, { ...opts, strategies: [config.strategy] });
 }
 
@@ -94,7 +110,12 @@ export async function trainConfigured(db: Database, config: TrainingConfig, opts
  * error, one whose `runSignal` fires an entry saying it was cancelled; only the comparison's own
  * `signal` rejects.
  */
-export async function runStrategy(db: Database, experiment: Experiment, name: string, opts: CompareOptions = {}): Promise<StrategyRun> {
+export async function runStrategy(
+  db: Database,
+  experiment: Experiment,
+  name: string,
+  opts: CompareOptions = {},
+): Promise<StrategyRun> {
   const modelVersion = await modelVersionOf(experiment, name);
   const own = opts.runSignal?.(name);
   const signals = [opts.signal, own].filter((s): s is AbortSignal => s !== undefined);
@@ -106,10 +127,28 @@ export async function runStrategy(db: Database, experiment: Experiment, name: st
   };
   const empty = (fields: Pick<BoardEntry, 'error' | 'cancelled'>): StrategyRun => ({
     name,
-    entry: { strategy: name, kind: '', scoreKind: 'probability', modelVersion, features: 0, metrics: {}, notes: [], ...fields, seconds: { fit: 0, score: 0 } },
+    entry: {
+      strategy: name,
+      kind: '',
+      scoreKind: 'probability',
+      modelVersion,
+      features: 0,
+      metrics: {},
+      notes: [],
+      ...fields,
+      seconds: { fit: 0, score: 0 },
+    },
     keep: [],
   });
-  const cancelled = () => ended(empty({ cancelled: last ? `cancelled at epoch ${last.epoch} of ${last.epochs} (${last.stage})` : 'cancelled before it trained' }), 'cancelled');
+  const cancelled = () =>
+    ended(
+      empty({
+        cancelled: last
+          ? `cancelled at epoch ${last.epoch} of ${last.epochs} (${last.stage})`
+          : 'cancelled before it trained',
+      }),
+      'cancelled',
+    );
   if (opts.signal?.aborted) throw comparisonCancelled();
   if (own?.aborted) return cancelled();
   try {
@@ -132,7 +171,13 @@ export async function runStrategy(db: Database, experiment: Experiment, name: st
       scoreKind: strategy.scoreKind,
       modelVersion,
       features: prepared.keep.length,
-      metrics: evaluateAgainstSources(result.scores, strategy.scoreKind === 'probability', experiment.sources, experiment.held, experiment.config),
+      metrics: evaluateAgainstSources(
+        result.scores,
+        strategy.scoreKind === 'probability',
+        experiment.sources,
+        experiment.held,
+        experiment.config,
+      ),
       notes: [...(prepared.leakage?.notes ?? []), ...result.notes],
       seconds: result.seconds,
     };
@@ -153,6 +198,10 @@ function comparisonCancelled(): DOMException {
  * runs share a version exactly when they would train the same model.
  */
 export async function modelVersionOf(experiment: Experiment, name: string): Promise<string> {
-  const basis = JSON.stringify({ name, config: experiment.config, files: experiment.files.map((f) => f.sha256).sort() });
+  const basis = JSON.stringify({
+    name,
+    config: experiment.config,
+    files: experiment.files.map((f) => f.sha256).sort(),
+  });
   return `label-lab/${name}@${(await sha256Hex(new TextEncoder().encode(basis))).slice(0, 12)}`;
 }

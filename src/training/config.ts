@@ -143,7 +143,9 @@ export class TrainingConfigError extends Error {
     readonly source: string,
     readonly issues: { path: string; message: string }[],
   ) {
-    super(`${source}: invalid training configuration:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`);
+    super(
+      `${source}: invalid training configuration:\n${issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`,
+    );
     this.name = 'TrainingConfigError';
   }
 }
@@ -156,7 +158,10 @@ export function parseTrainingConfig(value: unknown, source = 'config'): Training
     source,
     result.error.issues.map((i) => ({
       path: i.path.map(String).join('.'),
-      message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message,
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
+          : i.message,
     })),
   );
 }
@@ -170,7 +175,9 @@ export function loadTrainingConfig(text: string, source: string): TrainingConfig
     throw new TrainingConfigError(source, [{ path: '', message: `not valid YAML or JSON: ${(e as Error).message}` }]);
   }
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
-    throw new TrainingConfigError(source, [{ path: '', message: 'expected a mapping of fields (strategy, labels, dense, ...)' }]);
+    throw new TrainingConfigError(source, [
+      { path: '', message: 'expected a mapping of fields (strategy, labels, dense, ...)' },
+    ]);
   }
   return parseTrainingConfig(value, source);
 }

@@ -18,7 +18,12 @@ export interface UnitValues {
   days: number;
 }
 
-export function reduceToUnits(rows: Int32Array, info: RowInfo, scores: ArrayLike<number>, labels?: ArrayLike<number>): UnitValues {
+export function reduceToUnits(
+  rows: Int32Array,
+  info: RowInfo,
+  scores: ArrayLike<number>,
+  labels?: ArrayLike<number>,
+): UnitValues {
   const index = new Map<number, number>();
   const dayOfUnit: number[] = [];
   for (const r of rows) {
@@ -85,7 +90,12 @@ export function evaluateAgainstSources(
       k: config.evaluation.k,
       kShare: config.evaluation.kShare,
       probability,
-      capacity: { fitScores: fitUnits.scores, heldOutDays: test.days, alertsPerDay: held.alertsPerDay, capacityPerDay: config.evaluation.capacityPerDay },
+      capacity: {
+        fitScores: fitUnits.scores,
+        heldOutDays: test.days,
+        alertsPerDay: held.alertsPerDay,
+        capacityPerDay: config.evaluation.capacityPerDay,
+      },
     });
   }
   return out;

@@ -36,7 +36,11 @@ export interface Experiment {
   files: LoadedFile[];
 }
 
-export async function prepareExperiment(db: Database, config: TrainingConfig, onStage: (message: string) => void = () => {}): Promise<Experiment> {
+export async function prepareExperiment(
+  db: Database,
+  config: TrainingConfig,
+  onStage: (message: string) => void = () => {},
+): Promise<Experiment> {
   onStage('building the feature matrix');
   const matrix = await buildFeatureMatrix(db, { maxCategories: config.features.maxCategories });
   onStage(`feature matrix: ${matrix.rows} alert rows x ${matrix.columns} features`);
@@ -57,12 +61,20 @@ export async function prepareExperiment(db: Database, config: TrainingConfig, on
     alertsPerDay: matrix.rowInfo.units / Math.max(1, days),
   };
   const sources: EvaluationSource[] = [];
-  const add = (name: EvaluationSource['info']['name'], description: string, y: Float32Array) => sources.push({ info: sourceSummary(name, description, y, held), y });
+  const add = (name: EvaluationSource['info']['name'], description: string, y: Float32Array) =>
+    sources.push({ info: sourceSummary(name, description, y, held), y });
   add('proxy', 'the proxy rule alone', proxy.y);
   const explicit = await explicitRowLabels(db, matrix.rows);
-  if (explicit.positives + explicit.negatives > 0) add('explicit', 'explicit alert labels (miner, community, validated)', explicit.y);
-  if (await hasRows(db, 'address_labels')) add('address-labels', 'address labels (risk high or critical = positive)', (await addressRowLabels(db, matrix.rows)).y);
-  if (await hasRows(db, 'ground_truth')) add('truth', 'the ground-truth file', (await truthRowLabels(db, matrix.rows)).y);
+  if (explicit.positives + explicit.negatives > 0)
+    add('explicit', 'explicit alert labels (miner, community, validated)', explicit.y);
+  if (await hasRows(db, 'address_labels'))
+    add(
+      'address-labels',
+      'address labels (risk high or critical = positive)',
+      (await addressRowLabels(db, matrix.rows)).y,
+    );
+  if (await hasRows(db, 'ground_truth'))
+    add('truth', 'the ground-truth file', (await truthRowLabels(db, matrix.rows)).y);
 
   const files = tableRows<{ path: string; table: string; rows: number; sha256: string }>(
     await db.query(`SELECT path, table_name AS "table", rows, sha256 FROM _loaded_files ORDER BY file_id`),
@@ -90,7 +102,16 @@ export async function prepareStrategy(db: Database, experiment: Experiment, name
     const guarded = guardFeatures(matrix.features, strategy.target(config), config.leakage);
     leakage = guarded.report;
     keep = labels
-      ? checkSeparation(matrix.x, matrix.columns, matrix.features, guarded.keep, { rows: labelledRows(split.train, labels.y), y: labels.y }, config.leakage, leakage, derivedSeed(config.seed, 'separation'))
+      ? checkSeparation(
+          matrix.x,
+          matrix.columns,
+          matrix.features,
+          guarded.keep,
+          { rows: labelledRows(split.train, labels.y), y: labels.y },
+          config.leakage,
+          leakage,
+          derivedSeed(config.seed, 'separation'),
+        )
       : guarded.keep;
     if (keep.length === 0) throw new Error(`${name}: the leakage guard left no feature columns`);
   }

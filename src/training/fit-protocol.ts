@@ -42,7 +42,10 @@ export function serveFitJobs(port: FitPort, host: Pick<BackendOptions, 'wasmPath
     try {
       if (!backend) throw new Error('the training worker was sent a job before init');
       await backend;
-      const result = await runFitJob(job, { signal: controller.signal, onEpoch: (progress) => reply({ id, type: 'epoch', progress }) });
+      const result = await runFitJob(job, {
+        signal: controller.signal,
+        onEpoch: (progress) => reply({ id, type: 'epoch', progress }),
+      });
       // A job cancelled after its last epoch still finished: the page decides what to keep.
       reply({ id, type: 'result', result }, fitResultTransferables(result));
     } catch (err) {

@@ -65,7 +65,8 @@ export class WorkerRunner implements TrainingRunner {
         grace = setTimeout(() => {
           // Still running after the grace period: stop the whole worker; this job is cancelled,
           // any other in it has failed.
-          if (this.pending.has(id)) this.restart(worker, new Error('the training worker was restarted to cancel a job'), id);
+          if (this.pending.has(id))
+            this.restart(worker, new Error('the training worker was restarted to cancel a job'), id);
         }, this.options.cancelGraceMs ?? 3000);
       };
       const settle = () => {
@@ -108,13 +109,17 @@ export class WorkerRunner implements TrainingRunner {
     this.choice.catch(() => {});
     worker.onmessage = ({ data }) => {
       if (data.type === 'backend') return resolveChoice(data.choice);
-      if (data.type === 'backend-error') return rejectChoice(new Error(`the training worker could not start a TF.js backend: ${data.message}`));
+      if (data.type === 'backend-error')
+        return rejectChoice(new Error(`the training worker could not start a TF.js backend: ${data.message}`));
       const job = this.pending.get(data.id);
       if (!job) return;
       if (data.type === 'epoch') return job.onEpoch?.(data.progress);
       this.pending.delete(data.id);
       if (data.type === 'result') job.resolve(data.result);
-      else job.reject(data.name === 'AbortError' ? abortError() : Object.assign(new Error(data.message), { name: data.name }));
+      else
+        job.reject(
+          data.name === 'AbortError' ? abortError() : Object.assign(new Error(data.message), { name: data.name }),
+        );
     };
     worker.onerror = (event) => {
       const error = new Error(`the training worker stopped: ${event.message || 'worker error'}`);
@@ -139,5 +144,8 @@ export class WorkerRunner implements TrainingRunner {
 
 /** The browser's runner: fit.worker.ts, bundled by Vite. */
 export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRunner {
-  return new WorkerRunner(() => new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module', name: 'label-lab-training' }), options);
+  return new WorkerRunner(
+    () => new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module', name: 'label-lab-training' }),
+    options,
+  );
 }

@@ -10,7 +10,8 @@ const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 serveFitJobs(
   {
     postMessage: (message, transfer = []) => scope.postMessage(message, transfer),
-    addEventListener: (type, listener) => scope.addEventListener(type, (event: MessageEvent<FitRequest>) => listener(event)),
+    addEventListener: (type, listener) =>
+      scope.addEventListener(type, (event: MessageEvent<FitRequest>) => listener(event)),
   } satisfies FitPort,
   { wasmPath: WASM_PATHS },
 );

@@ -39,10 +39,16 @@ interface RowLabelQuery {
   params: SqlValue[];
 }
 
-const ALERT_JOIN = (alias: string) => ['alert_id', 'window_days', 'processing_date'].map((k) => `${alias}.${k} = r.${k}`).join(' AND ');
+const ALERT_JOIN = (alias: string) =>
+  ['alert_id', 'window_days', 'processing_date'].map((k) => `${alias}.${k} = r.${k}`).join(' AND ');
 
 /** The proxy rule's labels; with `explicit`, explicit labels win where present. */
-export function proxyRowLabels(db: Database, rows: number, config: ProxyLabelConfig, explicit: boolean): Promise<RowLabels> {
+export function proxyRowLabels(
+  db: Database,
+  rows: number,
+  config: ProxyLabelConfig,
+  explicit: boolean,
+): Promise<RowLabels> {
   const q = proxyLabelsQuery(config, { explicit, keepUncertain: false });
   const proxy = q.params.length + 1;
   return fetchRowLabels(db, rows, {
@@ -100,10 +106,17 @@ FROM (${q.sql}) WHERE label IS NOT NULL`,
   const label = columnToFloat32(table.getChild('label')!);
   const weight = columnToFloat32(table.getChild('weight')!);
   const origin = columnToFloat32(table.getChild('origin')!);
-  const out: RowLabels = { y: new Float32Array(rows).fill(NaN), w: new Float32Array(rows).fill(1), origin: new Uint8Array(rows), positives: 0, negatives: 0 };
+  const out: RowLabels = {
+    y: new Float32Array(rows).fill(NaN),
+    w: new Float32Array(rows).fill(1),
+    origin: new Uint8Array(rows),
+    positives: 0,
+    negatives: 0,
+  };
   for (let i = 0; i < idx.length; i++) {
     const r = idx[i]!;
-    if (!Number.isInteger(r) || r < 0 || r >= rows) throw new Error(`label row ${r} is outside the matrix (${rows} rows): the rows table changed`);
+    if (!Number.isInteger(r) || r < 0 || r >= rows)
+      throw new Error(`label row ${r} is outside the matrix (${rows} rows): the rows table changed`);
     const y = label[i]! > 0 ? 1 : 0;
     out.y[r] = y;
     out.w[r] = weight[i]! === weight[i]! ? weight[i]! : 1;

@@ -12,9 +12,14 @@ import { formatFeature, formatShare, formatUsd, formatWhen, labelName, shortId, 
 const snapshotName = (date: string, windowDays: number) => `${date} · ${windowDays}d`;
 
 /** A snapshot as a column head: the date over the window, so several fit side by side. */
-const snapshotHead = (date: string, windowDays: number) => h('th', { class: 'num ac-snapshot-head' }, date, h('br', {}), `${windowDays}-day window`);
+const snapshotHead = (date: string, windowDays: number) =>
+  h('th', { class: 'num ac-snapshot-head' }, date, h('br', {}), `${windowDays}-day window`);
 
-export function alertCard(entry: QueueEntry, context: AlertContext, position: { index: number; of: number }): HTMLElement {
+export function alertCard(
+  entry: QueueEntry,
+  context: AlertContext,
+  position: { index: number; of: number },
+): HTMLElement {
   const newest = context.windows[0]!;
   return h(
     'article',
@@ -34,7 +39,11 @@ export function alertCard(entry: QueueEntry, context: AlertContext, position: { 
         { class: 'ac-sub' },
         'Address ',
         h('code', { class: 'ac-address' }, context.address),
-        h('span', { class: 'ac-score' }, entry.p === null ? 'not scored (random queue)' : `model P(illicit) ${formatShare(entry.p)}`),
+        h(
+          'span',
+          { class: 'ac-score' },
+          entry.p === null ? 'not scored (random queue)' : `model P(illicit) ${formatShare(entry.p)}`,
+        ),
       ),
     ),
     windowsTable(context.windows),
@@ -42,12 +51,27 @@ export function alertCard(entry: QueueEntry, context: AlertContext, position: { 
     h(
       'div',
       { class: 'ac-columns' },
-      h('section', { class: 'ac-section' }, h('h3', { class: 'ac-section-title' }, 'Key features of the address'), featuresTable(context)),
+      h(
+        'section',
+        { class: 'ac-section' },
+        h('h3', { class: 'ac-section-title' }, 'Key features of the address'),
+        featuresTable(context),
+      ),
       h(
         'div',
         { class: 'ac-stack' },
-        h('section', { class: 'ac-section' }, h('h3', { class: 'ac-section-title' }, 'Clusters'), clustersTable(context)),
-        h('section', { class: 'ac-section' }, h('h3', { class: 'ac-section-title' }, 'Largest money flows'), flowsTables(context.flows)),
+        h(
+          'section',
+          { class: 'ac-section' },
+          h('h3', { class: 'ac-section-title' }, 'Clusters'),
+          clustersTable(context),
+        ),
+        h(
+          'section',
+          { class: 'ac-section' },
+          h('h3', { class: 'ac-section-title' }, 'Largest money flows'),
+          flowsTables(context.flows),
+        ),
       ),
     ),
     evidence(context.windows),
@@ -61,7 +85,12 @@ function currentLabel(w: AlertWindow): HTMLElement {
   const when = w.label.labeledAt ? ` · ${formatWhen(w.label.labeledAt)}` : '';
   return h(
     'span',
-    { class: 'ac-label', 'data-label': String(w.label.label), 'data-source': w.label.source, title: `the effective label: ${w.label.source}${by}${when}` },
+    {
+      class: 'ac-label',
+      'data-label': String(w.label.label),
+      'data-source': w.label.source,
+      title: `the effective label: ${w.label.source}${by}${when}`,
+    },
     h('strong', {}, labelName(w.label.label)),
     ` · ${w.label.source}${by}${when}`,
   );
@@ -71,7 +100,17 @@ function windowsTable(windows: AlertWindow[]): HTMLElement {
   return h(
     'table',
     { class: 'ac-table ac-windows' },
-    h('thead', {}, h('tr', {}, ...['Snapshot', 'Typology', 'Severity', 'Confidence', 'Volume', 'Label'].map((t) => h('th', { class: numericHead(t) }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Snapshot', 'Typology', 'Severity', 'Confidence', 'Volume', 'Label'].map((t) =>
+          h('th', { class: numericHead(t) }, t),
+        ),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -84,7 +123,11 @@ function windowsTable(windows: AlertWindow[]): HTMLElement {
           h('td', {}, w.severity ? h('span', { class: 'severity', 'data-severity': w.severity }, w.severity) : '–'),
           h('td', { class: 'num' }, formatShare(w.confidence)),
           h('td', { class: 'num' }, formatUsd(w.volumeUsd)),
-          h('td', {}, w.label ? `${labelName(w.label.label)} (${w.label.source})` : h('span', { class: 'muted' }, 'none')),
+          h(
+            'td',
+            {},
+            w.label ? `${labelName(w.label.label)} (${w.label.source})` : h('span', { class: 'muted' }, 'none'),
+          ),
         ),
       ),
     ),
@@ -116,17 +159,27 @@ function details(windows: AlertWindow[]): HTMLElement | null {
 }
 
 function featuresTable(context: AlertContext): HTMLElement {
-  if (context.features.length === 0) return h('p', { class: 'muted' }, 'No feature rows for this address in these snapshots.');
+  if (context.features.length === 0)
+    return h('p', { class: 'muted' }, 'No feature rows for this address in these snapshots.');
   const names = context.features[0]!.values.map((v) => v.name);
   return h(
     'table',
     { class: 'ac-table ac-features' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Feature'), ...context.features.map((f) => snapshotHead(f.processingDate, f.windowDays)))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, 'Feature'), ...context.features.map((f) => snapshotHead(f.processingDate, f.windowDays))),
+    ),
     h(
       'tbody',
       {},
       ...names.map((name, i) =>
-        h('tr', {}, h('td', { class: 'ac-feature-name' }, name), ...context.features.map((f) => h('td', { class: 'num' }, formatFeature(f.values[i]?.value ?? null)))),
+        h(
+          'tr',
+          {},
+          h('td', { class: 'ac-feature-name' }, name),
+          ...context.features.map((f) => h('td', { class: 'num' }, formatFeature(f.values[i]?.value ?? null))),
+        ),
       ),
     ),
   );
@@ -137,7 +190,17 @@ function clustersTable(context: AlertContext): HTMLElement {
   return h(
     'table',
     { class: 'ac-table' },
-    h('thead', {}, h('tr', {}, ...['Cluster', 'Snapshot', 'Alerts', 'Addresses', 'Volume', 'Max severity'].map((t) => h('th', { class: numericHead(t) }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Cluster', 'Snapshot', 'Alerts', 'Addresses', 'Volume', 'Max severity'].map((t) =>
+          h('th', { class: numericHead(t) }, t),
+        ),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -145,12 +208,21 @@ function clustersTable(context: AlertContext): HTMLElement {
         h(
           'tr',
           {},
-          h('td', { title: c.clusterId }, c.clusterType ?? 'cluster', h('span', { class: 'ac-cluster-id' }, shortTokens(c.clusterId))),
+          h(
+            'td',
+            { title: c.clusterId },
+            c.clusterType ?? 'cluster',
+            h('span', { class: 'ac-cluster-id' }, shortTokens(c.clusterId)),
+          ),
           h('td', { class: 'nowrap' }, snapshotName(c.processingDate, c.windowDays)),
           h('td', { class: 'num' }, c.totalAlerts === null ? '–' : formatFeature(c.totalAlerts)),
           h('td', { class: 'num' }, c.addresses === null ? '–' : formatFeature(c.addresses)),
           h('td', { class: 'num' }, formatUsd(c.totalVolumeUsd)),
-          h('td', {}, c.severityMax ? h('span', { class: 'severity', 'data-severity': c.severityMax }, c.severityMax) : '–'),
+          h(
+            'td',
+            {},
+            c.severityMax ? h('span', { class: 'severity', 'data-severity': c.severityMax }, c.severityMax) : '–',
+          ),
         ),
       ),
     ),
@@ -172,7 +244,12 @@ function flowsTables(flows: MoneyFlow[]): HTMLElement {
         h(
           'div',
           { class: 'ac-flow-pair' },
-          ...(['in', 'out'] as const).map((direction) => flowTable(direction, flows.filter((f) => f.direction === direction && snapshotName(f.processingDate, f.windowDays) === snap))),
+          ...(['in', 'out'] as const).map((direction) =>
+            flowTable(
+              direction,
+              flows.filter((f) => f.direction === direction && snapshotName(f.processingDate, f.windowDays) === snap),
+            ),
+          ),
         ),
       ),
     ),
@@ -183,7 +260,17 @@ function flowTable(direction: 'in' | 'out', flows: MoneyFlow[]): HTMLElement {
   return h(
     'table',
     { class: 'ac-table ac-flow', 'data-direction': direction },
-    h('thead', {}, h('tr', {}, h('th', {}, direction === 'in' ? 'In, from' : 'Out, to'), h('th', { class: 'num' }, 'USD'), h('th', { class: 'num' }, 'Txs'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, direction === 'in' ? 'In, from' : 'Out, to'),
+        h('th', { class: 'num' }, 'USD'),
+        h('th', { class: 'num' }, 'Txs'),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -193,7 +280,12 @@ function flowTable(direction: 'in' | 'out', flows: MoneyFlow[]): HTMLElement {
             h(
               'tr',
               {},
-              h('td', { class: 'mono', title: f.counterparty + (f.bidirectional ? ' (money flows both ways)' : '') }, shortId(f.counterparty), f.bidirectional ? ' ⇄' : ''),
+              h(
+                'td',
+                { class: 'mono', title: f.counterparty + (f.bidirectional ? ' (money flows both ways)' : '') },
+                shortId(f.counterparty),
+                f.bidirectional ? ' ⇄' : '',
+              ),
               h('td', { class: 'num' }, formatUsd(f.amountUsd)),
               h('td', { class: 'num' }, f.txCount === null ? '–' : formatFeature(f.txCount)),
             ),
@@ -204,10 +296,19 @@ function flowTable(direction: 'in' | 'out', flows: MoneyFlow[]): HTMLElement {
 
 /** The evidence JSON, pretty-printed and folded; once when every window carries the same. */
 function evidence(windows: AlertWindow[]): HTMLElement {
-  const texts = windows.map((w) => (w.evidence === null ? null : typeof w.evidence === 'string' ? w.evidence : JSON.stringify(w.evidence, null, 2)));
+  const texts = windows.map((w) =>
+    w.evidence === null ? null : typeof w.evidence === 'string' ? w.evidence : JSON.stringify(w.evidence, null, 2),
+  );
   const distinct = unique(texts.filter((t): t is string => t !== null));
   if (distinct.length === 0) return h('p', { class: 'muted ac-evidence-none' }, 'No evidence JSON on this alert.');
-  const blocks = distinct.length === 1 ? [{ title: 'Evidence', text: distinct[0]! }] : windows.flatMap((w, i) => (texts[i] === null ? [] : [{ title: `Evidence · ${snapshotName(w.processingDate, w.windowDays)}`, text: texts[i]! }]));
+  const blocks =
+    distinct.length === 1
+      ? [{ title: 'Evidence', text: distinct[0]! }]
+      : windows.flatMap((w, i) =>
+          texts[i] === null
+            ? []
+            : [{ title: `Evidence · ${snapshotName(w.processingDate, w.windowDays)}`, text: texts[i]! }],
+        );
   return h(
     'div',
     { class: 'ac-evidence-list' },

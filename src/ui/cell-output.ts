@@ -45,7 +45,13 @@ export function renderTableResult(value: TableResult): HTMLElement {
       h('span', {}, `from ${value.source}`),
       value.total > shown ? h('span', { class: 'muted' }, `showing the first ${formatCount(shown)}`) : null,
     ),
-    shown > 0 ? renderGrid(value.rows) : h('p', { class: 'muted nb-empty', ...(value.waiting && { 'data-waiting': '' }) }, value.waiting ? `No rows yet: ${value.waiting}.` : 'No rows.'),
+    shown > 0
+      ? renderGrid(value.rows)
+      : h(
+          'p',
+          { class: 'muted nb-empty', ...(value.waiting && { 'data-waiting': '' }) },
+          value.waiting ? `No rows yet: ${value.waiting}.` : 'No rows.',
+        ),
   );
 }
 
@@ -61,7 +67,10 @@ export function renderCellError(error: CellError, goto: (id: string) => void): H
       'div',
       { class: 'nb-error upstream', role: 'alert' },
       `depends on failed cell${error.upstream.length > 1 ? 's' : ''} `,
-      ...error.upstream.flatMap((id, i) => [i > 0 ? ', ' : null, h('button', { type: 'button', class: 'link-button', onclick: () => goto(id) }, id)]),
+      ...error.upstream.flatMap((id, i) => [
+        i > 0 ? ', ' : null,
+        h('button', { type: 'button', class: 'link-button', onclick: () => goto(id) }, id),
+      ]),
     );
   }
   return h('div', { class: 'nb-error', role: 'alert' }, h('pre', { class: 'nb-error-message' }, error.message));
@@ -113,14 +122,17 @@ export class PlotOutput {
   private redrawIfResized(): void {
     const width = this.width();
     // Hidden (width 0) or barely changed: keep the figure; a few pixels are not worth a redraw.
-    if (!this.value || width === 0 || Math.abs(width - this.drawnWidth) < 8 || this.value.spec.width !== undefined) return;
+    if (!this.value || width === 0 || Math.abs(width - this.drawnWidth) < 8 || this.value.spec.width !== undefined)
+      return;
     this.draw();
   }
 
   private draw(): void {
     const value = this.value!;
     if (value.waiting) {
-      this.figureHost.replaceChildren(h('p', { class: 'muted nb-empty', 'data-waiting': '' }, `Nothing to draw yet: ${value.waiting}.`));
+      this.figureHost.replaceChildren(
+        h('p', { class: 'muted nb-empty', 'data-waiting': '' }, `Nothing to draw yet: ${value.waiting}.`),
+      );
       this.warnings.hidden = true;
       this.drawnWidth = 0;
       return;

@@ -45,8 +45,22 @@ export interface CellHost {
   parquet: ParquetCodec;
 }
 
-const KIND_LABEL: Record<CellKind, string> = { sql: 'SQL', plot: 'Plot', table: 'Table', params: 'Inputs', proxy: 'Proxy labels', compare: 'Compare', labels: 'Import labels', quality: 'Label quality' };
-const STATUS_TEXT: Record<CellState['status'], string> = { idle: 'not run', running: 'running', done: 'done', error: 'failed' };
+const KIND_LABEL: Record<CellKind, string> = {
+  sql: 'SQL',
+  plot: 'Plot',
+  table: 'Table',
+  params: 'Inputs',
+  proxy: 'Proxy labels',
+  compare: 'Compare',
+  labels: 'Import labels',
+  quality: 'Label quality',
+};
+const STATUS_TEXT: Record<CellState['status'], string> = {
+  idle: 'not run',
+  running: 'running',
+  done: 'done',
+  error: 'failed',
+};
 
 /** Runs shorter than this show no progress bar: it would only flicker. */
 const PROGRESS_AFTER_MS = 1000;
@@ -91,11 +105,26 @@ export class CellView {
     private state: CellState,
     private readonly host: CellHost,
   ) {
-    this.codeToggle = h('button', { type: 'button', class: 'nb-tool nb-code-toggle', 'aria-expanded': 'false', title: 'Show or hide the code', onclick: () => this.toggleEditor() }, 'Code');
+    this.codeToggle = h(
+      'button',
+      {
+        type: 'button',
+        class: 'nb-tool nb-code-toggle',
+        'aria-expanded': 'false',
+        title: 'Show or hide the code',
+        onclick: () => this.toggleEditor(),
+      },
+      'Code',
+    );
     const name = block.name;
     this.element = h(
       'section',
-      { class: `nb-cell kind-${block.kind}`, 'data-cell': state.id, 'data-kind': block.kind, 'aria-label': `${KIND_LABEL[block.kind]} cell ${name}` },
+      {
+        class: `nb-cell kind-${block.kind}`,
+        'data-cell': state.id,
+        'data-kind': block.kind,
+        'aria-label': `${KIND_LABEL[block.kind]} cell ${name}`,
+      },
       h(
         'header',
         { class: 'nb-cell-head' },
@@ -108,11 +137,51 @@ export class CellView {
           'span',
           { class: 'nb-tools' },
           this.codeToggle,
-          h('button', { type: 'button', class: 'nb-tool nb-run', title: 'Run this cell (Shift+Enter in its editor)', 'aria-label': `Run ${name}`, onclick: () => this.run() }, '▶ Run'),
-          h('button', { type: 'button', class: 'nb-tool icon', title: 'Move up', 'aria-label': `Move ${name} up`, onclick: () => host.move(name, -1) }, '↑'),
-          h('button', { type: 'button', class: 'nb-tool icon', title: 'Move down', 'aria-label': `Move ${name} down`, onclick: () => host.move(name, 1) }, '↓'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'nb-tool nb-run',
+              title: 'Run this cell (Shift+Enter in its editor)',
+              'aria-label': `Run ${name}`,
+              onclick: () => this.run(),
+            },
+            '▶ Run',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'nb-tool icon',
+              title: 'Move up',
+              'aria-label': `Move ${name} up`,
+              onclick: () => host.move(name, -1),
+            },
+            '↑',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'nb-tool icon',
+              title: 'Move down',
+              'aria-label': `Move ${name} down`,
+              onclick: () => host.move(name, 1),
+            },
+            '↓',
+          ),
           addMenu((kind) => host.addBelow(state.id, kind)),
-          h('button', { type: 'button', class: 'nb-tool icon danger', title: 'Delete this cell', 'aria-label': `Delete ${name}`, onclick: () => host.remove(name) }, '✕'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'nb-tool icon danger',
+              title: 'Delete this cell',
+              'aria-label': `Delete ${name}`,
+              onclick: () => host.remove(name),
+            },
+            '✕',
+          ),
         ),
       ),
       this.editorHost,
@@ -145,7 +214,8 @@ export class CellView {
     const untrained = state.status === 'done' && state.value?.kind === 'compare' && state.value.state !== 'done';
     this.status.textContent = untrained ? 'not trained' : STATUS_TEXT[state.status];
     this.status.dataset.status = untrained ? 'idle' : state.status;
-    this.duration.textContent = state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
+    this.duration.textContent =
+      state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
     if (state.status === 'running' && state.progress) {
       // A run that reports its own progress (a compare cell training) shows it as its output.
       this.stopProgress();
@@ -205,7 +275,11 @@ export class CellView {
 
   /** The compare output, in the output area (kept across runs: its source choice and messages stay). */
   private compareOutput(): CompareOutput {
-    this.compare ??= new CompareOutput({ train: () => this.run(), cancel: (part) => this.host.cancel(this.state.id, part), parquet: this.host.parquet });
+    this.compare ??= new CompareOutput({
+      train: () => this.run(),
+      cancel: (part) => this.host.cancel(this.state.id, part),
+      parquet: this.host.parquet,
+    });
     if (this.compare.element.parentElement !== this.output) replaceChildren(this.output, this.compare.element);
     return this.compare;
   }
@@ -223,7 +297,10 @@ export class CellView {
   private showOutput(): void {
     const { state } = this;
     if (state.status === 'error' && state.error) {
-      replaceChildren(this.output, renderCellError(state.error, (id) => this.host.goto(id)));
+      replaceChildren(
+        this.output,
+        renderCellError(state.error, (id) => this.host.goto(id)),
+      );
       this.inputs = null;
       return;
     }
@@ -254,10 +331,19 @@ export class CellView {
         this.compareOutput().show(value);
         break;
       case 'labels':
-        replaceChildren(this.output, renderCellLines(labelsCellLines(value), { 'data-appended': value.appended?.events ?? 0, 'data-accepted': value.report.accepted }));
+        replaceChildren(
+          this.output,
+          renderCellLines(labelsCellLines(value), {
+            'data-appended': value.appended?.events ?? 0,
+            'data-accepted': value.report.accepted,
+          }),
+        );
         break;
       case 'quality':
-        replaceChildren(this.output, renderCellLines(qualityCellLines(value), { 'data-suspects': value.suspects?.suspects.length ?? 0 }));
+        replaceChildren(
+          this.output,
+          renderCellLines(qualityCellLines(value), { 'data-suspects': value.suspects?.suspects.length ?? 0 }),
+        );
         break;
       case 'markdown':
         break;
@@ -285,7 +371,15 @@ export class CellView {
       const label = h('span', { class: 'nb-progress-label' });
       const tick = () => (label.textContent = `Running… ${formatDuration(performance.now() - this.runningSince)}`);
       tick();
-      replaceChildren(this.progress, h('div', { class: 'progress-bar indeterminate', role: 'progressbar', 'aria-label': `Running ${this.block.name}` }, h('div', { class: 'progress-fill' })), label);
+      replaceChildren(
+        this.progress,
+        h(
+          'div',
+          { class: 'progress-bar indeterminate', role: 'progressbar', 'aria-label': `Running ${this.block.name}` },
+          h('div', { class: 'progress-fill' }),
+        ),
+        label,
+      );
       this.progress.hidden = false;
       this.progressTick = setInterval(tick, 1000);
     }, PROGRESS_AFTER_MS);
@@ -310,10 +404,19 @@ export function addMenu(pick: (kind: NewBlockKind) => void): HTMLElement {
       'div',
       { class: 'nb-add-menu', role: 'menu' },
       ...NEW_BLOCK_KINDS.map(({ kind, label }) =>
-        h('button', { type: 'button', role: 'menuitem', 'data-add': kind, onclick: () => {
-          menu.open = false;
-          pick(kind);
-        } }, label),
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'menuitem',
+            'data-add': kind,
+            onclick: () => {
+              menu.open = false;
+              pick(kind);
+            },
+          },
+          label,
+        ),
       ),
     ),
   );

@@ -58,10 +58,12 @@ export class CodeEditor {
       doc: opts.text,
       extensions: [
         // Above basicSetup's own Enter handling, so Shift+Enter runs instead of breaking the line.
-        Prec.highest(keymap.of([
-          { key: 'Shift-Enter', run },
-          { key: 'Mod-Enter', run },
-        ])),
+        Prec.highest(
+          keymap.of([
+            { key: 'Shift-Enter', run },
+            { key: 'Mod-Enter', run },
+          ]),
+        ),
         basicSetup,
         languageOf(opts.language, opts.schema),
         EditorView.contentAttributes.of({ 'aria-label': opts.label }),
@@ -81,13 +83,20 @@ export class CodeEditor {
   /** Replace the text (an undo elsewhere, a reload of the notebook) without reporting a change. */
   setText(text: string): void {
     if (text === this.text) return;
-    this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: text }, annotations: external.of(true) });
+    this.view.dispatch({
+      changes: { from: 0, to: this.view.state.doc.length, insert: text },
+      annotations: external.of(true),
+    });
   }
 
   /** Type `text` at the cursor, as the user would (a table name picked from the tables panel). */
   insert(text: string): void {
     const { from, to } = this.view.state.selection.main;
-    this.view.dispatch({ changes: { from, to, insert: text }, selection: { anchor: from + text.length }, scrollIntoView: true });
+    this.view.dispatch({
+      changes: { from, to, insert: text },
+      selection: { anchor: from + text.length },
+      scrollIntoView: true,
+    });
     this.view.focus();
   }
 

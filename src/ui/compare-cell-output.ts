@@ -45,7 +45,8 @@ const STATE_TEXT: Record<StrategyProgress['state'], string> = {
   cancelled: 'cancelled',
 };
 
-const seconds = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+const seconds = (ms: number) =>
+  ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 
 export class CompareOutput {
   readonly element = h('div', { class: 'compare-output', 'data-state': 'ready' });
@@ -54,7 +55,14 @@ export class CompareOutput {
   private value: CompareResult | null = null;
   private source: SourceName | null = null;
   /** The progress view of the run going on, reused while its strategies stay the same. */
-  private running: { key: string; rows: Map<string, ProgressRow>; stage: HTMLElement; elapsed: HTMLElement; backend: HTMLElement; cancelAll: HTMLButtonElement } | null = null;
+  private running: {
+    key: string;
+    rows: Map<string, ProgressRow>;
+    stage: HTMLElement;
+    elapsed: HTMLElement;
+    backend: HTMLElement;
+    cancelAll: HTMLButtonElement;
+  } | null = null;
   private plots: HTMLElement | null = null;
   private plotWidth = 0;
   private readonly resize = new ResizeObserver(() => {
@@ -84,7 +92,9 @@ export class CompareOutput {
     view.elapsed.textContent = seconds(p.elapsedMs);
     view.backend.textContent = p.backend ? `TF.js backend: ${p.backend}` : 'Starting the TF.js backend…';
     for (const s of p.strategies) view.rows.get(s.strategy)!.update(s);
-    view.cancelAll.disabled = p.strategies.every((s) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled');
+    view.cancelAll.disabled = p.strategies.every(
+      (s) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled',
+    );
   }
 
   dispose(): void {
@@ -102,7 +112,16 @@ export class CompareOutput {
       h(
         'div',
         { class: 'button-row' },
-        h('button', { type: 'button', class: 'button primary', 'data-action': 'run-comparison', onclick: () => this.host.train() }, 'Run comparison'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button primary',
+            'data-action': 'run-comparison',
+            onclick: () => this.host.train(),
+          },
+          'Run comparison',
+        ),
       ),
     );
   }
@@ -113,15 +132,34 @@ export class CompareOutput {
     const stage = h('span', { class: 'compare-stage' });
     const elapsed = h('span', { class: 'compare-elapsed muted' });
     const backend = h('p', { class: 'compare-backend muted' });
-    const cancelAll = h('button', { type: 'button', class: 'button small', 'data-action': 'cancel-all', onclick: () => {
-      cancelAll.disabled = true;
-      this.host.cancel();
-    } }, 'Cancel all');
-    const rows = new Map(p.strategies.map((s) => [s.strategy, new ProgressRow(s.strategy, () => this.host.cancel(s.strategy))]));
+    const cancelAll = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'data-action': 'cancel-all',
+        onclick: () => {
+          cancelAll.disabled = true;
+          this.host.cancel();
+        },
+      },
+      'Cancel all',
+    );
+    const rows = new Map(
+      p.strategies.map((s) => [s.strategy, new ProgressRow(s.strategy, () => this.host.cancel(s.strategy))]),
+    );
     this.running = { key, rows, stage, elapsed, backend, cancelAll };
     replaceChildren(
       this.body,
-      h('div', { class: 'compare-running-head' }, h('strong', {}, 'Training'), stage, elapsed, h('span', { class: 'spacer' }), cancelAll),
+      h(
+        'div',
+        { class: 'compare-running-head' },
+        h('strong', {}, 'Training'),
+        stage,
+        elapsed,
+        h('span', { class: 'spacer' }),
+        cancelAll,
+      ),
       backend,
       h('table', { class: 'compare-progress' }, h('tbody', {}, ...[...rows.values()].map((r) => r.element))),
     );
@@ -133,12 +171,29 @@ export class CompareOutput {
   private showBoard(value: CompareResult, trained: TrainedComparison): void {
     const { board } = trained;
     const usable = board.sources.filter((s) => s.labelled > 0);
-    if (!this.source || !usable.some((s) => s.name === this.source)) this.source = board.rankedBy ?? usable[0]?.name ?? null;
+    if (!this.source || !usable.some((s) => s.name === this.source))
+      this.source = board.rankedBy ?? usable[0]?.name ?? null;
     const finished = board.entries.filter((e) => entryStatus(e) === 'done').length;
     const ranked = board.rankedBy ? ` · ranked by ROC-AUC against ${SOURCE_TEXT[board.rankedBy]}` : '';
-    const tabs = h('div', { class: 'compare-sources', role: 'group', 'aria-label': 'Label source the board measures against' });
+    const tabs = h('div', {
+      class: 'compare-sources',
+      role: 'group',
+      'aria-label': 'Label source the board measures against',
+    });
     for (const s of usable) {
-      tabs.append(h('button', { type: 'button', class: 'compare-source', 'data-source': s.name, 'aria-pressed': String(s.name === this.source), onclick: () => this.pickSource(s.name) }, SOURCE_TEXT[s.name]));
+      tabs.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'compare-source',
+            'data-source': s.name,
+            'aria-pressed': String(s.name === this.source),
+            onclick: () => this.pickSource(s.name),
+          },
+          SOURCE_TEXT[s.name],
+        ),
+      );
     }
     const sourceLine = h('p', { class: 'compare-source-text muted' });
     const tableHost = h('div', { class: 'compare-table table-scroll' });
@@ -155,14 +210,27 @@ export class CompareOutput {
       sourceLine,
       tableHost,
       aucAcrossSources(board),
-      h('details', { class: 'compare-notes', open: true }, h('summary', {}, `Notes (${board.notes.length + board.entries.reduce((n, e) => n + e.notes.length, 0)})`), boardNotes(h, board)),
+      h(
+        'details',
+        { class: 'compare-notes', open: true },
+        h('summary', {}, `Notes (${board.notes.length + board.entries.reduce((n, e) => n + e.notes.length, 0)})`),
+        boardNotes(h, board),
+      ),
       h('details', { class: 'compare-config-details' }, h('summary', {}, 'Configuration'), configSummary(value)),
       this.plots,
       h(
         'div',
         { class: 'button-row compare-toolbar' },
-        h('button', { type: 'button', class: 'button small', 'data-action': 'export-bundle', onclick: () => this.exportBundle() }, 'Run bundle (JSON)'),
-        h('button', { type: 'button', class: 'button small', 'data-action': 'run-comparison', onclick: () => this.host.train() }, 'Run again'),
+        h(
+          'button',
+          { type: 'button', class: 'button small', 'data-action': 'export-bundle', onclick: () => this.exportBundle() },
+          'Run bundle (JSON)',
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'button small', 'data-action': 'run-comparison', onclick: () => this.host.train() },
+          'Run again',
+        ),
       ),
     );
     this.fillSource();
@@ -170,7 +238,8 @@ export class CompareOutput {
 
   private pickSource(source: SourceName): void {
     this.source = source;
-    for (const b of this.body.querySelectorAll<HTMLButtonElement>('.compare-source')) b.setAttribute('aria-pressed', String(b.dataset.source === source));
+    for (const b of this.body.querySelectorAll<HTMLButtonElement>('.compare-source'))
+      b.setAttribute('aria-pressed', String(b.dataset.source === source));
     this.fillSource();
   }
 
@@ -189,9 +258,31 @@ export class CompareOutput {
           cell: (e) =>
             entryStatus(e) === 'done'
               ? [
-                  h('button', { type: 'button', class: 'link-button', 'data-action': 'export-scores', 'data-strategy': e.strategy, title: 'Held-out alert scores in the alert_scores shape', onclick: () => void this.exportScores(e.strategy) }, 'scores'),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'link-button',
+                      'data-action': 'export-scores',
+                      'data-strategy': e.strategy,
+                      title: 'Held-out alert scores in the alert_scores shape',
+                      onclick: () => void this.exportScores(e.strategy),
+                    },
+                    'scores',
+                  ),
                   ' · ',
-                  h('button', { type: 'button', class: 'link-button', 'data-action': 'export-model', 'data-strategy': e.strategy, title: 'The model files and preprocessing.json, zipped', onclick: () => this.exportModel(e.strategy) }, 'model'),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'link-button',
+                      'data-action': 'export-model',
+                      'data-strategy': e.strategy,
+                      title: 'The model files and preprocessing.json, zipped',
+                      onclick: () => this.exportModel(e.strategy),
+                    },
+                    'model',
+                  ),
                 ]
               : [],
         },
@@ -223,12 +314,26 @@ export class CompareOutput {
     const training = rowsOf('training');
     const trainedWith = strategies.filter((s) => training.some((r) => r.strategy === s));
     const trainGrid = smallMultiples(width, trainedWith.length);
-    const grid = (columns: number, ...items: Element[]) => h('div', { class: 'compare-grid', style: `grid-template-columns: repeat(${columns}, minmax(0, 1fr))` }, ...items);
+    const grid = (columns: number, ...items: Element[]) =>
+      h('div', { class: 'compare-grid', style: `grid-template-columns: repeat(${columns}, minmax(0, 1fr))` }, ...items);
 
     const curves = grid(
       pair.perRow,
-      figure('ROC curves', `against ${label}; dashed: a random ranking`, rocPlot(bySource(rowsOf('roc')), strategies, pair.each)),
-      figure('Precision-recall curves', `against ${label}; dashed: the share of positives`, prPlot(bySource(rowsOf('pr')), strategies, info.labelled > 0 ? info.positives / info.labelled : null, pair.each)),
+      figure(
+        'ROC curves',
+        `against ${label}; dashed: a random ranking`,
+        rocPlot(bySource(rowsOf('roc')), strategies, pair.each),
+      ),
+      figure(
+        'Precision-recall curves',
+        `against ${label}; dashed: the share of positives`,
+        prPlot(
+          bySource(rowsOf('pr')),
+          strategies,
+          info.labelled > 0 ? info.positives / info.labelled : null,
+          pair.each,
+        ),
+      ),
     );
     curves.dataset.plot = 'curves';
     const parts: HTMLElement[] = [curves];
@@ -237,7 +342,16 @@ export class CompareOutput {
         'Where the labels fall in each ranking',
         `the share of ${label} positives (red) and negatives (blue) in each score-percentile bin of the held-out alerts: a good ranking puts the positives on the right`,
         labelLegend(),
-        grid(scoreGrid.perRow, ...scored.map((s) => scorePlot(bySource(rowsOf('scores')).filter((r) => r.strategy === s), s, scoreGrid.each))),
+        grid(
+          scoreGrid.perRow,
+          ...scored.map((s) =>
+            scorePlot(
+              bySource(rowsOf('scores')).filter((r) => r.strategy === s),
+              s,
+              scoreGrid.each,
+            ),
+          ),
+        ),
       );
       scores.dataset.plot = 'scores';
       parts.push(scores);
@@ -246,7 +360,16 @@ export class CompareOutput {
       const curvesOfTraining = figure(
         'Training curves',
         'loss per epoch, validation solid and training dashed, a colour per network (self-training trains one per round); early stopping keeps the best validation epoch',
-        grid(trainGrid.perRow, ...trainedWith.map((s) => trainingPlot(training.filter((r) => r.strategy === s), s, trainGrid.each))),
+        grid(
+          trainGrid.perRow,
+          ...trainedWith.map((s) =>
+            trainingPlot(
+              training.filter((r) => r.strategy === s),
+              s,
+              trainGrid.each,
+            ),
+          ),
+        ),
       );
       curvesOfTraining.dataset.plot = 'training';
       parts.push(curvesOfTraining);
@@ -265,7 +388,10 @@ export class CompareOutput {
       const bytes = await tableToParquet(this.host.parquet, table);
       const file = `${value.name}-${strategy}-alert_scores.parquet`;
       downloadBytes(file, bytes as Uint8Array<ArrayBuffer>, 'application/vnd.apache.parquet');
-      this.say('ok', `Exported ${formatCount(table.numRows)} held-out alert scores of ${strategy} as ${file} (the template's alert_scores table).`);
+      this.say(
+        'ok',
+        `Exported ${formatCount(table.numRows)} held-out alert scores of ${strategy} as ${file} (the template's alert_scores table).`,
+      );
     } catch (e) {
       this.say('error', `The export failed: ${(e as Error).message}`);
     }
@@ -285,7 +411,10 @@ export class CompareOutput {
     if (!value?.trained) return;
     const file = `${value.name}-run.json`;
     downloadBytes(file, value.trained.bundle, 'application/json');
-    this.say('ok', `Saved the run bundle as ${file}: configuration, seeds, data files by sha256, features, split and the board.`);
+    this.say(
+      'ok',
+      `Saved the run bundle as ${file}: configuration, seeds, data files by sha256, features, split and the board.`,
+    );
   }
 
   private say(kind: 'ok' | 'error' | 'busy', text: string): void {
@@ -307,11 +436,21 @@ class ProgressRow {
 
   constructor(strategy: string, cancel: () => void) {
     this.bar.setAttribute('aria-label', `Training ${strategy}`);
-    this.cancel = h('button', { type: 'button', class: 'button small', 'data-action': 'cancel-strategy', 'data-strategy': strategy, onclick: () => {
-      this.cancel.disabled = true;
-      this.cancel.textContent = 'Cancelling…';
-      cancel();
-    } }, 'Cancel');
+    this.cancel = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'data-action': 'cancel-strategy',
+        'data-strategy': strategy,
+        onclick: () => {
+          this.cancel.disabled = true;
+          this.cancel.textContent = 'Cancelling…';
+          cancel();
+        },
+      },
+      'Cancel',
+    );
     this.element = h(
       'tr',
       { class: 'compare-progress-row', 'data-strategy': strategy },
@@ -355,16 +494,37 @@ function aucAcrossSources(board: Leaderboard): HTMLElement {
   return h(
     'div',
     { class: 'compare-auc' },
-    h('p', { class: 'compare-auc-title' }, h('strong', {}, 'ROC-AUC against each label source'), h('span', { class: 'muted' }, ' (a model trained on a source scores well against it: compare against the truth)')),
+    h(
+      'p',
+      { class: 'compare-auc-title' },
+      h('strong', {}, 'ROC-AUC against each label source'),
+      h('span', { class: 'muted' }, ' (a model trained on a source scores well against it: compare against the truth)'),
+    ),
     h(
       'table',
       { class: 'data board compare-auc-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'strategy'), ...sources.map((s) => h('th', { class: 'num', 'data-source': s.name }, 'ROC-AUC', h('small', {}, SOURCE_TEXT[s.name]))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'strategy'),
+          ...sources.map((s) =>
+            h('th', { class: 'num', 'data-source': s.name }, 'ROC-AUC', h('small', {}, SOURCE_TEXT[s.name])),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
         ...board.entries.map((e) =>
-          h('tr', { 'data-strategy': e.strategy, 'data-status': entryStatus(e) }, h('td', { class: 'strategy' }, e.strategy), ...sources.map((s) => h('td', { class: 'num' }, metricText(e.metrics[s.name]?.rocAuc)))),
+          h(
+            'tr',
+            { 'data-strategy': e.strategy, 'data-status': entryStatus(e) },
+            h('td', { class: 'strategy' }, e.strategy),
+            ...sources.map((s) => h('td', { class: 'num' }, metricText(e.metrics[s.name]?.rocAuc))),
+          ),
         ),
       ),
     ),
@@ -374,7 +534,10 @@ function aucAcrossSources(board: Leaderboard): HTMLElement {
 /** The configuration as it runs: what a reader needs to know, and which param set what. */
 function configSummary(value: CompareResult): HTMLElement {
   const c = value.config;
-  const bound = (path: string) => (value.bindings[path] ? h('span', { class: 'compare-bound', title: 'set by a param' }, ` ← $${value.bindings[path]}`) : null);
+  const bound = (path: string) =>
+    value.bindings[path]
+      ? h('span', { class: 'compare-bound', title: 'set by a param' }, ` ← $${value.bindings[path]}`)
+      : null;
   const row = (term: string, ...detail: (Node | string | null)[]) => [h('dt', {}, term), h('dd', {}, ...detail)];
   const split =
     c.split.method === 'time'
@@ -383,14 +546,43 @@ function configSummary(value: CompareResult): HTMLElement {
   return h(
     'dl',
     { class: 'compare-config' },
-    ...row('Strategies', h('span', { class: 'compare-chips' }, ...value.strategies.map((s) => h('span', { class: 'compare-chip' }, s))), bound('strategies')),
-    ...row('Split', split, bound('split.method'), `; ${c.split.groupBy === 'address' ? 'whole addresses kept apart' : 'alerts kept apart'} (groupBy ${c.split.groupBy})`, bound('split.groupBy'), `; ${Math.round(c.split.validationFraction * 100)}% of training for early stopping`),
+    ...row(
+      'Strategies',
+      h('span', { class: 'compare-chips' }, ...value.strategies.map((s) => h('span', { class: 'compare-chip' }, s))),
+      bound('strategies'),
+    ),
+    ...row(
+      'Split',
+      split,
+      bound('split.method'),
+      `; ${c.split.groupBy === 'address' ? 'whole addresses kept apart' : 'alerts kept apart'} (groupBy ${c.split.groupBy})`,
+      bound('split.groupBy'),
+      `; ${Math.round(c.split.validationFraction * 100)}% of training for early stopping`,
+    ),
     ...row('Proxy labels', h('code', {}, ruleSignature(c.labels))),
-    ...row('Dense network', `${c.dense.hidden.join('-')}, up to ${c.dense.epochs} epochs`, bound('dense.epochs'), ` (patience ${c.dense.patience}), batch ${c.dense.batchSize}, learning rate ${c.dense.learningRate}`),
-    ...row('Autoencoder', `${c.autoencoder.hidden.join('-')}, up to ${c.autoencoder.epochs} epochs`, bound('autoencoder.epochs'), ` (patience ${c.autoencoder.patience})`),
+    ...row(
+      'Dense network',
+      `${c.dense.hidden.join('-')}, up to ${c.dense.epochs} epochs`,
+      bound('dense.epochs'),
+      ` (patience ${c.dense.patience}), batch ${c.dense.batchSize}, learning rate ${c.dense.learningRate}`,
+    ),
+    ...row(
+      'Autoencoder',
+      `${c.autoencoder.hidden.join('-')}, up to ${c.autoencoder.epochs} epochs`,
+      bound('autoencoder.epochs'),
+      ` (patience ${c.autoencoder.patience})`,
+    ),
     ...row('Self-training', `${c.selfTraining.rounds} rounds at p ≥ ${c.selfTraining.threshold}`),
-    ...row('Supervised', `on ${c.supervised.target}`, bound('supervised.target'), `, at least ${c.supervised.minLabels} labels`),
+    ...row(
+      'Supervised',
+      `on ${c.supervised.target}`,
+      bound('supervised.target'),
+      `, at least ${c.supervised.minLabels} labels`,
+    ),
     ...row('Isolation forest', `${c.isolationForest.trees} trees of ${c.isolationForest.sampleSize} rows`),
-    ...row('Evaluation', `k = ${c.evaluation.k.join(', ')} and ${c.evaluation.kShare * 100}% of the alerts; capacity ${c.evaluation.capacityPerDay} alerts a day; seed ${c.seed}`),
+    ...row(
+      'Evaluation',
+      `k = ${c.evaluation.k.join(', ')} and ${c.evaluation.kShare * 100}% of the alerts; capacity ${c.evaluation.capacityPerDay} alerts a day; seed ${c.seed}`,
+    ),
   );
 }

@@ -14,7 +14,11 @@ type Rows = Record<string, PlainValue>[];
  * The scheme every plot colours strategies with. Sorted by name, as Plot orders a domain it is
  * not given: the notebook's own plot cells then give each strategy the same colour.
  */
-const scheme = (strategies: string[]) => ({ domain: [...strategies].sort(), scheme: 'observable10' as const, legend: true });
+const scheme = (strategies: string[]) => ({
+  domain: [...strategies].sort(),
+  scheme: 'observable10' as const,
+  legend: true,
+});
 const LABEL_COLOURS = { domain: ['positive', 'negative'], range: ['#d6604d', '#4393c3'], legend: true };
 
 export function rocPlot(rows: Rows, strategies: string[], width: number): Element {
@@ -27,7 +31,13 @@ export function rocPlot(rows: Rows, strategies: string[], width: number): Elemen
     y: { domain: [0, 1], label: 'true-positive rate' },
     color: scheme(strategies),
     marks: [
-      Plot.line([[0, 0], [1, 1]], { stroke: '#9aa3af', strokeDasharray: '4,3' }),
+      Plot.line(
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        { stroke: '#9aa3af', strokeDasharray: '4,3' },
+      ),
       Plot.line(rows, { x: 'fpr', y: 'tpr', stroke: 'strategy', strokeWidth: 1.8, title: 'strategy' }),
     ],
     document,
@@ -64,7 +74,16 @@ export function scorePlot(rows: Rows, strategy: string, width: number): Element 
     color: { ...LABEL_COLOURS, legend: false },
     marks: [
       // y1 and y2, not y: bars of both labels overlap (translucent) instead of stacking.
-      Plot.rectY(rows, { x1: 'x0', x2: 'x1', y1: 0, y2: 'share', fill: 'label', fillOpacity: 0.45, inset: 0.5, title: (d: Record<string, PlainValue>) => `${String(d.label)}: ${String(d.alerts)} alerts` }),
+      Plot.rectY(rows, {
+        x1: 'x0',
+        x2: 'x1',
+        y1: 0,
+        y2: 'share',
+        fill: 'label',
+        fillOpacity: 0.45,
+        inset: 0.5,
+        title: (d: Record<string, PlainValue>) => `${String(d.label)}: ${String(d.alerts)} alerts`,
+      }),
       Plot.ruleY([0]),
       Plot.text([strategy], { frameAnchor: 'top-left', dy: -16, fontWeight: 600, fontSize: 12 }),
     ],
@@ -84,12 +103,24 @@ export function trainingPlot(rows: Rows, strategy: string, width: number): Eleme
     y: { label: null, ticks: 4, grid: true },
     color: { domain: stages, scheme: 'observable10', legend: false },
     marks: [
-      Plot.line(rows, { x: 'epoch', y: 'loss', z: 'stage', stroke: 'stage', strokeDasharray: '3,3', strokeOpacity: 0.7 }),
+      Plot.line(rows, {
+        x: 'epoch',
+        y: 'loss',
+        z: 'stage',
+        stroke: 'stage',
+        strokeDasharray: '3,3',
+        strokeOpacity: 0.7,
+      }),
       Plot.line(
         rows.filter((r) => r.val_loss !== null),
         { x: 'epoch', y: 'val_loss', z: 'stage', stroke: 'stage', strokeWidth: 1.6, title: 'stage' },
       ),
-      Plot.text([stages.length > 1 ? `${strategy} (${stages.length} stages)` : strategy], { frameAnchor: 'top-left', dy: -16, fontWeight: 600, fontSize: 12 }),
+      Plot.text([stages.length > 1 ? `${strategy} (${stages.length} stages)` : strategy], {
+        frameAnchor: 'top-left',
+        dy: -16,
+        fontWeight: 600,
+        fontSize: 12,
+      }),
     ],
     document,
   });
@@ -108,5 +139,10 @@ export function smallMultiples(width: number, count: number, min = 260): { perRo
 }
 
 export function figure(title: string, caption: string, ...content: Element[]): HTMLElement {
-  return h('figure', { class: 'compare-figure' }, h('figcaption', {}, h('strong', {}, title), ' ', h('span', { class: 'muted' }, caption)), ...content);
+  return h(
+    'figure',
+    { class: 'compare-figure' },
+    h('figcaption', {}, h('strong', {}, title), ' ', h('span', { class: 'muted' }, caption)),
+    ...content,
+  );
 }

@@ -10,7 +10,12 @@ import { formatCell } from './format.ts';
 export function renderGrid(table: Table): HTMLElement {
   const fields = table.schema.fields;
   const columns = fields.map((f, i) => ({ field: f, vector: table.getChildAt(i) }));
-  const head = h('tr', {}, h('th', { class: 'rownum', scope: 'col' }, '#'), ...fields.map((f) => h('th', { scope: 'col', title: `${f.name}: ${String(f.type)}` }, f.name)));
+  const head = h(
+    'tr',
+    {},
+    h('th', { class: 'rownum', scope: 'col' }, '#'),
+    ...fields.map((f) => h('th', { scope: 'col', title: `${f.name}: ${String(f.type)}` }, f.name)),
+  );
   const body = h('tbody');
   for (let r = 0; r < table.numRows; r++) {
     const tr = h('tr', {}, h('th', { class: 'rownum', scope: 'row' }, String(r + 1)));

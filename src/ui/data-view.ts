@@ -47,7 +47,8 @@ export class DataView {
 
   private async afterLoad(outcome: LoadOutcome): Promise<void> {
     if (outcome.kind === 'done') this.problems.add(outcome.label, outcome.report.problems);
-    if (outcome.kind === 'failed') this.reportFailure(outcome.label, `Loading ${outcome.label} failed: ${outcome.message}`);
+    if (outcome.kind === 'failed')
+      this.reportFailure(outcome.label, `Loading ${outcome.label} failed: ${outcome.message}`);
     // Even a cancelled or failed load may have merged some files before it stopped.
     let tables: TableSummary[];
     try {

@@ -13,7 +13,12 @@ export function installDropTarget(onFiles: (files: SourceFile[]) => void, onErro
   const overlay = h(
     'div',
     { class: 'drop-overlay', 'aria-hidden': 'true' },
-    h('div', { class: 'drop-overlay-card' }, h('strong', {}, 'Drop to load'), h('span', {}, 'Parquet, Arrow or CSV files, META.json, or whole snapshot folders')),
+    h(
+      'div',
+      { class: 'drop-overlay-card' },
+      h('strong', {}, 'Drop to load'),
+      h('span', {}, 'Parquet, Arrow or CSV files, META.json, or whole snapshot folders'),
+    ),
   );
   document.body.append(overlay);
 

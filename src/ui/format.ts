@@ -79,7 +79,10 @@ function formatFloat(x: number): string {
 /** Decimals are exact in Arrow: place the point by the scale instead of going through a double. */
 function formatDecimal(value: unknown, type: Decimal): string {
   if (typeof value === 'number') return formatFloat(value);
-  const raw = typeof value === 'bigint' ? value.toString() : util.bigNumToString(value as Parameters<typeof util.bigNumToString>[0]);
+  const raw =
+    typeof value === 'bigint'
+      ? value.toString()
+      : util.bigNumToString(value as Parameters<typeof util.bigNumToString>[0]);
   const scale = type.scale;
   if (scale <= 0) return raw;
   const negative = raw.startsWith('-');
@@ -104,4 +107,3 @@ function formatList(list: Vector | null, itemType: DataType): string {
 function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
-

@@ -23,11 +23,33 @@ export class LabelExportPanel {
       h(
         'div',
         { class: 'button-row' },
-        h('button', { type: 'button', class: 'button', 'data-action': 'export-effective', onclick: (e: Event) => void this.export('effective', e.currentTarget as HTMLButtonElement) }, 'Effective labels (Parquet)'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            'data-action': 'export-effective',
+            onclick: (e: Event) => void this.export('effective', e.currentTarget as HTMLButtonElement),
+          },
+          'Effective labels (Parquet)',
+        ),
         h('label', { class: 'mapping-check' }, this.includeProxy, h('span', {}, 'with proxy labels')),
-        h('button', { type: 'button', class: 'button', 'data-action': 'export-events', onclick: (e: Event) => void this.export('events', e.currentTarget as HTMLButtonElement) }, 'Event log (Parquet)'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            'data-action': 'export-events',
+            onclick: (e: Event) => void this.export('events', e.currentTarget as HTMLButtonElement),
+          },
+          'Event log (Parquet)',
+        ),
       ),
-      h('p', { class: 'hint' }, 'The effective labels give each labelled alert row its winning label; the event log keeps every label with who gave it, when, and its batch.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'The effective labels give each labelled alert row its winning label; the event log keeps every label with who gave it, when, and its batch.',
+      ),
       this.status,
     );
   }

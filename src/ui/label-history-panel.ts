@@ -7,12 +7,21 @@
  * A lookup tries the text as an alert id first and then as an address, so the user need not say
  * which it is.
  */
-import { addressLabelHistory, alertLabelHistory, restoreLabel, type AlertHistory, type HistoryEntry } from '../ingest/index.ts';
+import {
+  addressLabelHistory,
+  alertLabelHistory,
+  restoreLabel,
+  type AlertHistory,
+  type HistoryEntry,
+} from '../ingest/index.ts';
 import type { Database } from '../db/database.ts';
 import { h, plural, replaceChildren } from './dom.ts';
 import type { LabelSession } from './label-session.ts';
 
-type Found = { kind: 'alert'; history: AlertHistory } | { kind: 'address'; address: string; entries: HistoryEntry[] } | { kind: 'none'; id: string };
+type Found =
+  | { kind: 'alert'; history: AlertHistory }
+  | { kind: 'address'; address: string; entries: HistoryEntry[] }
+  | { kind: 'none'; id: string };
 
 const when = (iso: string | null) => (iso === null ? '–' : iso.replace('T', ' ').replace(/\.000Z$|Z$/, ''));
 
@@ -28,7 +37,13 @@ export class LabelHistoryPanel {
     private readonly db: Database,
     private readonly session: LabelSession,
   ) {
-    this.input = h('input', { class: 'labels-input history-input', type: 'search', placeholder: 'an alert id or an address', 'aria-label': 'Alert id or address', 'data-input': 'history-id' });
+    this.input = h('input', {
+      class: 'labels-input history-input',
+      type: 'search',
+      placeholder: 'an alert id or an address',
+      'aria-label': 'Alert id or address',
+      'data-input': 'history-id',
+    });
     const form = h(
       'form',
       { class: 'history-form' },
@@ -61,7 +76,8 @@ export class LabelHistoryPanel {
       const found = await this.find(text);
       if (run === this.lookups) this.render(found);
     } catch (err) {
-      if (run === this.lookups) this.status.textContent = `The history of ${text} could not be read: ${(err as Error).message}`;
+      if (run === this.lookups)
+        this.status.textContent = `The history of ${text} could not be read: ${(err as Error).message}`;
     }
   }
 
@@ -81,13 +97,22 @@ export class LabelHistoryPanel {
   private render(found: Found): void {
     this.result.dataset.kind = found.kind;
     if (found.kind === 'none') {
-      replaceChildren(this.result, h('p', { class: 'muted' }, `No loaded alert and no label has the id or address ${found.id}.`));
+      replaceChildren(
+        this.result,
+        h('p', { class: 'muted' }, `No loaded alert and no label has the id or address ${found.id}.`),
+      );
       return;
     }
     if (found.kind === 'address') {
       replaceChildren(
         this.result,
-        h('p', { class: 'history-head' }, 'Address ', h('code', {}, found.address), ` · ${plural(found.entries.length, 'address-level label')}`),
+        h(
+          'p',
+          { class: 'history-head' },
+          'Address ',
+          h('code', {}, found.address),
+          ` · ${plural(found.entries.length, 'address-level label')}`,
+        ),
         this.entriesTable(found.entries),
       );
       return;
@@ -101,14 +126,38 @@ export class LabelHistoryPanel {
         'Alert ',
         h('code', {}, history.alertId),
         history.address
-          ? h('span', {}, ' · address ', h('button', { type: 'button', class: 'link-button labels-mono', title: 'Show its address-level labels', onclick: () => void this.lookUp(history.address!) }, history.address))
+          ? h(
+              'span',
+              {},
+              ' · address ',
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link-button labels-mono',
+                  title: 'Show its address-level labels',
+                  onclick: () => void this.lookUp(history.address!),
+                },
+                history.address,
+              ),
+            )
           : ' · not loaded',
       ),
       history.rows.length > 0
         ? h(
             'table',
             { class: 'labels-table compact', 'data-table': 'effective' },
-            h('thead', {}, h('tr', {}, ...['processing date', 'window', 'effective label', 'source', 'from'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['processing date', 'window', 'effective label', 'source', 'from'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -126,7 +175,9 @@ export class LabelHistoryPanel {
             ),
           )
         : null,
-      history.entries.length > 0 ? this.entriesTable(history.entries) : h('p', { class: 'muted' }, 'No label has been given to this alert yet.'),
+      history.entries.length > 0
+        ? this.entriesTable(history.entries)
+        : h('p', { class: 'muted' }, 'No label has been given to this alert yet.'),
     );
   }
 
@@ -134,7 +185,17 @@ export class LabelHistoryPanel {
     return h(
       'table',
       { class: 'labels-table', 'data-table': 'history' },
-      h('thead', {}, h('tr', {}, ...['event', 'labelled at', 'label', 'source', 'scope', 'by', 'confidence', 'batch', 'note', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['event', 'labelled at', 'label', 'source', 'scope', 'by', 'confidence', 'batch', 'note', ''].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -162,15 +223,32 @@ export class LabelHistoryPanel {
   private state(e: HistoryEntry): (HTMLElement | string)[] {
     if (e.wins) return [h('span', { class: 'wins-badge' }, 'in effect')];
     if (e.retracts !== null) return [h('span', { class: 'muted' }, `withdraws event ${e.retracts}`)];
-    const restore = e.eventId === null ? null : h('button', { type: 'button', class: 'button small', 'data-action': 'restore-label', onclick: () => void this.restore(e) }, 'Restore');
-    const withdrawn = e.retractedBy !== null ? h('span', { class: 'muted' }, `withdrawn by event ${e.retractedBy} `) : null;
+    const restore =
+      e.eventId === null
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'button small',
+              'data-action': 'restore-label',
+              onclick: () => void this.restore(e),
+            },
+            'Restore',
+          );
+    const withdrawn =
+      e.retractedBy !== null ? h('span', { class: 'muted' }, `withdrawn by event ${e.retractedBy} `) : null;
     return [withdrawn, restore].filter((x): x is HTMLElement => x !== null);
   }
 
   private async restore(entry: HistoryEntry): Promise<void> {
     if (entry.eventId === null) return;
     try {
-      const result = await restoreLabel(this.db, entry.eventId, this.session.labeler ? { labeledBy: this.session.labeler } : {});
+      const result = await restoreLabel(
+        this.db,
+        entry.eventId,
+        this.session.labeler ? { labeledBy: this.session.labeler } : {},
+      );
       await this.session.changed({ kind: 'restored-label', events: 1 });
       this.status.textContent = result.inEffect
         ? `Restored event ${entry.eventId} as event ${result.eventId}: it is now in effect.`
@@ -186,5 +264,9 @@ export class LabelHistoryPanel {
 
 function labelBadge(label: 0 | 1 | null): HTMLElement {
   if (label === null) return h('span', { class: 'muted' }, 'none');
-  return h('span', { class: `label-badge ${label === 1 ? 'positive' : 'negative'}` }, label === 1 ? '1 illicit' : '0 benign');
+  return h(
+    'span',
+    { class: `label-badge ${label === 1 ? 'positive' : 'negative'}` },
+    label === 1 ? '1 illicit' : '0 benign',
+  );
 }

@@ -13,7 +13,14 @@
  * and appends in one transaction).
  */
 import type { PreparedImport } from '../ingest/index.ts';
-import { mappingFrom, mappingYaml, parseMapping, peekLabelsFile, prepareLabelImport, type LabelMapping } from '../ingest/index.ts';
+import {
+  mappingFrom,
+  mappingYaml,
+  parseMapping,
+  peekLabelsFile,
+  prepareLabelImport,
+  type LabelMapping,
+} from '../ingest/index.ts';
 import type { Lab } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { h, plural, replaceChildren } from './dom.ts';
@@ -44,13 +51,23 @@ export class LabelImportPanel {
     private readonly lab: Lab,
     private readonly session: LabelSession,
   ) {
-    this.picker = h('input', { type: 'file', accept: '.csv,.parquet,.json,.jsonl,.ndjson,.arrow,.feather', class: 'visually-hidden', 'data-picker': 'labels' });
+    this.picker = h('input', {
+      type: 'file',
+      accept: '.csv,.parquet,.json,.jsonl,.ndjson,.arrow,.feather',
+      class: 'visually-hidden',
+      'data-picker': 'labels',
+    });
     this.picker.addEventListener('change', () => {
       const picked = this.picker.files?.[0];
       this.picker.value = ''; // the same file again must fire `change` again
       if (picked) void this.open(fromBrowserFile(picked));
     });
-    this.mappingPicker = h('input', { type: 'file', accept: '.yaml,.yml,.json', class: 'visually-hidden', 'data-picker': 'mapping' });
+    this.mappingPicker = h('input', {
+      type: 'file',
+      accept: '.yaml,.yml,.json',
+      class: 'visually-hidden',
+      'data-picker': 'mapping',
+    });
     this.mappingPicker.addEventListener('change', () => {
       const picked = this.mappingPicker.files?.[0];
       this.mappingPicker.value = '';
@@ -63,11 +80,19 @@ export class LabelImportPanel {
       h(
         'div',
         { class: 'button-row' },
-        h('button', { type: 'button', class: 'button primary', 'data-action': 'pick-labels', onclick: () => this.picker.click() }, 'Choose a labels file…'),
+        h(
+          'button',
+          { type: 'button', class: 'button primary', 'data-action': 'pick-labels', onclick: () => this.picker.click() },
+          'Choose a labels file…',
+        ),
         this.examples,
         this.picker,
       ),
-      h('p', { class: 'hint' }, 'CSV, Parquet, JSON or Arrow; by alert id or by address. You check the mapping and see a report before anything is written.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'CSV, Parquet, JSON or Arrow; by alert id or by address. You check the mapping and see a report before anything is written.',
+      ),
       this.status,
       this.body,
     );
@@ -92,7 +117,14 @@ export class LabelImportPanel {
       ...[...byStem.values()].map((f) =>
         h(
           'button',
-          { type: 'button', class: 'button', 'data-action': 'example-labels', 'data-file': f.path, title: `sample-data/${f.path}`, onclick: () => void this.open(f) },
+          {
+            type: 'button',
+            class: 'button',
+            'data-action': 'example-labels',
+            'data-file': f.path,
+            title: `sample-data/${f.path}`,
+            onclick: () => void this.open(f),
+          },
           `Community example set (${f.path.replace(/^labels\//, '')})`,
         ),
       ),
@@ -111,7 +143,11 @@ export class LabelImportPanel {
       replaceChildren(
         this.body,
         h('h3', { class: 'import-step' }, `1. Map the columns of ${file.path}`),
-        h('p', { class: 'import-facts', 'data-file': file.path }, `${peeked.format.toUpperCase()} · ${plural(peeked.rows, 'row')} · ${plural(peeked.columns.length, 'column')}: ${peeked.columns.map((c) => c.name).join(', ')}`),
+        h(
+          'p',
+          { class: 'import-facts', 'data-file': file.path },
+          `${peeked.format.toUpperCase()} · ${plural(peeked.rows, 'row')} · ${plural(peeked.columns.length, 'column')}: ${peeked.columns.map((c) => c.name).join(', ')}`,
+        ),
         this.form.element,
         h('h3', { class: 'import-step' }, '2. Check, then confirm'),
         this.reportHost,
@@ -131,7 +167,10 @@ export class LabelImportPanel {
     this.setPhase('checking', `Checking ${this.file.path} against the loaded alerts…`);
     replaceChildren(this.reportHost);
     try {
-      const pending = await prepareLabelImport(this.lab.runtime, this.file, { mapping: this.form.mapping(), unknownTargets: this.form.unknownTargets() });
+      const pending = await prepareLabelImport(this.lab.runtime, this.file, {
+        mapping: this.form.mapping(),
+        unknownTargets: this.form.unknownTargets(),
+      });
       if (run !== this.generation) {
         await pending.discard();
         return;
@@ -141,7 +180,12 @@ export class LabelImportPanel {
       const alerts = (await this.lab.tables()).find((t) => t.name === 'alerts')?.rows ?? 0;
       if (run !== this.generation) return;
       replaceChildren(this.reportHost, renderImportReport(pending.report, preview, alerts));
-      this.setPhase('report', pending.report.accepted > 0 ? '' : 'Nothing in this file can be appended: see the report, change the mapping or the file.');
+      this.setPhase(
+        'report',
+        pending.report.accepted > 0
+          ? ''
+          : 'Nothing in this file can be appended: see the report, change the mapping or the file.',
+      );
     } catch (err) {
       if (run !== this.generation) return;
       this.fail(err);
@@ -191,12 +235,43 @@ export class LabelImportPanel {
   private showActions(): void {
     replaceChildren(
       this.actions,
-      h('button', { type: 'button', class: 'button', 'data-action': 'check-labels', onclick: () => void this.check() }, 'Check'),
-      h('button', { type: 'button', class: 'button primary', 'data-action': 'confirm-import', onclick: () => void this.confirm() }, 'Confirm: append'),
-      h('button', { type: 'button', class: 'button', 'data-action': 'cancel-import', onclick: () => void this.cancel() }, 'Cancel'),
+      h(
+        'button',
+        { type: 'button', class: 'button', 'data-action': 'check-labels', onclick: () => void this.check() },
+        'Check',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button primary',
+          'data-action': 'confirm-import',
+          onclick: () => void this.confirm(),
+        },
+        'Confirm: append',
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'button', 'data-action': 'cancel-import', onclick: () => void this.cancel() },
+        'Cancel',
+      ),
       h('span', { class: 'button-row-gap' }),
-      h('button', { type: 'button', class: 'button', 'data-action': 'save-mapping', title: 'The mapping as YAML, for the next file like this one or for lab labels import --mapping', onclick: () => this.saveMapping() }, 'Save mapping…'),
-      h('button', { type: 'button', class: 'button', 'data-action': 'load-mapping', onclick: () => this.mappingPicker.click() }, 'Load mapping…'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button',
+          'data-action': 'save-mapping',
+          title: 'The mapping as YAML, for the next file like this one or for lab labels import --mapping',
+          onclick: () => this.saveMapping(),
+        },
+        'Save mapping…',
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'button', 'data-action': 'load-mapping', onclick: () => this.mappingPicker.click() },
+        'Load mapping…',
+      ),
       this.mappingPicker,
     );
   }
@@ -237,7 +312,13 @@ export class LabelImportPanel {
     return this.element.dataset.phase as Phase;
   }
 
-  private setPhase(phase: Phase, message: string, state: 'ok' | 'error' | 'busy' | '' = phase === 'reading' || phase === 'checking' || phase === 'writing' ? 'busy' : ''): void {
+  private setPhase(
+    phase: Phase,
+    message: string,
+    state: 'ok' | 'error' | 'busy' | '' = phase === 'reading' || phase === 'checking' || phase === 'writing'
+      ? 'busy'
+      : '',
+  ): void {
     this.element.dataset.phase = phase;
     this.status.textContent = message;
     this.status.dataset.state = state;
@@ -246,7 +327,8 @@ export class LabelImportPanel {
     const accepted = this.pending?.report.accepted ?? 0;
     if (confirm) {
       confirm.disabled = phase !== 'report' || accepted === 0;
-      confirm.textContent = phase === 'report' && accepted > 0 ? `Confirm: append ${plural(accepted, 'label event')}` : 'Confirm: append';
+      confirm.textContent =
+        phase === 'report' && accepted > 0 ? `Confirm: append ${plural(accepted, 'label event')}` : 'Confirm: append';
     }
     if (check) {
       check.disabled = phase === 'checking' || phase === 'writing';

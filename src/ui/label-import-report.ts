@@ -19,7 +19,13 @@ export function renderImportReport(report: ImportReport, preview: Table | null, 
     .join(', ');
   return h(
     'div',
-    { class: 'import-report', 'data-ok': String(report.ok), 'data-accepted': report.accepted, 'data-rejected': report.rejected, 'data-dropped': report.dropped },
+    {
+      class: 'import-report',
+      'data-ok': String(report.ok),
+      'data-accepted': report.accepted,
+      'data-rejected': report.rejected,
+      'data-dropped': report.dropped,
+    },
     h(
       'div',
       { class: 'import-counts' },
@@ -39,12 +45,27 @@ export function renderImportReport(report: ImportReport, preview: Table | null, 
           `The accepted rows: ${formatCount(s.alert)} alert-level, ${formatCount(s.address)} address-level; ${formatCount(s.positive)} positive, ${formatCount(s.negative)} negative; by source ${sources}.`,
         )
       : null,
-    loadedAlertRows === 0 ? h('p', { class: 'import-note' }, 'No alerts are loaded yet, so every alert id is unknown: load the snapshot the labels are for first (Data), or keep unknown labels.') : null,
+    loadedAlertRows === 0
+      ? h(
+          'p',
+          { class: 'import-note' },
+          'No alerts are loaded yet, so every alert id is unknown: load the snapshot the labels are for first (Data), or keep unknown labels.',
+        )
+      : null,
     report.issues.length > 0
       ? h(
           'div',
           { class: 'import-issues' },
-          h('h4', { class: 'import-subtitle' }, [errors.length ? plural(errors.length, 'error') : '', warnings.length ? plural(warnings.length, 'warning') : ''].filter(Boolean).join(', ')),
+          h(
+            'h4',
+            { class: 'import-subtitle' },
+            [
+              errors.length ? plural(errors.length, 'error') : '',
+              warnings.length ? plural(warnings.length, 'warning') : '',
+            ]
+              .filter(Boolean)
+              .join(', '),
+          ),
           h('ul', { class: 'problem-list' }, ...[...errors, ...warnings].map(renderIssue)),
         )
       : h('p', { class: 'import-clean' }, 'No problems found.'),
@@ -61,13 +82,24 @@ export function renderImportReport(report: ImportReport, preview: Table | null, 
 }
 
 function count(kind: 'accepted' | 'rejected' | 'dropped', n: number, what: string): HTMLElement {
-  return h('div', { class: `import-count ${kind}`, 'data-count': kind }, h('strong', {}, formatCount(n)), h('span', {}, `${kind} · ${what}`));
+  return h(
+    'div',
+    { class: `import-count ${kind}`, 'data-count': kind },
+    h('strong', {}, formatCount(n)),
+    h('span', {}, `${kind} · ${what}`),
+  );
 }
 
 function renderIssue(issue: ImportIssue): HTMLElement {
   return h(
     'li',
-    { class: `problem ${issue.level}`, 'data-level': issue.level, 'data-code': issue.code, 'data-column': issue.column, 'data-rows': issue.rows },
+    {
+      class: `problem ${issue.level}`,
+      'data-level': issue.level,
+      'data-code': issue.code,
+      'data-column': issue.column,
+      'data-rows': issue.rows,
+    },
     h(
       'p',
       { class: 'problem-where' },
@@ -82,7 +114,13 @@ function renderIssue(issue: ImportIssue): HTMLElement {
           'table',
           { class: 'issue-examples' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'row'), h('th', { scope: 'col' }, 'value'))),
-          h('tbody', {}, ...issue.examples.map((e) => h('tr', {}, h('td', { class: 'num' }, String(e.row)), h('td', {}, h('code', {}, e.value))))),
+          h(
+            'tbody',
+            {},
+            ...issue.examples.map((e) =>
+              h('tr', {}, h('td', { class: 'num' }, String(e.row)), h('td', {}, h('code', {}, e.value))),
+            ),
+          ),
         )
       : null,
   );
@@ -108,7 +146,9 @@ function renderFields(report: ImportReport): HTMLElement {
             h('td', { class: f.column || f.fallback ? null : 'muted' }, describeFieldSource(f)),
           ),
         ),
-        report.ignoredColumns.length > 0 ? h('tr', {}, h('th', { scope: 'row' }, 'ignored'), h('td', {}, report.ignoredColumns.join(', '))) : null,
+        report.ignoredColumns.length > 0
+          ? h('tr', {}, h('th', { scope: 'row' }, 'ignored'), h('td', {}, report.ignoredColumns.join(', ')))
+          : null,
       ),
     ),
   );

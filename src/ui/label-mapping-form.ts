@@ -80,12 +80,40 @@ export class LabelMappingForm {
     this.defaults = {
       label_source: h(
         'select',
-        { class: 'labels-input', 'data-default': 'label_source', 'aria-label': 'label_source when the file has none', onchange: changed },
+        {
+          class: 'labels-input',
+          'data-default': 'label_source',
+          'aria-label': 'label_source when the file has none',
+          onchange: changed,
+        },
         ...IMPORT_SOURCES.map((s) => h('option', { value: s, selected: s === d.label_source }, s)),
       ),
-      label_confidence: h('input', { class: 'labels-input', type: 'text', inputmode: 'decimal', placeholder: 'none', 'data-default': 'label_confidence', 'aria-label': 'label_confidence when the file has none', oninput: changed }),
-      labeled_at: h('input', { class: 'labels-input', type: 'text', placeholder: 'the time of the import', 'data-default': 'labeled_at', 'aria-label': 'labeled_at when the file has none', oninput: changed }),
-      labeled_by: h('input', { class: 'labels-input', type: 'text', placeholder: 'nobody named', value: labeler, 'data-default': 'labeled_by', 'aria-label': 'labeled_by when the file has none', oninput: changed }),
+      label_confidence: h('input', {
+        class: 'labels-input',
+        type: 'text',
+        inputmode: 'decimal',
+        placeholder: 'none',
+        'data-default': 'label_confidence',
+        'aria-label': 'label_confidence when the file has none',
+        oninput: changed,
+      }),
+      labeled_at: h('input', {
+        class: 'labels-input',
+        type: 'text',
+        placeholder: 'the time of the import',
+        'data-default': 'labeled_at',
+        'aria-label': 'labeled_at when the file has none',
+        oninput: changed,
+      }),
+      labeled_by: h('input', {
+        class: 'labels-input',
+        type: 'text',
+        placeholder: 'nobody named',
+        value: labeler,
+        'data-default': 'labeled_by',
+        'aria-label': 'labeled_by when the file has none',
+        oninput: changed,
+      }),
     };
     const rows = TARGET_FIELDS.map((field) => {
       const detected = peek.detected[field];
@@ -93,12 +121,19 @@ export class LabelMappingForm {
         'select',
         { class: 'labels-input', 'data-field': field, 'aria-label': `column for ${field}`, onchange: changed },
         h('option', { value: '' }, field === 'label' ? '— choose a column —' : '— not in this file —'),
-        ...peek.columns.map((c) => h('option', { value: c.name, selected: c.name === detected }, c.name === detected ? `${c.name} (detected)` : c.name)),
+        ...peek.columns.map((c) =>
+          h(
+            'option',
+            { value: c.name, selected: c.name === detected },
+            c.name === detected ? `${c.name} (detected)` : c.name,
+          ),
+        ),
       );
       this.selects.set(field, select);
       const sample = h('span', { class: 'mapping-sample' });
       this.samples.set(field, sample);
-      const fallback = field in this.defaults ? this.defaults[field as DefaultField] : h('span', { class: 'muted' }, '—');
+      const fallback =
+        field in this.defaults ? this.defaults[field as DefaultField] : h('span', { class: 'muted' }, '—');
       return h(
         'tr',
         {},
@@ -109,8 +144,22 @@ export class LabelMappingForm {
       );
     });
 
-    this.positive = h('input', { class: 'labels-input', type: 'text', value: DEFAULT_MAPPING.labels.positive.join(', '), 'data-spellings': 'positive', 'aria-label': 'values read as positive (illicit)', oninput: changed });
-    this.negative = h('input', { class: 'labels-input', type: 'text', value: DEFAULT_MAPPING.labels.negative.join(', '), 'data-spellings': 'negative', 'aria-label': 'values read as negative (benign)', oninput: changed });
+    this.positive = h('input', {
+      class: 'labels-input',
+      type: 'text',
+      value: DEFAULT_MAPPING.labels.positive.join(', '),
+      'data-spellings': 'positive',
+      'aria-label': 'values read as positive (illicit)',
+      oninput: changed,
+    });
+    this.negative = h('input', {
+      class: 'labels-input',
+      type: 'text',
+      value: DEFAULT_MAPPING.labels.negative.join(', '),
+      'data-spellings': 'negative',
+      'aria-label': 'values read as negative (benign)',
+      oninput: changed,
+    });
     this.scope = h(
       'select',
       { class: 'labels-input', 'data-option': 'scope', onchange: changed },
@@ -121,7 +170,9 @@ export class LabelMappingForm {
     this.conflict = h(
       'select',
       { class: 'labels-input', 'data-option': 'on_conflict', onchange: changed },
-      ...CONFLICT_POLICIES.map((p) => h('option', { value: p, selected: p === DEFAULT_MAPPING.on_conflict }, CONFLICT_TEXT[p])),
+      ...CONFLICT_POLICIES.map((p) =>
+        h('option', { value: p, selected: p === DEFAULT_MAPPING.on_conflict }, CONFLICT_TEXT[p]),
+      ),
     );
     this.keepUnknown = h('input', { type: 'checkbox', 'data-option': 'keep-unknown', onchange: changed });
 
@@ -131,7 +182,18 @@ export class LabelMappingForm {
       h(
         'table',
         { class: 'mapping-table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Event field'), h('th', { scope: 'col' }, 'Column in the file'), h('th', { scope: 'col' }, 'Value when the column is missing or empty'), h('th', { scope: 'col' }, 'Most common values in the column'))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Event field'),
+            h('th', { scope: 'col' }, 'Column in the file'),
+            h('th', { scope: 'col' }, 'Value when the column is missing or empty'),
+            h('th', { scope: 'col' }, 'Most common values in the column'),
+          ),
+        ),
         h('tbody', {}, ...rows),
       ),
       this.unused,
@@ -140,15 +202,33 @@ export class LabelMappingForm {
         { class: 'mapping-spellings' },
         h('label', { class: 'mapping-option' }, h('span', {}, 'Read as positive (illicit)'), this.positive),
         h('label', { class: 'mapping-option' }, h('span', {}, 'Read as negative (benign)'), this.negative),
-        h('p', { class: 'mapping-hint muted' }, 'Comma-separated; compared without case or surrounding spaces. The label column reads:'),
+        h(
+          'p',
+          { class: 'mapping-hint muted' },
+          'Comma-separated; compared without case or surrounding spaces. The label column reads:',
+        ),
         this.labelValues,
       ),
       h(
         'div',
         { class: 'mapping-rules' },
         h('label', { class: 'mapping-option' }, h('span', {}, 'A row labels'), this.scope),
-        h('label', { class: 'mapping-option' }, h('span', {}, 'One alert labelled both 1 and 0 by one source'), this.conflict),
-        h('label', { class: 'mapping-check' }, this.keepUnknown, h('span', {}, 'Keep labels for alerts or addresses that are not loaded (they apply when those alerts are loaded)')),
+        h(
+          'label',
+          { class: 'mapping-option' },
+          h('span', {}, 'One alert labelled both 1 and 0 by one source'),
+          this.conflict,
+        ),
+        h(
+          'label',
+          { class: 'mapping-check' },
+          this.keepUnknown,
+          h(
+            'span',
+            {},
+            'Keep labels for alerts or addresses that are not loaded (they apply when those alerts are loaded)',
+          ),
+        ),
       ),
     );
     this.refreshSamples();
@@ -203,7 +283,8 @@ export class LabelMappingForm {
     this.defaults.label_source.value = m.defaults.label_source;
     this.defaults.labeled_by.value = m.defaults.labeled_by;
     this.defaults.labeled_at.value = m.defaults.labeled_at ?? '';
-    this.defaults.label_confidence.value = m.defaults.label_confidence === null ? '' : String(m.defaults.label_confidence);
+    this.defaults.label_confidence.value =
+      m.defaults.label_confidence === null ? '' : String(m.defaults.label_confidence);
     this.sources = { ...m.sources };
     this.refreshSamples();
     this.onChange();
@@ -240,7 +321,10 @@ export class LabelMappingForm {
       replaceChildren(this.labelValues, h('span', { class: 'muted' }, 'no label column chosen'));
       return;
     }
-    const labels = { positive: splitSpellings(this.positive.value).map((s) => s.toLowerCase()), negative: splitSpellings(this.negative.value).map((s) => s.toLowerCase()) };
+    const labels = {
+      positive: splitSpellings(this.positive.value).map((s) => s.toLowerCase()),
+      negative: splitSpellings(this.negative.value).map((s) => s.toLowerCase()),
+    };
     replaceChildren(
       this.labelValues,
       ...label.top.map((t) => {
@@ -252,7 +336,9 @@ export class LabelMappingForm {
           ` → ${reads ?? 'not a label'} · ${formatCount(t.rows)}`,
         );
       }),
-      label.distinct > label.top.length ? h('span', { class: 'muted' }, `and ${formatCount(label.distinct - label.top.length)} more values`) : null,
+      label.distinct > label.top.length
+        ? h('span', { class: 'muted' }, `and ${formatCount(label.distinct - label.top.length)} more values`)
+        : null,
       label.empty > 0 ? h('span', { class: 'muted' }, `${formatCount(label.empty)} empty`) : null,
     );
   }

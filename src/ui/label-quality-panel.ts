@@ -54,12 +54,19 @@ export class LabelQualityPanel {
         h(
           'div',
           { class: 'quality-column' },
-          h('figure', { class: 'quality-figure', 'data-plot': 'coverage' }, h('figcaption', {}, 'Coverage: alert rows each source labels'), Plot.plot({ ...coveragePlot(c), width: 500, document })),
+          h(
+            'figure',
+            { class: 'quality-figure', 'data-plot': 'coverage' },
+            h('figcaption', {}, 'Coverage: alert rows each source labels'),
+            Plot.plot({ ...coveragePlot(c), width: 500, document }),
+          ),
           h(
             'figure',
             { class: 'quality-figure', 'data-plot': 'balance' },
             h('figcaption', {}, 'Class balance of each source'),
-            balance ? Plot.plot({ ...balance, width: 500, document }) : h('p', { class: 'muted' }, 'No source labels any alert row yet.'),
+            balance
+              ? Plot.plot({ ...balance, width: 500, document })
+              : h('p', { class: 'muted' }, 'No source labels any alert row yet.'),
           ),
         ),
         h(
@@ -67,8 +74,21 @@ export class LabelQualityPanel {
           { class: 'quality-figure', 'data-plot': 'kappa' },
           h('figcaption', {}, "Agreement: Cohen's kappa between sources"),
           ...(kappa
-            ? [Plot.plot({ ...kappa, document }), h('p', { class: 'quality-note muted' }, '1 is full agreement, 0 what chance gives, below 0 worse than chance; – where two sources share no alert row or one gives a single class. The effective label contains the sources, so its kappa with them is partly by construction.')]
-            : [h('p', { class: 'muted' }, 'Fewer than two sources label any alert row, so there is nothing to compare yet.')]),
+            ? [
+                Plot.plot({ ...kappa, document }),
+                h(
+                  'p',
+                  { class: 'quality-note muted' },
+                  '1 is full agreement, 0 what chance gives, below 0 worse than chance; – where two sources share no alert row or one gives a single class. The effective label contains the sources, so its kappa with them is partly by construction.',
+                ),
+              ]
+            : [
+                h(
+                  'p',
+                  { class: 'muted' },
+                  'Fewer than two sources label any alert row, so there is nothing to compare yet.',
+                ),
+              ]),
         ),
       ),
       this.coverageTable(report),
@@ -82,7 +102,10 @@ export class LabelQualityPanel {
             ? 'No label events yet.'
             : `Label events: ${c.events
                 .filter((e) => e.alertLevel + e.addressLevel > 0)
-                .map((e) => `${e.source} ${formatCount(e.alertLevel)} alert-level${e.addressLevel > 0 ? ` + ${formatCount(e.addressLevel)} address-level` : ''}`)
+                .map(
+                  (e) =>
+                    `${e.source} ${formatCount(e.alertLevel)} alert-level${e.addressLevel > 0 ? ` + ${formatCount(e.addressLevel)} address-level` : ''}`,
+                )
                 .join(', ')}.`),
       ),
       a.pairs.length > 0 ? this.agreementTable(report) : null,
@@ -94,7 +117,23 @@ export class LabelQualityPanel {
     return h(
       'table',
       { class: 'labels-table', 'data-table': 'coverage' },
-      h('thead', {}, h('tr', {}, ...['source', 'alert rows labelled', 'share of all', 'positive', 'negative', 'positive rate', 'uncertain'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...[
+            'source',
+            'alert rows labelled',
+            'share of all',
+            'positive',
+            'negative',
+            'positive rate',
+            'uncertain',
+          ].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -123,7 +162,17 @@ export class LabelQualityPanel {
       h(
         'table',
         { class: 'labels-table', 'data-table': 'agreement' },
-        h('thead', {}, h('tr', {}, ...['a', 'b', 'both label', 'a 1 · b 1', 'a 0 · b 0', 'a 1 · b 0', 'a 0 · b 1', 'agree', 'kappa'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['a', 'b', 'both label', 'a 1 · b 1', 'a 0 · b 0', 'a 1 · b 0', 'a 0 · b 1', 'agree', 'kappa'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
         h(
           'tbody',
           {},

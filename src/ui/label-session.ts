@@ -57,7 +57,10 @@ export class LabelSession {
   }
 
   /** Append labels given in the app (one batch), save the log, and tell the views. */
-  async label(events: readonly NewLabelEvent[], kind: 'labelled' | 'restored-label' = 'labelled'): Promise<AppendResult> {
+  async label(
+    events: readonly NewLabelEvent[],
+    kind: 'labelled' | 'restored-label' = 'labelled',
+  ): Promise<AppendResult> {
     const result = await appendLabelEvents(this.db, events, newBatchId('label', this.labeler || 'app'));
     await this.save();
     this.notify({ kind, events: result.events });

@@ -29,8 +29,15 @@ export class IndexedDbLabelEventStore implements LabelEventStore {
     // Written by this class, but storage outlives builds: check the shape before trusting it
     // (restoreEventLog checks the format and the columns).
     const log = value as Partial<SerialisedEventLog>;
-    if (typeof log !== 'object' || log === null || !(log.bytes instanceof Uint8Array) || typeof log.events !== 'number') {
-      throw new Error(`the label log saved in this browser (IndexedDB ${DB_NAME}/${STORE}) is not a label log this build can read`);
+    if (
+      typeof log !== 'object' ||
+      log === null ||
+      !(log.bytes instanceof Uint8Array) ||
+      typeof log.events !== 'number'
+    ) {
+      throw new Error(
+        `the label log saved in this browser (IndexedDB ${DB_NAME}/${STORE}) is not a label log this build can read`,
+      );
     }
     return log as SerialisedEventLog;
   }

@@ -45,13 +45,29 @@ export class LabelSuspectsPanel {
       h('option', { value: 'dense' }, 'dense network (non-linear)'),
       h('option', { value: 'logistic' }, 'logistic regression (linear)'),
     );
-    this.folds = h('input', { class: 'labels-input', type: 'number', min: 2, max: 10, value: 5, 'data-option': 'suspect-folds', 'aria-label': 'folds' });
-    this.run = h('button', { type: 'button', class: 'button', 'data-action': 'find-suspects', onclick: () => void this.find() }, 'Find suspected mislabels');
+    this.folds = h('input', {
+      class: 'labels-input',
+      type: 'number',
+      min: 2,
+      max: 10,
+      value: 5,
+      'data-option': 'suspect-folds',
+      'aria-label': 'folds',
+    });
+    this.run = h(
+      'button',
+      { type: 'button', class: 'button', 'data-action': 'find-suspects', onclick: () => void this.find() },
+      'Find suspected mislabels',
+    );
     this.element = h(
       'section',
       { class: 'labels-section label-suspects', 'aria-labelledby': 'label-suspects-title' },
       h('h2', { class: 'labels-section-title', id: 'label-suspects-title' }, 'Suspected mislabels'),
-      h('p', { class: 'hint suspects-hint' }, 'A model is trained on all but one fold of the labelled alerts and scores the fold it did not see; a label it confidently disputes is listed for a second look. Severity and confidence are left out of the features, so it does not simply re-learn the proxy rule.'),
+      h(
+        'p',
+        { class: 'hint suspects-hint' },
+        'A model is trained on all but one fold of the labelled alerts and scores the fold it did not see; a label it confidently disputes is listed for a second look. Severity and confidence are left out of the features, so it does not simply re-learn the proxy rule.',
+      ),
       h(
         'div',
         { class: 'suspects-options' },
@@ -68,7 +84,8 @@ export class LabelSuspectsPanel {
 
   /** Labels changed after the list was computed: say so (it is not recomputed unasked: it trains). */
   labelsChanged(): void {
-    if (this.report) this.status.textContent = 'Labels changed since this list was computed: find again to include them.';
+    if (this.report)
+      this.status.textContent = 'Labels changed since this list was computed: find again to include them.';
   }
 
   private async find(): Promise<void> {
@@ -78,17 +95,38 @@ export class LabelSuspectsPanel {
       return;
     }
     const config = parseTrainingConfig({});
-    const spec: LearnerSpec = this.learner.value === 'logistic' ? { kind: 'logistic' } : { kind: 'dense', params: config.dense };
+    const spec: LearnerSpec =
+      this.learner.value === 'logistic' ? { kind: 'logistic' } : { kind: 'dense', params: config.dense };
     const abort = new AbortController();
     this.run.disabled = true;
     this.status.textContent = '';
     const started = performance.now();
     const fill = h('div', { class: 'progress-fill' });
-    const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-label': 'Finding suspected mislabels', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, fill);
+    const bar = h(
+      'div',
+      {
+        class: 'progress-bar',
+        role: 'progressbar',
+        'aria-label': 'Finding suspected mislabels',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': 0,
+      },
+      fill,
+    );
     const detail = h('p', { class: 'progress-detail' }, 'Building the feature matrix…');
     replaceChildren(
       this.progress,
-      h('div', { class: 'progress-head' }, h('span', { class: 'progress-label' }, 'Finding suspected mislabels'), h('button', { type: 'button', class: 'button small', 'data-action': 'cancel-suspects', onclick: () => abort.abort() }, 'Cancel')),
+      h(
+        'div',
+        { class: 'progress-head' },
+        h('span', { class: 'progress-label' }, 'Finding suspected mislabels'),
+        h(
+          'button',
+          { type: 'button', class: 'button small', 'data-action': 'cancel-suspects', onclick: () => abort.abort() },
+          'Cancel',
+        ),
+      ),
       bar,
       detail,
     );
@@ -124,7 +162,10 @@ export class LabelSuspectsPanel {
     } catch (err) {
       const e = err as Error;
       this.element.dataset.state = e.name === 'AbortError' ? 'cancelled' : 'error';
-      this.status.textContent = e.name === 'AbortError' ? 'Cancelled: nothing was computed.' : `Suspected mislabels could not be computed: ${e.message}`;
+      this.status.textContent =
+        e.name === 'AbortError'
+          ? 'Cancelled: nothing was computed.'
+          : `Suspected mislabels could not be computed: ${e.message}`;
     } finally {
       this.progress.hidden = true;
       this.run.disabled = false;
@@ -148,7 +189,17 @@ export class LabelSuspectsPanel {
         : h(
             'table',
             { class: 'labels-table', 'data-table': 'suspects' },
-            h('thead', {}, h('tr', {}, ...['rank', 'alert', 'date', 'window', 'label', 'source', 'by', 'p(illicit)', 'margin'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['rank', 'alert', 'date', 'window', 'label', 'source', 'by', 'p(illicit)', 'margin'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -157,10 +208,31 @@ export class LabelSuspectsPanel {
                   'tr',
                   { 'data-alert': s.alertId },
                   h('td', { class: 'num' }, String(s.rank)),
-                  h('td', {}, h('button', { type: 'button', class: 'link-button labels-mono', title: 'Show its label history', onclick: () => this.showHistory(s.alertId) }, s.alertId)),
+                  h(
+                    'td',
+                    {},
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'link-button labels-mono',
+                        title: 'Show its label history',
+                        onclick: () => this.showHistory(s.alertId),
+                      },
+                      s.alertId,
+                    ),
+                  ),
                   h('td', {}, s.processingDate),
                   h('td', { class: 'num' }, `${s.windowDays} d`),
-                  h('td', {}, h('span', { class: `label-badge ${s.label === 1 ? 'positive' : 'negative'}` }, s.label === 1 ? '1 illicit' : '0 benign')),
+                  h(
+                    'td',
+                    {},
+                    h(
+                      'span',
+                      { class: `label-badge ${s.label === 1 ? 'positive' : 'negative'}` },
+                      s.label === 1 ? '1 illicit' : '0 benign',
+                    ),
+                  ),
                   h('td', {}, s.source),
                   h('td', {}, s.labeledBy ?? h('span', { class: 'muted' }, '–')),
                   h('td', { class: 'num' }, s.p.toFixed(3)),

@@ -43,7 +43,14 @@ export class LabelsView {
     this.history = new LabelHistoryPanel(lab.db, session);
     this.exportPanel = new LabelExportPanel(lab);
     this.suspects = new LabelSuspectsPanel(lab, (id) => this.showHistory(id));
-    const name = h('input', { class: 'labels-input labeler-input', type: 'text', value: session.labeler, placeholder: 'your name', 'aria-label': 'Your name, written as labeled_by', 'data-input': 'labeler' });
+    const name = h('input', {
+      class: 'labels-input labeler-input',
+      type: 'text',
+      value: session.labeler,
+      placeholder: 'your name',
+      'aria-label': 'Your name, written as labeled_by',
+      'data-input': 'labeler',
+    });
     name.addEventListener('change', () => (session.labeler = name.value));
     this.element = h(
       'div',
@@ -54,13 +61,22 @@ export class LabelsView {
         h(
           'header',
           { class: 'labels-header' },
-          h('div', {}, h('h1', { class: 'labels-title' }, 'Labels'), h('p', { class: 'labels-facts' }, this.eventsNote)),
+          h(
+            'div',
+            {},
+            h('h1', { class: 'labels-title' }, 'Labels'),
+            h('p', { class: 'labels-facts' }, this.eventsNote),
+          ),
           h('label', { class: 'labeler' }, h('span', {}, 'Labelling as'), name),
         ),
         this.restoredNote,
         storage.persistent
           ? null
-          : h('p', { class: 'labels-warning', 'data-storage': 'memory' }, `Labels are kept in this tab only and a reload loses them: this browser refused storage (${storage.problem ?? 'no IndexedDB'}). Export them to keep them.`),
+          : h(
+              'p',
+              { class: 'labels-warning', 'data-storage': 'memory' },
+              `Labels are kept in this tab only and a reload loses them: this browser refused storage (${storage.problem ?? 'no IndexedDB'}). Export them to keep them.`,
+            ),
         this.importPanel.element,
         this.quality.element,
         this.history.element,

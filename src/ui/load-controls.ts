@@ -39,7 +39,13 @@ export class LoadControls {
     /** Awaited before the next load starts, so its reads never run inside that load's merge. */
     private readonly onDone: (outcome: LoadOutcome) => Promise<void>,
   ) {
-    const filesInput = h('input', { type: 'file', multiple: true, accept: '.parquet,.arrow,.arrows,.feather,.ipc,.csv,.json', class: 'visually-hidden', 'data-picker': 'files' });
+    const filesInput = h('input', {
+      type: 'file',
+      multiple: true,
+      accept: '.parquet,.arrow,.arrows,.feather,.ipc,.csv,.json',
+      class: 'visually-hidden',
+      'data-picker': 'files',
+    });
     const folderInput = h('input', { type: 'file', class: 'visually-hidden', 'data-picker': 'folder' });
     // Not in TypeScript's DOM typings as an attribute; every current browser supports it.
     folderInput.setAttribute('webkitdirectory', '');
@@ -87,10 +93,26 @@ export class LoadControls {
 
   private async run({ label, files }: QueuedLoad): Promise<LoadOutcome> {
     const abort = new AbortController();
-    const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-label': `Loading ${label}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, h('div', { class: 'progress-fill' }));
+    const bar = h(
+      'div',
+      {
+        class: 'progress-bar',
+        role: 'progressbar',
+        'aria-label': `Loading ${label}`,
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': 0,
+      },
+      h('div', { class: 'progress-fill' }),
+    );
     const detail = h('p', { class: 'progress-detail' }, `Starting…`);
     const cancel = h('button', { type: 'button', class: 'button small', onclick: () => abort.abort() }, 'Cancel');
-    replaceChildren(this.progress, h('div', { class: 'progress-head' }, h('span', { class: 'progress-label' }, `Loading ${label}`), cancel), bar, detail);
+    replaceChildren(
+      this.progress,
+      h('div', { class: 'progress-head' }, h('span', { class: 'progress-label' }, `Loading ${label}`), cancel),
+      bar,
+      detail,
+    );
     this.progress.hidden = false;
     this.renderQueued();
     this.status.textContent = '';
@@ -146,7 +168,9 @@ export function describeFiles(files: SourceFile[]): string {
 function summarise(label: string, report: LoadReport): string {
   const errors = report.problems.filter((p) => p.level === 'error').length;
   const warnings = report.problems.length - errors;
-  const issues = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  const issues = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+    .filter(Boolean)
+    .join(', ');
   if (report.loaded.length === 0) return `Nothing loaded from ${label}${issues ? `: ${issues}` : ''}.`;
   return `Loaded ${label}: ${plural(report.loaded.length, 'file')}${issues ? `, ${issues}` : ''}.`;
 }

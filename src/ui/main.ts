@@ -23,7 +23,10 @@ async function start(): Promise<void> {
   if (!root) throw new Error('index.html has no #app element');
   const shell = new Shell(root);
   shell.setEngineState('Starting DuckDB…', 'busy');
-  shell.showMessage('Starting the in-browser database', 'DuckDB-WASM runs in this tab: nothing you load leaves your machine.');
+  shell.showMessage(
+    'Starting the in-browser database',
+    'DuckDB-WASM runs in this tab: nothing you load leaves your machine.',
+  );
 
   let lab: Lab;
   try {

@@ -23,7 +23,16 @@ export const NEW_BLOCK_KINDS: { kind: NewBlockKind; label: string }[] = [
   { kind: 'markdown', label: 'Text' },
 ];
 
-const NAME_STEM: Record<CellKind, string> = { sql: 'query', plot: 'plot', table: 'table', params: 'inputs', proxy: 'labels', compare: 'board', labels: 'imported', quality: 'quality' };
+const NAME_STEM: Record<CellKind, string> = {
+  sql: 'query',
+  plot: 'plot',
+  table: 'table',
+  params: 'inputs',
+  proxy: 'labels',
+  compare: 'board',
+  labels: 'imported',
+  quality: 'quality',
+};
 
 /** `stem_N` with the first N no cell or param uses. */
 function freeName(doc: NotebookDocument, stem: string): string {
@@ -51,12 +60,21 @@ export function blockId(b: Block): string {
  * query above), so the user edits something that works rather than a blank.
  * `columns`: the columns of the sql cell a plot will draw, when its result is known.
  */
-export function newCell(doc: NotebookDocument, kind: CellKind, afterId: string | undefined, columns: (sqlCell: string) => string[] | undefined): NewCell {
+export function newCell(
+  doc: NotebookDocument,
+  kind: CellKind,
+  afterId: string | undefined,
+  columns: (sqlCell: string) => string[] | undefined,
+): NewCell {
   const name = freeName(doc, NAME_STEM[kind]);
   const source = nearestSql(doc, afterId);
   switch (kind) {
     case 'sql':
-      return { kind, name, body: 'SELECT typology_type, count(*) AS alerts\nFROM alerts\nGROUP BY 1\nORDER BY alerts DESC\n' };
+      return {
+        kind,
+        name,
+        body: 'SELECT typology_type, count(*) AS alerts\nFROM alerts\nGROUP BY 1\nORDER BY alerts DESC\n',
+      };
     case 'table':
       return { kind, name, body: `data: ${source ?? 'query_1'}\n` };
     case 'plot': {
@@ -66,14 +84,26 @@ export function newCell(doc: NotebookDocument, kind: CellKind, afterId: string |
     }
     case 'params': {
       const param = freeName(doc, 'threshold');
-      return { kind, name, body: `- {name: ${param}, input: range, label: Threshold, min: 0, max: 1, step: 0.05, value: 0.5}\n` };
+      return {
+        kind,
+        name,
+        body: `- {name: ${param}, input: range, label: Threshold, min: 0, max: 1, step: 0.05, value: 0.5}\n`,
+      };
     }
     case 'proxy':
       // The design's rule written out; replace a value with $param to drive it from an input.
-      return { kind, name, body: 'positive_severities: [high, critical]\nmin_confidence: 0.7\nnegative_severities: [low, medium]\nmax_confidence: 0.3\n' };
+      return {
+        kind,
+        name,
+        body: 'positive_severities: [high, critical]\nmin_confidence: 0.7\nnegative_severities: [low, medium]\nmax_confidence: 0.3\n',
+      };
     case 'compare':
       // Every strategy, on unseen addresses; nothing trains until Run comparison is pressed.
-      return { kind, name, body: 'strategies: [proxy, supervised, self-training, autoencoder, isolation-forest, rule]\nsplit: {method: time, groupBy: address}\nsupervised: {target: address-labels}\n' };
+      return {
+        kind,
+        name,
+        body: 'strategies: [proxy, supervised, self-training, autoencoder, isolation-forest, rule]\nsplit: {method: time, groupBy: address}\nsupervised: {target: address-labels}\n',
+      };
     case 'labels':
       // The community example set shipped with the sample; imported once, however often the notebook opens.
       return { kind, name, body: 'file: labels/example-labels-v1.csv\n' };
@@ -112,9 +142,17 @@ export function setProse(doc: NotebookDocument, id: string, text: string): Noteb
 export function addProse(doc: NotebookDocument, text: string, afterId: string | undefined): NotebookDocument {
   const at = afterId === undefined ? doc.blocks.length : doc.blocks.findIndex((b) => blockId(b) === afterId) + 1;
   if (at === 0 && afterId !== undefined) throw new Error(`no block ${afterId}`);
-  const before = at === 0 ? (doc.frontMatter?.raw ?? '') : writeNotebook({ ...doc, frontMatter: null, blocks: [doc.blocks[at - 1]!] });
+  const before =
+    at === 0
+      ? (doc.frontMatter?.raw ?? '')
+      : writeNotebook({ ...doc, frontMatter: null, blocks: [doc.blocks[at - 1]!] });
   const lead = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
   const blocks = [...doc.blocks];
-  blocks.splice(at, 0, { type: 'prose', id: '', line: 0, text: `${lead}${text.replace(/\n+$/, '')}\n${at < blocks.length ? '\n' : ''}` });
+  blocks.splice(at, 0, {
+    type: 'prose',
+    id: '',
+    line: 0,
+    text: `${lead}${text.replace(/\n+$/, '')}\n${at < blocks.length ? '\n' : ''}`,
+  });
   return reparse(doc, blocks);
 }

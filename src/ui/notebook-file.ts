@@ -22,7 +22,11 @@ export async function readNotebookFile(file: File): Promise<string> {
 
 /** `My notebook!` → `my-notebook.md`. */
 export function fileNameFor(title: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return `${slug || 'notebook'}.md`;
 }
 

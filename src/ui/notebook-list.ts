@@ -21,7 +21,12 @@ export class NotebookList {
   private current: string | null = null;
 
   constructor(private readonly actions: NotebookListActions) {
-    const fileInput = h('input', { type: 'file', accept: '.md,.markdown,text/markdown,text/plain', class: 'visually-hidden', 'data-picker': 'notebook' });
+    const fileInput = h('input', {
+      type: 'file',
+      accept: '.md,.markdown,text/markdown,text/plain',
+      class: 'visually-hidden',
+      'data-picker': 'notebook',
+    });
     fileInput.addEventListener('change', () => {
       const file = fileInput.files?.[0];
       fileInput.value = ''; // so opening the same file again fires `change` again
@@ -34,8 +39,16 @@ export class NotebookList {
       h(
         'div',
         { class: 'button-row' },
-        h('button', { type: 'button', class: 'button primary', 'data-action': 'new-notebook', onclick: () => actions.create() }, 'New'),
-        h('button', { type: 'button', class: 'button', 'data-action': 'open-file', onclick: () => fileInput.click() }, 'Open file…'),
+        h(
+          'button',
+          { type: 'button', class: 'button primary', 'data-action': 'new-notebook', onclick: () => actions.create() },
+          'New',
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'button', 'data-action': 'open-file', onclick: () => fileInput.click() },
+          'Open file…',
+        ),
       ),
       fileInput,
       h('h3', { class: 'nb-list-title' }, 'Shipped'),
@@ -56,7 +69,9 @@ export class NotebookList {
     replaceChildren(
       this.mineList,
       ...(mine.length
-        ? mine.map((m) => this.item({ kind: 'mine', id: m.id }, notebookTitle(m.text, m.file.replace(/\.md$/, '')), describeMine(m)))
+        ? mine.map((m) =>
+            this.item({ kind: 'mine', id: m.id }, notebookTitle(m.text, m.file.replace(/\.md$/, '')), describeMine(m)),
+          )
         : [h('li', { class: 'empty' }, 'None yet: editing a shipped notebook makes your copy here.')]),
     );
   }
@@ -68,7 +83,14 @@ export class NotebookList {
       {},
       h(
         'button',
-        { type: 'button', class: 'nb-item', 'data-notebook': key, 'aria-current': String(key === this.current), title, onclick: () => this.actions.open(ref) },
+        {
+          type: 'button',
+          class: 'nb-item',
+          'data-notebook': key,
+          'aria-current': String(key === this.current),
+          title,
+          onclick: () => this.actions.open(ref),
+        },
         h('span', { class: 'nb-item-title' }, title),
         h('span', { class: 'nb-item-detail' }, detail),
       ),

@@ -75,7 +75,17 @@ export class NotebookPage implements CellHost, ProseHost {
     private readonly nb: Notebook,
     private readonly opts: PageOptions,
   ) {
-    this.sourceToggle = h('button', { type: 'button', class: 'button small', 'aria-pressed': 'false', title: 'Edit the whole file as Markdown', onclick: () => this.toggleSource() }, 'Source');
+    this.sourceToggle = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'aria-pressed': 'false',
+        title: 'Edit the whole file as Markdown',
+        onclick: () => this.toggleSource(),
+      },
+      'Source',
+    );
     this.element = h(
       'article',
       { class: 'nb-page' },
@@ -87,7 +97,17 @@ export class NotebookPage implements CellHost, ProseHost {
         h(
           'div',
           { class: 'nb-actions button-row' },
-          h('button', { type: 'button', class: 'button small primary', 'data-action': 'run-all', title: 'Run every cell again', onclick: () => this.runAll() }, 'Run all'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button small primary',
+              'data-action': 'run-all',
+              title: 'Run every cell again',
+              onclick: () => this.runAll(),
+            },
+            'Run all',
+          ),
           this.sourceToggle,
           ...opts.actions,
         ),
@@ -106,7 +126,12 @@ export class NotebookPage implements CellHost, ProseHost {
   static async open(opts: PageOptions): Promise<NotebookPage> {
     // No `document`: plots are drawn by the page at their cell's width, not by the runtime.
     // Compare cells train in the page's training worker, and only when asked.
-    const nb = await openNotebook(opts.doc, { db: opts.db, training: appTraining(), ...(opts.params && { params: opts.params }), ...(opts.files && { files: opts.files }) });
+    const nb = await openNotebook(opts.doc, {
+      db: opts.db,
+      training: appTraining(),
+      ...(opts.params && { params: opts.params }),
+      ...(opts.files && { files: opts.files }),
+    });
     return new NotebookPage(nb, opts);
   }
 
@@ -304,7 +329,15 @@ export class NotebookPage implements CellHost, ProseHost {
         onRun: () => this.toggleSource(),
         onFocus: () => undefined,
       });
-      replaceChildren(this.sourceHost, h('p', { class: 'hint' }, 'The whole file. Shift+Enter or Source again applies it; cells whose text changed run.'), this.sourceEditor.element);
+      replaceChildren(
+        this.sourceHost,
+        h(
+          'p',
+          { class: 'hint' },
+          'The whole file. Shift+Enter or Source again applies it; cells whose text changed run.',
+        ),
+        this.sourceEditor.element,
+      );
     } else if (this.sourceEditor) {
       const text = this.sourceEditor.text;
       this.sourceEditor.destroy();
@@ -327,10 +360,18 @@ export class NotebookPage implements CellHost, ProseHost {
     replaceChildren(
       this.toast,
       h('span', {}, message),
-      h('button', { type: 'button', class: 'link-button', onclick: () => {
-        this.toast.hidden = true;
-        onAction();
-      } }, action),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link-button',
+          onclick: () => {
+            this.toast.hidden = true;
+            onAction();
+          },
+        },
+        action,
+      ),
     );
     this.toast.hidden = false;
     this.toastTimer = setTimeout(() => (this.toast.hidden = true), UNDO_MS);
@@ -394,7 +435,8 @@ export class NotebookPage implements CellHost, ProseHost {
     }
     // Re-appending moves focus out of an editor: only when the order really changed.
     const current = [...this.column.children];
-    if (current.length !== order.length || current.some((el, i) => el !== order[i])) this.column.replaceChildren(...order);
+    if (current.length !== order.length || current.some((el, i) => el !== order[i]))
+      this.column.replaceChildren(...order);
   }
 
   /** Problems outside any cell (front matter, a broken fence line); cells show their own. */

@@ -62,7 +62,9 @@ export class NotebookStore {
 
   /** Every stored notebook, the most recently edited first. */
   async list(): Promise<StoredNotebook[]> {
-    const all = this.db ? await idbRead(this.db, NOTEBOOKS, (s) => s.getAll() as IDBRequest<StoredNotebook[]>) : [...this.memory.values()];
+    const all = this.db
+      ? await idbRead(this.db, NOTEBOOKS, (s) => s.getAll() as IDBRequest<StoredNotebook[]>)
+      : [...this.memory.values()];
     return all.sort((a, b) => b.updated - a.updated);
   }
 

@@ -19,7 +19,15 @@ import { downloadText, fileNameFor, newNotebookText, readNotebookFile } from './
 import { NotebookList } from './notebook-list.ts';
 import { NotebookPage } from './notebook-page.ts';
 import { newNotebookId, NotebookStore, type StoredNotebook } from './notebook-store.ts';
-import { formatLink, linkParams, parseLink, refKey, sameRef, type NotebookLink, type NotebookRef } from './share-link.ts';
+import {
+  formatLink,
+  linkParams,
+  parseLink,
+  refKey,
+  sameRef,
+  type NotebookLink,
+  type NotebookRef,
+} from './share-link.ts';
 import { loadShippedNotebooks, type ShippedNotebook } from './shipped-notebooks.ts';
 import { TablesPanel } from './tables-panel.ts';
 import './notebook.css';
@@ -109,7 +117,13 @@ export class NotebooksView {
       if (link) return this.openLink(link);
       const last = await this.store.getSetting<string>(LAST_OPEN);
       const ref = last ? parseLink(`nb=${encodeURIComponent(last)}`)?.ref : undefined;
-      if (ref && (ref.kind === 'shipped' ? this.shipped.some((s) => s.name === ref.name) : this.mine.some((m) => m.id === ref.id))) return this.open(ref);
+      if (
+        ref &&
+        (ref.kind === 'shipped'
+          ? this.shipped.some((s) => s.name === ref.name)
+          : this.mine.some((m) => m.id === ref.id))
+      )
+        return this.open(ref);
       const first = this.shipped[0];
       if (first) return this.open({ kind: 'shipped', name: first.name });
       this.showEmpty('No notebook yet: start a new one, or open a file.');
@@ -177,7 +191,10 @@ export class NotebooksView {
     let file: string;
     if (ref.kind === 'shipped') {
       const shipped = this.shipped.find((s) => s.name === ref.name);
-      if (!shipped) return this.showOpenError(`There is no shipped notebook ${ref.name}`, [`Shipped notebooks: ${this.shipped.map((s) => s.name).join(', ') || 'none'}.`]);
+      if (!shipped)
+        return this.showOpenError(`There is no shipped notebook ${ref.name}`, [
+          `Shipped notebooks: ${this.shipped.map((s) => s.name).join(', ') || 'none'}.`,
+        ]);
       text = shipped.text;
       file = `${shipped.name}.md`;
     } else {
@@ -269,7 +286,14 @@ export class NotebooksView {
       // Typed and taken back: still the shipped text, no copy needed.
       if (text === this.shipped.find((s) => s.name === name)?.text) return;
       const now = Date.now();
-      current.stored = { id: newNotebookId(), file: `${current.ref.name}.md`, text, origin: current.ref.name, created: now, updated: now };
+      current.stored = {
+        id: newNotebookId(),
+        file: `${current.ref.name}.md`,
+        text,
+        origin: current.ref.name,
+        created: now,
+        updated: now,
+      };
       current.ref = { kind: 'mine', id: current.stored.id };
       this.element.dataset.notebook = refKey(current.ref);
       this.setAddress();
@@ -306,15 +330,25 @@ export class NotebooksView {
     const remove = page.element.querySelector<HTMLElement>('[data-action="delete-notebook"]');
     if (remove) remove.hidden = !stored;
     if (!stored) {
-      page.setSaveState('Shipped with Label Lab and read from the server. Your first edit makes your own copy, saved in this browser.', 'shipped');
+      page.setSaveState(
+        'Shipped with Label Lab and read from the server. Your first edit makes your own copy, saved in this browser.',
+        'shipped',
+      );
       return;
     }
     const what = stored.origin ? `Your copy of ${stored.origin}` : 'Your notebook';
     if (!this.store.persistent) {
-      page.setSaveState(`${what}, kept in memory only: this browser refused storage (${this.store.problem}). Download it to keep your edits.`, 'memory');
+      page.setSaveState(
+        `${what}, kept in memory only: this browser refused storage (${this.store.problem}). Download it to keep your edits.`,
+        'memory',
+      );
       return;
     }
-    const time = new Date(stored.updated).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const time = new Date(stored.updated).toLocaleTimeString([], {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     page.setSaveState(`${what}, saved in this browser at ${time}.`, 'saved');
   }
 
@@ -346,7 +380,16 @@ export class NotebooksView {
   }
 
   private pageActions(page: () => NotebookPage): HTMLElement[] {
-    const copy = h('button', { type: 'button', class: 'button small', 'data-action': 'copy-link', title: 'Copy a link with the current input values' }, 'Copy link');
+    const copy = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'data-action': 'copy-link',
+        title: 'Copy a link with the current input values',
+      },
+      'Copy link',
+    );
     copy.addEventListener('click', async () => {
       const { url, note } = this.shareLink();
       copy.dataset.link = url;
@@ -360,11 +403,31 @@ export class NotebooksView {
       }
       setTimeout(() => (copy.textContent = 'Copy link'), 2000);
     });
-    const download = h('button', { type: 'button', class: 'button small', 'data-action': 'download', title: 'Download the notebook as its Markdown file', onclick: () => {
-      const p = page();
-      downloadText(p.doc.file.endsWith('.md') ? p.doc.file : `${p.doc.file}.md`, p.text);
-    } }, 'Download');
-    const remove = h('button', { type: 'button', class: 'button small danger', 'data-action': 'delete-notebook', title: 'Delete your notebook from this browser', onclick: () => void this.deleteCurrent() }, 'Delete…');
+    const download = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'data-action': 'download',
+        title: 'Download the notebook as its Markdown file',
+        onclick: () => {
+          const p = page();
+          downloadText(p.doc.file.endsWith('.md') ? p.doc.file : `${p.doc.file}.md`, p.text);
+        },
+      },
+      'Download',
+    );
+    const remove = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small danger',
+        'data-action': 'delete-notebook',
+        title: 'Delete your notebook from this browser',
+        onclick: () => void this.deleteCurrent(),
+      },
+      'Delete…',
+    );
     return [download, copy, remove];
   }
 
@@ -411,11 +474,25 @@ export class NotebooksView {
       h(
         'div',
         { class: 'button-row' },
-        action ? h('button', { type: 'button', class: 'button small', onclick: () => {
-          this.openError.hidden = true;
-          action.run();
-        } }, action.label) : null,
-        h('button', { type: 'button', class: 'button small', onclick: () => (this.openError.hidden = true) }, 'Dismiss'),
+        action
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'button small',
+                onclick: () => {
+                  this.openError.hidden = true;
+                  action.run();
+                },
+              },
+              action.label,
+            )
+          : null,
+        h(
+          'button',
+          { type: 'button', class: 'button small', onclick: () => (this.openError.hidden = true) },
+          'Dismiss',
+        ),
       ),
     );
     this.openError.hidden = false;

@@ -16,7 +16,11 @@ export type SetParam = (name: string, value: ParamValue) => void;
 const TEXT_DELAY_MS = 250;
 
 export function renderParamInputs(specs: ParamSpec[], values: Record<string, ParamValue>, set: SetParam): HTMLElement {
-  return h('div', { class: 'param-inputs' }, ...specs.map((spec) => renderParam(spec, values[spec.name] ?? spec.value, set)));
+  return h(
+    'div',
+    { class: 'param-inputs' },
+    ...specs.map((spec) => renderParam(spec, values[spec.name] ?? spec.value, set)),
+  );
 }
 
 /** Show new values (a link opened, a notebook reloaded) without firing the inputs' handlers. */
@@ -60,7 +64,15 @@ function renderControl(spec: ParamSpec, value: ParamValue, id: string, change: (
   switch (spec.input) {
     case 'range': {
       const output = h('output', { class: 'param-value', for: id }, String(value));
-      const input = h('input', { type: 'range', id, min: spec.min, max: spec.max, step: spec.step ?? 'any', value: String(value), 'data-param-input': spec.name });
+      const input = h('input', {
+        type: 'range',
+        id,
+        min: spec.min,
+        max: spec.max,
+        step: spec.step ?? 'any',
+        value: String(value),
+        'data-param-input': spec.name,
+      });
       input.addEventListener('input', () => {
         output.textContent = input.value;
         change(Number(input.value));
@@ -73,7 +85,16 @@ function renderControl(spec: ParamSpec, value: ParamValue, id: string, change: (
       return wrap;
     }
     case 'number': {
-      const input: Control & HTMLInputElement = h('input', { type: 'number', id, min: spec.min, max: spec.max, step: spec.step ?? 'any', value: String(value), 'data-param': spec.name, 'data-param-input': spec.name });
+      const input: Control & HTMLInputElement = h('input', {
+        type: 'number',
+        id,
+        min: spec.min,
+        max: spec.max,
+        step: spec.step ?? 'any',
+        value: String(value),
+        'data-param': spec.name,
+        'data-param-input': spec.name,
+      });
       input.addEventListener('input', () => {
         if (input.value.trim() !== '' && Number.isFinite(input.valueAsNumber)) change(input.valueAsNumber);
       });
@@ -85,7 +106,9 @@ function renderControl(spec: ParamSpec, value: ParamValue, id: string, change: (
       const select: Control & HTMLSelectElement = h(
         'select',
         { id, 'data-param': spec.name, 'data-param-input': spec.name },
-        ...spec.options.map((o, i) => h('option', { value: String(i), selected: optionValue(o) === value }, optionLabel(o))),
+        ...spec.options.map((o, i) =>
+          h('option', { value: String(i), selected: optionValue(o) === value }, optionLabel(o)),
+        ),
       );
       select.addEventListener('change', () => change(options[Number(select.value)]!));
       select.showValue = (v) => void (select.value = String(options.indexOf(v as never)));
@@ -93,7 +116,9 @@ function renderControl(spec: ParamSpec, value: ParamValue, id: string, change: (
     }
     case 'checkbox': {
       const chosen = new Set(Array.isArray(value) ? value : [value]);
-      const boxes = spec.options.map((o) => h('input', { type: 'checkbox', value: String(optionValue(o)), checked: chosen.has(optionValue(o)) }));
+      const boxes = spec.options.map((o) =>
+        h('input', { type: 'checkbox', value: String(optionValue(o)), checked: chosen.has(optionValue(o)) }),
+      );
       const read = () => spec.options.filter((_, i) => boxes[i]!.checked).map(optionValue);
       for (const box of boxes) box.addEventListener('change', () => change(read()));
       const group: Control = h(
@@ -108,14 +133,32 @@ function renderControl(spec: ParamSpec, value: ParamValue, id: string, change: (
       return group;
     }
     case 'toggle': {
-      const input = h('input', { type: 'checkbox', role: 'switch', id, checked: value === true, 'data-param-input': spec.name });
+      const input = h('input', {
+        type: 'checkbox',
+        role: 'switch',
+        id,
+        checked: value === true,
+        'data-param-input': spec.name,
+      });
       input.addEventListener('change', () => change(input.checked));
-      const wrap: Control = h('label', { class: 'param-toggle', 'data-param': spec.name }, input, h('span', { class: 'toggle-track', 'aria-hidden': 'true' }));
+      const wrap: Control = h(
+        'label',
+        { class: 'param-toggle', 'data-param': spec.name },
+        input,
+        h('span', { class: 'toggle-track', 'aria-hidden': 'true' }),
+      );
       wrap.showValue = (v) => void (input.checked = v === true);
       return wrap;
     }
     case 'text': {
-      const input: Control & HTMLInputElement = h('input', { type: 'text', id, value: String(value), placeholder: spec.placeholder, 'data-param': spec.name, 'data-param-input': spec.name });
+      const input: Control & HTMLInputElement = h('input', {
+        type: 'text',
+        id,
+        value: String(value),
+        placeholder: spec.placeholder,
+        'data-param': spec.name,
+        'data-param-input': spec.name,
+      });
       let timer: ReturnType<typeof setTimeout> | undefined;
       input.addEventListener('input', () => {
         clearTimeout(timer);

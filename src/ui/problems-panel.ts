@@ -13,7 +13,12 @@ export class ProblemsPanel {
   private total = 0;
 
   constructor() {
-    this.element = h('section', { class: 'panel problems', 'aria-label': 'Problems', hidden: true }, h('div', { class: 'panel-head' }, h('h2', { class: 'panel-title' }, 'Problems ', this.count), this.clear), this.list);
+    this.element = h(
+      'section',
+      { class: 'panel problems', 'aria-label': 'Problems', hidden: true },
+      h('div', { class: 'panel-head' }, h('h2', { class: 'panel-title' }, 'Problems ', this.count), this.clear),
+      this.list,
+    );
   }
 
   /**
@@ -25,7 +30,12 @@ export class ProblemsPanel {
     if (problems.length === 0) return;
     const errors = problems.filter((p) => p.level === 'error');
     const warnings = problems.filter((p) => p.level !== 'error');
-    const counts = [errors.length ? plural(errors.length, 'error') : '', warnings.length ? plural(warnings.length, 'warning') : ''].filter(Boolean).join(', ');
+    const counts = [
+      errors.length ? plural(errors.length, 'error') : '',
+      warnings.length ? plural(warnings.length, 'warning') : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const group = h(
       'details',
       { class: 'problem-group', open: errors.length > 0 },

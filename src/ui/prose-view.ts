@@ -36,7 +36,16 @@ export class ProseView {
     text: string,
     private readonly host: ProseHost,
   ) {
-    this.toggle = h('button', { type: 'button', class: 'nb-tool', title: 'Edit this text (Shift+Enter closes the editor)', onclick: () => this.toggleEditor() }, 'Edit');
+    this.toggle = h(
+      'button',
+      {
+        type: 'button',
+        class: 'nb-tool',
+        title: 'Edit this text (Shift+Enter closes the editor)',
+        onclick: () => this.toggleEditor(),
+      },
+      'Edit',
+    );
     this.element = h(
       'section',
       { class: 'nb-prose', 'data-prose': id },

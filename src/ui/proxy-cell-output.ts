@@ -42,13 +42,27 @@ export class ProxyOutput {
   private shown = 0;
 
   constructor(private readonly host: ProxyOutputHost) {
-    const picker = h('input', { type: 'file', accept: '.yaml,.yml,.json', class: 'visually-hidden', 'data-picker': 'proxy-config' });
+    const picker = h('input', {
+      type: 'file',
+      accept: '.yaml,.yml,.json',
+      class: 'visually-hidden',
+      'data-picker': 'proxy-config',
+    });
     picker.addEventListener('change', () => {
       const file = picker.files?.[0];
       picker.value = ''; // the same file again must fire `change` again
       if (file) void this.load(file);
     });
-    this.exportButton = h('button', { type: 'button', class: 'button small', 'data-action': 'export-labels', onclick: () => void this.exportLabels() }, 'Export labelled alerts (Parquet)');
+    this.exportButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        'data-action': 'export-labels',
+        onclick: () => void this.exportLabels(),
+      },
+      'Export labelled alerts (Parquet)',
+    );
     this.element.append(
       this.counts,
       this.facts,
@@ -58,8 +72,16 @@ export class ProxyOutput {
       h(
         'div',
         { class: 'proxy-toolbar button-row' },
-        h('button', { type: 'button', class: 'button small', 'data-action': 'save-config', onclick: () => this.save() }, 'Save config (YAML)'),
-        h('button', { type: 'button', class: 'button small', 'data-action': 'load-config', onclick: () => picker.click() }, 'Load config…'),
+        h(
+          'button',
+          { type: 'button', class: 'button small', 'data-action': 'save-config', onclick: () => this.save() },
+          'Save config (YAML)',
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'button small', 'data-action': 'load-config', onclick: () => picker.click() },
+          'Load config…',
+        ),
         this.exportButton,
         picker,
       ),
@@ -73,7 +95,13 @@ export class ProxyOutput {
     replaceChildren(
       this.counts,
       ...labelCountsText(value).map((c) =>
-        h('div', { class: `proxy-count ${c.label}`, 'data-label': c.label }, h('span', { class: 'proxy-count-label' }, c.label), h('strong', { class: 'proxy-count-value' }, c.count), h('span', { class: 'proxy-count-share' }, c.share)),
+        h(
+          'div',
+          { class: `proxy-count ${c.label}`, 'data-label': c.label },
+          h('span', { class: 'proxy-count-label' }, c.label),
+          h('strong', { class: 'proxy-count-value' }, c.count),
+          h('span', { class: 'proxy-count-share' }, c.share),
+        ),
       ),
     );
     for (const label of ['positive', 'negative', 'uncertain'] as const) this.element.dataset[label] = String(s[label]);
@@ -86,13 +114,24 @@ export class ProxyOutput {
           { 'data-reference': a.reference },
           h('strong', {}, `Against ${REFERENCE_TEXT[a.reference]}: `),
           `precision ${decimal(a.precision)} · recall ${decimal(a.recall)} · Cohen's kappa ${decimal(a.kappa)} `,
-          h('span', { class: 'muted' }, `(${formatCount(a.tp + a.fp + a.fn + a.tn)} alerts labelled by both, ${percent(a.coverage)} of the reference)`),
+          h(
+            'span',
+            { class: 'muted' },
+            `(${formatCount(a.tp + a.fp + a.fn + a.tn)} alerts labelled by both, ${percent(a.coverage)} of the reference)`,
+          ),
         ),
       ),
     );
     replaceChildren(
       this.warnings,
-      ...value.warnings.map((w) => h('li', { class: `proxy-warning ${w.level}`, 'data-warning': w.id }, h('strong', {}, w.level === 'warning' ? 'Warning: ' : 'Note: '), w.message)),
+      ...value.warnings.map((w) =>
+        h(
+          'li',
+          { class: `proxy-warning ${w.level}`, 'data-warning': w.id },
+          h('strong', {}, w.level === 'warning' ? 'Warning: ' : 'Note: '),
+          w.message,
+        ),
+      ),
     );
     this.warnings.hidden = value.warnings.length === 0;
     replaceChildren(this.rule, h('span', { class: 'muted' }, 'labeled_by: '), h('code', {}, value.signature));
@@ -102,7 +141,10 @@ export class ProxyOutput {
   private save(): void {
     if (!this.value) return;
     downloadBytes(`${this.value.name}-proxy-labels.yaml`, configYaml(this.value), 'application/yaml');
-    this.say('ok', `Saved the rule as ${this.value.name}-proxy-labels.yaml: use it with npm run lab -- proxy-labels --config FILE, or load it here again.`);
+    this.say(
+      'ok',
+      `Saved the rule as ${this.value.name}-proxy-labels.yaml: use it with npm run lab -- proxy-labels --config FILE, or load it here again.`,
+    );
   }
 
   private async load(file: File): Promise<void> {
@@ -114,8 +156,13 @@ export class ProxyOutput {
         ...outcome.fixed.map((f) => `${f} (written in the cell)`),
         ...(outcome.labelConfidenceDiffers ? ['label_confidence (written in the cell)'] : []),
       ];
-      const set = outcome.set.map((s) => `${s.param} = ${Array.isArray(s.value) ? `[${s.value.join(', ')}]` : String(s.value)}`).join(', ');
-      this.say(notApplied.length ? 'warning' : 'ok', `Loaded ${file.name}: ${set || 'no param to set'}.${notApplied.length ? ` Not applied, the file differs from the cell: ${notApplied.join(', ')}.` : ''}`);
+      const set = outcome.set
+        .map((s) => `${s.param} = ${Array.isArray(s.value) ? `[${s.value.join(', ')}]` : String(s.value)}`)
+        .join(', ');
+      this.say(
+        notApplied.length ? 'warning' : 'ok',
+        `Loaded ${file.name}: ${set || 'no param to set'}.${notApplied.length ? ` Not applied, the file differs from the cell: ${notApplied.join(', ')}.` : ''}`,
+      );
     } catch (e) {
       const text = e instanceof ConfigError ? e.message : `${file.name}: ${(e as Error).message}`;
       this.say('error', `The config was not loaded. ${text}`);
@@ -131,7 +178,10 @@ export class ProxyOutput {
       const { bytes, rows } = await labelledAlertsParquet(value, this.host.parquet);
       const file = `${value.name}-labelled-alerts.parquet`;
       downloadBytes(file, bytes as Uint8Array<ArrayBuffer>, 'application/vnd.apache.parquet');
-      this.say('ok', `Exported ${formatCount(rows)} labelled alert rows as ${file} (${(bytes.byteLength / 1e6).toFixed(1)} MB).`);
+      this.say(
+        'ok',
+        `Exported ${formatCount(rows)} labelled alert rows as ${file} (${(bytes.byteLength / 1e6).toFixed(1)} MB).`,
+      );
     } catch (e) {
       this.say('error', `The export failed: ${(e as Error).message}`);
     } finally {

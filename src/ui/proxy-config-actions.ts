@@ -49,9 +49,19 @@ export interface LoadOutcome {
  * Throws ConfigError for a file that does not validate, or the refused param's error (after
  * putting every param back).
  */
-export function loadConfigIntoParams(text: string, fileName: string, current: ProxyResult, params: Record<string, ParamValue>, setParam: SetParam): LoadOutcome {
+export function loadConfigIntoParams(
+  text: string,
+  fileName: string,
+  current: ProxyResult,
+  params: Record<string, ParamValue>,
+  setParam: SetParam,
+): LoadOutcome {
   const config = loadConfig(text, fileName);
-  const outcome: LoadOutcome = { set: [], fixed: [], labelConfidenceDiffers: JSON.stringify(config.label_confidence) !== JSON.stringify(current.config.label_confidence) };
+  const outcome: LoadOutcome = {
+    set: [],
+    fixed: [],
+    labelConfidenceDiffers: JSON.stringify(config.label_confidence) !== JSON.stringify(current.config.label_confidence),
+  };
   for (const field of PROXY_CONFIG_FIELDS) {
     const value = fieldValue(config, field);
     const param = current.bindings[field];
@@ -74,7 +84,10 @@ export function configYaml(value: ProxyResult): string {
 }
 
 /** The labelled alerts (explicit labels winning, as `lab proxy-labels --out` writes them) as Parquet. */
-export async function labelledAlertsParquet(value: ProxyResult, codec: ParquetCodec): Promise<{ bytes: Uint8Array; rows: number }> {
+export async function labelledAlertsParquet(
+  value: ProxyResult,
+  codec: ParquetCodec,
+): Promise<{ bytes: Uint8Array; rows: number }> {
   const table = await value.labelledAlerts();
   return { bytes: await tableToParquet(codec, table), rows: table.numRows };
 }

@@ -10,7 +10,10 @@ export { formatNumber };
 export function formatUsd(n: number | null): string {
   if (n === null || !Number.isFinite(n)) return '–';
   const abs = Math.abs(n);
-  return (n < 0 ? '-$' : '$') + abs.toLocaleString('en-US', { maximumFractionDigits: abs >= 1000 ? 0 : 2, minimumFractionDigits: 0 });
+  return (
+    (n < 0 ? '-$' : '$') +
+    abs.toLocaleString('en-US', { maximumFractionDigits: abs >= 1000 ? 0 : 2, minimumFractionDigits: 0 })
+  );
 }
 
 /** A probability or confidence in 0..1: three decimals are what a reviewer compares. */

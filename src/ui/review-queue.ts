@@ -42,7 +42,15 @@ export class QueuePanel {
   private readonly who = h('div', { class: 'rv-who' });
   private readonly strategy = h('select', { class: 'rv-strategy', 'aria-label': 'Query strategy' });
   private readonly strategyHint = h('p', { class: 'hint rv-strategy-hint' });
-  private readonly batchInput = h('input', { class: 'rv-batch', type: 'number', min: 1, max: MAX_BATCH, step: 1, value: DEFAULT_BATCH, 'aria-label': 'Batch size' });
+  private readonly batchInput = h('input', {
+    class: 'rv-batch',
+    type: 'number',
+    min: 1,
+    max: MAX_BATCH,
+    step: 1,
+    value: DEFAULT_BATCH,
+    'aria-label': 'Batch size',
+  });
   private readonly retrainButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
   private readonly progress = h('p', { class: 'rv-progress', role: 'status', hidden: true });
@@ -50,14 +58,27 @@ export class QueuePanel {
   private readonly tally = h('div', { class: 'rv-tally', 'aria-live': 'polite' });
   private readonly list = h('ol', { class: 'rv-queue' });
   private readonly recent = h('ol', { class: 'rv-recent' });
-  private readonly recentPanel = h('section', { class: 'panel', hidden: true }, h('h2', { class: 'panel-title' }, 'Your recent labels'), this.recent);
+  private readonly recentPanel = h(
+    'section',
+    { class: 'panel', hidden: true },
+    h('h2', { class: 'panel-title' }, 'Your recent labels'),
+    this.recent,
+  );
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly actions: QueuePanelActions) {
     for (const s of QUERY_STRATEGIES) this.strategy.append(h('option', { value: s }, s));
     this.strategy.addEventListener('change', () => this.describeStrategy());
-    this.retrainButton = h('button', { type: 'button', class: 'button primary small rv-retrain', onclick: () => actions.retrain() }, 'Retrain & new batch');
-    this.cancelButton = h('button', { type: 'button', class: 'button small rv-cancel', hidden: true, onclick: () => actions.cancel() }, 'Cancel');
+    this.retrainButton = h(
+      'button',
+      { type: 'button', class: 'button primary small rv-retrain', onclick: () => actions.retrain() },
+      'Retrain & new batch',
+    );
+    this.cancelButton = h(
+      'button',
+      { type: 'button', class: 'button small rv-cancel', hidden: true, onclick: () => actions.cancel() },
+      'Cancel',
+    );
     this.describeStrategy();
     this.element = h(
       'div',
@@ -109,12 +130,24 @@ export class QueuePanel {
   }
 
   private askName(current: string): void {
-    const input = h('input', { class: 'rv-name-input', type: 'text', value: current, placeholder: 'your name or miner hotkey', 'aria-label': 'Labeller name', autocomplete: 'off' });
+    const input = h('input', {
+      class: 'rv-name-input',
+      type: 'text',
+      value: current,
+      placeholder: 'your name or miner hotkey',
+      'aria-label': 'Labeller name',
+      autocomplete: 'off',
+    });
     const form = h(
       'form',
       { class: 'rv-name-form' },
       h('p', { class: 'hint' }, 'Who is labelling? It is written into labeled_by of every label you give here.'),
-      h('div', { class: 'rv-name-row' }, input, h('button', { type: 'submit', class: 'button primary small' }, 'Start')),
+      h(
+        'div',
+        { class: 'rv-name-row' },
+        input,
+        h('button', { type: 'submit', class: 'button primary small' }, 'Start'),
+      ),
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -142,7 +175,8 @@ export class QueuePanel {
     this.progress.hidden = state.kind === 'idle' || state.kind === 'done';
     this.progress.dataset.state = state.kind;
     if (state.kind === 'running') {
-      const tick = () => (this.progress.textContent = `Retraining: ${PHASE_TEXT[state.phase]}… ${formatDuration(performance.now() - state.startedAt)}`);
+      const tick = () =>
+        (this.progress.textContent = `Retraining: ${PHASE_TEXT[state.phase]}… ${formatDuration(performance.now() - state.startedAt)}`);
       tick();
       this.timer = setInterval(tick, 250);
     } else if (state.kind === 'cancelled') {
@@ -198,7 +232,12 @@ export class QueuePanel {
         ') · ',
         h('span', { 'data-count': 'skipped' }, `${t.skipped} skipped`),
       ),
-      h('p', { class: 'rv-left' }, h('strong', { 'data-count': 'left' }, String(t.left)), ` left in this batch of ${state.items.length}`),
+      h(
+        'p',
+        { class: 'rv-left' },
+        h('strong', { 'data-count': 'left' }, String(t.left)),
+        ` left in this batch of ${state.items.length}`,
+      ),
     );
     replaceChildren(
       this.list,
@@ -216,7 +255,16 @@ export class QueuePanel {
             'button',
             { type: 'button', class: 'rv-item-button', onclick: () => this.actions.open(i), title: item.entry.alertId },
             h('span', { class: 'rv-item-rank' }, String(i + 1)),
-            h('span', { class: 'rv-item-main' }, h('span', { class: 'rv-item-type' }, item.entry.typology ?? 'alert'), h('span', { class: 'rv-item-meta' }, `${item.entry.severity ?? '–'} · ${item.entry.windowDays}d · ${item.entry.p === null ? 'unscored' : `p ${formatShare(item.entry.p)}`}`)),
+            h(
+              'span',
+              { class: 'rv-item-main' },
+              h('span', { class: 'rv-item-type' }, item.entry.typology ?? 'alert'),
+              h(
+                'span',
+                { class: 'rv-item-meta' },
+                `${item.entry.severity ?? '–'} · ${item.entry.windowDays}d · ${item.entry.p === null ? 'unscored' : `p ${formatShare(item.entry.p)}`}`,
+              ),
+            ),
             h('span', { class: 'rv-item-mark' }, mark),
           ),
         );
@@ -233,10 +281,22 @@ export class QueuePanel {
         const replaced = r.now !== null && (r.now.label !== r.label || r.now.source !== 'miner');
         return h(
           'li',
-          { class: 'rv-recent-item', 'data-alert': r.alertId, 'data-given': String(r.label), 'data-now': r.now === null ? 'none' : String(r.now.label), title: `${r.alertId}, labelled ${formatWhen(r.labeledAt)}` },
+          {
+            class: 'rv-recent-item',
+            'data-alert': r.alertId,
+            'data-given': String(r.label),
+            'data-now': r.now === null ? 'none' : String(r.now.label),
+            title: `${r.alertId}, labelled ${formatWhen(r.labeledAt)}`,
+          },
           h('span', { class: 'rv-recent-id' }, r.alertId),
           h('span', { class: `rv-recent-label rv-${r.label === 1 ? 'pos' : 'neg'}` }, labelName(r.label)),
-          replaced ? h('span', { class: 'rv-recent-now' }, r.now ? `now ${labelName(r.now.label)} (${r.now.source})` : 'no label now') : null,
+          replaced
+            ? h(
+                'span',
+                { class: 'rv-recent-now' },
+                r.now ? `now ${labelName(r.now.label)} (${r.now.source})` : 'no label now',
+              )
+            : null,
         );
       }),
     );

@@ -69,12 +69,37 @@ export class ReviewView {
     });
     const key = (...keys: string[]) => h('span', { class: 'rv-keys' }, ...keys.map((k) => h('kbd', {}, k)));
     this.buttons = {
-      positive: h('button', { type: 'button', class: 'button rv-act rv-positive', onclick: () => this.give(1) }, 'Illicit', key('P', '1')),
-      negative: h('button', { type: 'button', class: 'button rv-act rv-negative', onclick: () => this.give(0) }, 'Licit', key('N', '0')),
+      positive: h(
+        'button',
+        { type: 'button', class: 'button rv-act rv-positive', onclick: () => this.give(1) },
+        'Illicit',
+        key('P', '1'),
+      ),
+      negative: h(
+        'button',
+        { type: 'button', class: 'button rv-act rv-negative', onclick: () => this.give(0) },
+        'Licit',
+        key('N', '0'),
+      ),
       skip: h('button', { type: 'button', class: 'button rv-act', onclick: () => this.skip() }, 'Skip', key('S')),
-      undo: h('button', { type: 'button', class: 'button rv-act', onclick: () => this.undo() }, 'Undo', key('U', 'Ctrl+Z')),
-      previous: h('button', { type: 'button', class: 'button rv-act rv-nav', onclick: () => this.move(-1), 'aria-label': 'Previous alert' }, key('←'), 'Prev'),
-      next: h('button', { type: 'button', class: 'button rv-act rv-nav', onclick: () => this.move(1), 'aria-label': 'Next alert' }, 'Next', key('→')),
+      undo: h(
+        'button',
+        { type: 'button', class: 'button rv-act', onclick: () => this.undo() },
+        'Undo',
+        key('U', 'Ctrl+Z'),
+      ),
+      previous: h(
+        'button',
+        { type: 'button', class: 'button rv-act rv-nav', onclick: () => this.move(-1), 'aria-label': 'Previous alert' },
+        key('←'),
+        'Prev',
+      ),
+      next: h(
+        'button',
+        { type: 'button', class: 'button rv-act rv-nav', onclick: () => this.move(1), 'aria-label': 'Next alert' },
+        'Next',
+        key('→'),
+      ),
     };
     const b = this.buttons;
     this.element = h(
@@ -127,7 +152,10 @@ export class ReviewView {
     }
     const size = this.panel.batchSize;
     // Ask for more than the batch: alerts this session skipped are left out of it.
-    const result = await this.retrainer.start({ strategy: this.panel.chosenStrategy, batch: size + this.state.tally().skipped });
+    const result = await this.retrainer.start({
+      strategy: this.panel.chosenStrategy,
+      batch: size + this.state.tally().skipped,
+    });
     if (!result) return;
     this.result = result;
     this.stale = null;
@@ -179,7 +207,16 @@ export class ReviewView {
     this.run(async () => {
       try {
         const saved = await this.ownSave(() =>
-          this.session.label([{ alertId: action.alertId, address: action.address, label, source: 'miner', labeledBy, labeledAt: new Date().toISOString() }]),
+          this.session.label([
+            {
+              alertId: action.alertId,
+              address: action.address,
+              label,
+              source: 'miner',
+              labeledBy,
+              labeledAt: new Date().toISOString(),
+            },
+          ]),
         );
         this.state.saved(action, saved.lastEventId!);
         this.say(`${labelName(label)}: ${action.alertId} (saved).`);
@@ -214,10 +251,14 @@ export class ReviewView {
       }
       this.render();
       try {
-        const retraction = await retractionOf(this.lab.db, action.eventId!, { labeledBy: this.session.labeler || undefined });
+        const retraction = await retractionOf(this.lab.db, action.eventId!, {
+          labeledBy: this.session.labeler || undefined,
+        });
         await this.ownSave(() => this.session.label([retraction]));
         await this.showRecent();
-        this.say(`Label of ${action.alertId} taken back: it has the label it had before (kept in its history as taken back).`);
+        this.say(
+          `Label of ${action.alertId} taken back: it has the label it had before (kept in its history as taken back).`,
+        );
       } catch (err) {
         this.say(`The label of ${action.alertId} could not be taken back: ${(err as Error).message}`, 'error');
       }
@@ -259,7 +300,10 @@ export class ReviewView {
       void this.refresh();
       return;
     }
-    if (this.result) this.markStale(`${change.events} label${change.events === 1 ? '' : 's'} changed elsewhere (${change.kind}) since this queue was ranked: retrain to use them.`);
+    if (this.result)
+      this.markStale(
+        `${change.events} label${change.events === 1 ? '' : 's'} changed elsewhere (${change.kind}) since this queue was ranked: retrain to use them.`,
+      );
     this.render();
   }
 
@@ -300,7 +344,12 @@ export class ReviewView {
   }
 
   private emptyState(): HTMLElement {
-    if (!this.alertsLoaded) return h('div', { class: 'empty-state' }, 'Load a snapshot to start labelling: the queue is drawn from the loaded alerts.');
+    if (!this.alertsLoaded)
+      return h(
+        'div',
+        { class: 'empty-state' },
+        'Load a snapshot to start labelling: the queue is drawn from the loaded alerts.',
+      );
     if (this.retrainer.running || !this.result) return h('div', { class: 'empty-state' }, 'Ranking the first batch…');
     return h('div', { class: 'empty-state' }, 'Nothing to label in this batch.');
   }
@@ -324,7 +373,10 @@ export class ReviewView {
       if (open) restoreEvidence(this.card.firstElementChild as HTMLElement, open);
     } catch (err) {
       if (token !== this.showToken) return;
-      replaceChildren(this.card, h('p', { class: 'inline-error' }, `The context of ${alertId} could not be read: ${(err as Error).message}`));
+      replaceChildren(
+        this.card,
+        h('p', { class: 'inline-error' }, `The context of ${alertId} could not be read: ${(err as Error).message}`),
+      );
     }
   }
 }

@@ -34,7 +34,9 @@ export function parseLink(hash: string): NotebookLink | null {
   const query = new URLSearchParams(hash.replace(/^#/, ''));
   const nb = query.get('nb');
   if (!nb) return null;
-  const ref: NotebookRef = nb.startsWith(MINE) ? { kind: 'mine', id: nb.slice(MINE.length) } : { kind: 'shipped', name: nb };
+  const ref: NotebookRef = nb.startsWith(MINE)
+    ? { kind: 'mine', id: nb.slice(MINE.length) }
+    : { kind: 'shipped', name: nb };
   const params = new Map<string, string>();
   for (const [key, value] of query) if (key.startsWith('p.')) params.set(key.slice(2), value);
   return { ref, params };
@@ -55,7 +57,10 @@ export function formatLink(ref: NotebookRef, params: Record<string, ParamValue>)
  * The values a link sets, checked against the notebook: values it accepts, and one sentence for
  * each it does not (an unknown param, a value out of range), to show rather than to fail on.
  */
-export function linkParams(doc: NotebookDocument, params: ReadonlyMap<string, string>): { values: Record<string, ParamValue>; problems: string[] } {
+export function linkParams(
+  doc: NotebookDocument,
+  params: ReadonlyMap<string, string>,
+): { values: Record<string, ParamValue>; problems: string[] } {
   const specs = declaredParams(doc.blocks);
   const values: Record<string, ParamValue> = {};
   const problems: string[] = [];

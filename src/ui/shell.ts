@@ -26,7 +26,12 @@ export class Shell {
       h(
         'header',
         { class: 'topbar' },
-        h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, 'Label Lab')),
+        h(
+          'div',
+          { class: 'brand' },
+          h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+          h('span', { class: 'brand-name' }, 'Label Lab'),
+        ),
         this.tabs,
         this.engine,
       ),
@@ -48,7 +53,11 @@ export class Shell {
   addView(view: View): void {
     this.views.push(view);
     this.tabs.append(
-      h('button', { type: 'button', class: 'view-tab', 'data-view': view.id, onclick: () => this.show(view.id) }, view.label),
+      h(
+        'button',
+        { type: 'button', class: 'view-tab', 'data-view': view.id, onclick: () => this.show(view.id) },
+        view.label,
+      ),
     );
     if (!this.current) this.show(view.id);
   }

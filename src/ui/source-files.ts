@@ -49,13 +49,23 @@ export async function sampleFiles(base: string = import.meta.env.BASE_URL): Prom
 
 /** The example label files under the sample's labels/ (the community example set), for the Labels view. */
 export async function sampleLabelFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
-  return (await sampleListing(base)).filter((f) => /^labels\/[^/]+$/.test(f.path) && labelFileFormat(f.path) !== undefined);
+  return (await sampleListing(base)).filter(
+    (f) => /^labels\/[^/]+$/.test(f.path) && labelFileFormat(f.path) !== undefined,
+  );
 }
 
 /** One file of the bundled sample by its path (a notebook's labels cell); fails naming it when absent. */
 export async function sampleFile(path: string, base: string = import.meta.env.BASE_URL): Promise<SourceFile> {
   const listing = await sampleListing(base);
   const file = listing.find((f) => f.path === path);
-  if (!file) throw new Error(`${path}: not in the app's sample data (it has ${listing.filter((f) => f.path.startsWith('labels/')).map((f) => f.path).join(', ') || 'no label files'})`);
+  if (!file)
+    throw new Error(
+      `${path}: not in the app's sample data (it has ${
+        listing
+          .filter((f) => f.path.startsWith('labels/'))
+          .map((f) => f.path)
+          .join(', ') || 'no label files'
+      })`,
+    );
   return file;
 }

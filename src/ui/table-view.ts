@@ -35,13 +35,35 @@ export class TableView {
         'header',
         { class: 'table-header' },
         h('h2', { class: 'table-title' }, table.name),
-        h('p', { class: 'table-facts' }, h('span', { 'data-fact': 'rows' }, plural(table.rows, 'row')), h('span', { 'data-fact': 'columns' }, plural(table.columns.length, 'column')), table.files > 0 ? h('span', { 'data-fact': 'files' }, `from ${plural(table.files, 'file')}`) : null),
+        h(
+          'p',
+          { class: 'table-facts' },
+          h('span', { 'data-fact': 'rows' }, plural(table.rows, 'row')),
+          h('span', { 'data-fact': 'columns' }, plural(table.columns.length, 'column')),
+          table.files > 0 ? h('span', { 'data-fact': 'files' }, `from ${plural(table.files, 'file')}`) : null,
+        ),
       ),
       h(
         'div',
         { class: 'table-panes' },
-        h('section', { class: 'pane columns-pane', 'aria-label': 'Columns' }, h('h3', { class: 'pane-title' }, 'Columns'), renderColumns(table)),
-        h('section', { class: 'pane preview-pane', 'aria-label': 'First rows' }, h('h3', { class: 'pane-title' }, table.rows > shown ? `First ${formatCount(shown)} of ${formatCount(table.rows)} rows` : plural(table.rows, 'row')), preview),
+        h(
+          'section',
+          { class: 'pane columns-pane', 'aria-label': 'Columns' },
+          h('h3', { class: 'pane-title' }, 'Columns'),
+          renderColumns(table),
+        ),
+        h(
+          'section',
+          { class: 'pane preview-pane', 'aria-label': 'First rows' },
+          h(
+            'h3',
+            { class: 'pane-title' },
+            table.rows > shown
+              ? `First ${formatCount(shown)} of ${formatCount(table.rows)} rows`
+              : plural(table.rows, 'row'),
+          ),
+          preview,
+        ),
       ),
     );
     try {
@@ -50,7 +72,10 @@ export class TableView {
       replaceChildren(preview, rows.numRows > 0 ? renderGrid(rows) : h('p', { class: 'muted' }, 'The table is empty.'));
     } catch (err) {
       if (generation !== this.generation) return;
-      replaceChildren(preview, h('p', { class: 'inline-error' }, `The rows could not be read: ${(err as Error).message}`));
+      replaceChildren(
+        preview,
+        h('p', { class: 'inline-error' }, `The rows could not be read: ${(err as Error).message}`),
+      );
     }
   }
 }
@@ -63,7 +88,18 @@ function renderColumns(table: TableSummary): HTMLElement {
       'table',
       { class: 'columns-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Type'))),
-      h('tbody', {}, ...table.columns.map((c) => h('tr', {}, h('td', { class: 'col-name', title: c.name }, c.name), h('td', { class: 'col-type', title: c.type }, c.type)))),
+      h(
+        'tbody',
+        {},
+        ...table.columns.map((c) =>
+          h(
+            'tr',
+            {},
+            h('td', { class: 'col-name', title: c.name }, c.name),
+            h('td', { class: 'col-type', title: c.type }, c.type),
+          ),
+        ),
+      ),
     ),
   );
 }

@@ -8,7 +8,12 @@ export class TablesPanel {
   private selected: string | null = null;
 
   constructor(private readonly onSelect: (table: TableSummary) => void) {
-    this.element = h('section', { class: 'panel tables-panel', 'aria-label': 'Tables' }, h('h2', { class: 'panel-title' }, 'Tables'), this.list);
+    this.element = h(
+      'section',
+      { class: 'panel tables-panel', 'aria-label': 'Tables' },
+      h('h2', { class: 'panel-title' }, 'Tables'),
+      this.list,
+    );
     this.render([]);
   }
 
@@ -36,9 +41,22 @@ export class TablesPanel {
           {},
           h(
             'button',
-            { type: 'button', class: 'table-item', 'data-table': t.name, 'data-rows': t.rows, 'data-columns': t.columns.length, 'aria-current': String(t.name === this.selected), onclick: () => this.onSelect(t) },
+            {
+              type: 'button',
+              class: 'table-item',
+              'data-table': t.name,
+              'data-rows': t.rows,
+              'data-columns': t.columns.length,
+              'aria-current': String(t.name === this.selected),
+              onclick: () => this.onSelect(t),
+            },
             h('span', { class: 'table-name' }, t.name),
-            h('span', { class: 'table-meta' }, h('span', { class: 'table-rows' }, plural(t.rows, 'row')), h('span', { class: 'table-cols' }, plural(t.columns.length, 'col'))),
+            h(
+              'span',
+              { class: 'table-meta' },
+              h('span', { class: 'table-rows' }, plural(t.rows, 'row')),
+              h('span', { class: 'table-cols' }, plural(t.columns.length, 'col')),
+            ),
           ),
         ),
       ),

@@ -13,7 +13,8 @@ import type { TrainingRunner } from '../training/runner.ts';
 
 let worker: Promise<WorkerRunner> | null = null;
 
-const started = (): Promise<WorkerRunner> => (worker ??= import('../training/fit-worker-client.ts').then((m) => m.createWorkerRunner()));
+const started = (): Promise<WorkerRunner> =>
+  (worker ??= import('../training/fit-worker-client.ts').then((m) => m.createWorkerRunner()));
 
 const runner: TrainingRunner = {
   backend: async () => (await started()).backend(),

@@ -7,7 +7,18 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type App, appSession, type Browser, chromiumAvailable, dropFiles, dropPaths, openApp, OUTPUT_DIR, SAMPLE_DIR, shownCounts } from './harness.ts';
+import {
+  type App,
+  appSession,
+  type Browser,
+  chromiumAvailable,
+  dropFiles,
+  dropPaths,
+  openApp,
+  OUTPUT_DIR,
+  SAMPLE_DIR,
+  shownCounts,
+} from './harness.ts';
 
 /** The snapshot tables whose rows META.json counts, per snapshot folder. */
 const SNAPSHOT_TABLES = ['alerts', 'features', 'clusters', 'money_flows'] as const;
@@ -79,7 +90,10 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
 
   it('starts, and loads the sample snapshot with the counts its META.json gives', async () => {
     await openApp(page, app.url);
-    expect(await page.getAttribute('.engine-state', 'data-state'), await page.textContent('.engine-state') ?? '').toBe('ready');
+    expect(
+      await page.getAttribute('.engine-state', 'data-state'),
+      (await page.textContent('.engine-state')) ?? '',
+    ).toBe('ready');
     sampleCounts = await shownCounts(page);
     const expected = expectedCounts();
     for (const [table, rows] of Object.entries(expected)) expect(sampleCounts[table], table).toBe(rows);
@@ -91,7 +105,9 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
     await page.waitForSelector('.grid tbody tr');
     const columns = await page.$$eval('.columns-table .col-name', (els) => els.map((e) => e.textContent));
     expect(columns).toContain('alert_confidence_score');
-    const dateIndex = await page.$$eval('.grid thead th', (ths) => ths.findIndex((th) => th.textContent === 'processing_date'));
+    const dateIndex = await page.$$eval('.grid thead th', (ths) =>
+      ths.findIndex((th) => th.textContent === 'processing_date'),
+    );
     expect(dateIndex).toBeGreaterThan(0);
     const date = await page.locator(`.grid tbody tr:first-child > :nth-child(${dateIndex + 1})`).textContent();
     expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -107,7 +123,11 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
   });
 
   it('reports a picked CSV with an out-of-range confidence by file and column, and keeps what was loaded', async () => {
-    await page.setInputFiles('input[data-picker="files"]', { name: CSV_NAME, mimeType: 'text/csv', buffer: Buffer.from(BAD_CONFIDENCE_CSV) });
+    await page.setInputFiles('input[data-picker="files"]', {
+      name: CSV_NAME,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(BAD_CONFIDENCE_CSV),
+    });
     const problem = page.locator(`.problem.error[data-file="${CSV_NAME}"][data-column="alert_confidence_score"]`);
     await problem.waitFor({ timeout: 30_000 });
     const text = await problem.textContent();
@@ -124,10 +144,17 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
     const groupsBefore = await page.locator('.problem-group').count();
     await dropPaths(page, [join(SAMPLE_DIR, 'snapshots')]);
     // Each load's problems arrive as one new group, at the top, when the load ends.
-    await page.waitForFunction((n) => document.querySelectorAll('.problem-group').length > n, groupsBefore, { timeout: 30_000 });
-    const alerts = relative(SAMPLE_DIR, findAlertsParquet(join(SAMPLE_DIR, 'snapshots'))).split(sep).join('/');
+    await page.waitForFunction((n) => document.querySelectorAll('.problem-group').length > n, groupsBefore, {
+      timeout: 30_000,
+    });
+    const alerts = relative(SAMPLE_DIR, findAlertsParquet(join(SAMPLE_DIR, 'snapshots')))
+      .split(sep)
+      .join('/');
     // The same files are loaded already: the loader knows them by their snapshot paths and skips them.
-    const skipped = page.locator('.problem-group').first().locator(`.problem.warning[data-file="${alerts}"]`, { hasText: 'already loaded' });
+    const skipped = page
+      .locator('.problem-group')
+      .first()
+      .locator(`.problem.warning[data-file="${alerts}"]`, { hasText: 'already loaded' });
     expect(await skipped.count()).toBe(1);
     await page.waitForSelector('.load-progress', { state: 'hidden' });
     expect(await shownCounts(page)).toEqual(sampleCounts);

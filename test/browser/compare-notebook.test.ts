@@ -21,7 +21,8 @@ const row = (strategy: string) => `${OUTPUT} .compare-progress-row[data-strategy
 /** The strategy cancelled mid-training: the slowest, with the most epochs to watch. */
 const CANCELLED = 'autoencoder';
 
-const epochOf = (page: Page, strategy: string) => page.$eval(row(strategy), (el) => Number((el as HTMLElement).dataset.epoch ?? 0)).catch(() => 0);
+const epochOf = (page: Page, strategy: string) =>
+  page.$eval(row(strategy), (el) => Number((el as HTMLElement).dataset.epoch ?? 0)).catch(() => 0);
 
 const runnable = chromiumAvailable();
 
@@ -33,9 +34,20 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
 
   it('opens without training: the configuration, a Run comparison button, plots that wait', async () => {
     await openShippedNotebook(page, NOTEBOOK, `${OUTPUT}[data-state="ready"] [data-action="run-comparison"]`);
-    expect(await page.locator(`${OUTPUT} .compare-chip`).allTextContents()).toEqual(['proxy', 'supervised', 'self-training', 'autoencoder', 'isolation-forest', 'rule']);
-    expect(await page.textContent(`${cell('roc_curves')} [data-waiting]`)).toContain('waiting for compare cell board to train');
-    expect(await page.textContent(`${cell('leaderboard')} [data-waiting]`)).toContain('waiting for compare cell board to train');
+    expect(await page.locator(`${OUTPUT} .compare-chip`).allTextContents()).toEqual([
+      'proxy',
+      'supervised',
+      'self-training',
+      'autoencoder',
+      'isolation-forest',
+      'rule',
+    ]);
+    expect(await page.textContent(`${cell('roc_curves')} [data-waiting]`)).toContain(
+      'waiting for compare cell board to train',
+    );
+    expect(await page.textContent(`${cell('leaderboard')} [data-waiting]`)).toContain(
+      'waiting for compare cell board to train',
+    );
     await page.$eval(cell('board'), (el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-ready.png') });
   });
@@ -45,7 +57,11 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     await page.waitForSelector(`${OUTPUT}[data-state="running"]`, { timeout: 30_000 });
     expect(await page.locator(`${OUTPUT} .compare-progress-row`).count()).toBe(6);
     // The first network trains: its epoch counter moves.
-    await page.waitForFunction((sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset.epoch) >= 1, row('proxy'), { timeout: 120_000 });
+    await page.waitForFunction(
+      (sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset.epoch) >= 1,
+      row('proxy'),
+      { timeout: 120_000 },
+    );
     const first = await epochOf(page, 'proxy');
     await page.waitForFunction(
       ([sel, n]) => {
@@ -59,10 +75,14 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-training.png') });
 
     // The autoencoder: cancelled once it has trained a few of its epochs.
-    await page.waitForFunction((sel) => {
-      const el = document.querySelector<HTMLElement>(sel);
-      return !!el && el.dataset.state === 'fitting' && Number(el.dataset.epoch) >= 3;
-    }, row(CANCELLED), { timeout: 180_000 });
+    await page.waitForFunction(
+      (sel) => {
+        const el = document.querySelector<HTMLElement>(sel);
+        return !!el && el.dataset.state === 'fitting' && Number(el.dataset.epoch) >= 3;
+      },
+      row(CANCELLED),
+      { timeout: 180_000 },
+    );
     const at = await epochOf(page, CANCELLED);
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-cancelling.png') });
     await page.click(`${OUTPUT} [data-action="cancel-strategy"][data-strategy="${CANCELLED}"]`);
@@ -81,7 +101,14 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
         auc: tr.querySelector('td[data-metric="ROC-AUC"]')?.textContent,
       })),
     );
-    expect(rows.map((r) => r.strategy).sort()).toEqual(['autoencoder', 'isolation-forest', 'proxy', 'rule', 'self-training', 'supervised']);
+    expect(rows.map((r) => r.strategy).sort()).toEqual([
+      'autoencoder',
+      'isolation-forest',
+      'proxy',
+      'rule',
+      'self-training',
+      'supervised',
+    ]);
     const cancelled = rows.find((r) => r.strategy === CANCELLED)!;
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.cells.join(' ')).toMatch(/cancelled at epoch \d+ of 60 \(autoencoder\)/);
@@ -95,11 +122,23 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     const headers = await page.$$eval(`${board} thead th[data-metric]`, (ths) => ths.map((th) => th.textContent));
     expect(headers.length).toBeGreaterThanOrEqual(15);
     for (const h of headers) expect(h).toMatch(/truth$/);
-    expect(headers).toEqual(expect.arrayContaining(['ROC-AUCtruth', 'PR-AUCtruth', 'P@50truth', 'R@100truth', 'P@1%truth', 'NDCG@50truth', 'Briertruth', 'cap. Ptruth']));
+    expect(headers).toEqual(
+      expect.arrayContaining([
+        'ROC-AUCtruth',
+        'PR-AUCtruth',
+        'P@50truth',
+        'R@100truth',
+        'P@1%truth',
+        'NDCG@50truth',
+        'Briertruth',
+        'cap. Ptruth',
+      ]),
+    );
     // The plots that read the board's results are drawn now, and so are the view's own.
     await page.waitForSelector(`${cell('roc_curves')}[data-status="done"] .nb-plot svg`);
     expect(await page.locator(`${cell('leaderboard')} .nb-result`).getAttribute('data-row-count')).toBe('6');
-    for (const plot of ['curves', 'scores', 'training']) expect(await page.locator(`${OUTPUT} [data-plot="${plot}"] svg`).count(), plot).toBeGreaterThan(0);
+    for (const plot of ['curves', 'scores', 'training'])
+      expect(await page.locator(`${OUTPUT} [data-plot="${plot}"] svg`).count(), plot).toBeGreaterThan(0);
     await page.$eval(cell('board'), (el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-board.png') });
     await page.$eval(`${OUTPUT} .compare-plots`, (el) => el.scrollIntoView({ block: 'start' }));
@@ -114,27 +153,51 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     await page.click(`${OUTPUT} .compare-source[data-source="proxy"]`);
     await page.waitForSelector(`${OUTPUT} table.board[data-source="proxy"]`);
     // The rule ranks its own labels perfectly.
-    expect(await page.textContent(`${OUTPUT} table.board[data-source="proxy"] tr[data-strategy="rule"] td[data-metric="ROC-AUC"]`)).toBe('1.000');
+    expect(
+      await page.textContent(
+        `${OUTPUT} table.board[data-source="proxy"] tr[data-strategy="rule"] td[data-metric="ROC-AUC"]`,
+      ),
+    ).toBe('1.000');
     expect(await page.textContent(`${OUTPUT} .compare-source-text`)).toMatch(/^proxy rule: the proxy rule alone/);
     await page.click(`${OUTPUT} .compare-source[data-source="truth"]`);
     await page.waitForSelector(`${OUTPUT} table.board[data-source="truth"]`);
   });
 
   it('exports the held-out scores as Parquet, the model as a zip, and the run bundle', async () => {
-    const [scores] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(`${OUTPUT} [data-action="export-scores"][data-strategy="proxy"]`)]);
+    const [scores] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.click(`${OUTPUT} [data-action="export-scores"][data-strategy="proxy"]`),
+    ]);
     expect(scores.suggestedFilename()).toBe('board-proxy-alert_scores.parquet');
-    expect(readFileSync((await scores.path())!).subarray(0, 4).toString('latin1')).toBe('PAR1');
+    expect(
+      readFileSync((await scores.path())!)
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('PAR1');
     await page.waitForSelector(`${OUTPUT} .compare-message.ok`);
-    expect(await page.textContent(`${OUTPUT} .compare-message`)).toMatch(/^Exported [\d,]+ held-out alert scores of proxy/);
+    expect(await page.textContent(`${OUTPUT} .compare-message`)).toMatch(
+      /^Exported [\d,]+ held-out alert scores of proxy/,
+    );
 
-    const [model] = await Promise.all([page.waitForEvent('download'), page.click(`${OUTPUT} [data-action="export-model"][data-strategy="proxy"]`)]);
+    const [model] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`${OUTPUT} [data-action="export-model"][data-strategy="proxy"]`),
+    ]);
     expect(model.suggestedFilename()).toBe('board-proxy-model.zip');
     const zip = readFileSync((await model.path())!);
     expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
-    for (const name of ['model.json', 'weights.bin', 'preprocessing.json']) expect(zip.includes(Buffer.from(name))).toBe(true);
+    for (const name of ['model.json', 'weights.bin', 'preprocessing.json'])
+      expect(zip.includes(Buffer.from(name))).toBe(true);
 
-    const [bundle] = await Promise.all([page.waitForEvent('download'), page.click(`${OUTPUT} [data-action="export-bundle"]`)]);
-    const json = JSON.parse(readFileSync((await bundle.path())!, 'utf8')) as { format: string; repeat: string; strategies: { name: string; cancelled?: string }[] };
+    const [bundle] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`${OUTPUT} [data-action="export-bundle"]`),
+    ]);
+    const json = JSON.parse(readFileSync((await bundle.path())!, 'utf8')) as {
+      format: string;
+      repeat: string;
+      strategies: { name: string; cancelled?: string }[];
+    };
     expect(json.format).toBe('label-lab-run/1');
     expect(json.repeat).toBe(`notebook ${NOTEBOOK}.md, compare cell board`);
     expect(json.strategies.find((s) => s.name === CANCELLED)!.cancelled).toMatch(/^cancelled at epoch/);

@@ -28,9 +28,13 @@ export const OUTPUT_DIR = join(ROOT, 'test-output');
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   if (process.env.CI) {
-    throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run does) before the browser tests`);
+    throw new Error(
+      `${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run does) before the browser tests`,
+    );
   }
-  console.warn(`\n  [browser tests] SKIPPED: ${CHROMIUM} not found. Install it with: sudo apt-get install -y chromium\n`);
+  console.warn(
+    `\n  [browser tests] SKIPPED: ${CHROMIUM} not found. Install it with: sudo apt-get install -y chromium\n`,
+  );
   return false;
 }
 
@@ -125,7 +129,9 @@ export async function openApp(page: Page, url: string): Promise<void> {
 /** Row counts per table, as the tables panel shows them. */
 export async function shownCounts(page: Page): Promise<Record<string, number>> {
   return page.$$eval('.table-item[data-table]', (items) =>
-    Object.fromEntries(items.map((el) => [(el as HTMLElement).dataset.table!, Number((el as HTMLElement).dataset.rows)])),
+    Object.fromEntries(
+      items.map((el) => [(el as HTMLElement).dataset.table!, Number((el as HTMLElement).dataset.rows)]),
+    ),
   );
 }
 
@@ -134,8 +140,15 @@ export async function shownCounts(page: Page): Promise<Record<string, number>> {
  * dispatches a real `drop` event carrying a DataTransfer of File objects; the app's folder walk
  * (webkitGetAsEntry) sees no entries for synthetic files and reads the plain file list.
  */
-export async function dropFiles(page: Page, files: { name: string; bytes: Uint8Array; type?: string }[]): Promise<void> {
-  const payload = files.map((f) => ({ name: f.name, type: f.type ?? 'application/octet-stream', data: Array.from(f.bytes) }));
+export async function dropFiles(
+  page: Page,
+  files: { name: string; bytes: Uint8Array; type?: string }[],
+): Promise<void> {
+  const payload = files.map((f) => ({
+    name: f.name,
+    type: f.type ?? 'application/octet-stream',
+    data: Array.from(f.bytes),
+  }));
   await page.evaluate((list) => {
     const dt = new DataTransfer();
     for (const f of list) dt.items.add(new File([new Uint8Array(f.data)], f.name, { type: f.type }));
@@ -193,10 +206,21 @@ export function appSession(opts: { viewport?: { width: number; height: number };
  * Open a shipped notebook from the Notebooks tab, wait for `ready` to show and for every cell to
  * settle, and fail naming any cell that ended in error.
  */
-export async function openShippedNotebook(page: Page, notebook: string, ready: string, timeout = 60_000): Promise<void> {
+export async function openShippedNotebook(
+  page: Page,
+  notebook: string,
+  ready: string,
+  timeout = 60_000,
+): Promise<void> {
   await page.click('.view-tab[data-view="notebooks"]');
   await page.click(`.nb-item[data-notebook="${notebook}"]`);
   await page.waitForSelector(ready, { timeout });
-  await page.waitForFunction(() => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0, undefined, { timeout });
-  expect(await page.locator('[data-cell][data-status="error"]').allInnerTexts(), `cells of ${notebook} failed`).toEqual([]);
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0,
+    undefined,
+    { timeout },
+  );
+  expect(await page.locator('[data-cell][data-status="error"]').allInnerTexts(), `cells of ${notebook} failed`).toEqual(
+    [],
+  );
 }

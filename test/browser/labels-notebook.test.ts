@@ -11,7 +11,8 @@ import { type App, appSession, chromiumAvailable, openApp, openShippedNotebook, 
 const NOTEBOOK = '04-bring-your-own-labels';
 const cell = (name: string) => `[data-cell="${name}"]`;
 
-const openNotebook04 = (page: Page) => openShippedNotebook(page, NOTEBOOK, `${cell('quality')}[data-status="done"] .nb-lines`, 90_000);
+const openNotebook04 = (page: Page) =>
+  openShippedNotebook(page, NOTEBOOK, `${cell('quality')}[data-status="done"] .nb-lines`, 90_000);
 
 const runnable = chromiumAvailable();
 

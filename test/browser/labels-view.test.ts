@@ -51,7 +51,11 @@ async function qualityWith(page: Page, n: number): Promise<void> {
 }
 
 async function pick(page: Page, name: string, content: string | Buffer): Promise<void> {
-  await page.setInputFiles('input[data-picker="labels"]', { name, mimeType: 'text/csv', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
+  await page.setInputFiles('input[data-picker="labels"]', {
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.isBuffer(content) ? content : Buffer.from(content),
+  });
 }
 
 async function check(page: Page): Promise<void> {
@@ -80,18 +84,32 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await page.click('.view-tab[data-view="labels"]');
     expect(await page.getAttribute('.labels-restored', 'data-restored')).toBe('0');
     await qualityWith(page, 0);
-    expect(await page.locator('.label-quality [data-table="coverage"] tr[data-rater="community"]').getAttribute('data-labelled')).toBe('0');
+    expect(
+      await page
+        .locator('.label-quality [data-table="coverage"] tr[data-rater="community"]')
+        .getAttribute('data-labelled'),
+    ).toBe('0');
   });
 
   it('maps the example set from detected columns and shows how its label values read', async () => {
     await pick(page, 'example-labels-v1.csv', readFileSync(EXAMPLE));
     await page.waitForSelector('.mapping-form');
-    for (const field of ['alert_id', 'address', 'label', 'label_source', 'label_confidence', 'labeled_at', 'labeled_by']) {
+    for (const field of [
+      'alert_id',
+      'address',
+      'label',
+      'label_source',
+      'label_confidence',
+      'labeled_at',
+      'labeled_by',
+    ]) {
       expect(await page.inputValue(`select[data-field="${field}"]`), field).toBe(field);
     }
     expect(await page.inputValue('select[data-field="note"]')).toBe('');
     expect(await page.textContent('.mapping-unused')).toContain('processing_date');
-    const reads = await page.$$eval('.label-value', (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.value, (e as HTMLElement).dataset.reads])));
+    const reads = await page.$$eval('.label-value', (els) =>
+      Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.value, (e as HTMLElement).dataset.reads])),
+    );
     expect(reads).toEqual({ '0': 'negative', '1': 'positive' });
     // Spelling 1 as negative too is a mapping the core refuses; the chips already show the clash.
     await page.fill('[data-spellings="positive"]', 'yes');
@@ -105,8 +123,12 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     const report = page.locator('.import-report');
     expect(await report.getAttribute('data-accepted')).toBe(String(exampleRows.length));
     expect(await report.getAttribute('data-rejected')).toBe('0');
-    expect(await page.textContent('.import-report')).toContain(`community ${bySource('community')}, validated ${bySource('validated')}`);
-    expect(await page.textContent('[data-action="confirm-import"]')).toBe(`Confirm: append ${exampleRows.length} label events`);
+    expect(await page.textContent('.import-report')).toContain(
+      `community ${bySource('community')}, validated ${bySource('validated')}`,
+    );
+    expect(await page.textContent('[data-action="confirm-import"]')).toBe(
+      `Confirm: append ${exampleRows.length} label events`,
+    );
     await page.locator('.label-import').screenshot({ path: join(OUTPUT_DIR, 'labels-import-report.png') });
     await page.click('[data-action="cancel-import"]');
     await page.waitForSelector('.label-import[data-phase="idle"]');
@@ -119,11 +141,17 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await check(page);
     expect(await confirm(page)).toBe(exampleRows.length);
     await qualityWith(page, exampleRows.length);
-    const labelled = (rater: string) => page.locator(`.label-quality [data-table="coverage"] tr[data-rater="${rater}"]`).getAttribute('data-labelled').then(Number);
+    const labelled = (rater: string) =>
+      page
+        .locator(`.label-quality [data-table="coverage"] tr[data-rater="${rater}"]`)
+        .getAttribute('data-labelled')
+        .then(Number);
     // An alert id labels each of its rows (7- and 30-day windows), so rows >= events per source.
     expect(await labelled('community')).toBeGreaterThanOrEqual(bySource('community'));
     expect(await labelled('validated')).toBeGreaterThanOrEqual(bySource('validated'));
-    expect(await page.textContent('.quality-facts')).toContain(`community ${bySource('community')} alert-level, validated ${bySource('validated')} alert-level`);
+    expect(await page.textContent('.quality-facts')).toContain(
+      `community ${bySource('community')} alert-level, validated ${bySource('validated')} alert-level`,
+    );
     const kappa = Number(await page.getAttribute('.label-quality tr[data-pair="community-truth"]', 'data-kappa'));
     expect(kappa).toBeGreaterThan(0.5);
     expect(kappa).toBeLessThanOrEqual(1);
@@ -176,7 +204,9 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await rows.nth(1).locator('[data-action="restore-label"]').click();
     await page.waitForSelector('.history-status[data-restored]');
     expect(await page.textContent('.history-status')).toContain('now in effect');
-    await page.waitForFunction(() => document.querySelectorAll('.label-history [data-table="history"] tbody tr').length === 3);
+    await page.waitForFunction(
+      () => document.querySelectorAll('.label-history [data-table="history"] tbody tr').length === 3,
+    );
     const first = rows.nth(0);
     expect(await first.getAttribute('data-wins')).toBe('true');
     expect(await first.textContent()).toContain(relabelled.labeledBy);
@@ -186,7 +216,11 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
 
   it('imports a file in its own words once the user maps it: columns, a fixed source and label spellings', async () => {
     const [a, b] = [exampleRows[10]!, exampleRows[11]!];
-    await pick(page, 'my-review.csv', `ref,verdict,who,comment\n${a.alertId},Bad,ann,peel chain\n${b.alertId},ok,ann,\n`);
+    await pick(
+      page,
+      'my-review.csv',
+      `ref,verdict,who,comment\n${a.alertId},Bad,ann,peel chain\n${b.alertId},ok,ann,\n`,
+    );
     await page.waitForSelector('.mapping-form');
     // Detection finds the label and the note, not the rest.
     expect(await page.inputValue('select[data-field="label"]')).toBe('verdict');
@@ -206,7 +240,10 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await page.fill('[data-input="history-id"]', a.alertId);
     await page.click('[data-action="history-lookup"]');
     const newest = page.locator('.label-history [data-table="history"] tbody tr').first();
-    await page.waitForFunction((id) => document.querySelector('.label-history .history-head code')?.textContent === id, a.alertId);
+    await page.waitForFunction(
+      (id) => document.querySelector('.label-history .history-head code')?.textContent === id,
+      a.alertId,
+    );
     const text = await newest.textContent();
     expect(text).toContain('validated');
     expect(text).toContain('ann');
@@ -219,7 +256,9 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[] };
       w.longTasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+        type: 'longtask',
+      });
     });
     await page.selectOption('[data-option="suspect-labels"]', 'explicit');
     await page.selectOption('[data-option="suspect-learner"]', 'logistic');
@@ -241,7 +280,9 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     // The effective labels (every proxy-labelled row): 20,000 rows, several seconds of fits.
     await page.selectOption('[data-option="suspect-labels"]', 'effective');
     await page.click('[data-action="find-suspects"]');
-    await page.waitForSelector('.suspects-progress:not([hidden]) .progress-detail:text-matches("Fitting fold [2-5]")', { timeout: 120_000 });
+    await page.waitForSelector('.suspects-progress:not([hidden]) .progress-detail:text-matches("Fitting fold [2-5]")', {
+      timeout: 120_000,
+    });
     const started = Date.now();
     await page.click('[data-action="cancel-suspects"]');
     await page.waitForSelector('.label-suspects[data-state="cancelled"]', { timeout: 5_000 });
@@ -251,7 +292,10 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
   });
 
   it('exports the event log as Parquet with every event', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-action="export-events"]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.click('[data-action="export-events"]'),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^label-events-\d{4}-\d{2}-\d{2}\.parquet$/);
     const bytes = new Uint8Array(readFileSync((await download.path())!));
     await initNodeParquet();
@@ -271,7 +315,12 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
     // Once the sample is loaded the restored labels apply to its alerts.
     await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 60_000 });
     await page.waitForFunction(
-      () => Number(document.querySelector('.label-quality [data-table="coverage"] tr[data-rater="validated"]')?.getAttribute('data-labelled')) > 0,
+      () =>
+        Number(
+          document
+            .querySelector('.label-quality [data-table="coverage"] tr[data-rater="validated"]')
+            ?.getAttribute('data-labelled'),
+        ) > 0,
       undefined,
       { timeout: 60_000 },
     );

@@ -50,7 +50,11 @@ async function ranAfter(page: Page, name: string, runs: number): Promise<void> {
   await page.waitForFunction(
     ([sel, n]) => {
       const el = document.querySelector<HTMLElement>(sel as string);
-      return !!el && Number(el.dataset.runs) > (n as number) && (el.dataset.status === 'done' || el.dataset.status === 'error');
+      return (
+        !!el &&
+        Number(el.dataset.runs) > (n as number) &&
+        (el.dataset.status === 'done' || el.dataset.status === 'error')
+      );
     },
     [cell(name), runs] as const,
     { timeout: 30_000 },
@@ -120,20 +124,27 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     const confidenceRuns = await runs(page, 'confidences');
     await page.selectOption('[data-param="typology"]', { label: 'PEEL_CHAIN' });
     await ranAfter(page, 'confidences', confidenceRuns);
-    expect(Number(await page.getAttribute(`${cell('confidences')} .nb-result`, 'data-row-count'))).toBeLessThan(Number(rowsBefore));
-    await page.waitForFunction(() => location.hash.includes('p.typology=PEEL_CHAIN') && location.hash.includes('p.bins=20'));
+    expect(Number(await page.getAttribute(`${cell('confidences')} .nb-result`, 'data-row-count'))).toBeLessThan(
+      Number(rowsBefore),
+    );
+    await page.waitForFunction(
+      () => location.hash.includes('p.typology=PEEL_CHAIN') && location.hash.includes('p.bins=20'),
+    );
     await page.$eval(cell('confidence_histogram'), (el) => el.scrollIntoView({ block: 'end' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'notebook.png') });
   });
 
-  it('runs an edited SQL cell on Shift+Enter, and keeps the edit as the user\'s own copy', async () => {
+  it("runs an edited SQL cell on Shift+Enter, and keeps the edit as the user's own copy", async () => {
     const n = await runs(page, 'severity_verdict');
     await typeIntoCell(page, 'severity_verdict', 'SELECT 42 AS answer');
     await ranAfter(page, 'severity_verdict', n);
     expect(await page.getAttribute(cell('severity_verdict'), 'data-status')).toBe('done');
     expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
     // The table cell that shows the result follows it.
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('answer'), `${cell('severity_verdict_table')} .grid thead`);
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent?.includes('answer'),
+      `${cell('severity_verdict_table')} .grid thead`,
+    );
     await page.waitForSelector('.nb-save-state[data-save-state="saved"]');
     expect(await page.textContent('.nb-save-state')).toContain(`Your copy of ${TOUR}`);
     expect(await page.locator('.nb-list[aria-label="My notebooks"] .nb-item').count()).toBe(1);
@@ -147,10 +158,17 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
     expect(await page.textContent('.nb-save-state')).toContain(`Your copy of ${TOUR}`);
     expect(await page.inputValue('[data-param="bins"] input')).toBe('20');
-    expect(await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('PEEL_CHAIN');
+    expect(
+      await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent),
+    ).toBe('PEEL_CHAIN');
     // Let the sample finish loading (the notebook runs again on it) before the next steps.
     await page.waitForSelector('.nb-data-note', { state: 'hidden', timeout: 60_000 });
-    await page.waitForFunction(() => ![...document.querySelectorAll('[data-cell]')].some((el) => (el as HTMLElement).dataset.status === 'running'), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        ![...document.querySelectorAll('[data-cell]')].some((el) => (el as HTMLElement).dataset.status === 'running'),
+      null,
+      { timeout: 60_000 },
+    );
   });
 
   it('downloads the notebook as its file: the shipped text with the edit, byte for byte', async () => {
@@ -171,7 +189,9 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     await page.waitForSelector(`${cell('confidence_histogram')}[data-status="done"]`);
     expect(await page.textContent('[data-param="bins"] output')).toBe('65');
     expect(await page.inputValue('[data-param="bins"] input')).toBe('65');
-    expect(await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('PEEL_CHAIN');
+    expect(
+      await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent),
+    ).toBe('PEEL_CHAIN');
     // The shipped text, not the copy's edit.
     await page.waitForSelector(`${cell('severity_verdict')}[data-status="done"] .grid`);
     expect(await gridText(page, 'severity_verdict')).not.toContain('answer');
@@ -182,12 +202,18 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
   });
 
-  it('shows a failed cell\'s error in its place, and which cell the cells after it wait on', async () => {
+  it("shows a failed cell's error in its place, and which cell the cells after it wait on", async () => {
     const n = await runs(page, 'by_typology');
-    await typeIntoCell(page, 'by_typology', 'SELECT typology_type, count(*) AS n, no_such_column FROM alerts GROUP BY 1');
+    await typeIntoCell(
+      page,
+      'by_typology',
+      'SELECT typology_type, count(*) AS n, no_such_column FROM alerts GROUP BY 1',
+    );
     await ranAfter(page, 'by_typology', n);
     expect(await page.getAttribute(cell('by_typology'), 'data-status')).toBe('error');
-    expect(await page.textContent(`${cell('by_typology')} .nb-error`)).toMatch(/no_such_column[\s\S]*\(at 01-tour-of-a-snapshot\.md:\d+\)/);
+    expect(await page.textContent(`${cell('by_typology')} .nb-error`)).toMatch(
+      /no_such_column[\s\S]*\(at 01-tour-of-a-snapshot\.md:\d+\)/,
+    );
     await page.waitForSelector(`${cell('by_typology_table')}[data-status="error"]`);
     expect(await page.textContent(`${cell('by_typology_table')} .nb-error`)).toBe('depends on failed cell by_typology');
     // The rest of the notebook is untouched.
@@ -196,7 +222,11 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     await page.screenshot({ path: join(OUTPUT_DIR, 'notebook-error.png') });
 
     const m = await runs(page, 'by_typology');
-    await typeIntoCell(page, 'by_typology', 'SELECT typology_type AS typology, count(*) AS alert_count FROM alerts GROUP BY 1 ORDER BY 2 DESC');
+    await typeIntoCell(
+      page,
+      'by_typology',
+      'SELECT typology_type AS typology, count(*) AS alert_count FROM alerts GROUP BY 1 ORDER BY 2 DESC',
+    );
     await ranAfter(page, 'by_typology', m);
     await page.waitForSelector(`${cell('by_typology_table')}[data-status="done"]`);
   });
@@ -210,7 +240,9 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     let order = await names();
     expect(order.indexOf('query_1')).toBe(order.indexOf('null_confidence') + 1);
     // A new cell opens with its editor focused.
-    expect(await page.evaluate(() => document.activeElement?.closest('[data-cell]')?.getAttribute('data-cell'))).toBe('query_1');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-cell]')?.getAttribute('data-cell'))).toBe(
+      'query_1',
+    );
 
     await page.click(`${cell('query_1')} [aria-label="Move query_1 up"]`);
     order = await names();
@@ -227,7 +259,11 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
   });
 
   it('refuses a malformed notebook file with its problems by line, and keeps the open notebook', async () => {
-    await page.setInputFiles('input[data-picker="notebook"]', { name: 'broken.md', mimeType: 'text/markdown', buffer: Buffer.from(MALFORMED) });
+    await page.setInputFiles('input[data-picker="notebook"]', {
+      name: 'broken.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(MALFORMED),
+    });
     const error = page.locator('.nb-open-error');
     await error.waitFor({ state: 'visible' });
     const text = await error.innerText();
@@ -245,7 +281,10 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     await page.setViewportSize({ width: 600, height: 900 });
     await page.locator(cell('histogram_controls')).scrollIntoViewIfNeeded();
     await page.waitForTimeout(300); // the plot redraws at its new width
-    const widths = await page.$eval(`${cell('confidence_histogram')} .nb-plot svg`, (svg) => ({ svg: svg.getBoundingClientRect().width, page: document.documentElement.clientWidth }));
+    const widths = await page.$eval(`${cell('confidence_histogram')} .nb-plot svg`, (svg) => ({
+      svg: svg.getBoundingClientRect().width,
+      page: document.documentElement.clientWidth,
+    }));
     expect(widths.svg).toBeLessThanOrEqual(widths.page);
     await page.screenshot({ path: join(OUTPUT_DIR, 'notebook-narrow.png') });
     await page.setViewportSize({ width: 1400, height: 860 });

@@ -37,7 +37,11 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
 
     // 1. Import: the label column is called `verdict` and spelt illicit/benign; the mapping step maps it.
     await page.click('.view-tab[data-view="labels"]');
-    await page.setInputFiles('input[data-picker="labels"]', { name: 'my-labels.csv', mimeType: 'text/csv', buffer: Buffer.from(minerCsv()) });
+    await page.setInputFiles('input[data-picker="labels"]', {
+      name: 'my-labels.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(minerCsv()),
+    });
     await page.waitForSelector('.label-import[data-phase="mapping"] [data-action="check-labels"]:not([disabled])');
     await page.selectOption('select[data-field="label"]', 'verdict');
     await page.fill('[data-spellings="positive"]', 'illicit');
@@ -51,8 +55,14 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
     expect(mapping.labels).toEqual({ positive: ['illicit'], negative: ['benign'] });
     await page.selectOption('select[data-field="label"]', '');
     await page.fill('[data-spellings="positive"]', '1');
-    await page.setInputFiles('input[data-picker="mapping"]', { name: 'my-labels.mapping.yaml', mimeType: 'text/yaml', buffer: Buffer.from(saved) });
-    await page.waitForFunction(() => /mapping loaded/.test(document.querySelector('.import-status')?.textContent ?? ''));
+    await page.setInputFiles('input[data-picker="mapping"]', {
+      name: 'my-labels.mapping.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from(saved),
+    });
+    await page.waitForFunction(() =>
+      /mapping loaded/.test(document.querySelector('.import-status')?.textContent ?? ''),
+    );
     expect(await page.inputValue('select[data-field="label"]')).toBe('verdict');
     expect(await page.inputValue('[data-spellings="positive"]')).toBe('illicit');
     await page.click('[data-action="check-labels"]');
@@ -76,7 +86,11 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
       given[last] = key === 'p' ? 1 : 0;
     }
     // Saves run in order: once the last one is saved, all five are.
-    await page.waitForFunction((id) => (document.querySelector('.rv-notice')?.textContent ?? '') === `Licit: ${id} (saved).`, last, { timeout: 20_000 });
+    await page.waitForFunction(
+      (id) => (document.querySelector('.rv-notice')?.textContent ?? '') === `Licit: ${id} (saved).`,
+      last,
+      { timeout: 20_000 },
+    );
     expect(Object.keys(given)).toHaveLength(5);
 
     // 3. Reload: 12 imported and 5 given, all restored from IndexedDB.
@@ -87,8 +101,12 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
     expect(await page.getAttribute('.labels-restored', 'data-restored')).toBe('17');
     await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 60_000 });
     await page.click('.view-tab[data-view="review"]');
-    await page.waitForFunction((n) => document.querySelectorAll('.rv-recent-item').length === n, 5, { timeout: 60_000 });
-    const recent = await page.$$eval('.rv-recent-item', (els) => els.map((e) => [(e as HTMLElement).dataset.alert!, Number((e as HTMLElement).dataset.given)] as const));
+    await page.waitForFunction((n) => document.querySelectorAll('.rv-recent-item').length === n, 5, {
+      timeout: 60_000,
+    });
+    const recent = await page.$$eval('.rv-recent-item', (els) =>
+      els.map((e) => [(e as HTMLElement).dataset.alert!, Number((e as HTMLElement).dataset.given)] as const),
+    );
     expect(Object.fromEntries(recent)).toEqual(given);
     expect(browser.errors).toEqual([]);
   }, 240_000);
@@ -101,7 +119,15 @@ describe.skipIf(!runnable)('bring your own labels, end to end in Chromium', () =
           const open = indexedDB.open('label-lab-labels', 1);
           open.onsuccess = () => {
             const tx = open.result.transaction('label-events', 'readwrite');
-            tx.objectStore('label-events').put({ format: 'label-lab/label-events/arrow-ipc/1', savedAt: '2026-01-01T00:00:00Z', events: 3, bytes: new Uint8Array([1, 2, 3]) }, 'log');
+            tx.objectStore('label-events').put(
+              {
+                format: 'label-lab/label-events/arrow-ipc/1',
+                savedAt: '2026-01-01T00:00:00Z',
+                events: 3,
+                bytes: new Uint8Array([1, 2, 3]),
+              },
+              'log',
+            );
             tx.oncomplete = () => resolve();
             tx.onerror = () => reject(tx.error);
           };

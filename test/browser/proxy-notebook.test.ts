@@ -28,14 +28,21 @@ interface Counts {
 const counts = (page: Page): Promise<Counts> =>
   page.$eval(PROXY, (el) => {
     const d = (el as HTMLElement).dataset;
-    return { positive: Number(d.positive), negative: Number(d.negative), uncertain: Number(d.uncertain), evaluations: Number(d.evaluations) };
+    return {
+      positive: Number(d.positive),
+      negative: Number(d.negative),
+      uncertain: Number(d.uncertain),
+      evaluations: Number(d.evaluations),
+    };
   });
 
 /** The sweep's figure: how many times drawn, its marker (the ring at the current thresholds), its cells. */
 const sweep = (page: Page) =>
   page.$eval(`${cell('threshold_sweep')} .nb-plot`, (el) => ({
     figures: Number((el as HTMLElement).dataset.figure),
-    markers: [...el.querySelectorAll('g[aria-label="dot"] circle')].map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`),
+    markers: [...el.querySelectorAll('g[aria-label="dot"] circle')].map(
+      (c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`,
+    ),
     cells: el.querySelectorAll('g[aria-label="rect"] rect').length,
   }));
 
@@ -66,8 +73,12 @@ describe.skipIf(!runnable)('notebook 02 (proxy-label thresholds) in Chromium', (
     const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
     expect(c.positive + c.negative + c.uncertain).toBe(alerts);
     expect(await page.textContent(`${cell('labels')} .proxy-rule code`)).toContain('confidence >= 0.7');
-    expect(await page.locator(`${cell('labels')} .proxy-warning[data-warning="severity-is-confidence"]`).count()).toBe(1);
-    expect(await page.locator(`${cell('labels')} .proxy-agreement [data-reference="truth"]`).textContent()).toMatch(/precision 0\.\d{3}/);
+    expect(await page.locator(`${cell('labels')} .proxy-warning[data-warning="severity-is-confidence"]`).count()).toBe(
+      1,
+    );
+    expect(await page.locator(`${cell('labels')} .proxy-agreement [data-reference="truth"]`).textContent()).toMatch(
+      /precision 0\.\d{3}/,
+    );
   });
 
   it('moves the positive threshold: the counts change and the heatmap is redrawn with its marker moved', async () => {
@@ -89,8 +100,16 @@ describe.skipIf(!runnable)('notebook 02 (proxy-label thresholds) in Chromium', (
     // for them, become uncertain.
     expect(after.positive).toBeLessThan(before.positive);
     expect(after.uncertain).toBeGreaterThan(before.uncertain);
-    expect(after.positive + after.negative + after.uncertain).toBe(before.positive + before.negative + before.uncertain);
-    expect(Number(await page.textContent(`${cell('labels')} .proxy-count.positive .proxy-count-value`).then((t) => t!.replace(/,/g, '')))).toBe(after.positive);
+    expect(after.positive + after.negative + after.uncertain).toBe(
+      before.positive + before.negative + before.uncertain,
+    );
+    expect(
+      Number(
+        await page
+          .textContent(`${cell('labels')} .proxy-count.positive .proxy-count-value`)
+          .then((t) => t!.replace(/,/g, '')),
+      ),
+    ).toBe(after.positive);
     const heatAfter = await sweep(page);
     expect(heatAfter.cells).toBe(heat.cells);
     expect(heatAfter.markers).toHaveLength(2);
@@ -119,20 +138,32 @@ describe.skipIf(!runnable)('notebook 02 (proxy-label thresholds) in Chromium', (
   });
 
   it('saves the rule as YAML that loads back, and loads a config file into the inputs', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${cell('labels')} [data-action="save-config"]`)]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`${cell('labels')} [data-action="save-config"]`),
+    ]);
     expect(download.suggestedFilename()).toBe('labels-proxy-labels.yaml');
     const saved = loadConfig(readFileSync((await download.path())!, 'utf8'), 'saved.yaml');
     expect(saved.positive).toEqual({ severities: ['high', 'critical'], min_confidence: 0.8 });
     expect(saved.negative).toEqual({ severities: ['low', 'medium'], max_confidence: 0.3 });
 
     const before = await counts(page);
-    const yaml = 'positive:\n  severities: [critical]\n  min_confidence: 0.9\nnegative:\n  severities: [low]\n  max_confidence: 0.7\nuncertain: keep\n';
-    await page.setInputFiles(`${cell('labels')} input[data-picker="proxy-config"]`, { name: 'strict.yaml', mimeType: 'application/yaml', buffer: Buffer.from(yaml) });
+    const yaml =
+      'positive:\n  severities: [critical]\n  min_confidence: 0.9\nnegative:\n  severities: [low]\n  max_confidence: 0.7\nuncertain: keep\n';
+    await page.setInputFiles(`${cell('labels')} input[data-picker="proxy-config"]`, {
+      name: 'strict.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(yaml),
+    });
     await evaluatedAfter(page, before.evaluations);
-    expect(await page.textContent(`${cell('labels')} .proxy-message`)).toContain('Loaded strict.yaml: positive_severities = [critical], min_confidence = 0.9');
+    expect(await page.textContent(`${cell('labels')} .proxy-message`)).toContain(
+      'Loaded strict.yaml: positive_severities = [critical], min_confidence = 0.9',
+    );
     expect(await page.textContent('[data-param="min_confidence"] output')).toBe('0.9');
     expect(await page.isChecked('[data-param="positive_severities"] input[value="high"]')).toBe(false);
-    expect(await page.textContent(`${cell('labels')} .proxy-rule code`)).toContain('positive critical & confidence >= 0.9; negative low | confidence < 0.7');
+    expect(await page.textContent(`${cell('labels')} .proxy-rule code`)).toContain(
+      'positive critical & confidence >= 0.9; negative low | confidence < 0.7',
+    );
     expect((await counts(page)).positive).toBeLessThan(before.positive);
 
     // A file that does not validate changes nothing and says which field is wrong.
@@ -143,20 +174,27 @@ describe.skipIf(!runnable)('notebook 02 (proxy-label thresholds) in Chromium', (
       buffer: Buffer.from('positive:\n  severities: [high]\nnegative:\n  severities: [high]\n'),
     });
     await page.waitForSelector(`${cell('labels')} .proxy-message.error`);
-    expect(await page.textContent(`${cell('labels')} .proxy-message`)).toContain("negative.severities: severity 'high' is in both positive.severities and negative.severities");
+    expect(await page.textContent(`${cell('labels')} .proxy-message`)).toContain(
+      "negative.severities: severity 'high' is in both positive.severities and negative.severities",
+    );
     expect(await page.textContent('[data-param="min_confidence"] output')).toBe('0.9');
     expect((await counts(page)).evaluations).toBe(evaluations);
   });
 
   it('exports the labelled alerts as Parquet', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(`${cell('labels')} [data-action="export-labels"]`)]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.click(`${cell('labels')} [data-action="export-labels"]`),
+    ]);
     expect(download.suggestedFilename()).toBe('labels-labelled-alerts.parquet');
     const bytes = readFileSync((await download.path())!);
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('PAR1');
     await page.waitForSelector(`${cell('labels')} .proxy-message.ok`);
     // uncertain: keep (loaded above) exports every alert row, labelled or not.
     const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
-    expect(await page.textContent(`${cell('labels')} .proxy-message`)).toContain(`Exported ${alerts.toLocaleString('en-US')} labelled alert rows`);
+    expect(await page.textContent(`${cell('labels')} .proxy-message`)).toContain(
+      `Exported ${alerts.toLocaleString('en-US')} labelled alert rows`,
+    );
     expect(browser.errors).toEqual([]);
   });
 });

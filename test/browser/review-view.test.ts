@@ -20,12 +20,18 @@ async function openReview(page: Page): Promise<void> {
 }
 
 async function counts(page: Page): Promise<Record<string, string>> {
-  return page.$$eval('.rv-tally [data-count]', (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.count!, e.textContent!.split(' ')[0]!])));
+  return page.$$eval('.rv-tally [data-count]', (els) =>
+    Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.count!, e.textContent!.split(' ')[0]!])),
+  );
 }
 
 /** Wait until every label action has been saved: the notice names the last one as saved. */
 async function waitSaved(page: Page, text: RegExp): Promise<void> {
-  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('.rv-notice')?.textContent ?? ''), text.source, { timeout: 20_000 });
+  await page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('.rv-notice')?.textContent ?? ''),
+    text.source,
+    { timeout: 20_000 },
+  );
 }
 
 describe.skipIf(!runnable)('the Review view in Chromium', () => {
@@ -78,7 +84,9 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
 
     expect(Object.keys(given)).toHaveLength(5);
     expect(await counts(page)).toEqual({ labelled: '5', positives: '2', negatives: '3', skipped: '1', left: '4' });
-    const states = await page.$$eval('.rv-item', (els) => els.map((e) => [e.querySelector('button')!.title, (e as HTMLElement).dataset.state]));
+    const states = await page.$$eval('.rv-item', (els) =>
+      els.map((e) => [e.querySelector('button')!.title, (e as HTMLElement).dataset.state]),
+    );
     expect(states.filter(([, s]) => s === 'skipped').map(([id]) => id)).toEqual([skipped]);
     for (const [id, label] of Object.entries(given)) expect(states).toContainEqual([id, `labelled-${label}`]);
     await page.screenshot({ path: join(OUTPUT_DIR, 'review-labelled.png') });
@@ -107,13 +115,18 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
       return w.tasks;
     });
     const longest = Math.max(0, ...tasks);
-    console.log(`  [review] retrain with a model: ${wall} ms wall; main-thread long tasks ${tasks.length}, longest ${Math.round(longest)} ms, total ${Math.round(tasks.reduce((a, b) => a + b, 0))} ms`);
+    console.log(
+      `  [review] retrain with a model: ${wall} ms wall; main-thread long tasks ${tasks.length}, longest ${Math.round(longest)} ms, total ${Math.round(tasks.reduce((a, b) => a + b, 0))} ms`,
+    );
     // Measured on the sample: at most one long task of 50-80 ms (the feature matrix arriving from
     // DuckDB); the JavaScript steps yield between them (before they did, one task held 130-170 ms).
     // The bound leaves room for a busy machine and still catches a fit moved onto the page.
     expect(longest).toBeLessThan(250);
     // Rows, not alerts: an alert labelled once labels each of its windows.
-    const trained = /logistic regression trained on 5 labelled alerts \((\d+) rows?: (\d+) illicit \/ (\d+) licit\)/.exec((await page.textContent('.rv-model-line'))!);
+    const trained =
+      /logistic regression trained on 5 labelled alerts \((\d+) rows?: (\d+) illicit \/ (\d+) licit\)/.exec(
+        (await page.textContent('.rv-model-line'))!,
+      );
     expect(trained).not.toBeNull();
     const [rowsN, pos, neg] = trained!.slice(1).map(Number) as [number, number, number];
     expect(pos + neg).toBe(rowsN);
@@ -139,7 +152,13 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
       const items = [...document.querySelectorAll<HTMLElement>('.rv-recent-item')];
       return items.length === n && items.every((e) => e.dataset.now !== 'none');
     }, 5);
-    const recent = await page.$$eval('.rv-recent-item', (els) => els.map((e) => [(e as HTMLElement).dataset.alert!, Number((e as HTMLElement).dataset.given), (e as HTMLElement).dataset.now]));
+    const recent = await page.$$eval('.rv-recent-item', (els) =>
+      els.map((e) => [
+        (e as HTMLElement).dataset.alert!,
+        Number((e as HTMLElement).dataset.given),
+        (e as HTMLElement).dataset.now,
+      ]),
+    );
     expect(recent.map(([id]) => id).sort()).toEqual(Object.keys(given).sort());
     for (const [id, label, now] of recent) {
       expect(label).toBe(given[id as string]);
@@ -147,7 +166,9 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
     }
     // The model after the reload trains on the same five labels.
     await page.waitForSelector('.rv-model-line[data-trained="true"]', { timeout: 60_000 });
-    expect(await page.textContent('.rv-model-line')).toContain(`trained on 5 labelled alerts (${rowsN} rows: ${pos} illicit / ${neg} licit)`);
+    expect(await page.textContent('.rv-model-line')).toContain(
+      `trained on 5 labelled alerts (${rowsN} rows: ${pos} illicit / ${neg} licit)`,
+    );
     expect(await counts(page)).toMatchObject({ labelled: '0', left: '10' });
     await currentAlert(page);
     await page.screenshot({ path: join(OUTPUT_DIR, 'review-reloaded.png') });
@@ -157,7 +178,11 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
   it('retrains by itself when a batch is done, and a cancelled retrain keeps the queue it had', async () => {
     await page.fill('.rv-batch', '2');
     await page.click('.rv-retrain');
-    await page.waitForFunction(() => document.querySelectorAll('.rv-item').length === 2 && !document.querySelector('.rv-cancel:not([hidden])'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.rv-item').length === 2 && !document.querySelector('.rv-cancel:not([hidden])'),
+      undefined,
+      { timeout: 60_000 },
+    );
     const before = await page.$$eval('.rv-item-button', (els) => els.map((e) => e.getAttribute('title')!));
     await page.click('.ac-id');
     await currentAlert(page);
@@ -165,10 +190,18 @@ describe.skipIf(!runnable)('the Review view in Chromium', () => {
     await currentAlert(page);
     await page.keyboard.press('n');
     // The last save starts the retrain: a new batch of two, none of the two just labelled.
-    await page.waitForFunction((old) => {
-      const ids = [...document.querySelectorAll('.rv-item-button')].map((e) => e.getAttribute('title'));
-      return ids.length === 2 && ids.every((id) => !old.includes(id!)) && !document.querySelector('.rv-cancel:not([hidden])');
-    }, before, { timeout: 60_000 });
+    await page.waitForFunction(
+      (old) => {
+        const ids = [...document.querySelectorAll('.rv-item-button')].map((e) => e.getAttribute('title'));
+        return (
+          ids.length === 2 &&
+          ids.every((id) => !old.includes(id!)) &&
+          !document.querySelector('.rv-cancel:not([hidden])')
+        );
+      },
+      before,
+      { timeout: 60_000 },
+    );
     expect(await page.textContent('.rv-model-line')).toMatch(/trained on 7 labelled alerts/);
     expect(await counts(page)).toMatchObject({ labelled: '2', positives: '1', negatives: '1', left: '2' });
 

@@ -17,33 +17,89 @@ import { memoryResultName, type MemoryColumn, type MemoryColumnType, type Memory
 
 /** Every result a compare cell publishes, with what one row is: shown in errors and the docs. */
 export const COMPARE_RESULTS = {
-  entries: 'one row per strategy, best first: rank, strategy, kind, score_kind, status (done, failed, cancelled), ranked_by, roc_auc, pr_auc (against ranked_by), features, fit_seconds, reason (why it failed or how far it got), model_version',
+  entries:
+    'one row per strategy, best first: rank, strategy, kind, score_kind, status (done, failed, cancelled), ranked_by, roc_auc, pr_auc (against ranked_by), features, fit_seconds, reason (why it failed or how far it got), model_version',
   auc: 'the headline metrics per strategy and label source: strategy, source, roc_auc, pr_auc',
-  board: 'one row per strategy, label source and metric: strategy, source, metric (ROC-AUC, PR-AUC, precision@50, recall@1%, NDCG@100, Brier, capacity precision, ...), value',
-  sources: 'one row per label source the board measures against: source, description, labelled, positives (held-out alerts), ranked_by (yes for the source that ranks the board)',
+  board:
+    'one row per strategy, label source and metric: strategy, source, metric (ROC-AUC, PR-AUC, precision@50, recall@1%, NDCG@100, Brier, capacity precision, ...), value',
+  sources:
+    'one row per label source the board measures against: source, description, labelled, positives (held-out alerts), ranked_by (yes for the source that ranks the board)',
   roc: 'ROC curve points per strategy and label source: strategy, source, fpr, tpr',
   pr: 'precision-recall curve points per strategy and label source: strategy, source, recall, precision',
-  scores: 'where the positives and negatives of each label source fall in each strategy’s ranking: strategy, source, label, x0, x1 (score percentile among the held-out alerts), alerts, share (of that label’s alerts)',
+  scores:
+    'where the positives and negatives of each label source fall in each strategy’s ranking: strategy, source, label, x0, x1 (score percentile among the held-out alerts), alerts, share (of that label’s alerts)',
   training: 'the training curves: strategy, stage, epoch, loss, val_loss',
   notes: 'what the board says about itself and each strategy: strategy (empty for the board), note',
 } as const;
 export type ComparePart = keyof typeof COMPARE_RESULTS;
 export const COMPARE_PARTS = Object.keys(COMPARE_RESULTS) as ComparePart[];
 
-
 const COLUMNS: Record<ComparePart, [string, MemoryColumnType][]> = {
   entries: [
-    ['rank', 'BIGINT'], ['strategy', 'VARCHAR'], ['kind', 'VARCHAR'], ['score_kind', 'VARCHAR'], ['status', 'VARCHAR'], ['ranked_by', 'VARCHAR'],
-    ['roc_auc', 'DOUBLE'], ['pr_auc', 'DOUBLE'], ['features', 'BIGINT'], ['fit_seconds', 'DOUBLE'], ['reason', 'VARCHAR'], ['model_version', 'VARCHAR'],
+    ['rank', 'BIGINT'],
+    ['strategy', 'VARCHAR'],
+    ['kind', 'VARCHAR'],
+    ['score_kind', 'VARCHAR'],
+    ['status', 'VARCHAR'],
+    ['ranked_by', 'VARCHAR'],
+    ['roc_auc', 'DOUBLE'],
+    ['pr_auc', 'DOUBLE'],
+    ['features', 'BIGINT'],
+    ['fit_seconds', 'DOUBLE'],
+    ['reason', 'VARCHAR'],
+    ['model_version', 'VARCHAR'],
   ],
-  auc: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['roc_auc', 'DOUBLE'], ['pr_auc', 'DOUBLE']],
-  board: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['metric', 'VARCHAR'], ['value', 'DOUBLE']],
-  sources: [['source', 'VARCHAR'], ['description', 'VARCHAR'], ['labelled', 'BIGINT'], ['positives', 'BIGINT'], ['ranked_by', 'VARCHAR']],
-  roc: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['fpr', 'DOUBLE'], ['tpr', 'DOUBLE']],
-  pr: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['recall', 'DOUBLE'], ['precision', 'DOUBLE']],
-  scores: [['strategy', 'VARCHAR'], ['source', 'VARCHAR'], ['label', 'VARCHAR'], ['x0', 'DOUBLE'], ['x1', 'DOUBLE'], ['alerts', 'BIGINT'], ['share', 'DOUBLE']],
-  training: [['strategy', 'VARCHAR'], ['stage', 'VARCHAR'], ['epoch', 'BIGINT'], ['loss', 'DOUBLE'], ['val_loss', 'DOUBLE']],
-  notes: [['strategy', 'VARCHAR'], ['note', 'VARCHAR']],
+  auc: [
+    ['strategy', 'VARCHAR'],
+    ['source', 'VARCHAR'],
+    ['roc_auc', 'DOUBLE'],
+    ['pr_auc', 'DOUBLE'],
+  ],
+  board: [
+    ['strategy', 'VARCHAR'],
+    ['source', 'VARCHAR'],
+    ['metric', 'VARCHAR'],
+    ['value', 'DOUBLE'],
+  ],
+  sources: [
+    ['source', 'VARCHAR'],
+    ['description', 'VARCHAR'],
+    ['labelled', 'BIGINT'],
+    ['positives', 'BIGINT'],
+    ['ranked_by', 'VARCHAR'],
+  ],
+  roc: [
+    ['strategy', 'VARCHAR'],
+    ['source', 'VARCHAR'],
+    ['fpr', 'DOUBLE'],
+    ['tpr', 'DOUBLE'],
+  ],
+  pr: [
+    ['strategy', 'VARCHAR'],
+    ['source', 'VARCHAR'],
+    ['recall', 'DOUBLE'],
+    ['precision', 'DOUBLE'],
+  ],
+  scores: [
+    ['strategy', 'VARCHAR'],
+    ['source', 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['x0', 'DOUBLE'],
+    ['x1', 'DOUBLE'],
+    ['alerts', 'BIGINT'],
+    ['share', 'DOUBLE'],
+  ],
+  training: [
+    ['strategy', 'VARCHAR'],
+    ['stage', 'VARCHAR'],
+    ['epoch', 'BIGINT'],
+    ['loss', 'DOUBLE'],
+    ['val_loss', 'DOUBLE'],
+  ],
+  notes: [
+    ['strategy', 'VARCHAR'],
+    ['note', 'VARCHAR'],
+  ],
 };
 
 /** Points kept per curve: enough for a smooth line at any plot width. */
@@ -74,23 +130,87 @@ const kName = (label: string) => label.split(' ')[0]!;
  * precision and recall at each k, NDCG at each k, Brier, then the capacity threshold's numbers.
  */
 export function metricColumns(board: Leaderboard): MetricColumn[] {
-  const ks = board.entries.flatMap((e) => Object.values(e.metrics)).find((m) => m !== undefined)?.atK.map((a) => a.label) ?? [];
+  const ks =
+    board.entries
+      .flatMap((e) => Object.values(e.metrics))
+      .find((m) => m !== undefined)
+      ?.atK.map((a) => a.label) ?? [];
   const capacity = board.entries.flatMap((e) => Object.values(e.metrics)).find((m) => m?.capacity)?.capacity;
   const cap = capacity ? `${capacity.capacityPerDay} alerts a day` : 'the reviewing capacity';
   const atK = (i: number, field: 'precision' | 'recall' | 'ndcg') => (m: SourceMetrics) => m.atK[i]?.[field] ?? null;
   return [
-    { metric: 'ROC-AUC', short: 'ROC-AUC', title: 'area under the ROC curve: P(a positive scores above a negative)', value: (m) => m.rocAuc, digits: 3 },
-    { metric: 'PR-AUC', short: 'PR-AUC', title: 'average precision over the ranking', value: (m) => m.prAuc, digits: 3 },
+    {
+      metric: 'ROC-AUC',
+      short: 'ROC-AUC',
+      title: 'area under the ROC curve: P(a positive scores above a negative)',
+      value: (m) => m.rocAuc,
+      digits: 3,
+    },
+    {
+      metric: 'PR-AUC',
+      short: 'PR-AUC',
+      title: 'average precision over the ranking',
+      value: (m) => m.prAuc,
+      digits: 3,
+    },
     ...ks.flatMap((label, i) => [
-      { metric: `precision@${kName(label)}`, short: `P@${kName(label)}`, title: `precision of the top ${label} alerts`, value: atK(i, 'precision'), digits: 3 },
-      { metric: `recall@${kName(label)}`, short: `R@${kName(label)}`, title: `recall of the top ${label} alerts`, value: atK(i, 'recall'), digits: 3 },
+      {
+        metric: `precision@${kName(label)}`,
+        short: `P@${kName(label)}`,
+        title: `precision of the top ${label} alerts`,
+        value: atK(i, 'precision'),
+        digits: 3,
+      },
+      {
+        metric: `recall@${kName(label)}`,
+        short: `R@${kName(label)}`,
+        title: `recall of the top ${label} alerts`,
+        value: atK(i, 'recall'),
+        digits: 3,
+      },
     ]),
-    ...ks.map((label, i) => ({ metric: `NDCG@${kName(label)}`, short: `NDCG@${kName(label)}`, title: `normalised discounted cumulative gain of the top ${label}`, value: atK(i, 'ndcg'), digits: 3 })),
-    { metric: 'Brier', short: 'Brier', title: 'mean squared error of the probabilities (probability scores only; lower is better)', value: (m) => m.brier, digits: 3 },
-    { metric: 'capacity threshold', short: 'cap. threshold', title: `the score threshold fitted on the training alerts for ${cap}`, value: (m) => finite(m.capacity?.threshold), digits: 3 },
-    { metric: 'capacity precision', short: 'cap. P', title: `precision of the alerts over the capacity threshold (${cap})`, value: (m) => m.capacity?.precision ?? null, digits: 3 },
-    { metric: 'capacity recall', short: 'cap. R', title: `recall of the alerts over the capacity threshold (${cap})`, value: (m) => m.capacity?.recall ?? null, digits: 3 },
-    { metric: 'flagged per day', short: 'flagged/day', title: `held-out alerts a day over the capacity threshold (target ${cap})`, value: (m) => m.capacity?.flaggedPerDay ?? null, digits: 1 },
+    ...ks.map((label, i) => ({
+      metric: `NDCG@${kName(label)}`,
+      short: `NDCG@${kName(label)}`,
+      title: `normalised discounted cumulative gain of the top ${label}`,
+      value: atK(i, 'ndcg'),
+      digits: 3,
+    })),
+    {
+      metric: 'Brier',
+      short: 'Brier',
+      title: 'mean squared error of the probabilities (probability scores only; lower is better)',
+      value: (m) => m.brier,
+      digits: 3,
+    },
+    {
+      metric: 'capacity threshold',
+      short: 'cap. threshold',
+      title: `the score threshold fitted on the training alerts for ${cap}`,
+      value: (m) => finite(m.capacity?.threshold),
+      digits: 3,
+    },
+    {
+      metric: 'capacity precision',
+      short: 'cap. P',
+      title: `precision of the alerts over the capacity threshold (${cap})`,
+      value: (m) => m.capacity?.precision ?? null,
+      digits: 3,
+    },
+    {
+      metric: 'capacity recall',
+      short: 'cap. R',
+      title: `recall of the alerts over the capacity threshold (${cap})`,
+      value: (m) => m.capacity?.recall ?? null,
+      digits: 3,
+    },
+    {
+      metric: 'flagged per day',
+      short: 'flagged/day',
+      title: `held-out alerts a day over the capacity threshold (target ${cap})`,
+      value: (m) => m.capacity?.flaggedPerDay ?? null,
+      digits: 1,
+    },
   ];
 }
 
@@ -158,7 +278,9 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
   const metrics = board.entries.flatMap((e) =>
     board.sources.flatMap((s) => {
       const m = e.metrics[s.name];
-      return m ? columns.map((c) => ({ strategy: e.strategy, source: s.name, metric: c.metric, value: c.value(m) })) : [];
+      return m
+        ? columns.map((c) => ({ strategy: e.strategy, source: s.name, metric: c.metric, value: c.value(m) }))
+        : [];
     }),
   );
   const auc = board.entries.flatMap((e) =>
@@ -167,7 +289,13 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
       return m ? [{ strategy: e.strategy, source: s.name, roc_auc: m.rocAuc, pr_auc: m.prAuc }] : [];
     }),
   );
-  const sources = board.sources.map((s) => ({ source: s.name, description: s.description, labelled: s.labelled, positives: s.positives, ranked_by: s.name === board.rankedBy ? 'yes' : '' }));
+  const sources = board.sources.map((s) => ({
+    source: s.name,
+    description: s.description,
+    labelled: s.labelled,
+    positives: s.positives,
+    ranked_by: s.name === board.rankedBy ? 'yes' : '',
+  }));
   const roc: Record<string, PlainValue>[] = [];
   const pr: Record<string, PlainValue>[] = [];
   const scores: Record<string, PlainValue>[] = [];
@@ -177,20 +305,35 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
     for (const source of outcome.sources) {
       const units = reduceToUnits(outcome.held.test, outcome.held.info, run.scores, source.y);
       const key = { strategy: run.name, source: source.info.name };
-      for (const p of thin(rocCurve(units.scores, units.labels), CURVE_POINTS)) roc.push({ ...key, fpr: p.x, tpr: p.y });
-      for (const p of thin(prCurve(units.scores, units.labels), CURVE_POINTS)) pr.push({ ...key, recall: p.x, precision: p.y });
+      for (const p of thin(rocCurve(units.scores, units.labels), CURVE_POINTS))
+        roc.push({ ...key, fpr: p.x, tpr: p.y });
+      for (const p of thin(prCurve(units.scores, units.labels), CURVE_POINTS))
+        pr.push({ ...key, recall: p.x, precision: p.y });
       scores.push(...scoreBins(key, percentile, units.labels));
     }
   }
   const training = outcome.runs.flatMap((run) =>
     // Only iterative training has curves: a forest's one "epoch" has no loss.
     run.training.flatMap((t) =>
-      t.history.filter((h) => Number.isFinite(h.loss)).map((h) => ({ strategy: run.name, stage: t.stage, epoch: h.epoch, loss: h.loss, val_loss: Number.isFinite(h.valLoss) ? h.valLoss : null })),
+      t.history
+        .filter((h) => Number.isFinite(h.loss))
+        .map((h) => ({
+          strategy: run.name,
+          stage: t.stage,
+          epoch: h.epoch,
+          loss: h.loss,
+          val_loss: Number.isFinite(h.valLoss) ? h.valLoss : null,
+        })),
     ),
   );
   const notes = [
     ...board.notes.map((note) => ({ strategy: '', note })),
-    ...board.entries.flatMap((e) => [...(e.error ? [`failed: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map((note) => ({ strategy: e.strategy, note }))),
+    ...board.entries.flatMap((e) =>
+      [...(e.error ? [`failed: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map((note) => ({
+        strategy: e.strategy,
+        note,
+      })),
+    ),
   ];
   return [
     make(cell, 'entries', entries),
@@ -216,9 +359,11 @@ export function thin(points: CurvePoint[], n: number): CurvePoint[] {
 /** Each score's place among all of them, 0 (lowest) to 1 (highest), ties sharing their mid-rank. */
 export function percentiles(scores: Float64Array): Float64Array {
   const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (scores[a]! < scores[b]! ? -1 : scores[a]! > scores[b]! ? 1 : 0));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    scores[a]! < scores[b]! ? -1 : scores[a]! > scores[b]! ? 1 : 0,
+  );
   const out = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const mid = n > 1 ? (i + j) / 2 / (n - 1) : 0.5;
@@ -228,7 +373,11 @@ export function percentiles(scores: Float64Array): Float64Array {
   return out;
 }
 
-function scoreBins(key: { strategy: string; source: string }, percentile: Float64Array, labels: Float64Array): Record<string, PlainValue>[] {
+function scoreBins(
+  key: { strategy: string; source: string },
+  percentile: Float64Array,
+  labels: Float64Array,
+): Record<string, PlainValue>[] {
   const counts = { positive: new Array<number>(SCORE_BINS).fill(0), negative: new Array<number>(SCORE_BINS).fill(0) };
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
@@ -239,6 +388,13 @@ function scoreBins(key: { strategy: string; source: string }, percentile: Float6
   return (['positive', 'negative'] as const).flatMap((label) => {
     const total = counts[label].reduce((a, b) => a + b, 0);
     if (total === 0) return [];
-    return counts[label].map((alerts, b) => ({ ...key, label, x0: b / SCORE_BINS, x1: (b + 1) / SCORE_BINS, alerts, share: alerts / total }));
+    return counts[label].map((alerts, b) => ({
+      ...key,
+      label,
+      x0: b / SCORE_BINS,
+      x1: (b + 1) / SCORE_BINS,
+      alerts,
+      share: alerts / total,
+    }));
   });
 }

@@ -26,7 +26,12 @@ export async function trainComparison(
 ): Promise<{ trained: TrainedComparison; results: MemoryResult[] }> {
   const started = performance.now();
   const strategies = config.strategies!;
-  const progress: CompareProgress = { kind: 'compare', stage: 'starting', strategies: strategies.map((strategy) => ({ strategy, state: 'queued' })), elapsedMs: 0 };
+  const progress: CompareProgress = {
+    kind: 'compare',
+    stage: 'starting',
+    strategies: strategies.map((strategy) => ({ strategy, state: 'queued' })),
+    elapsedMs: 0,
+  };
   const of = (name: string) => progress.strategies.find((s) => s.strategy === name)!;
   let lastSent = 0;
   let pending: ReturnType<typeof setTimeout> | undefined;
@@ -34,7 +39,11 @@ export async function trainComparison(
     clearTimeout(pending);
     pending = undefined;
     lastSent = performance.now();
-    ctx.progress({ ...progress, strategies: progress.strategies.map((s) => ({ ...s })), elapsedMs: lastSent - started });
+    ctx.progress({
+      ...progress,
+      strategies: progress.strategies.map((s) => ({ ...s })),
+      elapsedMs: lastSent - started,
+    });
   };
   const emit = (now: boolean) => {
     if (now || performance.now() - lastSent >= PROGRESS_MS) send();
@@ -72,7 +81,14 @@ export async function trainComparison(
         emit(true);
       },
       onEpoch: (name, p) => {
-        Object.assign(of(name), { stage: p.stage, epoch: p.epoch, epochs: p.epochs, loss: p.loss, valLoss: p.valLoss, bestEpoch: p.bestEpoch });
+        Object.assign(of(name), {
+          stage: p.stage,
+          epoch: p.epoch,
+          epochs: p.epochs,
+          loss: p.loss,
+          valLoss: p.valLoss,
+          bestEpoch: p.bestEpoch,
+        });
         emit(false);
       },
     });
@@ -86,7 +102,13 @@ export async function trainComparison(
       training: run.result?.training ?? [],
       modelFiles: modelFiles(run, experiment),
     }));
-    const bundle = bundleJSON(runBundle(result, { backend: choice.name, runtime: training.runtime, repeat: `notebook ${ctx.file}, compare cell ${cell}` }));
+    const bundle = bundleJSON(
+      runBundle(result, {
+        backend: choice.name,
+        runtime: training.runtime,
+        repeat: `notebook ${ctx.file}, compare cell ${cell}`,
+      }),
+    );
     const db = ctx.db;
     const trained: TrainedComparison = {
       board: result.board,
@@ -96,7 +118,8 @@ export async function trainComparison(
       bundle,
       alertScores: async (strategy) => {
         const run = runs.find((r) => r.name === strategy);
-        if (!run?.scores) throw new Error(`${strategy} has no scores: it ${run ? 'did not finish' : 'was not in the comparison'}`);
+        if (!run?.scores)
+          throw new Error(`${strategy} has no scores: it ${run ? 'did not finish' : 'was not in the comparison'}`);
         return alertScoresTable(db, run.scores, {
           modelVersion: run.entry.modelVersion,
           latencyMs: (run.entry.seconds.score * 1000) / Math.max(1, run.scores.length),
@@ -104,7 +127,12 @@ export async function trainComparison(
         });
       },
     };
-    const results = compareResults(cell, { board: result.board, runs, sources: experiment.sources, held: experiment.held });
+    const results = compareResults(cell, {
+      board: result.board,
+      runs,
+      sources: experiment.sources,
+      held: experiment.held,
+    });
     return { trained, results };
   } finally {
     clearTimeout(pending);

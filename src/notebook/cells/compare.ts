@@ -97,17 +97,26 @@ export async function runCompareCell(name: string, spec: CompareSpec, ctx: RunCo
   const strategies = config.strategies ?? known;
   const where = fieldLabel('strategies', bindings, ctx.params);
   const unknown = strategies.filter((s) => !known.includes(s));
-  if (unknown.length > 0) throw new Error(`${where}unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}: choose from ${known.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `${where}unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}: choose from ${known.join(', ')}`,
+    );
   const twice = strategies.filter((s, i) => strategies.indexOf(s) !== i);
   if (twice.length > 0) throw new Error(`${where}${twice[0]} is listed twice: expected each strategy once`);
-  if (strategies.length === 0) throw new Error(`${where}no strategies to compare: expected at least one of ${known.join(', ')}`);
+  if (strategies.length === 0)
+    throw new Error(`${where}no strategies to compare: expected at least one of ${known.join(', ')}`);
 
   const base = { kind: 'compare' as const, name, config: { ...config, strategies }, strategies, bindings };
   if (!ctx.training?.train) {
     const message = ctx.training
       ? 'Not trained yet: training every strategy takes a while, so it starts only when asked (Run comparison).'
       : 'Not trained: this notebook was opened without a training runner.';
-    return { ...base, state: 'ready', message, results: waitingResults(name, `waiting for compare cell ${name} to train (Run comparison)`) };
+    return {
+      ...base,
+      state: 'ready',
+      message,
+      results: waitingResults(name, `waiting for compare cell ${name} to train (Run comparison)`),
+    };
   }
   const { trainComparison } = await import('./compare-train.ts');
   const { trained, results } = await trainComparison(name, base.config, ctx, ctx.training);
@@ -119,7 +128,10 @@ export async function runCompareCell(name: string, spec: CompareSpec, ctx: RunCo
  * A problem names the field and, when a param set it, the param and its value:
  * "dense.epochs ($epochs = 0): expected at least 1, got number 0".
  */
-export function compareConfig(spec: CompareSpec, params: RunContext['params']): { config: TrainingConfig; bindings: Record<string, string> } {
+export function compareConfig(
+  spec: CompareSpec,
+  params: RunContext['params'],
+): { config: TrainingConfig; bindings: Record<string, string> } {
   const bindings: Record<string, string> = {};
   const fill = (value: unknown, path: (string | number)[]): unknown => {
     if (typeof value === 'string') {
@@ -131,7 +143,8 @@ export function compareConfig(spec: CompareSpec, params: RunContext['params']): 
       return param.value;
     }
     if (Array.isArray(value)) return value.map((v, i) => fill(v, [...path, i]));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, [...path, k])]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, [...path, k])]));
     return value;
   };
   const input = fill(spec, []);

@@ -7,6 +7,10 @@
 export function placeDbError(error: unknown, file: string, bodyLine: number): string {
   const message = error instanceof Error ? error.message : String(error);
   const m = /\n*LINE (\d+):[^\n]*(\n[ \t]*\^)?/.exec(message);
-  const text = (m ? message.slice(0, m.index) : message).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const text = (m ? message.slice(0, m.index) : message)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
   return m ? `${text} (at ${file}:${bodyLine + Number(m[1]) - 1})` : text;
 }

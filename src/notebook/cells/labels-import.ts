@@ -17,11 +17,13 @@ import { throwIfStale, type RunContext } from './context.ts';
 
 /** Every result a labels cell publishes, with what one row is. */
 export const LABELS_RESULTS = {
-  summary: 'one row per fact of the import: fact (file, rows, accepted, rejected, dropped, positive, negative, alert-level, address-level, appended, earlier import), value',
+  summary:
+    'one row per fact of the import: fact (file, rows, accepted, rejected, dropped, positive, negative, alert-level, address-level, appended, earlier import), value',
   fields: 'how each event field is filled: field, source (a column, detected or named, or the value every row gets)',
   issues: 'one row per kind of problem found: level, code, rows, message',
   by_source: 'accepted labels per label_source: label_source, labels',
-  batches: 'the event log after the import, one row per batch and source in the order appended: batch_id, label_source, events, positive, mean_confidence, first_labeled, last_labeled',
+  batches:
+    'the event log after the import, one row per batch and source in the order appended: batch_id, label_source, events, positive, mean_confidence, first_labeled, last_labeled',
 } as const;
 export type LabelsPart = keyof typeof LABELS_RESULTS;
 export const LABELS_PARTS = Object.keys(LABELS_RESULTS) as LabelsPart[];
@@ -33,18 +35,29 @@ export interface LabelsResult extends ImportOnceResult {
 }
 
 export async function runLabelsCell(name: string, spec: LabelsSpec, ctx: RunContext): Promise<LabelsResult> {
-  if (!ctx.files) throw new Error(`labels cell ${name}: this notebook was opened without access to data files, so ${spec.file} cannot be read`);
+  if (!ctx.files)
+    throw new Error(
+      `labels cell ${name}: this notebook was opened without access to data files, so ${spec.file} cannot be read`,
+    );
   const file = await ctx.files.read(spec.file);
   throwIfStale(ctx.signal);
   // Once per data load: a param move never re-imports (the memo), and a second opening finds the first import (importLabelsOnce).
   const outcome = await ctx.memo(`labels:${name}:${spec.file}`, () =>
-    importLabelsOnce(ctx.files!.runtime, file, { ...(spec.mapping && { mapping: spec.mapping }), unknownTargets: spec.unknown_targets }),
+    importLabelsOnce(ctx.files!.runtime, file, {
+      ...(spec.mapping && { mapping: spec.mapping }),
+      unknownTargets: spec.unknown_targets,
+    }),
   );
   if (outcome.appended) await ctx.files.labelsChanged?.(outcome.appended.events);
   return { kind: 'labels', name, ...outcome, results: labelsResults(name, outcome) };
 }
 
-function result(cell: string, part: LabelsPart, columns: MemoryColumn[], rows: Record<string, PlainValue>[]): MemoryResult {
+function result(
+  cell: string,
+  part: LabelsPart,
+  columns: MemoryColumn[],
+  rows: Record<string, PlainValue>[],
+): MemoryResult {
   return { kind: 'memory', name: memoryResultName(cell, part), columns, rows };
 }
 
@@ -65,25 +78,46 @@ export function labelsResults(cell: string, outcome: ImportOnceResult): MemoryRe
     ['earlier import', earlier ? `${earlier.events} events on ${earlier.at} (${earlier.batchId})` : 'none'],
   ];
   return [
-    result(cell, 'summary', [{ name: 'fact', type: 'VARCHAR' }, { name: 'value', type: 'VARCHAR' }], facts.map(([fact, value]) => ({ fact, value: String(value) }))),
+    result(
+      cell,
+      'summary',
+      [
+        { name: 'fact', type: 'VARCHAR' },
+        { name: 'value', type: 'VARCHAR' },
+      ],
+      facts.map(([fact, value]) => ({ fact, value: String(value) })),
+    ),
     result(
       cell,
       'fields',
-      [{ name: 'field', type: 'VARCHAR' }, { name: 'source', type: 'VARCHAR' }],
+      [
+        { name: 'field', type: 'VARCHAR' },
+        { name: 'source', type: 'VARCHAR' },
+      ],
       report.fields.map((f) => ({ field: f.field, source: describeFieldSource(f) })),
     ),
     result(
       cell,
       'issues',
-      [{ name: 'level', type: 'VARCHAR' }, { name: 'code', type: 'VARCHAR' }, { name: 'rows', type: 'BIGINT' }, { name: 'message', type: 'VARCHAR' }],
+      [
+        { name: 'level', type: 'VARCHAR' },
+        { name: 'code', type: 'VARCHAR' },
+        { name: 'rows', type: 'BIGINT' },
+        { name: 'message', type: 'VARCHAR' },
+      ],
       report.issues.map((i) => ({ level: i.level, code: i.code, rows: i.rows, message: i.message })),
     ),
     result(
       cell,
       'batches',
       [
-        { name: 'batch_id', type: 'VARCHAR' }, { name: 'label_source', type: 'VARCHAR' }, { name: 'events', type: 'BIGINT' }, { name: 'positive', type: 'BIGINT' },
-        { name: 'mean_confidence', type: 'DOUBLE' }, { name: 'first_labeled', type: 'VARCHAR' }, { name: 'last_labeled', type: 'VARCHAR' },
+        { name: 'batch_id', type: 'VARCHAR' },
+        { name: 'label_source', type: 'VARCHAR' },
+        { name: 'events', type: 'BIGINT' },
+        { name: 'positive', type: 'BIGINT' },
+        { name: 'mean_confidence', type: 'DOUBLE' },
+        { name: 'first_labeled', type: 'VARCHAR' },
+        { name: 'last_labeled', type: 'VARCHAR' },
       ],
       batches.map((b) => ({
         batch_id: b.batchId,
@@ -95,6 +129,14 @@ export function labelsResults(cell: string, outcome: ImportOnceResult): MemoryRe
         last_labeled: b.lastLabeledAt,
       })),
     ),
-    result(cell, 'by_source', [{ name: 'label_source', type: 'VARCHAR' }, { name: 'labels', type: 'BIGINT' }], Object.entries(s.bySource).map(([label_source, labels]) => ({ label_source, labels }))),
+    result(
+      cell,
+      'by_source',
+      [
+        { name: 'label_source', type: 'VARCHAR' },
+        { name: 'labels', type: 'BIGINT' },
+      ],
+      Object.entries(s.bySource).map(([label_source, labels]) => ({ label_source, labels })),
+    ),
   ];
 }

@@ -35,16 +35,22 @@ export async function runPlotCell(spec: z.infer<typeof PlotSpecWithRefs>, ctx: R
   for (const name of plotDataNames(resolved)) {
     // An in-memory result (a proxy cell's) is drawn as it is: no database round trip.
     const memory = ctx.memory.get(name);
-    if (memory?.waiting !== undefined) return { kind: 'plot', spec: resolved, options: { marks: [] }, warnings: [], waiting: memory.waiting };
+    if (memory?.waiting !== undefined)
+      return { kind: 'plot', spec: resolved, options: { marks: [] }, warnings: [], waiting: memory.waiting };
     if (memory) {
-      if (memory.rows.length > PLOT_MAX_ROWS) throw new Error(`${name} has ${memory.rows.length.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}`);
+      if (memory.rows.length > PLOT_MAX_ROWS)
+        throw new Error(
+          `${name} has ${memory.rows.length.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}`,
+        );
       data.set(name, { columns: memory.columns.map((c) => c.name), rows: memory.rows });
       continue;
     }
     const result = ctx.results.get(name);
     if (!result) throw new Error(`no result named ${name}`);
     if (result.rowCount > PLOT_MAX_ROWS) {
-      throw new Error(`${name} has ${result.rowCount.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}: aggregate or sample in SQL first`);
+      throw new Error(
+        `${name} has ${result.rowCount.toLocaleString('en-US')} rows; a plot draws at most ${PLOT_MAX_ROWS.toLocaleString('en-US')}: aggregate or sample in SQL first`,
+      );
     }
     data.set(name, plainRows(await ctx.db.query(`SELECT * FROM ${ident(name)}`)));
     throwIfStale(ctx.signal);
@@ -60,7 +66,11 @@ export async function runPlotCell(spec: z.infer<typeof PlotSpecWithRefs>, ctx: R
  * problems such as dates on a band scale through console.warn during the (synchronous) call;
  * they are collected so the cell can show them.
  */
-export function renderPlot(result: Pick<PlotResult, 'options'>, document: Document, overrides: Plot.PlotOptions = {}): { figure: Element; warnings: string[] } {
+export function renderPlot(
+  result: Pick<PlotResult, 'options'>,
+  document: Document,
+  overrides: Plot.PlotOptions = {},
+): { figure: Element; warnings: string[] } {
   const warnings: string[] = [];
   const warn = console.warn;
   console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));

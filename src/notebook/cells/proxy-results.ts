@@ -10,14 +10,25 @@
  */
 import type { ProxyLabelConfig } from '../../labels/config.ts';
 import type { Breakdown, Evaluation, Key, LabelCube } from '../../labels/cube.ts';
-import { agreement, countRows, grid, REFERENCES, ruleStats, summarize, sweep, type Agreement, type SweepCell } from '../../labels/stats.ts';
+import {
+  agreement,
+  countRows,
+  grid,
+  REFERENCES,
+  ruleStats,
+  summarize,
+  sweep,
+  type Agreement,
+  type SweepCell,
+} from '../../labels/stats.ts';
 import type { ProxyWarning } from '../../labels/warnings.ts';
 import type { PlainValue } from '../../db/values.ts';
 import { memoryResultName, type MemoryColumn, type MemoryColumnType, type MemoryResult } from '../memory-results.ts';
 
 /** Every result a proxy cell publishes, with what one row is: shown in errors and the docs. */
 export const PROXY_RESULTS = {
-  summary: 'one row: alerts, positive, negative, uncertain, uncertain_with_confidence (the grey zone the rule means to leave; the rest of the uncertain alerts have no confidence), labelled, positive_rate, uncertain_share',
+  summary:
+    'one row: alerts, positive, negative, uncertain, uncertain_with_confidence (the grey zone the rule means to leave; the rest of the uncertain alerts have no confidence), labelled, positive_rate, uncertain_share',
   overall: 'one row per label: label, alerts, share',
   by_severity: 'severity, label, alerts, share',
   by_typology: 'typology, label, alerts, share',
@@ -27,16 +38,18 @@ export const PROXY_RESULTS = {
   thresholds: 'the thresholds in the severities they decide: severity, rule, confidence',
   sweep: 'the grid: metric (positive rate, uncertain share), min_confidence, max_confidence, x1, x2, y1, y2, value',
   sweep_marker: 'the current thresholds on the sweep: metric, min_confidence, max_confidence',
-  agreement_sweep: 'the grid against each reference present: reference, metric (precision, recall, kappa), min_confidence, max_confidence, x1, x2, y1, y2, value',
+  agreement_sweep:
+    'the grid against each reference present: reference, metric (precision, recall, kappa), min_confidence, max_confidence, x1, x2, y1, y2, value',
   agreement_marker: 'the current thresholds on the agreement sweep: reference, metric, min_confidence, max_confidence',
   agreement: 'per reference present: reference, compared, coverage, precision, recall, accuracy, kappa, tp, fp, fn, tn',
-  agreement_note: 'one row (note) saying why there is no agreement to show when no reference is loaded; no rows otherwise',
-  rule_stats: 'per rule: rule, votes_for, votes, coverage, overlap, conflict, accuracy_truth, checked_truth, accuracy_explicit, checked_explicit',
+  agreement_note:
+    'one row (note) saying why there is no agreement to show when no reference is loaded; no rows otherwise',
+  rule_stats:
+    'per rule: rule, votes_for, votes, coverage, overlap, conflict, accuracy_truth, checked_truth, accuracy_explicit, checked_explicit',
   warnings: 'level, warning, message',
 } as const;
 export type ProxyPart = keyof typeof PROXY_RESULTS;
 export const PROXY_PARTS = Object.keys(PROXY_RESULTS) as ProxyPart[];
-
 
 const REFERENCE_NAMES = { truth: 'ground truth', explicit: 'explicit labels' } as const;
 const RATE_METRICS = { positiveRate: 'positive rate', uncertainShare: 'uncertain share' } as const;
@@ -83,7 +96,11 @@ export function sweepAxis(a: { from: number; to: number; step: number }): number
 
 export function proxyResults(x: ProxyInputs): MemoryResult[] {
   const { cell, cube, config, evaluation } = x;
-  const make = (part: ProxyPart, columns: [string, MemoryColumnType][], rows: Record<string, PlainValue>[]): MemoryResult => ({
+  const make = (
+    part: ProxyPart,
+    columns: [string, MemoryColumnType][],
+    rows: Record<string, PlainValue>[],
+  ): MemoryResult => ({
     kind: 'memory',
     name: memoryResultName(cell, part),
     columns: columns.map(([name, type]): MemoryColumn => ({ name, type })),
@@ -93,11 +110,22 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
   // An alert without a confidence fails both confidence tests: it is uncertain unless its
   // severity is negative outright. Those are not the grey zone between the thresholds.
   const negativeOutright = new Set<Key>(config.negative.severities);
-  const uncertainWithout = cube.severityRanges().reduce((n, r) => n + (negativeOutright.has(r.severity) ? 0 : r.nulls), 0);
+  const uncertainWithout = cube
+    .severityRanges()
+    .reduce((n, r) => n + (negativeOutright.has(r.severity) ? 0 : r.nulls), 0);
   const out: MemoryResult[] = [
     make(
       'summary',
-      [['alerts', 'BIGINT'], ['positive', 'BIGINT'], ['negative', 'BIGINT'], ['uncertain', 'BIGINT'], ['uncertain_with_confidence', 'BIGINT'], ['labelled', 'BIGINT'], ['positive_rate', 'DOUBLE'], ['uncertain_share', 'DOUBLE']],
+      [
+        ['alerts', 'BIGINT'],
+        ['positive', 'BIGINT'],
+        ['negative', 'BIGINT'],
+        ['uncertain', 'BIGINT'],
+        ['uncertain_with_confidence', 'BIGINT'],
+        ['labelled', 'BIGINT'],
+        ['positive_rate', 'DOUBLE'],
+        ['uncertain_share', 'DOUBLE'],
+      ],
       [
         {
           alerts: s.total,
@@ -114,11 +142,28 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
   ];
 
   const counts = countRows(evaluation);
-  const countColumns = (key: string): [string, MemoryColumnType][] => [[key, 'VARCHAR'], ['label', 'VARCHAR'], ['alerts', 'BIGINT'], ['share', 'DOUBLE']];
-  out.push(make('overall', [['label', 'VARCHAR'], ['alerts', 'BIGINT'], ['share', 'DOUBLE']], counts.filter((r) => r.dimension === 'overall').map((r) => ({ label: r.label, alerts: r.count, share: r.share }))));
+  const countColumns = (key: string): [string, MemoryColumnType][] => [
+    [key, 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['alerts', 'BIGINT'],
+    ['share', 'DOUBLE'],
+  ];
+  out.push(
+    make(
+      'overall',
+      [
+        ['label', 'VARCHAR'],
+        ['alerts', 'BIGINT'],
+        ['share', 'DOUBLE'],
+      ],
+      counts.filter((r) => r.dimension === 'overall').map((r) => ({ label: r.label, alerts: r.count, share: r.share })),
+    ),
+  );
   for (const dimension of ['severity', 'typology', 'date', 'window'] as const) {
     const key = KEY_COLUMN[dimension];
-    const rows = counts.filter((r) => r.dimension === dimension).map((r) => ({ [key]: keyText(r.key), label: r.label, alerts: r.count, share: r.share }));
+    const rows = counts
+      .filter((r) => r.dimension === dimension)
+      .map((r) => ({ [key]: keyText(r.key), label: r.label, alerts: r.count, share: r.share }));
     out.push(make(`by_${dimension}` as ProxyPart, countColumns(key), rows));
   }
 
@@ -126,24 +171,65 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
     ...cached(cube, JSON.stringify(['histogram', cell, x.histogramWidth]), () => [
       make(
         'histogram',
-        [['severity', 'VARCHAR'], ['x0', 'DOUBLE'], ['x1', 'DOUBLE'], ['alerts', 'BIGINT']],
-        cube.histogram(x.histogramWidth).map((b) => ({ severity: keyText(b.severity), x0: b.x0, x1: b.x1, alerts: b.count })),
+        [
+          ['severity', 'VARCHAR'],
+          ['x0', 'DOUBLE'],
+          ['x1', 'DOUBLE'],
+          ['alerts', 'BIGINT'],
+        ],
+        cube
+          .histogram(x.histogramWidth)
+          .map((b) => ({ severity: keyText(b.severity), x0: b.x0, x1: b.x1, alerts: b.count })),
       ),
     ]),
   );
-  out.push(make('thresholds', [['severity', 'VARCHAR'], ['rule', 'VARCHAR'], ['confidence', 'DOUBLE']], thresholdRows(cube, config)));
+  out.push(
+    make(
+      'thresholds',
+      [
+        ['severity', 'VARCHAR'],
+        ['rule', 'VARCHAR'],
+        ['confidence', 'DOUBLE'],
+      ],
+      thresholdRows(cube, config),
+    ),
+  );
 
   // The sweep depends on the severity lists and the conflict rule, not on the thresholds.
-  const sweepKey = JSON.stringify(['sweep', cell, config.positive.severities, config.negative.severities, config.on_conflict, x.grid]);
+  const sweepKey = JSON.stringify([
+    'sweep',
+    cell,
+    config.positive.severities,
+    config.negative.severities,
+    config.on_conflict,
+    x.grid,
+  ]);
   out.push(...cached(cube, sweepKey, () => sweepResults(make, sweep(cube, config, x.grid))));
   const current = { min_confidence: config.positive.min_confidence, max_confidence: config.negative.max_confidence };
-  out.push(make('sweep_marker', [['metric', 'VARCHAR'], ['min_confidence', 'DOUBLE'], ['max_confidence', 'DOUBLE']], Object.values(RATE_METRICS).map((metric) => ({ metric, ...current }))));
+  out.push(
+    make(
+      'sweep_marker',
+      [
+        ['metric', 'VARCHAR'],
+        ['min_confidence', 'DOUBLE'],
+        ['max_confidence', 'DOUBLE'],
+      ],
+      Object.values(RATE_METRICS).map((metric) => ({ metric, ...current })),
+    ),
+  );
   const references = REFERENCES.filter((r) => (r === 'truth' ? cube.hasTruth : cube.hasExplicit));
   out.push(
     make(
       'agreement_marker',
-      [['reference', 'VARCHAR'], ['metric', 'VARCHAR'], ['min_confidence', 'DOUBLE'], ['max_confidence', 'DOUBLE']],
-      references.flatMap((r) => Object.values(AGREEMENT_METRICS).map((metric) => ({ reference: REFERENCE_NAMES[r], metric, ...current }))),
+      [
+        ['reference', 'VARCHAR'],
+        ['metric', 'VARCHAR'],
+        ['min_confidence', 'DOUBLE'],
+        ['max_confidence', 'DOUBLE'],
+      ],
+      references.flatMap((r) =>
+        Object.values(AGREEMENT_METRICS).map((metric) => ({ reference: REFERENCE_NAMES[r], metric, ...current })),
+      ),
     ),
   );
 
@@ -151,14 +237,28 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
     make(
       'agreement_note',
       [['note', 'VARCHAR']],
-      references.length > 0 ? [] : [{ note: 'No ground truth or explicit labels are loaded: nothing to compare the rule with.' }],
+      references.length > 0
+        ? []
+        : [{ note: 'No ground truth or explicit labels are loaded: nothing to compare the rule with.' }],
     ),
   );
   const agreements = references.map((r) => agreement(evaluation.overall, r)).filter((a): a is Agreement => a !== null);
   out.push(
     make(
       'agreement',
-      [['reference', 'VARCHAR'], ['compared', 'BIGINT'], ['coverage', 'DOUBLE'], ['precision', 'DOUBLE'], ['recall', 'DOUBLE'], ['accuracy', 'DOUBLE'], ['kappa', 'DOUBLE'], ['tp', 'BIGINT'], ['fp', 'BIGINT'], ['fn', 'BIGINT'], ['tn', 'BIGINT']],
+      [
+        ['reference', 'VARCHAR'],
+        ['compared', 'BIGINT'],
+        ['coverage', 'DOUBLE'],
+        ['precision', 'DOUBLE'],
+        ['recall', 'DOUBLE'],
+        ['accuracy', 'DOUBLE'],
+        ['kappa', 'DOUBLE'],
+        ['tp', 'BIGINT'],
+        ['fp', 'BIGINT'],
+        ['fn', 'BIGINT'],
+        ['tn', 'BIGINT'],
+      ],
       agreements.map((a) => ({
         reference: REFERENCE_NAMES[a.reference],
         compared: a.tp + a.fp + a.fn + a.tn,
@@ -177,7 +277,18 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
   out.push(
     make(
       'rule_stats',
-      [['rule', 'VARCHAR'], ['votes_for', 'VARCHAR'], ['votes', 'BIGINT'], ['coverage', 'DOUBLE'], ['overlap', 'DOUBLE'], ['conflict', 'DOUBLE'], ['accuracy_truth', 'DOUBLE'], ['checked_truth', 'BIGINT'], ['accuracy_explicit', 'DOUBLE'], ['checked_explicit', 'BIGINT']],
+      [
+        ['rule', 'VARCHAR'],
+        ['votes_for', 'VARCHAR'],
+        ['votes', 'BIGINT'],
+        ['coverage', 'DOUBLE'],
+        ['overlap', 'DOUBLE'],
+        ['conflict', 'DOUBLE'],
+        ['accuracy_truth', 'DOUBLE'],
+        ['checked_truth', 'BIGINT'],
+        ['accuracy_explicit', 'DOUBLE'],
+        ['checked_explicit', 'BIGINT'],
+      ],
       ruleStats(evaluation.overall).map((r) => ({
         rule: r.rule,
         votes_for: r.polarity === 1 ? 'positive (1)' : 'negative (0)',
@@ -192,11 +303,25 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
       })),
     ),
   );
-  out.push(make('warnings', [['level', 'VARCHAR'], ['warning', 'VARCHAR'], ['message', 'VARCHAR']], x.warnings.map((w) => ({ level: w.level, warning: w.id, message: w.message }))));
+  out.push(
+    make(
+      'warnings',
+      [
+        ['level', 'VARCHAR'],
+        ['warning', 'VARCHAR'],
+        ['message', 'VARCHAR'],
+      ],
+      x.warnings.map((w) => ({ level: w.level, warning: w.id, message: w.message })),
+    ),
+  );
   return out;
 }
 
-type Make = (part: ProxyPart, columns: [string, MemoryColumnType][], rows: Record<string, PlainValue>[]) => MemoryResult;
+type Make = (
+  part: ProxyPart,
+  columns: [string, MemoryColumnType][],
+  rows: Record<string, PlainValue>[],
+) => MemoryResult;
 
 /**
  * The sweep as heatmap cells: one rectangle per grid point and metric, centred on its thresholds
@@ -217,13 +342,32 @@ function sweepResults(make: Make, cells: SweepCell[]): MemoryResult[] {
     y1: c.minPositive - dy,
     y2: c.minPositive + dy,
   });
-  const gridColumns: [string, MemoryColumnType][] = [['min_confidence', 'DOUBLE'], ['max_confidence', 'DOUBLE'], ['x1', 'DOUBLE'], ['x2', 'DOUBLE'], ['y1', 'DOUBLE'], ['y2', 'DOUBLE'], ['value', 'DOUBLE']];
-  const rates = cells.flatMap((c) => (Object.keys(RATE_METRICS) as (keyof typeof RATE_METRICS)[]).map((m) => ({ metric: RATE_METRICS[m], ...at(c), value: c[m] })));
+  const gridColumns: [string, MemoryColumnType][] = [
+    ['min_confidence', 'DOUBLE'],
+    ['max_confidence', 'DOUBLE'],
+    ['x1', 'DOUBLE'],
+    ['x2', 'DOUBLE'],
+    ['y1', 'DOUBLE'],
+    ['y2', 'DOUBLE'],
+    ['value', 'DOUBLE'],
+  ];
+  const rates = cells.flatMap((c) =>
+    (Object.keys(RATE_METRICS) as (keyof typeof RATE_METRICS)[]).map((m) => ({
+      metric: RATE_METRICS[m],
+      ...at(c),
+      value: c[m],
+    })),
+  );
   const agreementRows = cells.flatMap((c) =>
     REFERENCES.flatMap((r) => {
       const a = c[r];
       if (!a) return [];
-      return (Object.keys(AGREEMENT_METRICS) as (keyof typeof AGREEMENT_METRICS)[]).map((m) => ({ reference: REFERENCE_NAMES[r], metric: AGREEMENT_METRICS[m], ...at(c), value: a[m] }));
+      return (Object.keys(AGREEMENT_METRICS) as (keyof typeof AGREEMENT_METRICS)[]).map((m) => ({
+        reference: REFERENCE_NAMES[r],
+        metric: AGREEMENT_METRICS[m],
+        ...at(c),
+        value: a[m],
+      }));
     }),
   );
   return [
@@ -237,8 +381,11 @@ function thresholdRows(cube: LabelCube, config: ProxyLabelConfig): Record<string
   const negativeOutright = new Set<Key>(config.negative.severities);
   const present = new Set(cube.severities);
   const rows: Record<string, PlainValue>[] = [];
-  for (const s of config.positive.severities) if (present.has(s)) rows.push({ severity: s, rule: 'positive', confidence: config.positive.min_confidence });
-  for (const s of cube.severities) if (!negativeOutright.has(s)) rows.push({ severity: keyText(s), rule: 'negative', confidence: config.negative.max_confidence });
+  for (const s of config.positive.severities)
+    if (present.has(s)) rows.push({ severity: s, rule: 'positive', confidence: config.positive.min_confidence });
+  for (const s of cube.severities)
+    if (!negativeOutright.has(s))
+      rows.push({ severity: keyText(s), rule: 'negative', confidence: config.negative.max_confidence });
   return rows;
 }
 

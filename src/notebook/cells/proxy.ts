@@ -111,7 +111,10 @@ const CONFIG_PATH: Record<ProxyConfigField, readonly [string] | readonly [string
  * schema. A problem is reported on the cell's own field, with the param it came from and its
  * value: "negative_severities ($neg_sev = [high, low]): severity 'high' is in both ...".
  */
-export function proxyConfig(spec: ProxySpec, params: RunContext['params']): { config: ProxyLabelConfig; bindings: Partial<Record<ProxyConfigField, string>> } {
+export function proxyConfig(
+  spec: ProxySpec,
+  params: RunContext['params'],
+): { config: ProxyLabelConfig; bindings: Partial<Record<ProxyConfigField, string>> } {
   const input: Record<string, unknown> = { positive: {}, negative: {} };
   const bindings: Partial<Record<ProxyConfigField, string>> = {};
   for (const field of PROXY_CONFIG_FIELDS) {
@@ -139,7 +142,11 @@ export function proxyConfig(spec: ProxySpec, params: RunContext['params']): { co
 }
 
 /** `negative.severities.1` → `negative_severities ($neg_sev = [high, low]): `. */
-function fieldOf(path: string, bindings: Partial<Record<ProxyConfigField, string>>, params: RunContext['params']): string {
+function fieldOf(
+  path: string,
+  bindings: Partial<Record<ProxyConfigField, string>>,
+  params: RunContext['params'],
+): string {
   const field = PROXY_CONFIG_FIELDS.find((f) => {
     const p = CONFIG_PATH[f].join('.');
     return path === p || path.startsWith(`${p}.`);

@@ -23,9 +23,12 @@ import { throwIfStale, type RunContext } from './context.ts';
 
 /** Every result a quality cell publishes, with what one row is. */
 export const QUALITY_RESULTS = {
-  coverage: 'one row per rater (proxy, miner, community, validated, effective, ground truth): rater, labelled (alert rows), share (of all alert rows), positive, negative, positive_rate',
-  agreement: 'one row per pair of raters labelling common alert rows: a, b, rows (labelled by both), agree (share), kappa, both_positive, both_negative, only_a_positive, only_b_positive',
-  suspects: 'the labels the model most confidently disputes, most suspicious first: rank, alert_id, processing_date, window_days, label, source, labeled_by, p (out-of-fold P(illicit)), margin',
+  coverage:
+    'one row per rater (proxy, miner, community, validated, effective, ground truth): rater, labelled (alert rows), share (of all alert rows), positive, negative, positive_rate',
+  agreement:
+    'one row per pair of raters labelling common alert rows: a, b, rows (labelled by both), agree (share), kappa, both_positive, both_negative, only_a_positive, only_b_positive',
+  suspects:
+    'the labels the model most confidently disputes, most suspicious first: rank, alert_id, processing_date, window_days, label, source, labeled_by, p (out-of-fold P(illicit)), margin',
 } as const;
 export type QualityPart = keyof typeof QUALITY_RESULTS;
 export const QUALITY_PARTS = Object.keys(QUALITY_RESULTS) as QualityPart[];
@@ -41,35 +44,73 @@ export interface QualityResult {
 
 export async function runQualityCell(name: string, spec: QualitySpec, ctx: RunContext): Promise<QualityResult> {
   // Once per data load: the rule writes the same labels every time.
-  if (spec.apply_proxy_rule) await ctx.memo('quality:default-proxy-rule', () => applyProxyLabels(ctx.db, DEFAULT_CONFIG));
+  if (spec.apply_proxy_rule)
+    await ctx.memo('quality:default-proxy-rule', () => applyProxyLabels(ctx.db, DEFAULT_CONFIG));
   throwIfStale(ctx.signal);
   const report = await labelQuality(ctx.db);
   throwIfStale(ctx.signal);
   let suspects: SuspectReport | undefined;
   if (spec.suspects) {
     const { labels, folds, limit } = spec.suspects;
-    const found = await findSuspectedMislabels(ctx.db, { config: parseTrainingConfig({}), labels, learner: logisticLearner(), folds });
+    const found = await findSuspectedMislabels(ctx.db, {
+      config: parseTrainingConfig({}),
+      labels,
+      learner: logisticLearner(),
+      folds,
+    });
     suspects = { ...found, suspects: found.suspects.slice(0, limit) };
     throwIfStale(ctx.signal);
   }
-  return { kind: 'quality', name, report, ...(suspects && { suspects }), results: qualityResults(name, report, suspects) };
+  return {
+    kind: 'quality',
+    name,
+    report,
+    ...(suspects && { suspects }),
+    results: qualityResults(name, report, suspects),
+  };
 }
 
 const col = (name: string, type: MemoryColumn['type']): MemoryColumn => ({ name, type });
 
 export function qualityResults(cell: string, report: QualityReport, suspects?: SuspectReport): MemoryResult[] {
-  const part = (p: QualityPart, columns: MemoryColumn[], rows: Record<string, PlainValue>[]): MemoryResult => ({ kind: 'memory', name: memoryResultName(cell, p), columns, rows });
+  const part = (p: QualityPart, columns: MemoryColumn[], rows: Record<string, PlainValue>[]): MemoryResult => ({
+    kind: 'memory',
+    name: memoryResultName(cell, p),
+    columns,
+    rows,
+  });
   return [
     part(
       'coverage',
-      [col('rater', 'VARCHAR'), col('labelled', 'BIGINT'), col('share', 'DOUBLE'), col('positive', 'BIGINT'), col('negative', 'BIGINT'), col('positive_rate', 'DOUBLE')],
-      report.coverage.raters.map((r) => ({ rater: RATER_TITLES[r.rater], labelled: r.labelled, share: r.share, positive: r.positive, negative: r.negative, positive_rate: r.positiveRate })),
+      [
+        col('rater', 'VARCHAR'),
+        col('labelled', 'BIGINT'),
+        col('share', 'DOUBLE'),
+        col('positive', 'BIGINT'),
+        col('negative', 'BIGINT'),
+        col('positive_rate', 'DOUBLE'),
+      ],
+      report.coverage.raters.map((r) => ({
+        rater: RATER_TITLES[r.rater],
+        labelled: r.labelled,
+        share: r.share,
+        positive: r.positive,
+        negative: r.negative,
+        positive_rate: r.positiveRate,
+      })),
     ),
     part(
       'agreement',
       [
-        col('a', 'VARCHAR'), col('b', 'VARCHAR'), col('rows', 'BIGINT'), col('agree', 'DOUBLE'), col('kappa', 'DOUBLE'),
-        col('both_positive', 'BIGINT'), col('both_negative', 'BIGINT'), col('only_a_positive', 'BIGINT'), col('only_b_positive', 'BIGINT'),
+        col('a', 'VARCHAR'),
+        col('b', 'VARCHAR'),
+        col('rows', 'BIGINT'),
+        col('agree', 'DOUBLE'),
+        col('kappa', 'DOUBLE'),
+        col('both_positive', 'BIGINT'),
+        col('both_negative', 'BIGINT'),
+        col('only_a_positive', 'BIGINT'),
+        col('only_b_positive', 'BIGINT'),
       ],
       report.agreement.pairs
         .filter((p) => p.n > 0)
@@ -88,8 +129,15 @@ export function qualityResults(cell: string, report: QualityReport, suspects?: S
     part(
       'suspects',
       [
-        col('rank', 'BIGINT'), col('alert_id', 'VARCHAR'), col('processing_date', 'VARCHAR'), col('window_days', 'BIGINT'), col('label', 'BIGINT'),
-        col('source', 'VARCHAR'), col('labeled_by', 'VARCHAR'), col('p', 'DOUBLE'), col('margin', 'DOUBLE'),
+        col('rank', 'BIGINT'),
+        col('alert_id', 'VARCHAR'),
+        col('processing_date', 'VARCHAR'),
+        col('window_days', 'BIGINT'),
+        col('label', 'BIGINT'),
+        col('source', 'VARCHAR'),
+        col('labeled_by', 'VARCHAR'),
+        col('p', 'DOUBLE'),
+        col('margin', 'DOUBLE'),
       ],
       (suspects?.suspects ?? []).map((s) => ({
         rank: s.rank,

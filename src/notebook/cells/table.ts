@@ -31,14 +31,23 @@ export async function runTableCell(spec: TableSpec, ctx: RunContext): Promise<Ta
   const select = columns.map((c) => ident(c.name)).join(', ');
   const rows = await ctx.db.query(`SELECT ${select} FROM ${ident(spec.data)} LIMIT ?`, [spec.limit]);
   throwIfStale(ctx.signal);
-  return { kind: 'table', source: spec.data, ...(spec.title !== undefined && { title: spec.title }), columns, rows, total: source.rowCount };
+  return {
+    kind: 'table',
+    source: spec.data,
+    ...(spec.title !== undefined && { title: spec.title }),
+    columns,
+    rows,
+    total: source.rowCount,
+  };
 }
 
 function chosenColumns<C extends { name: string }>(spec: TableSpec, available: readonly C[]): C[] {
   const names = available.map((c) => c.name);
   const missing = (spec.columns ?? []).filter((c) => !names.includes(c));
   if (missing.length > 0) {
-    throw new Error(`columns: no column ${missing.map((c) => `'${c}'`).join(', ')} in ${spec.data}: expected some of ${names.join(', ')}`);
+    throw new Error(
+      `columns: no column ${missing.map((c) => `'${c}'`).join(', ')} in ${spec.data}: expected some of ${names.join(', ')}`,
+    );
   }
   return spec.columns ? spec.columns.map((c) => available.find((s) => s.name === c)!) : [...available];
 }
