@@ -10,10 +10,10 @@
  */
 import type { TrainProgress } from '../src/ml/train-loop.ts';
 import type { BackendName } from '../src/ml/backend.ts';
-import { parseTrainingConfig } from '../src/training/config.ts';
+import { parseTrainingConfig } from '../src/experiment/config.ts';
 import { createWorkerRunner } from '../src/training/fit-worker-client.ts';
 import type { FitJob } from '../src/training/job.ts';
-import { ORIGIN } from '../src/training/row-labels.ts';
+import { ORIGIN } from '../src/experiment/row-labels.ts';
 import { syntheticTrainingData } from './train-data.ts';
 
 export interface BrowserTrainOptions {

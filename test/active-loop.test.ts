@@ -5,7 +5,7 @@ import type { Runtime } from '../src/db/runtime.ts';
 import { alertContext } from '../src/active/context.ts';
 import { RETRAIN_PHASES, retrainQueue, saveLabel, type RetrainPhase } from '../src/active/retrain.ts';
 import { retractLabel } from '../src/ingest/index.ts';
-import { parseTrainingConfig } from '../src/training/config.ts';
+import { parseTrainingConfig } from '../src/experiment/config.ts';
 import { fixtureLab } from './ml-fixtures.ts';
 
 let rt: Runtime;

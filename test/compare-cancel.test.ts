@@ -11,7 +11,7 @@ import { renderLeaderboard } from '../src/metrics/leaderboard.ts';
 import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { bundleJSON, runBundle } from '../src/export/run-bundle.ts';
 import { compareStrategies, type RunState } from '../src/training/compare.ts';
-import { parseTrainingConfig } from '../src/training/config.ts';
+import { parseTrainingConfig } from '../src/experiment/config.ts';
 import { fixtureLab } from './ml-fixtures.ts';
 
 let rt: Runtime;

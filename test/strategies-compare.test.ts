@@ -10,7 +10,7 @@ import { renderLeaderboard } from '../src/metrics/leaderboard.ts';
 import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { strategyNames } from '../src/strategies/registry.ts';
 import { compareStrategies, runStrategy, trainConfigured, type CompareResult } from '../src/training/compare.ts';
-import { parseTrainingConfig } from '../src/training/config.ts';
+import { parseTrainingConfig } from '../src/experiment/config.ts';
 import { fixtureLab } from './ml-fixtures.ts';
 
 let rt: Runtime;

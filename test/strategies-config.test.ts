@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAINING_CONFIG, loadTrainingConfig, TrainingConfigError } from '../src/training/config.ts';
+import { DEFAULT_TRAINING_CONFIG, loadTrainingConfig, TrainingConfigError } from '../src/experiment/config.ts';
 
 describe('training configuration', () => {
   it('has defaults for everything', () => {

@@ -6,8 +6,8 @@ import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { Random } from '../src/ml/random.ts';
 import { getStrategy, strategyNames } from '../src/strategies/registry.ts';
 import { StrategyError, type FitInput } from '../src/strategies/strategy.ts';
-import { parseTrainingConfig, type TrainingConfig } from '../src/training/config.ts';
-import { ORIGIN, type RowLabels } from '../src/training/row-labels.ts';
+import { parseTrainingConfig, type TrainingConfig } from '../src/experiment/config.ts';
+import { ORIGIN, type RowLabels } from '../src/experiment/row-labels.ts';
 
 /**
  * Planted signal: 900 rows of 8 features that lie near a 3-dimensional plane (x = W z + noise,

@@ -9,11 +9,11 @@ import { initNodeBackend, nodeWasmPath } from '../src/ml/backend-node.ts';
 import { Random } from '../src/ml/random.ts';
 import type { TrainProgress } from '../src/ml/train-loop.ts';
 import type { FitInput } from '../src/strategies/strategy.ts';
-import { parseTrainingConfig } from '../src/training/config.ts';
+import { parseTrainingConfig } from '../src/experiment/config.ts';
 import { serveFitJobs, type FitReply, type FitRequest } from '../src/training/fit-protocol.ts';
 import { WorkerRunner } from '../src/training/fit-worker-client.ts';
 import { runFitJob, type FitJob } from '../src/training/job.ts';
-import { ORIGIN } from '../src/training/row-labels.ts';
+import { ORIGIN } from '../src/experiment/row-labels.ts';
 import { channelWorker } from './worker-channel.ts';
 
 /** 600 rows, 6 features; the label is x0 + x1 > 0 with 5% flipped. A fresh copy each call: jobs transfer their buffers. */

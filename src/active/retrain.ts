@@ -16,8 +16,8 @@ import { appendLabelEvents, newBatchId, type AppendResult } from '../ingest/inde
 import { logisticLearner, type Learner } from '../ml/learner.ts';
 import { derivedSeed } from '../ml/random.ts';
 import type { LabelSource } from '../migrations/index.ts';
-import type { TrainingConfig } from '../training/config.ts';
-import { explicitRowLabels, proxyRowLabels } from '../training/row-labels.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
+import { explicitRowLabels, proxyRowLabels } from '../experiment/row-labels.ts';
 import { nextBatch, type QueryStrategy } from './queue.ts';
 
 export interface RetrainOptions {

@@ -8,9 +8,9 @@
 import type { Database } from '../db/database.ts';
 import { guardFeatures } from '../features/leakage.ts';
 import { selectColumns } from '../features/matrix.ts';
-import type { TrainingConfig } from '../training/config.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
 import { prepareExperiment } from '../training/experiment.ts';
-import { hasRows, truthRowLabels } from '../training/row-labels.ts';
+import { hasRows, truthRowLabels } from '../experiment/row-labels.ts';
 import type { SimulationData } from './simulate.ts';
 
 export interface PreparedSimulation {

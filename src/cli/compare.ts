@@ -20,7 +20,7 @@ import { strategyNames } from '../strategies/registry.ts';
 import { classify, type SourceFile } from '../sot/files.ts';
 import { Lab } from '../sot/lab.ts';
 import { compareStrategies } from '../training/compare.ts';
-import { loadTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../training/config.ts';
+import { loadTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../experiment/config.ts';
 import type { Command } from './commands.ts';
 import { CliError } from './output.ts';
 

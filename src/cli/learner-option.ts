@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { initNodeBackend } from '../ml/backend-node.ts';
 import { denseLearner, logisticLearner, type Learner } from '../ml/learner.ts';
-import { loadTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../training/config.ts';
+import { loadTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../experiment/config.ts';
 import { CliError } from './output.ts';
 
 /** The training configuration of --config FILE, or the defaults. */

@@ -9,7 +9,7 @@ import { standardiserJSON } from '../features/standardise.ts';
 import type { Leaderboard } from '../metrics/leaderboard.ts';
 import { derivedSeed } from '../ml/random.ts';
 import type { CompareResult } from '../training/compare.ts';
-import type { TrainingConfig } from '../training/config.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
 import type { LoadedFile } from '../training/experiment.ts';
 
 export const RUN_BUNDLE_FORMAT = 'label-lab-run/1';

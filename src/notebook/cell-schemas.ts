@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { LabelMappingSchema } from '../ingest/mapping.ts';
 import { CONFLICT_RESOLUTIONS, LabelConfidenceSchema } from '../labels/config.ts';
-import { TrainingConfigSchema } from '../training/config.ts';
+import { TrainingConfigSchema } from '../experiment/config.ts';
 
 /** Cell and parameter names: usable unquoted in SQL, and unambiguous there (no case games). */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -511,7 +511,7 @@ function withoutParamRefs(value: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * A compare cell: a training configuration (src/training/config.ts, the same fields as `lab
+ * A compare cell: a training configuration (src/experiment/config.ts, the same fields as `lab
  * compare --config`), any field's value written out or taken from a param (`split: {groupBy:
  * $group_by}`). The body is kept as written; here it is checked against the training schema
  * with the param-bound fields left at their defaults, so a typo or a bad value is a problem of

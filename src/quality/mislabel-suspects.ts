@@ -18,8 +18,8 @@ import { applyStandardiser, fitStandardiser } from '../features/standardise.ts';
 import type { Learner } from '../ml/learner.ts';
 import { derivedSeed } from '../ml/random.ts';
 import { EFFECTIVE_LABELS_VIEW } from '../migrations/index.ts';
-import type { TrainingConfig } from '../training/config.ts';
-import { explicitRowLabels, ORIGIN, proxyRowLabels } from '../training/row-labels.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
+import { explicitRowLabels, ORIGIN, proxyRowLabels } from '../experiment/row-labels.ts';
 import { confidentLearningSuspects, outOfFoldProbabilities, type OutOfFoldInput } from './mislabels.ts';
 
 export type SuspectLabels = 'explicit' | 'effective';

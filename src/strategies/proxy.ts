@@ -4,7 +4,7 @@
  * leakage guard), so it learns which address behaviour goes with the rule's verdicts, and may
  * generalise past the rule where the features carry the signal.
  */
-import { proxyRowLabels } from '../training/row-labels.ts';
+import { proxyRowLabels } from '../experiment/row-labels.ts';
 import { classifierModel, fitDense, labelledRows, requireLabels } from './classifier.ts';
 import type { Strategy } from './strategy.ts';
 import { StrategyError } from './strategy.ts';

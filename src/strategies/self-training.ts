@@ -15,10 +15,10 @@
 import { IsolationForest } from '../ml/isolation-forest.ts';
 import { mlpArtefacts } from '../ml/artefacts.ts';
 import type { Mlp } from '../ml/mlp.ts';
-import { ORIGIN, proxyRowLabels } from '../training/row-labels.ts';
+import { ORIGIN, proxyRowLabels } from '../experiment/row-labels.ts';
 import { countPositives, fitDense, labelledRows, requireLabels } from './classifier.ts';
-import type { RowLabels } from '../training/row-labels.ts';
-import type { TrainingConfig } from '../training/config.ts';
+import type { RowLabels } from '../experiment/row-labels.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
 import type { FitInput, Strategy, TrainingSummary } from './strategy.ts';
 import { StrategyError } from './strategy.ts';
 

@@ -12,8 +12,8 @@ import type { Database } from '../db/database.ts';
 import type { LabelTarget } from '../features/leakage.ts';
 import type { ArtefactFile } from '../ml/artefacts.ts';
 import type { EpochLog, TrainProgress } from '../ml/train-loop.ts';
-import type { TrainingConfig } from '../training/config.ts';
-import type { RowLabels } from '../training/row-labels.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
+import type { RowLabels } from '../experiment/row-labels.ts';
 
 /** Per-row values that are not model features (see features/feature-sql.ts). */
 export interface SideColumns {

@@ -4,7 +4,7 @@
  * labelled training rows, or one class only, it refuses with a message saying so rather than
  * fitting noise.
  */
-import { addressRowLabels, explicitRowLabels } from '../training/row-labels.ts';
+import { addressRowLabels, explicitRowLabels } from '../experiment/row-labels.ts';
 import { classifierModel, fitDense, labelledRows, requireLabels } from './classifier.ts';
 import type { Strategy } from './strategy.ts';
 import { StrategyError } from './strategy.ts';

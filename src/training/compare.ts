@@ -15,7 +15,7 @@ import { buildLeaderboard, type BoardEntry, type Leaderboard } from '../metrics/
 import type { TrainProgress } from '../ml/train-loop.ts';
 import { strategyNames } from '../strategies/registry.ts';
 import type { FitHooks } from '../strategies/strategy.ts';
-import type { TrainingConfig } from './config.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
 import { evaluateAgainstSources } from './evaluation.ts';
 import { prepareExperiment, prepareStrategy, type Experiment } from './experiment.ts';
 import { runFitJob, type FitJob, type FitJobResult } from './job.ts';

@@ -9,7 +9,7 @@
 import type { RowInfo } from '../features/matrix.ts';
 import { evaluateRanking, type SourceMetrics } from '../metrics/evaluate.ts';
 import type { SourceInfo, SourceName } from '../metrics/leaderboard.ts';
-import type { TrainingConfig } from './config.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
 
 /** Per-unit scores (and optionally labels) of the rows in `rows`. */
 export interface UnitValues {

@@ -13,10 +13,10 @@ import { derivedSeed } from '../ml/random.ts';
 import { labelledRows } from '../strategies/classifier.ts';
 import { getStrategy } from '../strategies/registry.ts';
 import type { Strategy } from '../strategies/strategy.ts';
-import type { TrainingConfig } from './config.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
 import { sourceSummary, type EvaluationSource, type HeldOut } from './evaluation.ts';
 import type { FitJob } from './job.ts';
-import { addressRowLabels, explicitRowLabels, hasRows, proxyRowLabels, truthRowLabels } from './row-labels.ts';
+import { addressRowLabels, explicitRowLabels, hasRows, proxyRowLabels, truthRowLabels } from '../experiment/row-labels.ts';
 
 export interface LoadedFile {
   path: string;

@@ -11,7 +11,7 @@ import type { Lab } from '../sot/lab.ts';
 import { findSuspectedMislabels, type SuspectLabels, type SuspectReport } from '../quality/mislabel-suspects.ts';
 import { spawnOofWorker, workerOutOfFold } from '../quality/oof-client.ts';
 import { learnerFromSpec, type LearnerSpec } from '../quality/oof-protocol.ts';
-import { parseTrainingConfig } from '../training/config.ts';
+import { parseTrainingConfig } from '../experiment/config.ts';
 import { formatCount, h, plural, replaceChildren } from './dom.ts';
 
 const PAGE = 30;

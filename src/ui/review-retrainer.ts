@@ -7,7 +7,7 @@
 import { retrainQueue, type RetrainPhase, type RetrainResult } from '../active/retrain.ts';
 import type { QueryStrategy } from '../active/queue.ts';
 import type { Database } from '../db/database.ts';
-import { DEFAULT_TRAINING_CONFIG } from '../training/config.ts';
+import { DEFAULT_TRAINING_CONFIG } from '../experiment/config.ts';
 
 export type RetrainState =
   | { kind: 'idle' }

@@ -9,7 +9,7 @@ import { modelFiles } from '../../export/model-files.ts';
 import { bundleJSON, runBundle } from '../../export/run-bundle.ts';
 import type { BackendChoice } from '../../ml/backend.ts';
 import { compareStrategies } from '../../training/compare.ts';
-import type { TrainingConfig } from '../../training/config.ts';
+import type { TrainingConfig } from '../../experiment/config.ts';
 import type { MemoryResult } from '../memory-results.ts';
 import type { CompareProgress, StrategyProgress, TrainedComparison } from './compare.ts';
 import { compareResults, headlineSource } from './compare-results.ts';

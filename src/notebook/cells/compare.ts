@@ -19,7 +19,7 @@ import type { Leaderboard, BoardEntry } from '../../metrics/leaderboard.ts';
 import type { ArtefactFile } from '../../ml/artefacts.ts';
 import type { TrainingSummary } from '../../strategies/strategy.ts';
 import type { RunState } from '../../training/compare.ts';
-import { TrainingConfigSchema, type TrainingConfig } from '../../training/config.ts';
+import { TrainingConfigSchema, type TrainingConfig } from '../../experiment/config.ts';
 import { PARAM_REF_PATTERN, type CompareSpec } from '../cell-schemas.ts';
 import { formatPath, issueMessage } from '../diagnostics.ts';
 import type { MemoryResult } from '../memory-results.ts';

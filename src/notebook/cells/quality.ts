@@ -16,7 +16,7 @@ import { logisticLearner } from '../../ml/learner.ts';
 import { labelQuality, type QualityReport } from '../../quality/index.ts';
 import { findSuspectedMislabels, type SuspectReport } from '../../quality/mislabel-suspects.ts';
 import { RATER_TITLES } from '../../quality/plots.ts';
-import { parseTrainingConfig } from '../../training/config.ts';
+import { parseTrainingConfig } from '../../experiment/config.ts';
 import type { QualitySpec } from '../cell-schemas.ts';
 import { memoryResultName, type MemoryColumn, type MemoryResult } from '../memory-results.ts';
 import { throwIfStale, type RunContext } from './context.ts';
