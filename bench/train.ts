@@ -82,17 +82,15 @@ const cell = (r: Rate | undefined) => (r ? `${Math.round(r.best / 1000)} / ${Mat
 
 function layersModel(sizes: number[], output: 'sigmoid' | 'linear'): tf.Sequential {
   const model = tf.sequential();
-  sizes
-    .slice(1)
-    .forEach((units, l) =>
-      model.add(
-        tf.layers.dense({
-          units,
-          activation: l === sizes.length - 2 ? output : 'relu',
-          ...(l === 0 ? { inputShape: [sizes[0]!] } : {}),
-        }),
-      ),
-    );
+  sizes.slice(1).forEach((units, l) =>
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: l === sizes.length - 2 ? output : 'relu',
+        ...(l === 0 ? { inputShape: [sizes[0]!] } : {}),
+      }),
+    ),
+  );
   return model;
 }
 

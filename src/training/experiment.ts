@@ -16,7 +16,13 @@ import type { Strategy } from '../strategies/strategy.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
 import { sourceSummary, type EvaluationSource, type HeldOut } from './evaluation.ts';
 import type { FitJob } from './job.ts';
-import { addressRowLabels, explicitRowLabels, hasRows, proxyRowLabels, truthRowLabels } from '../experiment/row-labels.ts';
+import {
+  addressRowLabels,
+  explicitRowLabels,
+  hasRows,
+  proxyRowLabels,
+  truthRowLabels,
+} from '../experiment/row-labels.ts';
 
 export interface LoadedFile {
   path: string;

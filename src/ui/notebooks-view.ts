@@ -390,7 +390,8 @@ export class NotebooksView {
       },
       'Copy link',
     );
-    copy.addEventListener('click', async () => {
+    // The handler catches its own failures (a refused clipboard), so nothing is left unhandled.
+    const copyLink = async (): Promise<void> => {
       const { url, note } = this.shareLink();
       copy.dataset.link = url;
       try {
@@ -402,7 +403,8 @@ export class NotebooksView {
         page().setNotices([`Copy this link: ${url}`]);
       }
       setTimeout(() => (copy.textContent = 'Copy link'), 2000);
-    });
+    };
+    copy.addEventListener('click', () => void copyLink());
     const download = h(
       'button',
       {
