@@ -21,6 +21,8 @@ export interface FixtureOptions {
   addresses?: number;
   /** Leave this feature column out of the exports (exports differ). */
   dropFeature?: string;
+  /** Add the SOT's anomaly scores to the feature table: behavioral follows the truth loosely, graph not at all. */
+  anomalyScores?: boolean;
 }
 
 function alertsSql(date: string, d: number, window: number, n: number): string {
@@ -37,7 +39,11 @@ function alertsSql(date: string, d: number, window: number, n: number): string {
   FROM range(${n}) t(a) WHERE ${h('a', 10 + d)} < 0.7`;
 }
 
-function featuresSql(date: string, d: number, window: number, n: number, drop?: string): string {
+function featuresSql(date: string, d: number, window: number, n: number, drop?: string, anomaly = false): string {
+  const anomalyCols = [
+    `(0.6 * ${h('a', 67 + d)} + 0.4 * CAST(${illicit('a')} AS INTEGER))::FLOAT AS behavioral_anomaly_score`,
+    `${h('a', 68 + d)}::FLOAT AS graph_anomaly_score`,
+  ];
   const cols = [
     `(${h('a', 60)} * 800)::UINTEGER AS degree_in`,
     `(1000 * ${h('a', 61 + d)} + 1)::DECIMAL(18, 2) AS total_in_usd`,
@@ -49,6 +55,7 @@ function featuresSql(date: string, d: number, window: number, n: number, drop?: 
     `['USDT', 'TORUS'][1 + a % 2] AS dominant_asset_in`,
     `${h('a', 66)}::FLOAT AS confidence_score`,
     `(a % 9)::BIGINT AS community_id`,
+    ...(anomaly ? anomalyCols : []),
   ].filter((c) => !drop || !c.endsWith(` AS ${drop}`));
   return `SELECT ${window}::USMALLINT AS window_days, DATE '${date}' AS processing_date, 'addr-' || a AS address, ${cols.join(', ')}
   FROM range(${n}) t(a) WHERE a % 23 <> 7`;
@@ -110,7 +117,7 @@ export async function fixtureFiles(rt: Runtime, opts: FixtureOptions = {}): Prom
       'features.parquet',
       await parquetOf(
         rt,
-        union((s) => featuresSql(s.date, s.d, s.window, n, opts.dropFeature)),
+        union((s) => featuresSql(s.date, s.d, s.window, n, opts.dropFeature, opts.anomalyScores)),
       ),
     ),
     memFile(

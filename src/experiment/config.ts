@@ -11,6 +11,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CALIBRATION_CHOICES } from '../calibration/registry.ts';
 import { parseConfig as parseLabelConfig, ProxyLabelConfigSchema } from '../labels/config.ts';
 
 const count = (min = 1) => z.number().int().min(min);
@@ -77,6 +78,22 @@ export const SupervisedSchema = z
   })
   .strict();
 
+/** sot-anomaly: which of the SOT's IsolationForest scores it ranks by (strategies/sot-anomaly.ts). */
+export const SotAnomalySchema = z
+  .object({
+    score: z
+      .enum([
+        'auto',
+        'mean',
+        'behavioral_anomaly_score',
+        'graph_anomaly_score',
+        'neighborhood_anomaly_score',
+        'global_anomaly_score',
+      ])
+      .default('auto'),
+  })
+  .strict();
+
 export const SplitSchema = z
   .object({
     method: z.enum(['time', 'stratified']).default('time'),
@@ -130,6 +147,9 @@ export const TrainingConfigSchema = z
     selfTraining: SelfTrainingSchema.prefault({}),
     supervised: SupervisedSchema.prefault({}),
     evaluation: EvaluationSchema.prefault({}),
+    sotAnomaly: SotAnomalySchema.prefault({}),
+    /** Scores to probabilities fitted on the validation rows (src/calibration/); auto: the lower validation log-loss. */
+    calibration: z.enum(CALIBRATION_CHOICES).default('auto'),
   })
   .strict();
 

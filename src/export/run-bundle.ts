@@ -46,6 +46,9 @@ export interface RunBundle {
     notes: string[];
     error?: string;
     cancelled?: string;
+    skipped?: string;
+    /** How the exported probability follows from the score (the bins per source are on the board). */
+    calibration?: { mapping: unknown; target: string; note: string; crossValidated?: unknown };
     seconds: { fit: number; score: number };
   }[];
 }
@@ -92,6 +95,13 @@ export function runBundle(
       notes: r.entry.notes,
       error: r.entry.error,
       cancelled: r.entry.cancelled,
+      skipped: r.entry.skipped,
+      calibration: r.entry.calibration && {
+        mapping: r.entry.calibration.mapping,
+        target: r.entry.calibration.target,
+        note: r.entry.calibration.note,
+        crossValidated: r.entry.calibration.crossValidated,
+      },
       seconds: r.entry.seconds,
     })),
   };

@@ -5,6 +5,8 @@
  * overrides, separating features, warnings) so the board says how a number was obtained.
  * Plain data plus a text rendering for the CLI; the browser view renders the same data.
  */
+import type { CalibrationMapping, CalibrationMethod } from '../calibration/mapping.ts';
+import type { ReliabilityBin } from './calibration.ts';
 import type { SourceMetrics } from './evaluate.ts';
 
 export const SOURCE_ORDER = ['truth', 'explicit', 'address-labels', 'proxy'] as const;
@@ -31,7 +33,32 @@ export interface BoardEntry {
   error?: string;
   /** Set when the user cancelled the strategy's run (how far it got); its metrics are then empty. */
   cancelled?: string;
+  /** Set when the data lacks the strategy's inputs (why); not a failure, its metrics are then empty. */
+  skipped?: string;
+  /** How its scores map to probabilities, and Brier and reliability before and after, per source. */
+  calibration?: EntryCalibration;
   seconds: { fit: number; score: number };
+}
+
+/** A finished strategy's calibration (training/calibration.ts). */
+export interface EntryCalibration {
+  /** The fitted mapping; method 'none' when calibration is off or had nothing to fit on. */
+  mapping: CalibrationMapping;
+  /** The labels it was fitted against, on the validation alerts. */
+  target: string;
+  note: string;
+  /** With `calibration: auto`, each method's cross-validated log-loss. */
+  crossValidated?: Partial<Record<CalibrationMethod, number>>;
+  /**
+   * On the held-out alerts: Brier before (probability scores only) and after (null when the
+   * scores stayed as they are and are no probabilities), and the reliability bins of each.
+   */
+  bySource: Partial<
+    Record<
+      SourceName,
+      { brierBefore: number | null; brierAfter: number | null; before: ReliabilityBin[]; after: ReliabilityBin[] }
+    >
+  >;
 }
 
 export interface Leaderboard {
@@ -45,7 +72,8 @@ export interface Leaderboard {
 export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[], notes: string[] = []): Leaderboard {
   const usable = sources.filter((s) => s.labelled > 0 && s.positives > 0 && s.positives < s.labelled);
   const rankedBy = SOURCE_ORDER.find((name) => usable.some((s) => s.name === name)) ?? null;
-  const key = (e: BoardEntry) => (e.error || e.cancelled ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1);
+  const key = (e: BoardEntry) =>
+    e.error || e.cancelled || e.skipped ? -2 : rankedBy ? (e.metrics[rankedBy]?.rocAuc ?? -1) : -1;
   const ordered = [...entries].sort((a, b) => key(b) - key(a));
   return {
     sources: [...sources].sort((a, b) => SOURCE_ORDER.indexOf(a.name) - SOURCE_ORDER.indexOf(b.name)),
@@ -69,16 +97,23 @@ export function renderLeaderboard(board: Leaderboard): string {
       ...ks.flatMap((k) => [`P@${k}`, `R@${k}`]),
       `NDCG@${ks[ks.length - 1] ?? 'k'}`,
       'Brier',
+      'Brier cal.',
       'cap P',
       'cap R',
       'flagged/day',
     ];
     const body = board.entries.map((e) => {
       const m = e.metrics[source.name];
-      // A failed or cancelled strategy keeps its row (why is listed under the tables).
+      // A failed, cancelled or skipped strategy keeps its row (why is listed under the tables).
       if (!m)
         return [
-          e.error ? `${e.strategy} (failed)` : e.cancelled ? `${e.strategy} (cancelled)` : e.strategy,
+          e.error
+            ? `${e.strategy} (failed)`
+            : e.cancelled
+              ? `${e.strategy} (cancelled)`
+              : e.skipped
+                ? `${e.strategy} (skipped)`
+                : e.strategy,
           ...header.slice(1).map(() => '-'),
         ];
       return [
@@ -88,6 +123,7 @@ export function renderLeaderboard(board: Leaderboard): string {
         ...m.atK.flatMap((a) => [fixed(a.precision), fixed(a.recall)]),
         fixed(m.atK[m.atK.length - 1]?.ndcg),
         fixed(m.brier),
+        fixed(e.calibration?.bySource[source.name]?.brierAfter),
         fixed(m.capacity?.precision),
         fixed(m.capacity?.recall),
         m.capacity ? m.capacity.flaggedPerDay.toFixed(1) : '-',
@@ -102,9 +138,12 @@ export function renderLeaderboard(board: Leaderboard): string {
   const notes = [
     ...board.notes.map((n) => `  ${n}`),
     ...board.entries.flatMap((e) =>
-      [...(e.error ? [`error: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map(
-        (n) => `  ${e.strategy}: ${n}`,
-      ),
+      [
+        ...(e.error ? [`error: ${e.error}`] : []),
+        ...(e.cancelled ? [e.cancelled] : []),
+        ...(e.skipped ? [`skipped: ${e.skipped}`] : []),
+        ...e.notes,
+      ].map((n) => `  ${e.strategy}: ${n}`),
     ),
   ];
   if (notes.length > 0) out.push(`notes:\n${notes.join('\n')}\n`);

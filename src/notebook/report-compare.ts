@@ -71,7 +71,10 @@ export function boardTable(el: El, board: Leaderboard, source: SourceName, opts:
           el(
             'td',
             { class: 'reason', colspan: String(columns.length) },
-            e.error ?? e.cancelled ?? `no ${label} labels among the held-out alerts`,
+            e.error ??
+              e.cancelled ??
+              (e.skipped && `skipped: ${e.skipped}`) ??
+              `no ${label} labels among the held-out alerts`,
           ),
         ];
     const extra = opts.extra ? [el('td', { class: 'extra' }, ...opts.extra.cell(e))] : [];
@@ -126,7 +129,7 @@ export function renderCompareReport(el: El, value: CompareResult): HTMLElement {
       el('div', { class: 'table-wrap' }, boardTable(el, board, s.name)),
     );
   }
-  const stopped = board.entries.filter((e) => e.error || e.cancelled);
+  const stopped = board.entries.filter((e) => e.error || e.cancelled || e.skipped);
   if (stopped.length > 0) {
     const list = el('ul', { class: 'board-stopped' });
     for (const e of stopped)
@@ -134,8 +137,8 @@ export function renderCompareReport(el: El, value: CompareResult): HTMLElement {
         el(
           'li',
           { class: e.error ? 'warning' : '' },
-          el('strong', {}, `${e.strategy} ${e.error ? 'failed' : 'was cancelled'}: `),
-          e.error ?? e.cancelled ?? '',
+          el('strong', {}, `${e.strategy} ${e.error ? 'failed' : e.skipped ? 'was skipped' : 'was cancelled'}: `),
+          e.error ?? e.cancelled ?? e.skipped ?? '',
         ),
       );
     box.append(list);

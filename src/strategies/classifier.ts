@@ -8,7 +8,7 @@ import { trainDenseClassifier } from '../ml/dense.ts';
 import type { Mlp } from '../ml/mlp.ts';
 import type { LoopResult } from '../ml/train-loop.ts';
 import type { FitHooks, FitInput, FittedModel, TrainingSummary } from './strategy.ts';
-import { StrategyError } from './strategy.ts';
+import { StrategyError, StrategySkipped } from './strategy.ts';
 
 /** Rows of `rows` whose label is 0 or 1. */
 export function labelledRows(rows: Int32Array, y: Float32Array): Int32Array {
@@ -21,10 +21,16 @@ export function countPositives(rows: Int32Array, y: Float32Array): number {
   return n;
 }
 
-/** Throws a StrategyError unless `rows` holds at least `min` labels of both classes. */
+/**
+ * Throws unless `rows` holds at least `min` labels of both classes. No labels at all means the
+ * data lacks the strategy's input (skipped, not failed); too few or one class is an error: the
+ * labels are there but cannot train a classifier.
+ */
 export function requireLabels(strategy: string, what: string, rows: Int32Array, y: Float32Array, min: number): void {
   const positives = countPositives(rows, y);
   const negatives = rows.length - positives;
+  if (rows.length === 0)
+    throw new StrategySkipped(`${strategy}: no ${what} among the training rows; it learns from them only`);
   if (rows.length < min) {
     throw new StrategyError(
       `${strategy}: only ${rows.length} ${what} among the training rows; at least ${min} are needed (supervised.minLabels)`,

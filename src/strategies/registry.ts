@@ -7,6 +7,7 @@ import { isolationForestStrategy } from './isolation-forest.ts';
 import { proxyStrategy } from './proxy.ts';
 import { ruleStrategy } from './rule.ts';
 import { selfTrainingStrategy } from './self-training.ts';
+import { sotAnomalyStrategy } from './sot-anomaly.ts';
 import type { Strategy } from './strategy.ts';
 import { supervisedStrategy } from './supervised.ts';
 
@@ -16,6 +17,7 @@ export const STRATEGIES: readonly Strategy[] = [
   selfTrainingStrategy,
   autoencoderStrategy,
   isolationForestStrategy,
+  sotAnomalyStrategy,
   ruleStrategy,
 ];
 

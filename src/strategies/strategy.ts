@@ -97,3 +97,20 @@ export class StrategyError extends Error {
     this.name = 'StrategyError';
   }
 }
+
+/**
+ * A strategy whose inputs this data lacks (no explicit labels, no later snapshot, none of the
+ * columns it reads): it stands on the board as skipped with this reason, and a run of the default
+ * strategies still succeeds. Recognised by name (`isSkipped`): an error from the training worker
+ * arrives as a plain Error that keeps the original's name.
+ */
+export class StrategySkipped extends StrategyError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StrategySkipped';
+  }
+}
+
+export function isSkipped(e: unknown): e is Error {
+  return e instanceof Error && e.name === 'StrategySkipped';
+}

@@ -14,8 +14,9 @@ import type { LeakageReport } from '../features/leakage.ts';
 import { buildLeaderboard, type BoardEntry, type Leaderboard } from '../metrics/leaderboard.ts';
 import type { TrainProgress } from '../ml/train-loop.ts';
 import { strategyNames } from '../strategies/registry.ts';
-import type { FitHooks } from '../strategies/strategy.ts';
+import { isSkipped, type FitHooks } from '../strategies/strategy.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
+import { calibrateRun } from './calibration.ts';
 import { evaluateAgainstSources } from './evaluation.ts';
 import { prepareExperiment, prepareStrategy, type Experiment } from './experiment.ts';
 import { runFitJob, type FitJob, type FitJobResult } from './job.ts';
@@ -34,13 +35,19 @@ export interface CompareOptions {
   runFit?: (job: FitJob, hooks: FitHooks) => Promise<FitJobResult>;
 }
 
-export type RunState = 'preparing' | 'fitting' | 'done' | 'failed' | 'cancelled';
+/** skipped: the data lacks the strategy's inputs (no explicit labels...): not a failure. */
+export type RunState = 'preparing' | 'fitting' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
 export interface StrategyRun {
   name: string;
   entry: BoardEntry;
   /** Absent when the strategy failed. */
   result?: FitJobResult;
+  /**
+   * The scores as probabilities, per matrix row like `result.scores` (the raw ones), mapped as
+   * `entry.calibration` says: what the exports submit and the validator preview scores.
+   */
+  calibrated?: Float64Array;
   keep: number[];
   leakage?: LeakageReport;
 }
@@ -125,7 +132,7 @@ export async function runStrategy(
     opts.onRun?.(name, state, run);
     return run;
   };
-  const empty = (fields: Pick<BoardEntry, 'error' | 'cancelled'>): StrategyRun => ({
+  const empty = (fields: Pick<BoardEntry, 'error' | 'cancelled' | 'skipped'>): StrategyRun => ({
     name,
     entry: {
       strategy: name,
@@ -156,6 +163,8 @@ export async function runStrategy(
     const prepared = await prepareStrategy(db, experiment, name);
     if (signal?.aborted) throw comparisonCancelled();
     opts.onRun?.(name, 'fitting');
+    // A copy: a worker takes the job's buffers.
+    const ownLabels = prepared.job.input.labels?.y.slice();
     const runFit = opts.runFit ?? runFitJob;
     const onEpoch = (p: TrainProgress) => {
       last = p;
@@ -165,6 +174,8 @@ export async function runStrategy(
     // A fit that ignored the signal and finished anyway is still cancelled: the user said so.
     if (signal?.aborted) throw comparisonCancelled();
     const { strategy } = prepared;
+    const probability = strategy.scoreKind === 'probability';
+    const calibration = await calibrateRun(db, experiment, name, result.scores, probability, ownLabels);
     const entry: BoardEntry = {
       strategy: name,
       kind: strategy.kind,
@@ -173,18 +184,23 @@ export async function runStrategy(
       features: prepared.keep.length,
       metrics: evaluateAgainstSources(
         result.scores,
-        strategy.scoreKind === 'probability',
+        probability,
         experiment.sources,
         experiment.held,
         experiment.config,
       ),
-      notes: [...(prepared.leakage?.notes ?? []), ...result.notes],
+      notes: [...(prepared.leakage?.notes ?? []), ...result.notes, `calibration: ${calibration.summary.note}`],
+      calibration: calibration.summary,
       seconds: result.seconds,
     };
-    return ended({ name, entry, result, keep: prepared.keep, leakage: prepared.leakage }, 'done');
+    return ended(
+      { name, entry, result, calibrated: calibration.calibrated, keep: prepared.keep, leakage: prepared.leakage },
+      'done',
+    );
   } catch (e) {
     if (opts.signal?.aborted) throw comparisonCancelled();
     if (own?.aborted) return cancelled();
+    if (isSkipped(e)) return ended(empty({ skipped: e.message }), 'skipped');
     return ended(empty({ error: (e as Error).message }), 'failed');
   }
 }

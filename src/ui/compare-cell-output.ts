@@ -22,6 +22,7 @@ import type { Leaderboard, SourceName } from '../metrics/leaderboard.ts';
 import type { CompareProgress, CompareResult, StrategyProgress, TrainedComparison } from '../notebook/cells/compare.ts';
 import { entryStatus } from '../notebook/cells/compare-results.ts';
 import { boardNotes, boardTable, metricText, SOURCE_TEXT, sourceText } from '../notebook/report-compare.ts';
+import { calibrationView } from './calibration-view.ts';
 import { figure, labelLegend, prPlot, rocPlot, scorePlot, smallMultiples, trainingPlot } from './compare-plots.ts';
 import { formatCount, h, replaceChildren } from './dom.ts';
 import { tableToParquet, type ParquetCodec } from '../db/runtime.ts';
@@ -43,6 +44,7 @@ const STATE_TEXT: Record<StrategyProgress['state'], string> = {
   done: 'done',
   failed: 'failed',
   cancelled: 'cancelled',
+  skipped: 'skipped',
 };
 
 const seconds = (ms: number) =>
@@ -93,7 +95,7 @@ export class CompareOutput {
     view.backend.textContent = p.backend ? `TF.js backend: ${p.backend}` : 'Starting the TF.js backend…';
     for (const s of p.strategies) view.rows.get(s.strategy)!.update(s);
     view.cancelAll.disabled = p.strategies.every(
-      (s) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled',
+      (s) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled' || s.state === 'skipped',
     );
   }
 
@@ -374,6 +376,7 @@ export class CompareOutput {
       curvesOfTraining.dataset.plot = 'training';
       parts.push(curvesOfTraining);
     }
+    parts.push(...calibrationView(trained.board, source, width));
     replaceChildren(this.plots, ...parts);
   }
 
@@ -469,7 +472,7 @@ class ProgressRow {
     if (s.epochs !== undefined) d.epochs = String(s.epochs);
     this.state.textContent = STATE_TEXT[s.state];
     this.state.className = `compare-state ${s.state}`;
-    const over = s.state === 'done' || s.state === 'failed' || s.state === 'cancelled';
+    const over = s.state === 'done' || s.state === 'failed' || s.state === 'cancelled' || s.state === 'skipped';
     const share = over ? 1 : s.state === 'fitting' && s.epoch && s.epochs ? s.epoch / s.epochs : 0;
     // Preparing, or a strategy that fits in one step (the forest, the rule): no epochs to count.
     this.bar.classList.toggle('indeterminate', s.state === 'preparing' || (s.state === 'fitting' && !s.epoch));

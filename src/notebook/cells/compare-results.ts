@@ -18,7 +18,7 @@ import { memoryResultName, type MemoryColumn, type MemoryColumnType, type Memory
 /** Every result a compare cell publishes, with what one row is: shown in errors and the docs. */
 export const COMPARE_RESULTS = {
   entries:
-    'one row per strategy, best first: rank, strategy, kind, score_kind, status (done, failed, cancelled), ranked_by, roc_auc, pr_auc (against ranked_by), features, fit_seconds, reason (why it failed or how far it got), model_version',
+    'one row per strategy, best first: rank, strategy, kind, score_kind, status (done, failed, cancelled, skipped), ranked_by, roc_auc, pr_auc (against ranked_by), features, fit_seconds, reason (why it failed or was skipped, or how far it got), model_version',
   auc: 'the headline metrics per strategy and label source: strategy, source, roc_auc, pr_auc',
   board:
     'one row per strategy, label source and metric: strategy, source, metric (ROC-AUC, PR-AUC, precision@50, recall@1%, NDCG@100, Brier, capacity precision, ...), value',
@@ -218,10 +218,10 @@ function finite(v: number | undefined): number | null {
   return v === undefined || !Number.isFinite(v) ? null : v;
 }
 
-export type EntryStatus = 'done' | 'failed' | 'cancelled';
+export type EntryStatus = 'done' | 'failed' | 'cancelled' | 'skipped';
 
 export function entryStatus(e: BoardEntry): EntryStatus {
-  return e.error ? 'failed' : e.cancelled ? 'cancelled' : 'done';
+  return e.error ? 'failed' : e.cancelled ? 'cancelled' : e.skipped ? 'skipped' : 'done';
 }
 
 /** The most trustworthy source a finished entry has a ROC-AUC against, as the board ranks. */
@@ -271,7 +271,7 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
       pr_auc: m?.prAuc ?? null,
       features: e.features,
       fit_seconds: e.seconds.fit,
-      reason: e.error ?? e.cancelled ?? null,
+      reason: e.error ?? e.cancelled ?? e.skipped ?? null,
       model_version: e.modelVersion,
     };
   });
@@ -329,10 +329,12 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
   const notes = [
     ...board.notes.map((note) => ({ strategy: '', note })),
     ...board.entries.flatMap((e) =>
-      [...(e.error ? [`failed: ${e.error}`] : []), ...(e.cancelled ? [e.cancelled] : []), ...e.notes].map((note) => ({
-        strategy: e.strategy,
-        note,
-      })),
+      [
+        ...(e.error ? [`failed: ${e.error}`] : []),
+        ...(e.cancelled ? [e.cancelled] : []),
+        ...(e.skipped ? [`skipped: ${e.skipped}`] : []),
+        ...e.notes,
+      ].map((note) => ({ strategy: e.strategy, note })),
     ),
   ];
   return [

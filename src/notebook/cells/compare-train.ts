@@ -73,6 +73,7 @@ export async function trainComparison(
         s.state = state;
         if (run?.entry.error) s.message = run.entry.error;
         else if (run?.entry.cancelled) s.message = run.entry.cancelled;
+        else if (run?.entry.skipped) s.message = `skipped: ${run.entry.skipped}`;
         else if (run) {
           const source = headlineSource(run.entry, null);
           const auc = source ? run.entry.metrics[source]?.rocAuc : null;
@@ -110,6 +111,8 @@ export async function trainComparison(
       }),
     );
     const db = ctx.db;
+    // The export submits the calibrated probability, with the raw score beside it.
+    const calibratedOf = new Map(result.runs.map((r) => [r.name, r.calibrated]));
     const trained: TrainedComparison = {
       board: result.board,
       backend: choice.description,
@@ -120,7 +123,9 @@ export async function trainComparison(
         const run = runs.find((r) => r.name === strategy);
         if (!run?.scores)
           throw new Error(`${strategy} has no scores: it ${run ? 'did not finish' : 'was not in the comparison'}`);
-        return alertScoresTable(db, run.scores, {
+        const calibrated = calibratedOf.get(strategy);
+        return alertScoresTable(db, calibrated ?? run.scores, {
+          ...(calibrated && { rawScores: run.scores }),
           modelVersion: run.entry.modelVersion,
           latencyMs: (run.entry.seconds.score * 1000) / Math.max(1, run.scores.length),
           rows: held,
