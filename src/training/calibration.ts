@@ -20,7 +20,7 @@ import { derivedSeed } from '../ml/random.ts';
 import { reduceToUnits } from './evaluation.ts';
 import type { Experiment } from './experiment.ts';
 
-export const BOARD_TARGET = 'proxy labels (explicit labels win), the board’s training target';
+export const BOARD_TARGET = 'the board’s training target, proxy labels with explicit labels winning';
 
 /** The board's training target per experiment: fetched once for all the strategies without labels. */
 const boardTargets = new WeakMap<Experiment, Promise<RowLabels>>();
@@ -60,7 +60,7 @@ export async function calibrateRun(
     labelledPoints(validation.scores, validation.labels),
     config.calibration,
     derivedSeed(config.seed, `calibration:${name}`),
-    `validation alerts (${target})`,
+    'validation alerts',
   );
   const calibrated = calibrateScores(fit.mapping, scores);
   // Scores left as they are stay what they were: an anomaly score is still no probability.
@@ -81,7 +81,7 @@ export async function calibrateRun(
     summary: {
       mapping: fit.mapping,
       target,
-      note: fit.note,
+      note: fit.requested === 'none' ? fit.note : `${fit.note}; labels: ${target}`,
       ...(fit.crossValidated && { crossValidated: fit.crossValidated }),
       bySource,
     },
