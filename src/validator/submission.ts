@@ -4,6 +4,12 @@
  * failure can point at it. Scores are numbers as read; NaN stands for a missing or unreadable one.
  */
 
+/** One snapshot: the validator scores a submission per (processing_date 'YYYY-MM-DD', window_days). */
+export interface SnapshotKey {
+  processing_date: string;
+  window_days: number;
+}
+
 export interface SubmissionRow {
   row: number;
   alert_id: string;
