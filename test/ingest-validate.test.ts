@@ -184,10 +184,13 @@ describe('validation errors, each with its file, column, rows and values', () =>
     expect(dropped.report).toMatchObject({ ok: true, accepted: 2, dropped: 2 });
   });
 
-  it('a file with a header and no rows', async () => {
+  it('a file with a header and no rows is refused, saying why', async () => {
     const p = await check('alert_id,label\n');
-    expect(codes(p)).toEqual(['warning:empty-file']);
-    expect(p.report.accepted).toBe(0);
+    expect(codes(p)).toEqual(['error:unreadable']);
+    expect(p.report.issues[0]!.message).toBe(
+      'labels.csv: refused, it has a header but no rows: there are no labels to import',
+    );
+    expect(p.report).toMatchObject({ ok: false, accepted: 0 });
   });
 
   it('a row with several errors counts once as refused, under each error', async () => {

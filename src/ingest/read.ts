@@ -5,7 +5,10 @@
  * parsed in TypeScript (json.ts).
  *
  * Row numbers in every later message are the staging table's rowid + 1: the record's position
- * in the file, counted from 1 (a CSV header is not a record).
+ * in the file, counted from 1 (a CSV header is not a record). A file column named `rowid` would
+ * hide that, so stageFile stages it under another name (its `renamed`), which the mapping shows.
+ *
+ * A file with no rows is refused here, with its reason: there is nothing to map or import.
  */
 import { rows, ident, type Database } from '../db/database.ts';
 import type { Runtime } from '../db/runtime.ts';
@@ -59,8 +62,12 @@ export async function stageLabelsFile(rt: Runtime, stage: string, file: SourceFi
     await stageFile(rt, stage, file.path, format, bytes);
   }
   const columns = await describe(rt.db, stage);
-  const count = rows<{ n: number }>(await rt.db.query(`SELECT count(*) AS n FROM ${ident(stage)}`))[0]!.n;
-  return { format, columns, rows: Number(count) };
+  const count = Number(rows<{ n: number }>(await rt.db.query(`SELECT count(*) AS n FROM ${ident(stage)}`))[0]!.n);
+  if (count === 0) {
+    const what = format === 'csv' ? 'it has a header but no rows' : 'it has no rows';
+    throw new LoadError(file.path, `${file.path}: refused, ${what}: there are no labels to import`);
+  }
+  return { format, columns, rows: count };
 }
 
 async function describe(db: Database, table: string): Promise<Map<string, string>> {

@@ -7,7 +7,9 @@
  */
 import { ident, literal, rows, type Database } from '../db/database.ts';
 import { WINDOW_DAYS, type ColumnSpec, type TableContract } from './contracts.ts';
+import type { FileFormat } from './files.ts';
 import type { Problem } from './problems.ts';
+import type { StagedFile } from './stage.ts';
 import { accepts, isInteger, isNumeric, isTemporal, KIND_WORDS, STORAGE_TYPE, widenedType } from './sql-types.ts';
 
 /** How one staged column becomes a raw-table column. */
@@ -27,11 +29,40 @@ export interface CheckResult {
   rows: number;
 }
 
-type StagedColumns = Map<string, string>;
+/** A staged column under the name the file gives it: its DuckDB type and the staging column holding it. */
+interface StagedColumn {
+  type: string;
+  source: string;
+}
+type StagedColumns = Map<string, StagedColumn>;
 
-export async function stagedColumns(db: Database, stage: string): Promise<StagedColumns> {
+/** The loader's own column in every raw table (schema.ts): a file may not bring one. */
+const BOOKKEEPING = '_file_id';
+
+/** Where a file's rows must say they belong: its snapshot folder, or its META.json. */
+export interface ExpectedPlace {
+  processingDate: string;
+  windowDays: number;
+  /** Says where the expectation comes from: "its folder snapshots/torus/2025-10-06/7". */
+  from: string;
+}
+
+export interface CheckOptions {
+  /** Staging columns renamed by stageFile, and the file's own names (stage.ts). */
+  staged?: StagedFile;
+  place?: ExpectedPlace;
+  format?: FileFormat;
+}
+
+export async function stagedColumns(
+  db: Database,
+  stage: string,
+  renamed = new Map<string, string>(),
+): Promise<StagedColumns> {
   const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(stage)}`));
-  return new Map(described.map((c) => [c.column_name, c.column_type]));
+  return new Map(
+    described.map((c) => [renamed.get(c.column_name) ?? c.column_name, { type: c.column_type, source: c.column_name }]),
+  );
 }
 
 /**
@@ -45,15 +76,42 @@ export async function checkStaged(
   file: string,
   contract: TableContract,
   existing: Map<string, string>,
+  opts: CheckOptions = {},
 ): Promise<CheckResult> {
-  const staged = await stagedColumns(db, stage);
+  const staged = await stagedColumns(db, stage, opts.staged?.renamed);
   const problems: Problem[] = [];
   const error = (message: string, column?: string) => problems.push({ level: 'error', file, column, message });
   const warn = (message: string, column?: string) => problems.push({ level: 'warning', file, column, message });
   const name = fileLabel(file);
+  const numRows = Number((await db.query(`SELECT count(*) AS n FROM ${ident(stage)}`)).getChildAt(0)?.get(0) ?? 0);
 
-  // 1. Columns: required ones present, each of a type that can hold its kind.
-  const lower = new Map([...staged].map(([c, t]) => [c.toLowerCase(), { column: c, type: t }]));
+  // 0. Names: stored names are lowercased, so two columns differing only in case would merge
+  // into one (DuckDB stages the second as SEVERITY_1, and it would be kept as a stray column).
+  const byLower = new Map<string, string[]>();
+  for (const c of opts.staged?.fileColumns ?? [...staged.keys()]) {
+    byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
+  }
+  for (const [lowered, same] of byLower) {
+    if (same.length > 1) {
+      error(
+        `${name}: columns ${same.join(' and ')} differ only in case; names are not case-sensitive, so keep one of them`,
+        lowered,
+      );
+    }
+  }
+  for (const c of staged.keys()) {
+    if (c.toLowerCase() === BOOKKEEPING) {
+      error(
+        `${name}: column ${c} has the name the loader gives its own column (the file each row came from): rename it in the file`,
+        c,
+      );
+    }
+  }
+  if (problems.length > 0) return { problems, plan: [], rows: numRows };
+
+  // 1. Columns: required ones present, each of a type that can hold its kind. A file with no
+  // rows has no types worth checking (a header-only CSV reads as all text): it only says so.
+  const lower = new Map([...staged].map(([c, t]) => [c.toLowerCase(), { column: c, type: t.type }]));
   for (const spec of contract.columns) {
     const found = lower.get(spec.name);
     if (!found) {
@@ -61,13 +119,15 @@ export async function checkStaged(
         error(`${name}: missing required column ${spec.name} (expected ${KIND_WORDS[spec.kind]})`, spec.name);
       continue;
     }
-    if (!accepts(spec.kind, found.type)) {
+    if (numRows > 0 && !accepts(spec.kind, found.type)) {
       error(`${name}: column ${spec.name} should be ${KIND_WORDS[spec.kind]}, found ${found.type}`, spec.name);
     }
   }
-  const numRows = Number((await db.query(`SELECT count(*) AS n FROM ${ident(stage)}`)).getChildAt(0)?.get(0) ?? 0);
-  if (numRows === 0) warn(`${name}: the file has no rows`);
   if (problems.some((p) => p.level === 'error')) return { problems, plan: [], rows: numRows };
+  if (numRows === 0) {
+    warn(`${name}: the file has no rows${opts.format === 'csv' ? ', only a header' : ''}: nothing to load`);
+    return { problems, plan: [], rows: 0 };
+  }
 
   const plan = planColumns(contract, staged, existing);
 
@@ -111,7 +171,10 @@ export async function checkStaged(
       checks.push({
         sql: `(${col.expr} < ${lo} OR ${col.expr} > ${hi} OR isnan(${col.expr}::DOUBLE))`,
         report: (n, r) =>
-          error(`${name}: column ${col.name} has ${n} value${s(n)} outside ${lo}..${hi} (first at row ${r})`, col.name),
+          error(
+            `${name}: column ${col.name} has ${n} value${s(n)} ${rangeWords(lo, hi)} (first at row ${r})`,
+            col.name,
+          ),
       });
     }
   }
@@ -145,7 +208,38 @@ export async function checkStaged(
     }
   }
 
-  // 4. Keys: unique within the file (loaded keys are checked at merge time, against the raw table).
+  // 4. The snapshot the rows say they belong to must be the folder's (or META.json's).
+  if (opts.place && plan.some((c) => c.name === 'processing_date') && plan.some((c) => c.name === 'window_days')) {
+    const date = plan.find((c) => c.name === 'processing_date')!.expr;
+    const win = plan.find((c) => c.name === 'window_days')!.expr;
+    const cond = `(${date} IS DISTINCT FROM ?::DATE OR ${win} IS DISTINCT FROM ?)`;
+    const [other] = rows<{ n: number; r: number | null; d: string | null; w: number | null }>(
+      await db.query(
+        `SELECT count(*) FILTER (WHERE ${cond}) AS n, min(rowid) FILTER (WHERE ${cond}) + 1 AS r,
+           arg_min(${date}::VARCHAR, rowid) FILTER (WHERE ${cond}) AS d, arg_min(${win}, rowid) FILTER (WHERE ${cond}) AS w
+         FROM ${ident(stage)}`,
+        [
+          opts.place.processingDate,
+          opts.place.windowDays,
+          opts.place.processingDate,
+          opts.place.windowDays,
+          opts.place.processingDate,
+          opts.place.windowDays,
+          opts.place.processingDate,
+          opts.place.windowDays,
+        ],
+      ),
+    );
+    if (other && Number(other.n) > 0) {
+      const n = Number(other.n);
+      error(
+        `${name}: ${n} row${s(n)} of ${numRows} say processing_date ${other.d ?? 'NULL'}, window_days ${other.w ?? 'NULL'} (first at row ${other.r}), but ${opts.place.from} says ${opts.place.processingDate}, ${opts.place.windowDays}: the file is not this snapshot's`,
+        'processing_date',
+      );
+    }
+  }
+
+  // 5. Keys: unique within the file (loaded keys are checked at merge time, against the raw table).
   if (contract.key && contract.key.every((k) => staged.has(k) || lower.has(k))) {
     const keyCols = contract.key.map((k) => ident(stagedName(staged, k))).join(', ');
     const dup = rows<{ n: number; r: number }>(
@@ -195,10 +289,10 @@ export function planColumns(
 ): ColumnPlan[] {
   const specs = new Map(contract.columns.map((c) => [c.name, c]));
   const plan: ColumnPlan[] = [];
-  for (const [column, type] of staged) {
+  for (const [column, { type, source }] of staged) {
     const target = column.toLowerCase() === column ? column : column.toLowerCase();
     const spec = specs.get(target);
-    const src = ident(column);
+    const src = ident(source);
     if (spec) {
       plan.push({ name: target, spec, storageType: STORAGE_TYPE[spec.kind], ...convert(spec, src, type) });
     } else {
@@ -246,14 +340,20 @@ function convert(spec: ColumnSpec, src: string, type: string): { expr: string; m
   }
 }
 
+/** The staging column holding the file's column `name` (any case). */
 function stagedName(staged: StagedColumns, name: string): string {
-  for (const c of staged.keys()) if (c.toLowerCase() === name) return c;
+  for (const [c, { source }] of staged) if (c.toLowerCase() === name) return source;
   return name;
 }
 
 /** Messages name the file by the path the user gave, so two snapshots' alerts.parquet differ. */
 function fileLabel(path: string): string {
   return path;
+}
+
+/** "outside 0..1", or "below 0" for a bound that only forbids negatives. */
+function rangeWords(lo: number, hi: number): string {
+  return hi >= Number.MAX_SAFE_INTEGER ? `below ${lo} (negative)` : `outside ${lo}..${hi}`;
 }
 
 const s = (n: number) => (Number(n) === 1 ? '' : 's');

@@ -3,8 +3,9 @@
  *
  * A load takes any mix of files (whole snapshot folders, loose tables, META.json manifests),
  * decodes each into a staging table, checks it against its contract and its snapshot's
- * META.json, and only then merges it. A file with problems is reported and skipped; nothing
- * already loaded changes. Loads run one at a time.
+ * META.json, and only then merges it. Each file stands alone: a file with problems is reported
+ * and skipped while the other files of the same load go on, and nothing already loaded changes
+ * (each merge is one transaction). Loads run one at a time.
  */
 import type { Table } from 'apache-arrow';
 import { ident, rows, type Database } from '../db/database.ts';
@@ -13,7 +14,7 @@ import { createEffectiveLabelsView, migrate } from '../migrations/index.ts';
 import { checkStaged } from './checks.ts';
 import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
 // A META.json describes the files in its own folder, whether or not the path shows the layout.
-import { baseName, classify, dirName, type Classified, type SourceFile } from './files.ts';
+import { baseName, classify, dirName, snapshotPlace, type Classified, type SourceFile } from './files.ts';
 import { mergeStaged } from './merge.ts';
 import { parseMeta, type SnapshotMeta } from './meta.ts';
 import { LoadError, type Problem } from './problems.ts';
@@ -37,6 +38,8 @@ export interface LoadedFile {
   rows: number;
   /** Milliseconds per phase, for the load's summary and the benchmarks. */
   ms: Record<LoadProgress['phase'], number>;
+  /** The file's id in `_loaded_files`, which its rows carry as `_file_id`. */
+  fileId?: number;
 }
 
 export interface LoadReport {
@@ -55,7 +58,11 @@ export interface TableSummary {
 export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
+  /** Refuse a file that would decode to more bytes than this (stage.ts: DEFAULT_MAX_DECODED_BYTES). */
+  maxDecodedBytes?: number;
 }
+
+type MetaEntry = { meta: SnapshotMeta; path: string };
 
 type TableFile = Extract<Classified, { kind: 'table' }>;
 
@@ -114,26 +121,59 @@ export class Lab {
       const progress = (phase: LoadProgress['phase'], within: number) =>
         opts.onProgress?.({ file: f.file.path, phase, fraction: (doneBytes + size * within) / totalBytes });
       try {
-        const loaded = await this.loadOne(f, metas.get(dirName(f.file.path)), report, progress, opts.signal);
+        const loaded = await this.loadOne(f, metas.get(dirName(f.file.path)), report, progress, opts);
         if (loaded) report.loaded.push(loaded);
       } catch (e) {
         if ((e as Error).name === 'AbortError') throw e;
-        if (!(e instanceof LoadError)) throw e;
-        report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
+        // Whatever went wrong, it went wrong with this file: the next file still loads.
+        if (e instanceof LoadError) {
+          report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
+        } else {
+          const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+          report.problems.push({
+            level: 'error',
+            file: f.file.path,
+            message: `${f.file.path}: could not be loaded (${why}); nothing of it was merged`,
+          });
+        }
       }
       doneBytes += size;
     }
     this.reportMissingFromMeta(metas, tableFiles, report);
+    await this.reportUnmatchedFeatures(report);
     return report;
+  }
+
+  /** Feature rows no alert joins to are kept but unused: say how many, per file just loaded. */
+  private async reportUnmatchedFeatures(report: LoadReport): Promise<void> {
+    const ids = report.loaded.filter((l) => l.table === 'features' && l.fileId !== undefined);
+    for (const l of ids) {
+      const [hit] = rows<{ n: number }>(
+        await this.writer.query(
+          `SELECT count(*) AS n FROM raw_features f WHERE f._file_id = ? AND NOT EXISTS (
+             SELECT 1 FROM raw_alerts a WHERE a.address = f.address AND a.processing_date = f.processing_date
+               AND a.window_days = f.window_days)`,
+          [l.fileId!],
+        ),
+      );
+      const n = Number(hit?.n ?? 0);
+      if (n === 0) continue;
+      report.problems.push({
+        level: 'warning',
+        file: l.path,
+        message: `${l.path}: ${n} of ${l.rows} row${l.rows === 1 ? '' : 's'} match no loaded alert on (address, processing_date, window_days); they are kept, but no alert uses them`,
+      });
+    }
   }
 
   private async loadOne(
     f: TableFile,
-    meta: { meta: SnapshotMeta; path: string } | undefined,
+    meta: MetaEntry | undefined,
     report: LoadReport,
     progress: (phase: LoadProgress['phase'], within: number) => void,
-    signal?: AbortSignal,
+    opts: LoadOptions,
   ): Promise<LoadedFile | undefined> {
+    const signal = opts.signal;
     const path = f.file.path;
     const ms = { read: 0, decode: 0, check: 0, merge: 0 };
     let phaseStart = performance.now();
@@ -190,14 +230,34 @@ export class Lab {
     const w = { db: this.writer, parquet: this.rt.parquet };
     try {
       progress('decode', PHASE_END.read);
-      await stageFile(w, stage, path, f.format, bytes, {
+      const staged = await stageFile(w, stage, path, f.format, bytes, {
         signal,
+        maxDecodedBytes: opts.maxDecodedBytes,
         onChunk: (x) => progress('decode', PHASE_END.read + x * (PHASE_END.decode - PHASE_END.read)),
       });
       check();
       phaseDone('decode');
       progress('check', PHASE_END.decode);
-      const result = await checkStaged(this.writer, stage, path, f.contract, await rawColumns(this.writer, f.contract));
+      const place = f.snapshot
+        ? {
+            processingDate: f.snapshot.processingDate,
+            windowDays: f.snapshot.windowDays,
+            from: `its folder ${f.snapshot.dir}`,
+          }
+        : meta && { processingDate: meta.meta.processing_date, windowDays: meta.meta.window_days, from: meta.path };
+      const result = await checkStaged(
+        this.writer,
+        stage,
+        path,
+        f.contract,
+        await rawColumns(this.writer, f.contract),
+        {
+          staged,
+          format: f.format,
+          // address_labels carry no snapshot of their own, whatever folder they sit in.
+          place: f.contract.key?.includes('processing_date') ? place : undefined,
+        },
+      );
       report.problems.push(...result.problems);
       const expectedRows = meta?.meta.counts[f.contract.name];
       if (expectedRows !== undefined && expectedRows !== result.rows) {
@@ -206,7 +266,7 @@ export class Lab {
           `${path}: has ${result.rows} rows but ${meta!.path} counts ${expectedRows} ${f.contract.name}: the file is incomplete or not the snapshot's own`,
         );
       }
-      if (result.problems.some((p) => p.level === 'error')) return undefined;
+      if (result.problems.some((p) => p.level === 'error') || result.rows === 0) return undefined;
       check();
       phaseDone('check');
       progress('merge', PHASE_END.check);
@@ -223,7 +283,7 @@ export class Lab {
       if (merged.addedColumns.length > 0) await this.refreshViews(f.contract);
       progress('merge', PHASE_END.merge);
       phaseDone('merge');
-      return { path, table: f.contract.name, rows: result.rows, ms };
+      return { path, table: f.contract.name, rows: result.rows, ms, fileId: merged.fileId };
     } finally {
       await this.writer.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
     }
@@ -235,16 +295,22 @@ export class Lab {
     if (contract.name === 'alerts') await createEffectiveLabelsView(this.db);
   }
 
-  private async readMetas(
-    classified: Classified[],
-    report: LoadReport,
-  ): Promise<Map<string, { meta: SnapshotMeta; path: string }>> {
-    const metas = new Map<string, { meta: SnapshotMeta; path: string }>();
+  private async readMetas(classified: Classified[], report: LoadReport): Promise<Map<string, MetaEntry>> {
+    const metas = new Map<string, MetaEntry>();
     for (const c of classified) {
       if (c.kind !== 'meta') continue;
       try {
         const text = new TextDecoder().decode(await c.file.read());
-        metas.set(c.dir, { meta: parseMeta(c.file.path, text), path: c.file.path });
+        const meta = parseMeta(c.file.path, text);
+        // A META.json in another snapshot's folder describes other files: its digests and
+        // counts cannot vouch for these.
+        const place = snapshotPlace(c.file.path);
+        if (place && (place.processingDate !== meta.processing_date || place.windowDays !== meta.window_days)) {
+          throw new Error(
+            `${c.file.path}: says processing_date ${meta.processing_date}, window_days ${meta.window_days}, but its folder is ${place.processingDate}/${place.windowDays}`,
+          );
+        }
+        metas.set(c.dir, { meta, path: c.file.path });
       } catch (e) {
         report.problems.push({
           level: 'error',
@@ -256,11 +322,7 @@ export class Lab {
     return metas;
   }
 
-  private reportMissingFromMeta(
-    metas: Map<string, { meta: SnapshotMeta; path: string }>,
-    files: TableFile[],
-    report: LoadReport,
-  ): void {
+  private reportMissingFromMeta(metas: Map<string, MetaEntry>, files: TableFile[], report: LoadReport): void {
     for (const [dir, { meta, path }] of metas) {
       const present = new Set(files.filter((f) => dirName(f.file.path) === dir).map((f) => baseName(f.file.path)));
       for (const listed of Object.keys(meta.sha256)) {

@@ -2,17 +2,48 @@
  * Read one file into a private staging table, so it can be checked before anything that is
  * already loaded is touched. Parquet goes through the runtime's codec (parquet-wasm), Arrow IPC
  * through apache-arrow, CSV through DuckDB's own reader.
+ *
+ * Each format's bytes are checked for shape first (csv-scan.ts, parquet-footer.ts,
+ * arrow-check.ts): the decoders' own failures on damaged input are a crash, a hang, a panic or
+ * a message about their internals; these checks name what is wrong in the file instead.
  */
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { ident, literal, scalar } from '../db/database.ts';
+import { RecordBatchStreamReader, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { ident, literal, rows, scalar } from '../db/database.ts';
 import type { Runtime } from '../db/runtime.ts';
+import { ArrowShapeError, checkArrowShape } from './arrow-check.ts';
+import { CsvShapeError, scanCsv } from './csv-scan.ts';
 import type { FileFormat } from './files.ts';
+import { ParquetLayoutError, readParquetLayout } from './parquet-footer.ts';
 import { LoadError } from './problems.ts';
+
+/**
+ * How large one file may become once decoded. parquet-wasm decodes into wasm memory (4 GiB at
+ * most, and it never shrinks): a 1.2 GiB decode already needed 2.6 GB resident and panicked. A
+ * 1M-row, 95-column features file decodes to about 0.8 GiB.
+ */
+export const DEFAULT_MAX_DECODED_BYTES = 1024 ** 3;
+
+/**
+ * Column names the database gives a meaning of its own. DuckDB's `rowid` pseudo-column (the
+ * file order every message's row number comes from) is hidden by a file column of that name,
+ * so such a column is staged under another name and keeps its own name when merged.
+ */
+const SHADOWING = new Set(['rowid']);
+const STAGED_PREFIX = '__label_lab_file_';
 
 export interface StageOptions {
   signal?: AbortSignal;
   /** Called after each decoded chunk with the share of the file done, 0..1. */
   onChunk?: (fraction: number) => void;
+  /** Refuse a file that would decode to more than this (DEFAULT_MAX_DECODED_BYTES). */
+  maxDecodedBytes?: number;
+}
+
+export interface StagedFile {
+  /** The file's own column names, in file order (DuckDB renames case-insensitive repeats). */
+  fileColumns: string[];
+  /** Staging column -> the file's name, for columns staged under another name (see SHADOWING). */
+  renamed: Map<string, string>;
 }
 
 /** Decode `bytes` into table `stage`. Throws LoadError with the file's name on unreadable input. */
@@ -23,21 +54,45 @@ export async function stageFile(
   format: FileFormat,
   bytes: Uint8Array,
   opts: StageOptions = {},
-): Promise<void> {
+): Promise<StagedFile> {
   if (bytes.byteLength === 0) throw new LoadError(fileName, `${fileName}: the file is empty`);
+  const limit = opts.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  let fileColumns: string[];
   try {
-    if (format === 'csv') await stageCsv(rt, stage, bytes);
-    else if (format === 'arrow') await stageArrow(rt, stage, bytes);
-    else await stageParquet(rt, stage, bytes, opts);
+    if (format === 'csv') fileColumns = await stageCsv(rt, stage, fileName, bytes, limit);
+    else if (format === 'arrow') fileColumns = await stageArrow(rt, stage, fileName, bytes, limit);
+    else fileColumns = await stageParquet(rt, stage, fileName, bytes, { ...opts, maxDecodedBytes: limit });
   } catch (e) {
     if (e instanceof LoadError || (e as Error).name === 'AbortError') throw e;
-    throw new LoadError(fileName, `${fileName}: cannot read it as ${FORMAT_WORDS[format]} (${cleanMessage(e)})`);
+    throw new LoadError(fileName, `${fileName}: ${decodeFailure(format, e)}`);
   }
   // DuckDB silently ignores IPC bytes it cannot parse: make sure a table came out of it.
   const exists = await rt.db.query(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = ?`, [stage]);
   if (scalar<number>(exists) === 0) {
     throw new LoadError(fileName, `${fileName}: cannot read it as ${FORMAT_WORDS[format]} (no table came out of it)`);
   }
+  return { fileColumns, renamed: await unshadow(rt, stage, fileName) };
+}
+
+/** Rename staged columns that hide DuckDB's own names; refuse a file that already uses ours. */
+async function unshadow(rt: Runtime, stage: string, fileName: string): Promise<Map<string, string>> {
+  const names = rows<{ column_name: string }>(await rt.db.query(`DESCRIBE ${ident(stage)}`)).map((c) => c.column_name);
+  const taken = names.find((c) => c.toLowerCase().startsWith(STAGED_PREFIX));
+  if (taken) {
+    throw new LoadError(
+      fileName,
+      `${fileName}: column ${taken} uses a name the loader keeps for itself (${STAGED_PREFIX}...): rename it`,
+      taken,
+    );
+  }
+  const renamed = new Map<string, string>();
+  for (const c of names) {
+    if (!SHADOWING.has(c.toLowerCase())) continue;
+    const to = `${STAGED_PREFIX}${c}`;
+    await rt.db.exec(`ALTER TABLE ${ident(stage)} RENAME COLUMN ${ident(c)} TO ${ident(to)}`);
+    renamed.set(to, c);
+  }
+  return renamed;
 }
 
 const FORMAT_WORDS: Record<FileFormat, string> = {
@@ -46,23 +101,69 @@ const FORMAT_WORDS: Record<FileFormat, string> = {
   csv: 'CSV',
 };
 
-async function stageParquet(rt: Runtime, stage: string, bytes: Uint8Array, opts: StageOptions): Promise<void> {
+async function stageParquet(
+  rt: Runtime,
+  stage: string,
+  fileName: string,
+  bytes: Uint8Array,
+  opts: StageOptions & { maxDecodedBytes: number },
+): Promise<string[]> {
+  const layout = readParquetLayout(bytes);
+  refuseOverLimit(fileName, layout.uncompressedBytes, opts.maxDecodedBytes, 'its footer says its columns');
   let first = true;
+  let decoded = 0;
+  let columns: string[] = [];
   for await (const { ipc, part, parts } of rt.parquet.toIPC(bytes)) {
     if (opts.signal?.aborted) throw abortError();
+    // Dictionary-encoded text can decode to far more than the footer's figures: count as we go.
+    decoded += ipc.byteLength;
+    refuseOverLimit(fileName, decoded, opts.maxDecodedBytes, 'it decodes to');
+    if (first) columns = ipcColumns(ipc);
     // Row groups of one file share one schema, so the positional append is safe here.
     await rt.db.insertIPC(stage, ipc, { create: first });
     first = false;
     opts.onChunk?.((part + 1) / parts);
   }
   if (first) throw new Error('no row groups');
+  return columns;
 }
 
-async function stageArrow(rt: Runtime, stage: string, bytes: Uint8Array): Promise<void> {
+function refuseOverLimit(fileName: string, bytes: number, limit: number, what: string): void {
+  if (bytes <= limit) return;
+  throw new LoadError(
+    fileName,
+    `${fileName}: refused: ${what} ${formatBytes(bytes)} once decoded, over the limit of ${formatBytes(limit)} per file (maxDecodedBytes)`,
+  );
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+/** The column names of an IPC stream, from its schema message alone. */
+function ipcColumns(ipc: Uint8Array): string[] {
+  const reader = RecordBatchStreamReader.from(ipc);
+  reader.open();
+  return reader.schema.fields.map((f) => f.name);
+}
+
+async function stageArrow(
+  rt: Runtime,
+  stage: string,
+  fileName: string,
+  bytes: Uint8Array,
+  limit: number,
+): Promise<string[]> {
+  refuseOverLimit(fileName, bytes.byteLength, limit, 'it is');
+  checkArrowShape(bytes);
   // Accept both the IPC file format (.arrow/.feather) and the stream format; DuckDB takes streams.
   const table = tableFromIPC(bytes);
   if (table.schema.fields.length === 0) throw new Error('no columns');
   await rt.db.insertIPC(stage, tableToIPC(table, 'stream'), { create: true });
+  return table.schema.fields.map((f) => f.name);
 }
 
 /**
@@ -72,23 +173,53 @@ async function stageArrow(rt: Runtime, stage: string, bytes: Uint8Array): Promis
  */
 export const STAGED_FILES_DIR = '/label-lab-staged/';
 
-async function stageCsv(rt: Runtime, stage: string, bytes: Uint8Array): Promise<void> {
+async function stageCsv(
+  rt: Runtime,
+  stage: string,
+  fileName: string,
+  bytes: Uint8Array,
+  limit: number,
+): Promise<string[]> {
+  refuseOverLimit(fileName, bytes.byteLength, limit, 'it is');
+  let shape;
+  try {
+    shape = scanCsv(bytes);
+  } catch (e) {
+    if (e instanceof CsvShapeError)
+      throw new LoadError(fileName, `${fileName}: not a well-formed CSV file: ${e.message}`);
+    throw e;
+  }
   const virtualName = `${STAGED_FILES_DIR}${stage}.csv`;
   await rt.db.registerFile(virtualName, bytes);
   try {
     // The virtual file name is ours, not the user's; table functions take no bound parameters.
+    // The delimiter is the one the scan counted fields by, so DuckDB cannot sniff another.
     await rt.db.exec(
-      `CREATE TABLE ${ident(stage)} AS SELECT * FROM read_csv(${literal(virtualName)}, header = true, sample_size = -1)`,
+      `CREATE TABLE ${ident(stage)} AS SELECT * FROM read_csv(${literal(virtualName)}, header = true, delim = ${literal(shape.delimiter)}, sample_size = -1)`,
     );
   } finally {
     await rt.db.dropFile(virtualName);
   }
+  return shape.header;
 }
 
 export function abortError(): Error {
   const e = new Error('The load was cancelled');
   e.name = 'AbortError';
   return e;
+}
+
+/** What a decoder's failure means, in words: never its internals. */
+function decodeFailure(format: FileFormat, e: unknown): string {
+  if (e instanceof ArrowShapeError) return `not a valid Arrow IPC file or stream: ${e.message}`;
+  if (e instanceof ParquetLayoutError) return `cannot read it as Parquet (${e.message})`;
+  const msg = e instanceof Error ? e.message : String(e);
+  // parquet-wasm panics with a bare "unreachable" (in the browser's worker: "the decoder crashed").
+  if ((e as Error).name === 'RuntimeError' || /^unreachable$|decoder crashed|RuntimeError/.test(msg)) {
+    return 'could not be decoded: the Parquet decoder crashed on it (the file is damaged, or too large once decompressed)';
+  }
+  if (format === 'arrow' && e instanceof TypeError) return `not a valid Arrow IPC file or stream (${cleanMessage(e)})`;
+  return `cannot read it as ${FORMAT_WORDS[format]} (${cleanMessage(e)})`;
 }
 
 /** parquet-wasm and DuckDB messages carry prefixes and stack-like tails a user does not need. */
