@@ -77,7 +77,7 @@ export function calibrationView(board: Leaderboard, source: SourceName, width: n
     'Calibration',
     `Brier and reliability on the held-out alerts against ${label}, before and after mapping each strategy's scores to probabilities fitted on the validation alerts (lower Brier is better; a reliable score lies on the dashed diagonal)`,
     h('div', { class: 'table-scroll' }, table),
-    Plot.legend({ color: PHASES }),
+    Plot.legend({ color: PHASES, document }),
     plots,
   );
   section.dataset.plot = 'calibration';
