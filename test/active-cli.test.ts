@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeCommand } from '../src/cli/active.ts';
-import { withSuspects } from '../src/cli/label-suspects.ts';
-import { LABELS_COMMAND } from '../src/cli/labels.ts';
+import { labelsCommand } from '../src/cli/labels.ts';
 import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import { fixtureFiles, fixtureLab } from './ml-fixtures.ts';
@@ -98,7 +97,7 @@ describe('lab active simulate', () => {
 });
 
 describe('lab labels suspects', () => {
-  const labels = withSuspects(LABELS_COMMAND);
+  const labels = labelsCommand;
 
   it('lists the explicit labels the model disputes, the planted flips first', async () => {
     const r = await capture(() =>

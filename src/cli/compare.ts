@@ -2,60 +2,50 @@
  * `lab compare`: train every strategy (or the chosen ones) on the loaded data, evaluate them on
  * the same held-out alerts against every label source, print the leaderboard and write the run
  * bundle as the report. --labels imports label files (as `lab labels import` does) so the
- * supervised strategy and the board's "explicit" source have explicit labels. With --export DIR, also each strategy's alert_scores.parquet (held-out
- * alerts) and model files.
+ * supervised strategy and the board's "explicit" source have explicit labels; --truth FILE is
+ * the ground truth in place of one found in the data. With --export DIR, also each strategy's
+ * alert_scores.parquet (held-out alerts) and model files.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openNodeRuntime } from '../db/node.ts';
-import type { Runtime } from '../db/runtime.ts';
 import { alertScoresParquet } from '../export/alert-scores.ts';
-import { importLabels } from '../ingest/index.ts';
 import { modelFiles } from '../export/model-files.ts';
 import { bundleJSON, runBundle } from '../export/run-bundle.ts';
 import { renderLeaderboard } from '../metrics/leaderboard.ts';
 import { initNodeBackend } from '../ml/backend-node.ts';
-import { filesFromPaths } from '../node/files.ts';
 import { strategyNames } from '../strategies/registry.ts';
-import { classify, type SourceFile } from '../sot/files.ts';
-import { Lab } from '../sot/lab.ts';
 import { compareStrategies } from '../training/compare.ts';
-import { loadTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../experiment/config.ts';
-import type { Command } from './commands.ts';
+import type { TrainingConfig } from '../experiment/config.ts';
+import { defineCommand } from './command.ts';
+import { readTrainingConfig } from './config-files.ts';
+import { loadLab } from './load-lab.ts';
 import { CliError } from './output.ts';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-export const compareCommand: Command = {
+export const compareCommand = defineCommand({
   name: 'compare',
   summary: 'train and compare strategies on held-out alerts; print the leaderboard, write the run bundle',
   usage:
     'lab compare --data DIR [--labels FILE] [--truth FILE] [--strategies a,b] [--config FILE] --out report.json [--export DIR]',
   options: {
-    data: { type: 'string', multiple: true },
-    labels: { type: 'string', multiple: true },
+    data: { type: 'list' },
+    labels: { type: 'list' },
     truth: { type: 'string' },
     strategies: { type: 'string' },
     config: { type: 'string' },
     out: { type: 'string' },
     export: { type: 'string' },
   },
-  async run(values, positionals) {
-    const data = [...((values.data as string[] | undefined) ?? []), ...positionals];
+  async run(options, positionals) {
+    const data = [...options.data, ...positionals];
     if (data.length === 0) throw new CliError('compare: give --data DIR (a snapshot folder or files)');
-    const out = values.out as string | undefined;
+    const out = options.out;
     if (!out) throw new CliError('compare: give --out report.json');
-    const config = await readConfig(values);
+    const config = withStrategies(await readTrainingConfig(options.config), options.strategies);
     const strategies = config.strategies ?? strategyNames();
 
     const backend = await initNodeBackend(config.backend === 'webgl' ? 'auto' : config.backend);
-    const rt = await openNodeRuntime();
-    const lab = await loadFiles(
-      rt,
-      data,
-      values.truth as string | undefined,
-      (values.labels as string[] | undefined) ?? [],
-    );
+    const { lab, rt, tables } = await loadLab(data, { truth: options.truth, labels: options.labels });
+    if (!tables.has('alerts')) throw new CliError('compare: no alerts were loaded');
     const t0 = performance.now();
     const stage = (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
     const result = await compareStrategies(lab.db, config, {
@@ -76,7 +66,7 @@ export const compareCommand: Command = {
     await writeFile(out, bundleJSON(bundle));
     process.stderr.write(`wrote ${out}\n`);
 
-    const exportDir = values.export as string | undefined;
+    const exportDir = options.export;
     if (exportDir) {
       for (const run of result.runs) {
         if (!run.result) continue;
@@ -96,61 +86,19 @@ export const compareCommand: Command = {
     }
     return result.runs.some((r) => r.entry.error) ? 1 : 0;
   },
-};
+});
 
-async function readConfig(values: Values): Promise<TrainingConfig> {
-  const path = values.config as string | undefined;
-  let config: TrainingConfig;
-  try {
-    config = path ? loadTrainingConfig(await readFile(path, 'utf8'), path) : parseTrainingConfig({});
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  const list = values.strategies as string | undefined;
-  if (list) {
-    const names = list
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const unknown = names.filter((n) => !strategyNames().includes(n));
-    if (unknown.length > 0)
-      throw new CliError(
-        `compare: unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${strategyNames().join(', ')}`,
-      );
-    config = { ...config, strategies: names };
-  }
-  return config;
-}
-
-/**
- * Load the data, with `truth` (any file name) as the ground truth in place of a ground_truth file
- * found in the data folders, then import `labels` files as explicit labels (label events).
- */
-async function loadFiles(rt: Runtime, paths: string[], truth: string | undefined, labels: string[]): Promise<Lab> {
-  const read = (p: string[]) =>
-    filesFromPaths(p).catch((e: Error) => {
-      throw new CliError(e.message);
-    });
-  let files: SourceFile[] = await read(paths);
-  if (truth) {
-    const isTruth = (f: SourceFile) => {
-      const c = classify(f);
-      return c.kind === 'table' && c.contract.name === 'ground_truth';
-    };
-    const [file] = await read([truth]);
-    const ext = file!.path.slice(file!.path.lastIndexOf('.'));
-    files = [...files.filter((f) => !isTruth(f)), { ...file!, path: `ground_truth${ext}` }];
-  }
-  const lab = await Lab.open(rt);
-  const report = await lab.load(files);
-  for (const p of report.problems) process.stderr.write(`${p.level}: ${p.message}\n`);
-  if (!report.loaded.some((l) => l.table === 'alerts')) throw new CliError('compare: no alerts were loaded');
-  if (truth && !report.loaded.some((l) => l.table === 'ground_truth'))
-    throw new CliError(`compare: the truth file ${truth} did not load (see the errors above)`);
-  for (const file of await read(labels)) {
-    const { report: imported, appended } = await importLabels(rt, file);
-    for (const i of imported.issues) process.stderr.write(`${i.level}: ${i.message}\n`);
-    process.stderr.write(`labels: ${appended?.events ?? 0} label events from ${file.path}\n`);
-  }
-  return lab;
+/** The configuration with --strategies a,b (checked against the registry) in place of its own list. */
+function withStrategies(config: TrainingConfig, list: string | undefined): TrainingConfig {
+  if (!list) return config;
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !strategyNames().includes(n));
+  if (unknown.length > 0)
+    throw new CliError(
+      `compare: unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${strategyNames().join(', ')}`,
+    );
+  return { ...config, strategies: names };
 }

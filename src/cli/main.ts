@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  return command.run(values as Record<string, string | boolean | string[] | undefined>, positionals);
+  return command.run(values, positionals);
 }
 
 main(process.argv.slice(2)).then(

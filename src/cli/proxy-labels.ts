@@ -9,17 +9,18 @@
  * the rule; label_source says who labelled each row. The counts per label and source go to
  * stdout, the rule's warnings to stderr.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { DataType, Precision, tableToIPC, type Table } from 'apache-arrow';
+import { writeFile } from 'node:fs/promises';
+import { DataType, Precision, type Table } from 'apache-arrow';
 import { tableToParquet } from '../db/runtime.ts';
 import { rows, type Database } from '../db/database.ts';
-import { proxyLabelsClickHouse, type ClickHouseMode } from '../labels/clickhouse.ts';
-import { ConfigError, DEFAULT_CONFIG, loadConfig, ruleSignature, type ProxyLabelConfig } from '../labels/config.ts';
+import { proxyLabelsClickHouse } from '../labels/clickhouse.ts';
+import { ruleSignature } from '../labels/config.ts';
 import { LabelCube } from '../labels/cube.ts';
 import { proxyLabelsQuery } from '../labels/proxy-sql.ts';
 import { proxyWarnings } from '../labels/warnings.ts';
-import type { Command } from './commands.ts';
-import { loadLab } from './commands.ts';
+import { defineCommand } from './command.ts';
+import { readProxyConfig } from './config-files.ts';
+import { loadLab } from './load-lab.ts';
 import { CliError, formatTable } from './output.ts';
 
 /** The columns written: the alert's key (alert_id recurs across windows) and its label. */
@@ -32,42 +33,40 @@ const OUTPUT_COLUMNS = [
   'label_confidence',
 ] as const;
 
-export const proxyLabelsCommand: Command = {
+export const proxyLabelsCommand = defineCommand({
   name: 'proxy-labels',
   summary: 'derive proxy labels (explicit labels win) and write Parquet/CSV, or emit the rule as ClickHouse SQL',
   usage:
     'lab proxy-labels --data DIR [--labels FILE] [--config FILE] --out FILE [--keep-uncertain] [--clickhouse FILE]',
   options: {
-    data: { type: 'string', multiple: true },
-    labels: { type: 'string', multiple: true },
+    data: { type: 'list' },
+    labels: { type: 'list' },
     config: { type: 'string' },
     out: { type: 'string' },
-    'keep-uncertain': { type: 'boolean', default: false },
+    'keep-uncertain': { type: 'flag' },
     clickhouse: { type: 'string' },
     'clickhouse-mode': { type: 'string', default: 'update' },
   },
-  async run(values) {
-    const config = await readConfig(values.config as string | undefined);
-    const data = (values.data as string[] | undefined) ?? [];
-    const out = values.out as string | undefined;
-    const clickhouse = values.clickhouse as string | undefined;
+  async run(options) {
+    const config = await readProxyConfig(options.config);
+    const { data, out, clickhouse } = options;
     if (!out && !clickhouse)
       throw new CliError('proxy-labels: give --out FILE (with --data DIR) and/or --clickhouse FILE');
     if (out && data.length === 0) throw new CliError('proxy-labels: --out needs --data DIR to label');
     if (out) outputFormat(out);
 
     if (clickhouse) {
-      const mode = values['clickhouse-mode'];
+      const mode = options['clickhouse-mode'];
       if (mode !== 'update' && mode !== 'select' && mode !== 'both') {
-        throw new CliError(`proxy-labels: --clickhouse-mode must be update, select or both, not '${String(mode)}'`);
+        throw new CliError(`proxy-labels: --clickhouse-mode must be update, select or both, not '${mode}'`);
       }
-      await writeFile(clickhouse, proxyLabelsClickHouse(config, { mode: mode as ClickHouseMode }));
+      await writeFile(clickhouse, proxyLabelsClickHouse(config, { mode }));
       process.stdout.write(`ClickHouse script written to ${clickhouse}\n`);
     }
     if (!out) return 0;
 
-    const { lab, rt, errors } = await loadLab(data, { labels: (values.labels as string[] | undefined) ?? [] });
-    const keepUncertain = values['keep-uncertain'] === true || config.uncertain === 'keep';
+    const { lab, rt, errors } = await loadLab(data, { labels: options.labels });
+    const keepUncertain = options['keep-uncertain'] || config.uncertain === 'keep';
     const { sql, params } = proxyLabelsQuery(config, { keepUncertain });
     const labelled = `SELECT ${OUTPUT_COLUMNS.join(', ')} FROM (${sql}) ORDER BY processing_date, window_days, alert_id`;
     const table = await lab.db.query(labelled, params);
@@ -82,20 +81,7 @@ export const proxyLabelsCommand: Command = {
     for (const w of proxyWarnings(cube, config)) process.stderr.write(`${w.level}: ${w.message}\n`);
     return errors > 0 ? 1 : 0;
   },
-};
-
-async function readConfig(path: string | undefined): Promise<ProxyLabelConfig> {
-  if (!path) return DEFAULT_CONFIG;
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new CliError(`${path}: no such configuration file`);
-  });
-  try {
-    return loadConfig(text, path);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(e.message);
-    throw e;
-  }
-}
+});
 
 function outputFormat(path: string): 'parquet' | 'csv' {
   if (/\.parquet$/i.test(path)) return 'parquet';

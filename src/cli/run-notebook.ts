@@ -14,22 +14,23 @@ import { paramOverrides, runHeadless } from '../node/notebook-headless.ts';
 import { notebookFilesIn } from '../node/notebook-files.ts';
 import { literal } from '../db/database.ts';
 import { STAGED_FILES_DIR } from '../sot/stage.ts';
-import type { Command } from './commands.ts';
+import { defineCommand } from './command.ts';
+import { loadLab } from './load-lab.ts';
 import { CliError } from './output.ts';
 
-export const runNotebookCommand: Command = {
+export const runNotebookCommand = defineCommand({
   name: 'run',
   summary: 'run a notebook headless and write its HTML report',
   usage: 'lab run NOTEBOOK.md [--data DIR] [--set name=value] --out FILE.html',
   options: {
-    data: { type: 'string', multiple: true },
-    set: { type: 'string', multiple: true },
+    data: { type: 'list' },
+    set: { type: 'list' },
     out: { type: 'string' },
   },
-  async run(values, positionals) {
+  async run(options, positionals) {
     if (positionals.length !== 1)
       throw new CliError('run: give exactly one notebook file, like notebooks/01-tour-of-a-snapshot.md');
-    const out = values.out as string | undefined;
+    const out = options.out;
     if (!out) throw new CliError('run: give --out FILE.html for the report');
     const path = positionals[0]!;
     const text = await readFile(path, 'utf8').catch(() => {
@@ -44,13 +45,12 @@ export const runNotebookCommand: Command = {
     // Check --set against the notebook's params before any data is loaded: a typo fails fast.
     let params;
     try {
-      params = paramOverrides(doc, parseSets((values.set as string[] | undefined) ?? []));
+      params = paramOverrides(doc, parseSets(options.set));
     } catch (e) {
       if (e instanceof ParamValueError) throw new CliError(`run: --set ${e.message}`);
       throw e;
     }
-    const data = dataPaths(doc, path, values.data as string[] | undefined);
-    const { loadLab } = await import('./commands.ts');
+    const data = dataPaths(doc, path, options.data);
     // Files that fail to load are reported by loadLab on stderr; the notebook runs on the rest,
     // and only cell failures decide the exit code.
     const { lab } = await loadLab(data);
@@ -80,7 +80,7 @@ export const runNotebookCommand: Command = {
       throw new CliError(`run: ${run.failures.length} of ${cells} cells failed (the report shows where)`);
     return 0;
   },
-};
+});
 
 function parseSets(sets: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -96,8 +96,8 @@ function parseSets(sets: string[]): Record<string, string> {
  * --data as given, or the front matter's `data`, which is relative to the repository: the
  * nearest folder above the notebook that holds a package.json (else the current folder).
  */
-function dataPaths(doc: NotebookDocument, notebookPath: string, given: string[] | undefined): string[] {
-  if (given?.length) return given;
+function dataPaths(doc: NotebookDocument, notebookPath: string, given: string[]): string[] {
+  if (given.length > 0) return given;
   const data = doc.frontMatter?.data?.data;
   if (!data) throw new CliError('run: the notebook names no data (front matter `data:`): give --data DIR');
   let dir = dirname(resolve(notebookPath));
