@@ -15,7 +15,7 @@ import { metricText, SOURCE_TEXT } from '../notebook/report-compare.ts';
 import { figure, smallMultiples } from './compare-plots.ts';
 import { h } from './dom.ts';
 
-const PHASES = { domain: ['before', 'after'], range: ['#9aa3af', '#2563eb'], legend: true };
+const PHASES = { domain: ['before', 'after'], range: ['#9aa3af', '#2563eb'] };
 
 /** The section's elements (none when no strategy was calibrated against this source). */
 export function calibrationView(board: Leaderboard, source: SourceName, width: number): HTMLElement[] {
@@ -77,7 +77,13 @@ export function calibrationView(board: Leaderboard, source: SourceName, width: n
     'Calibration',
     `Brier and reliability on the held-out alerts against ${label}, before and after mapping each strategy's scores to probabilities fitted on the validation alerts (lower Brier is better; a reliable score lies on the dashed diagonal)`,
     h('div', { class: 'table-scroll' }, table),
-    Plot.legend({ color: PHASES, document }),
+    h(
+      'p',
+      { class: 'muted' },
+      ...PHASES.domain.map((phase, i) =>
+        h('span', { style: `color: ${PHASES.range[i]}; margin-right: 12px` }, `${i === 0 ? '╌╌' : '━━'} ${phase}`),
+      ),
+    ),
     plots,
   );
   section.dataset.plot = 'calibration';
