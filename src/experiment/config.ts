@@ -49,18 +49,50 @@ export const IsolationForestSchema = z
   })
   .strict();
 
+/** Histogram gradient-boosted trees (ml/gbm/): scikit-learn HistGradientBoostingClassifier's defaults. */
+export const GbmSchema = z
+  .object({
+    /** The labels it learns: the proxy rule's (explicit labels win), explicit alert labels, or address labels. */
+    target: z.enum(['proxy', 'alert-labels', 'address-labels']).default('proxy'),
+    learningRate: rate().default(0.1),
+    /** Trees at most (one per iteration). */
+    maxIter: count().default(100),
+    maxLeafNodes: count(2).default(31),
+    /** Edges from the root to the deepest leaf; absent for no limit (leaves alone cap the size). */
+    maxDepth: count().optional(),
+    l2: z.number().min(0).default(0),
+    minSamplesLeaf: count().default(20),
+    /** Least hessian (sum of w p (1 - p)) a child may hold. */
+    minHessian: z.number().min(0).default(1e-3),
+    /** Bins per feature besides the missing-value bin. */
+    maxBins: z.number().int().min(2).max(255).default(255),
+    /** Stop after `patience` iterations without the validation metric improving by more than `tol`; patience 0 never stops early. */
+    earlyStopping: z
+      .object({ patience: count(0).default(10), tol: z.number().min(0).default(1e-7) })
+      .strict()
+      .prefault({}),
+    validationMetric: z.enum(['log-loss', 'roc-auc']).default('log-loss'),
+    /** Share of the training rows each tree is grown on; 1 (the default) uses all and involves no randomness. */
+    subsample: z.number().gt(0).max(1).default(1),
+  })
+  .strict();
+
 export const SelfTrainingSchema = z
   .object({
+    /** The learner every round trains: gradient-boosted trees (the gbm block) or the dense network. */
+    learner: z.enum(['gbm', 'dense']).default('gbm'),
     rounds: count(0).default(3),
-    /** A training row is pseudo-labelled when p >= threshold (1) or p <= 1 - threshold (0). */
-    threshold: z.number().gt(0.5).max(1).default(0.9),
     /**
      * Share of each class's proxy labels that seeds the first round: the most confident ones by
      * label_confidence (explicit labels always seed). Per class, because the rule's confidences
      * are skewed: on SOT data almost no negative has a confidence near 0.
      */
     seedShare: z.number().gt(0).max(1).default(0.5),
-    /** At most this share of the unlabelled training rows is pseudo-labelled per round, split between the classes in the seed's proportion. */
+    /**
+     * Share of the unlabelled training rows pseudo-labelled per round, split between the classes in
+     * the seed's proportion: each class takes its quota of the rows the model ranks most surely in
+     * it (highest probability for positives, lowest for negatives), not the rows past one threshold.
+     */
     addShare: z.number().gt(0).max(1).default(0.2),
     /** Weight of a pseudo-label relative to a seed label. */
     pseudoWeight: z.number().min(0).max(1).default(0.5),
@@ -144,6 +176,7 @@ export const TrainingConfigSchema = z
     dense: DenseSchema.prefault({}),
     autoencoder: AutoencoderSchema.prefault({}),
     isolationForest: IsolationForestSchema.prefault({}),
+    gbm: GbmSchema.prefault({}),
     selfTraining: SelfTrainingSchema.prefault({}),
     supervised: SupervisedSchema.prefault({}),
     evaluation: EvaluationSchema.prefault({}),

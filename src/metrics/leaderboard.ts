@@ -38,6 +38,8 @@ export interface BoardEntry {
   /** How its scores map to probabilities, and Brier and reliability before and after, per source. */
   calibration?: EntryCalibration;
   seconds: { fit: number; score: number };
+  /** Per feature, most important first (tree models: total split gain). */
+  importance?: { feature: string; gain: number }[];
 }
 
 /** A finished strategy's calibration (training/calibration.ts). */

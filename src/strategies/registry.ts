@@ -3,6 +3,7 @@
  * default order of running (the rule last: it is the reference).
  */
 import { autoencoderStrategy } from './autoencoder.ts';
+import { gbmStrategy } from './gbm.ts';
 import { isolationForestStrategy } from './isolation-forest.ts';
 import { proxyStrategy } from './proxy.ts';
 import { ruleStrategy } from './rule.ts';
@@ -13,6 +14,7 @@ import { supervisedStrategy } from './supervised.ts';
 
 export const STRATEGIES: readonly Strategy[] = [
   proxyStrategy,
+  gbmStrategy,
   supervisedStrategy,
   selfTrainingStrategy,
   autoencoderStrategy,

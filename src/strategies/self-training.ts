@@ -1,33 +1,44 @@
 /**
  * self-training: semi-supervised. It starts from the labels it can trust: the explicit labels,
  * and the most confident share of each class of proxy labels (selfTraining.seedShare, by
- * label_confidence). It trains the classifier, pseudo-labels the unlabelled training rows it is
- * sure of (p >= threshold or p <= 1 - threshold, weighted by pseudoWeight), and trains again, for
- * a few rounds or until no row is added. Each round adds at most addShare of the unlabelled rows,
- * split between the classes in the seed's proportion and most confident first: without that
- * balance a model leaning to one class feeds itself only that class and drifts. Validation rows
+ * label_confidence). It trains the learner (selfTraining.learner: gradient-boosted trees by
+ * default, the board's strongest learner of proxy labels, or the dense network), pseudo-labels
+ * some unlabelled training rows with its own predictions, and trains again, for a few rounds.
+ *
+ * Every round both classes get their quota (addShare of the unlabelled rows, split in the seed's
+ * proportion), each filled with the rows the model ranks most surely in that class: the highest
+ * probabilities become positives, the lowest negatives, never a row on the other side of the
+ * seed's positive rate (where the model's average prediction sits). A single global threshold
+ * fails here: a model trained on a skewed rule rarely gives a positive a probability past 0.9, so
+ * rounds added negatives only and the model drifted to "everything is negative". Validation rows
  * keep their seed labels only, so early stopping is never judged on the model's own guesses.
+ * The notes give each round's additions per class and the validation loss, and say why a round
+ * added nothing.
  *
  * With selfTraining.useAnomalyScores, an isolation forest fitted on the training rows adds its
  * score as one more input, so rows the rule never labels can still be told apart by how unusual
  * they are.
  */
+import { applyStandardiser, fitStandardiser } from '../features/standardise.ts';
 import { IsolationForest } from '../ml/isolation-forest.ts';
 import { mlpArtefacts } from '../ml/artefacts.ts';
+import type { GbmModel } from '../ml/gbm/booster.ts';
 import type { Mlp } from '../ml/mlp.ts';
 import { ORIGIN, proxyRowLabels } from '../experiment/row-labels.ts';
 import { countPositives, fitDense, labelledRows, requireLabels } from './classifier.ts';
+import { fitGbmRows, gbmFittedModel } from './gbm.ts';
 import type { RowLabels } from '../experiment/row-labels.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
-import type { FitInput, Strategy, TrainingSummary } from './strategy.ts';
+import type { FitHooks, FitInput, FittedModel, Strategy, TrainingSummary } from './strategy.ts';
 import { StrategyError } from './strategy.ts';
 
 export const selfTrainingStrategy: Strategy = {
   name: 'self-training',
-  summary: 'semi-supervised: explicit and confident proxy labels, then rounds of confident pseudo-labels',
+  summary: 'semi-supervised: explicit and confident proxy labels, then rounds of pseudo-labels with a quota per class',
   kind: 'semi-supervised',
   scoreKind: 'probability',
   target: () => 'proxy',
+  input: (config) => (config.selfTraining.learner === 'gbm' ? 'raw' : 'standardised'),
   prepareLabels: ({ db, config, rows }) => proxyRowLabels(db, rows, config.labels, true),
   async fit(input, hooks) {
     const labels = input.labels;
@@ -50,19 +61,21 @@ export const selfTrainingStrategy: Strategy = {
 
     const training: TrainingSummary[] = [];
     const notes: string[] = [
-      `seed: ${seeded.length} training rows (explicit labels, and the most confident ${Math.round(st.seedShare * 100)}% of each proxy class), ${Math.round(positiveShare * 100)}% positive`,
+      `seed: ${seeded.length} training rows (explicit labels, and the most confident ${Math.round(st.seedShare * 100)}% of each proxy class), ${Math.round(positiveShare * 100)}% positive; learner: ${st.learner}`,
     ];
-    let model: Mlp | undefined;
+    let model: RoundModel | undefined;
     try {
       for (let round = 0; round <= st.rounds; round++) {
-        const fitted = await fitDense(fitInput, y, w, `self-training round ${round}`, hooks);
+        const fitted = await fitRound(st.learner, fitInput, y, w, `self-training round ${round}`, hooks);
         model?.dispose();
-        model = fitted.model;
+        model = fitted;
         training.push(fitted.summary);
+        notes.push(`round ${round} model: validation log-loss ${validationLoss(fitted.summary)}`);
         if (round === st.rounds) break;
         const added = pseudoLabel(input.train, model.predict(fitInput.x, fitInput.rows), y, w, st, positiveShare);
         notes.push(
-          `round ${round + 1}: pseudo-labelled ${added.positives} positive and ${added.negatives} negative training rows`,
+          `round ${round + 1}: pseudo-labelled ${added.positives} positive and ${added.negatives} negative training rows` +
+            (added.why ? ` (${added.why})` : ''),
         );
         if (added.positives + added.negatives === 0) break;
       }
@@ -70,26 +83,75 @@ export const selfTrainingStrategy: Strategy = {
       model?.dispose();
       throw e;
     }
-    const final = model!;
-    return {
-      score: (x, rows) => final.predictProbability(anomaly ? anomaly.augment(x, rows) : x, rows),
+    return model!.fitted(training, notes, anomaly);
+  },
+};
+
+type Anomaly = ReturnType<typeof anomalyColumn>;
+
+/** One round's trained learner: its probabilities, and the FittedModel it becomes when it is the last. */
+interface RoundModel {
+  summary: TrainingSummary;
+  predict(x: Float32Array, rows: number): Float64Array;
+  fitted(training: TrainingSummary[], notes: string[], anomaly: Anomaly | undefined): FittedModel;
+  dispose(): void;
+}
+
+async function fitRound(
+  learner: TrainingConfig['selfTraining']['learner'],
+  input: FitInput,
+  y: Float32Array,
+  w: Float32Array,
+  stage: string,
+  hooks: FitHooks,
+): Promise<RoundModel> {
+  if (learner === 'gbm') {
+    const { model, summary } = await fitGbmRows(input, y, w, stage, hooks);
+    return gbmRound(model, summary, input);
+  }
+  const { model, summary } = await fitDense(input, y, w, stage, hooks);
+  return denseRound(model, summary);
+}
+
+function gbmRound(model: GbmModel, summary: TrainingSummary, input: FitInput): RoundModel {
+  return {
+    summary,
+    predict: (x, rows) => model.predictProbability(x, rows),
+    fitted(training, notes, anomaly) {
+      const base = gbmFittedModel(model, input, training, notes);
+      if (!anomaly) return base;
+      return {
+        ...base,
+        score: (x, rows) => model.predictProbability(anomaly.augment(x, rows), rows),
+        artefacts: async () => [...(await base.artefacts()), anomaly.artefact()],
+      };
+    },
+    dispose: () => {},
+  };
+}
+
+function denseRound(model: Mlp, summary: TrainingSummary): RoundModel {
+  return {
+    summary,
+    predict: (x, rows) => model.predictProbability(x, rows),
+    fitted: (training, notes, anomaly) => ({
+      score: (x, rows) => model.predictProbability(anomaly ? anomaly.augment(x, rows) : x, rows),
       training,
       notes,
       artefacts: async () => [
-        ...(await mlpArtefacts(final, 'self-training')),
-        ...(anomaly
-          ? [
-              {
-                name: 'isolation-forest.json',
-                bytes: new TextEncoder().encode(JSON.stringify({ ...anomaly.forest.toJSON(), scale: anomaly.scale })),
-              },
-            ]
-          : []),
+        ...(await mlpArtefacts(model, 'self-training')),
+        ...(anomaly ? [anomaly.artefact()] : []),
       ],
-      dispose: () => final.dispose(),
-    };
-  },
-};
+      dispose: () => model.dispose(),
+    }),
+    dispose: () => model.dispose(),
+  };
+}
+
+function validationLoss(s: TrainingSummary): string {
+  const best = s.history[Math.max(0, s.bestEpoch - 1)];
+  return best && best.valLoss === best.valLoss ? best.valLoss.toFixed(4) : 'n/a (no validation rows)';
+}
 
 /**
  * Seed labels on the training and validation rows: explicit labels, plus per class the `share` of
@@ -119,37 +181,84 @@ function seedLabels(input: FitInput, labels: RowLabels, share: number): { y: Flo
   return { y, w };
 }
 
-/** Add confident pseudo-labels to unlabelled training rows (see the file comment); returns how many per class. */
-function pseudoLabel(
+/**
+ * Add pseudo-labels to unlabelled training rows, a quota per class (see the file comment).
+ * Returns how many per class, and why a class got fewer than its quota.
+ */
+export function pseudoLabel(
   train: Int32Array,
-  p: Float32Array,
+  p: Float64Array,
   y: Float32Array,
   w: Float32Array,
-  st: TrainingConfig['selfTraining'],
+  st: Pick<TrainingConfig['selfTraining'], 'addShare' | 'pseudoWeight'>,
   positiveShare: number,
-): { positives: number; negatives: number } {
+): { positives: number; negatives: number; why?: string } {
   const unlabelled = train.filter((r) => y[r] !== 0 && y[r] !== 1);
+  if (unlabelled.length === 0) return { positives: 0, negatives: 0, why: 'every training row is labelled already' };
   const budget = Math.round(unlabelled.length * st.addShare);
-  const positives = unlabelled.filter((r) => p[r]! >= st.threshold).sort((a, b) => p[b]! - p[a]! || a - b);
-  const negatives = unlabelled.filter((r) => p[r]! <= 1 - st.threshold).sort((a, b) => p[a]! - p[b]! || a - b);
-  const addPositive = positives.slice(0, Math.round(budget * positiveShare));
-  const addNegative = negatives.slice(0, Math.round(budget * (1 - positiveShare)));
-  for (const r of addPositive) {
+  if (budget === 0)
+    return {
+      positives: 0,
+      negatives: 0,
+      why: `addShare ${st.addShare} of the ${unlabelled.length} unlabelled rows rounds to none`,
+    };
+  // Both classes get at least one row when the budget allows two.
+  const quota =
+    budget < 2
+      ? Math.round(budget * positiveShare)
+      : Math.min(budget - 1, Math.max(1, Math.round(budget * positiveShare)));
+  const byP = unlabelled.sort((a, b) => p[b]! - p[a]! || a - b);
+  const positives: number[] = [];
+  for (const r of byP) {
+    if (positives.length >= quota || !(p[r]! > positiveShare)) break;
+    positives.push(r);
+  }
+  const negatives: number[] = [];
+  for (let i = byP.length - 1; i >= 0 && negatives.length < budget - quota; i--) {
+    const r = byP[i]!;
+    if (!(p[r]! < positiveShare)) break;
+    negatives.push(r);
+  }
+  for (const r of positives) {
     y[r] = 1;
     w[r] = st.pseudoWeight * p[r]!;
   }
-  for (const r of addNegative) {
+  for (const r of negatives) {
     y[r] = 0;
     w[r] = st.pseudoWeight * (1 - p[r]!);
   }
-  return { positives: addPositive.length, negatives: addNegative.length };
+  const short: string[] = [];
+  const side = (n: number, of: number, what: string) =>
+    n < of
+      ? `${of - n} of the ${what} quota of ${of} unfilled: only ${n} unlabelled rows score ${what === 'positive' ? 'above' : 'below'} the seed's positive rate ${positiveShare.toFixed(3)}`
+      : '';
+  const a = side(positives.length, quota, 'positive');
+  const b = side(negatives.length, budget - quota, 'negative');
+  if (a) short.push(a);
+  if (b) short.push(b);
+  return { positives: positives.length, negatives: negatives.length, why: short.length ? short.join('; ') : undefined };
 }
 
-/** An isolation forest on the training rows, and a function appending its standardised score as a column. */
+/**
+ * An isolation forest on the training rows, and a function appending its standardised score as a
+ * column. The forest reads standardised inputs; a raw matrix (a tree learner's) is standardised
+ * for it on the same training rows first.
+ */
 function anomalyColumn(input: FitInput) {
   const { isolationForest } = input.config;
-  const forest = IsolationForest.fit(input.x, input.columns, input.train, isolationForest, input.seed ^ 0x1b873593);
-  const all = forest.score(input.x, input.rows);
+  const standardiser =
+    input.input === 'raw'
+      ? fitStandardiser(input.x, input.columns, input.train, input.config.features.clip)
+      : undefined;
+  const forestInput = (x: Float32Array): Float32Array => {
+    if (!standardiser) return x;
+    const copy = x.slice();
+    applyStandardiser(standardiser, copy, input.columns);
+    return copy;
+  };
+  const own = forestInput(input.x);
+  const forest = IsolationForest.fit(own, input.columns, input.train, isolationForest, input.seed ^ 0x1b873593);
+  const all = forest.score(own, input.rows);
   let sum = 0;
   let sq = 0;
   for (const r of input.train) sum += all[r]!;
@@ -158,7 +267,7 @@ function anomalyColumn(input: FitInput) {
   const scale = { mean, std: Math.sqrt(sq / input.train.length) || 1 };
   const augment = (x: Float32Array, rows: number): Float32Array => {
     const columns = input.columns;
-    const scores = x === input.x ? all : forest.score(x, rows);
+    const scores = x === input.x ? all : forest.score(forestInput(x), rows);
     const out = new Float32Array(rows * (columns + 1));
     for (let r = 0; r < rows; r++) {
       out.set(x.subarray(r * columns, (r + 1) * columns), r * (columns + 1));
@@ -166,5 +275,9 @@ function anomalyColumn(input: FitInput) {
     }
     return out;
   };
-  return { forest, scale, augment };
+  const artefact = () => ({
+    name: 'isolation-forest.json',
+    bytes: new TextEncoder().encode(JSON.stringify({ ...forest.toJSON(), scale })),
+  });
+  return { forest, scale, augment, artefact };
 }

@@ -42,6 +42,21 @@ export interface FitInput {
   side: SideColumns;
   config: TrainingConfig;
   seed: number;
+  /** What `x` holds (Strategy.input): standardised by default, or the raw values with NaN for NULL. */
+  input?: InputSpace;
+}
+
+/**
+ * standardised: (x - mean) / std on the training rows, clipped, NULL as 0, what networks want.
+ * raw: the matrix before that, NULL as NaN: trees split on the features' own values and route
+ * missing values themselves, and an exported tree then reads the features in their own units.
+ */
+export type InputSpace = 'standardised' | 'raw';
+
+/** A feature's share in a model's decisions: for trees, the total split gain on it. */
+export interface FeatureImportance {
+  feature: string;
+  gain: number;
 }
 
 export interface FitHooks {
@@ -70,6 +85,8 @@ export interface FittedModel {
   score(x: Float32Array, rows: number, side: SideColumns): Float64Array;
   training: TrainingSummary[];
   notes: string[];
+  /** Per feature, most important first (models that measure it: gbm). */
+  importance?: FeatureImportance[];
   /** Files that hold the model: TF.js Layers format for networks, JSON otherwise. */
   artefacts(): Promise<ArtefactFile[]>;
   dispose(): void;
@@ -86,6 +103,8 @@ export interface Strategy {
   readonly scoreKind: 'probability' | 'anomaly';
   /** What the labels it learns are defined by: picks the leakage guard's default exclusions. */
   target(config: TrainingConfig): LabelTarget;
+  /** The input space `fit` and `score` get (default standardised). */
+  input?(config: TrainingConfig): InputSpace;
   prepareLabels(ctx: LabelContext): Promise<RowLabels | undefined>;
   fit(input: FitInput, hooks: FitHooks): Promise<FittedModel>;
 }

@@ -190,6 +190,7 @@ export async function runStrategy(
         experiment.config,
       ),
       notes: [...(prepared.leakage?.notes ?? []), ...result.notes, `calibration: ${calibration.summary.note}`],
+      ...(result.importance ? { importance: result.importance } : {}),
       calibration: calibration.summary,
       seconds: result.seconds,
     };

@@ -34,6 +34,8 @@ export interface LoadedFile {
 export interface Experiment {
   config: TrainingConfig;
   matrix: FeatureMatrix;
+  /** The matrix before standardisation (NULL as NaN), for strategies that read raw values (trees). */
+  raw: Float32Array;
   standardiser: Standardiser;
   split: Split;
   held: HeldOut;
@@ -57,6 +59,7 @@ export async function prepareExperiment(
   if (split.test.length === 0) throw new Error(`no held-out rows: ${split.description}`);
   onStage(`split: ${split.description}`);
   const standardiser = fitStandardiser(matrix.x, matrix.columns, split.train, config.features.clip);
+  const raw = matrix.x.slice();
   applyStandardiser(standardiser, matrix.x, matrix.columns);
 
   const days = new Set(matrix.rowInfo.day).size;
@@ -85,7 +88,7 @@ export async function prepareExperiment(
   const files = tableRows<{ path: string; table: string; rows: number; sha256: string }>(
     await db.query(`SELECT path, table_name AS "table", rows, sha256 FROM _loaded_files ORDER BY file_id`),
   );
-  return { config, matrix, standardiser, split, held, sources, files };
+  return { config, matrix, raw, standardiser, split, held, sources, files };
 }
 
 export interface PreparedStrategy {
@@ -121,10 +124,12 @@ export async function prepareStrategy(db: Database, experiment: Experiment, name
       : guarded.keep;
     if (keep.length === 0) throw new Error(`${name}: the leakage guard left no feature columns`);
   }
+  const input = strategy.input?.(config) ?? 'standardised';
   const job: FitJob = {
     strategy: name,
     input: {
-      x: selectColumns(matrix.x, matrix.rows, matrix.columns, keep),
+      x: selectColumns(input === 'raw' ? experiment.raw : matrix.x, matrix.rows, matrix.columns, keep),
+      input,
       rows: matrix.rows,
       columns: keep.length,
       names: keep.map((j) => matrix.features[j]!.name),

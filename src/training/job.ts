@@ -5,7 +5,7 @@
  */
 import type { ArtefactFile } from '../ml/artefacts.ts';
 import { getStrategy } from '../strategies/registry.ts';
-import type { FitHooks, FitInput, TrainingSummary } from '../strategies/strategy.ts';
+import type { FeatureImportance, FitHooks, FitInput, TrainingSummary } from '../strategies/strategy.ts';
 
 export interface FitJob {
   strategy: string;
@@ -18,6 +18,7 @@ export interface FitJobResult {
   scores: Float64Array;
   training: TrainingSummary[];
   notes: string[];
+  importance?: FeatureImportance[];
   artefacts: ArtefactFile[];
   seconds: { fit: number; score: number };
 }
@@ -35,6 +36,7 @@ export async function runFitJob(job: FitJob, hooks: FitHooks = {}): Promise<FitJ
       scores,
       training: model.training,
       notes: model.notes,
+      importance: model.importance,
       artefacts: await model.artefacts(),
       seconds: { fit: (t1 - t0) / 1000, score: (t2 - t1) / 1000 },
     };

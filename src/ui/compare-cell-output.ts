@@ -575,7 +575,14 @@ function configSummary(value: CompareResult): HTMLElement {
       bound('autoencoder.epochs'),
       ` (patience ${c.autoencoder.patience})`,
     ),
-    ...row('Self-training', `${c.selfTraining.rounds} rounds at p ≥ ${c.selfTraining.threshold}`),
+    ...row(
+      'Gradient-boosted trees',
+      `up to ${c.gbm.maxIter} trees of ${c.gbm.maxLeafNodes} leaves, learning rate ${c.gbm.learningRate}, early stopping after ${c.gbm.earlyStopping.patience}`,
+    ),
+    ...row(
+      'Self-training',
+      `${c.selfTraining.rounds} rounds of ${c.selfTraining.learner}, ${Math.round(c.selfTraining.addShare * 100)}% of the unlabelled rows a round, a quota per class`,
+    ),
     ...row(
       'Supervised',
       `on ${c.supervised.target}`,

@@ -1,0 +1,283 @@
+/**
+ * Growing one tree leaf-wise (best-first, as LightGBM and scikit-learn's HistGradientBoosting
+ * do): every leaf that may split has its best split computed; the leaf whose split gains most is
+ * split next, until `maxLeaves` leaves, or no leaf can split with a positive gain. `maxDepth`
+ * (edges from the root) caps the depth on top of that.
+ *
+ * Rows live in one index array, each leaf owning a contiguous range of it; a split partitions its
+ * range stably (left rows first), so every range stays in ascending row order and a histogram pass
+ * reads each feature's bin column front to back.
+ */
+import { buildHistogram, type Histogram } from './histogram.ts';
+import { bestSplit, type NodeTotals, type Split, type SplitParams } from './split.ts';
+import type { Tree } from './tree.ts';
+
+export interface GrowParams extends SplitParams {
+  maxLeaves: number;
+  /** Infinity for no limit. */
+  maxDepth: number;
+  learningRate: number;
+}
+
+/** What stays the same for every tree of a fit: the binned rows and reusable buffers. */
+export interface GrowData {
+  /** Column-major bins of the training rows (n of them). */
+  bins: Uint8Array;
+  n: number;
+  features: number;
+  /** Value bins per feature; a feature's missing bin is its nBins. */
+  nBins: Int32Array;
+  /** Histogram slots per feature (histogramOffsets). */
+  offsets: Int32Array;
+  /** Edges per feature: a split at bin b has threshold edges[b] (Infinity past the last edge). */
+  edges: Float64Array[];
+  /** Features that cannot split on the training rows (one value, no missing): histograms skip them. */
+  skip: Uint8Array;
+}
+
+interface Leaf {
+  start: number;
+  end: number;
+  depth: number;
+  totals: NodeTotals;
+  hist: Histogram | null;
+  split: Split | null;
+  /** The internal node pointing at this leaf (-1 for the root) and on which side. */
+  parent: number;
+  isLeft: boolean;
+}
+
+export class TreeGrower {
+  private readonly order: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly og: Float32Array;
+  private readonly oh: Float32Array;
+  private readonly pool: Histogram[] = [];
+
+  constructor(private readonly data: GrowData) {
+    this.order = new Int32Array(data.n);
+    this.tmp = new Int32Array(data.n);
+    this.og = new Float32Array(data.n);
+    this.oh = new Float32Array(data.n);
+  }
+
+  /**
+   * Grow a tree on the gradients `g`, `h` of the training rows, on `sample` of them (ascending)
+   * or on all. `onLeaf(start, end, value)` gets each leaf's range of `rows()` and output, so the
+   * caller can add it to those rows' predictions without walking the tree. Split gains are added
+   * to `importance` per feature.
+   */
+  grow(
+    g: Float32Array,
+    h: Float32Array,
+    sample: Int32Array | null,
+    params: GrowParams,
+    importance: Float64Array,
+    onLeaf: (start: number, end: number, value: number) => void,
+  ): Tree {
+    const { data, order } = this;
+    this.gIn = g;
+    this.hIn = h;
+    const n = sample ? sample.length : data.n;
+    if (sample) order.set(sample);
+    else for (let i = 0; i < n; i++) order[i] = i;
+    const root = this.take();
+    if (sample) {
+      this.gather(g, h, 0, n);
+      buildHistogram(root, data.bins, data.n, data.offsets, order, 0, n, this.og, this.oh, data.skip);
+    } else buildHistogram(root, data.bins, data.n, data.offsets, null, 0, n, g, h, data.skip);
+    const totals = totalsOf(g, h, sample, n);
+    const leaves: Leaf[] = [{ start: 0, end: n, depth: 0, totals, hist: root, split: null, parent: -1, isLeft: false }];
+    this.evaluate(leaves[0]!, params);
+
+    const nodes: {
+      feature: number;
+      bin: number;
+      threshold: number;
+      missingLeft: boolean;
+      gain: number;
+      left: number;
+      right: number;
+      count: number;
+      hessian: number;
+    }[] = [];
+    const pointAt = (leaf: Leaf, target: number) => {
+      if (leaf.parent < 0) return;
+      if (leaf.isLeft) nodes[leaf.parent]!.left = target;
+      else nodes[leaf.parent]!.right = target;
+    };
+    while (leaves.length < params.maxLeaves) {
+      let pick = -1;
+      for (let i = 0; i < leaves.length; i++) {
+        const s = leaves[i]!.split;
+        if (s && (pick < 0 || s.gain > leaves[pick]!.split!.gain)) pick = i;
+      }
+      if (pick < 0) break;
+      const leaf = leaves[pick]!;
+      const split = leaf.split!;
+      const id = nodes.length;
+      const edges = data.edges[split.feature]!;
+      nodes.push({
+        feature: split.feature,
+        bin: split.bin,
+        threshold: split.bin < edges.length ? edges[split.bin]! : Infinity,
+        missingLeft: split.missingLeft,
+        gain: split.gain,
+        left: 0,
+        right: 0,
+        count: leaf.totals.count,
+        hessian: leaf.totals.h,
+      });
+      pointAt(leaf, id);
+      importance[split.feature]! += split.gain;
+      const mid = this.partition(leaf.start, leaf.end, split);
+      const left: Leaf = {
+        start: leaf.start,
+        end: mid,
+        depth: leaf.depth + 1,
+        totals: split.left,
+        hist: null,
+        split: null,
+        parent: id,
+        isLeft: true,
+      };
+      const right: Leaf = { ...left, start: mid, end: leaf.end, totals: split.right, isLeft: false };
+      this.childHistograms(leaf.hist!, left, right, params);
+      leaves.splice(pick, 1, left, right);
+    }
+    for (const leaf of leaves) if (leaf.hist) this.give(leaf);
+
+    const L = leaves.length;
+    const tree: Tree = {
+      feature: new Int32Array(L - 1),
+      bin: new Int32Array(L - 1),
+      threshold: new Float64Array(L - 1),
+      missingLeft: new Uint8Array(L - 1),
+      left: new Int32Array(L - 1),
+      right: new Int32Array(L - 1),
+      gain: new Float64Array(L - 1),
+      internalCount: new Float64Array(L - 1),
+      internalHessian: new Float64Array(L - 1),
+      leafValue: new Float64Array(L),
+      leafCount: new Float64Array(L),
+      leafHessian: new Float64Array(L),
+    };
+    leaves.forEach((leaf, i) => {
+      pointAt(leaf, ~i);
+      const value = (-leaf.totals.g / (leaf.totals.h + params.l2)) * params.learningRate;
+      tree.leafValue[i] = value;
+      tree.leafCount[i] = leaf.totals.count;
+      tree.leafHessian[i] = leaf.totals.h;
+      onLeaf(leaf.start, leaf.end, value);
+    });
+    nodes.forEach((node, i) => {
+      tree.feature[i] = node.feature;
+      tree.bin[i] = node.bin;
+      tree.threshold[i] = node.threshold;
+      tree.missingLeft[i] = node.missingLeft ? 1 : 0;
+      tree.left[i] = node.left;
+      tree.right[i] = node.right;
+      tree.gain[i] = node.gain;
+      tree.internalCount[i] = node.count;
+      tree.internalHessian[i] = node.hessian;
+    });
+    return tree;
+  }
+
+  /** The training-row indices in leaf order: `onLeaf`'s ranges index into this. */
+  rows(): Int32Array {
+    return this.order;
+  }
+
+  /** Histograms of both children: the smaller from its rows, the larger by subtraction in place. */
+  private childHistograms(parent: Histogram, left: Leaf, right: Leaf, params: GrowParams): void {
+    const splittable = (leaf: Leaf) =>
+      leaf.depth < params.maxDepth &&
+      leaf.end - leaf.start >= 2 * params.minSamplesLeaf &&
+      leaf.totals.h >= 2 * params.minHessian;
+    const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
+    if (!splittable(small) && !splittable(large)) {
+      this.pool.push(parent);
+      return;
+    }
+    const { data } = this;
+    const hist = this.take();
+    this.gather(this.gIn!, this.hIn!, small.start, small.end);
+    buildHistogram(
+      hist,
+      data.bins,
+      data.n,
+      data.offsets,
+      this.order,
+      small.start,
+      small.end,
+      this.og,
+      this.oh,
+      data.skip,
+    );
+    for (let i = 0; i < parent.length; i++) parent[i]! -= hist[i]!;
+    small.hist = hist;
+    large.hist = parent;
+    for (const leaf of [small, large]) {
+      if (splittable(leaf)) this.evaluate(leaf, params);
+      if (!leaf.split) this.give(leaf);
+    }
+  }
+
+  private evaluate(leaf: Leaf, params: GrowParams): void {
+    leaf.split = bestSplit(leaf.hist!, this.data.offsets, this.data.nBins, leaf.totals, params);
+  }
+
+  private gIn: Float32Array | null = null;
+  private hIn: Float32Array | null = null;
+
+  /** og/oh[k] = g/h of the row at order[start + k]. */
+  private gather(g: Float32Array, h: Float32Array, start: number, end: number): void {
+    const { order, og, oh } = this;
+    for (let k = 0, i = start; i < end; i++, k++) {
+      const r = order[i]!;
+      og[k] = g[r]!;
+      oh[k] = h[r]!;
+    }
+  }
+
+  /** Stable partition of order[start..end) by the split; returns where the right rows start. */
+  private partition(start: number, end: number, split: Split): number {
+    const { order, tmp, data } = this;
+    const col = split.feature * data.n;
+    const bins = data.bins;
+    let l = start;
+    let r = 0;
+    // Missing values sit in the feature's last bin, above every split bin.
+    const missing = split.missingLeft ? data.nBins[split.feature]! : -1;
+    const bin = split.bin;
+    for (let i = start; i < end; i++) {
+      const row = order[i]!;
+      const b = bins[col + row]!;
+      if (b <= bin || b === missing) order[l++] = row;
+      else tmp[r++] = row;
+    }
+    order.set(tmp.subarray(0, r), l);
+    return l;
+  }
+
+  private take(): Histogram {
+    return this.pool.pop() ?? new Float64Array(this.data.offsets[this.data.features]! * 3);
+  }
+
+  private give(leaf: Leaf): void {
+    if (leaf.hist) this.pool.push(leaf.hist);
+    leaf.hist = null;
+  }
+}
+
+function totalsOf(g: Float32Array, h: Float32Array, sample: Int32Array | null, n: number): NodeTotals {
+  let sg = 0;
+  let sh = 0;
+  for (let k = 0; k < n; k++) {
+    const r = sample ? sample[k]! : k;
+    sg += g[r]!;
+    sh += h[r]!;
+  }
+  return { g: sg, h: sh, count: n };
+}
