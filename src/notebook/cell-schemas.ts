@@ -576,16 +576,3 @@ export const QualitySpec = z.strictObject({
     .optional(),
 });
 export type QualitySpec = z.infer<typeof QualitySpec>;
-
-// ---------------------------------------------------------------------------------------------
-
-/** A cell's validated body, by kind. */
-export type CellSpec =
-  | { kind: 'sql'; sql: string }
-  | { kind: 'params'; params: ParamSpec[] }
-  | { kind: 'plot'; plot: z.infer<typeof PlotSpecWithRefs> }
-  | { kind: 'table'; table: TableSpec }
-  | { kind: 'proxy'; proxy: ProxySpec }
-  | { kind: 'compare'; compare: CompareSpec }
-  | { kind: 'labels'; labels: LabelsSpec }
-  | { kind: 'quality'; quality: QualitySpec };

@@ -1,26 +1,15 @@
 /**
- * The dependency graph: which names each cell uses, found from the cell itself.
+ * The dependency graph: which names each cell uses, found from the cell itself by its kind's
+ * `uses` (cell-kinds.ts): the params it reads, the results it draws (a table cell's name, or a
+ * publishing cell's `cell.part`), and the cells it runs after. A params cell's params are each a
+ * variable of their own, so moving one slider re-runs only what uses that param.
  *
- * - sql: `$name` references are params; identifiers that equal another sql cell's name are that
- *   cell's result table (`FROM by_severity`). A column that happens to share a cell's name only
- *   adds a harmless extra dependency.
- * - plot: its `data` and each mark's `data`, and every `$name` value in the spec.
- * - table: its `data`.
- * - proxy: every `$name` value among its fields. Plots and tables that draw one of its results
- *   (`labels.by_severity`) depend on the proxy cell `labels`.
- * - compare: likewise, every `$name` in its training configuration; its results are `board.roc`.
- * - params: the params it holds (each param is its own variable, so moving one slider re-runs
- *   only what uses that param).
- *
- * Problems that stop a cell from running (an unknown param, data that is not a sql cell, a
- * cycle) are put on the cell, which then fails with that message while the rest runs.
+ * Problems that stop a cell from running (an unknown param, data that is not a result of the
+ * notebook, a cycle) are put on the cell, which then fails with that message while the rest runs.
  */
-import { DATA_REF_PATTERN, PARAM_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
-import { COMPARE_PARTS } from './cells/compare-results.ts';
-import { PROXY_PARTS } from './cells/proxy-results.ts';
-import { LABELS_PARTS } from './cells/labels-import.ts';
-import { QUALITY_PARTS } from './cells/quality.ts';
-import { scanSql } from './sql-lexer.ts';
+import { DATA_REF_PATTERN, type ParamSpec } from './cell-schemas.ts';
+import type { DependencyScope } from './cell-kind.ts';
+import { cellKind, type CellKind } from './cell-kinds.ts';
 import type { CellBlock, NotebookDocument } from './types.ts';
 
 export interface CellNode {
@@ -29,7 +18,7 @@ export interface CellNode {
   block: CellBlock;
   /** Params this cell reads. */
   params: string[];
-  /** Cells whose result this cell reads: sql cells, and proxy cells whose results it draws. */
+  /** Cells whose result this cell reads: sql cells, and publishing cells whose results it draws. */
   cells: string[];
   /** Why the cell cannot run, if it cannot. */
   problem?: string;
@@ -46,16 +35,6 @@ export interface Graph {
   params: Map<string, ParamNode>;
 }
 
-/** Every `$name` string anywhere in a value (the plot spec). */
-export function paramRefsIn(value: unknown, out = new Set<string>()): Set<string> {
-  if (typeof value === 'string') {
-    const m = PARAM_REF_PATTERN.exec(value);
-    if (m) out.add(m[1]!);
-  } else if (Array.isArray(value)) value.forEach((v) => paramRefsIn(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => paramRefsIn(v, out));
-  return out;
-}
-
 export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) => string | undefined): Graph {
   const params = new Map<string, ParamNode>();
   const byName = new Map<string, CellNode>();
@@ -69,61 +48,40 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
     if (!duplicate) byName.set(block.name, node);
     node.problem = invalid(block);
     if (node.problem || !block.spec) continue;
-    if (block.spec.kind === 'params') {
-      for (const p of block.spec.params)
-        if (!params.has(p.name) && !byName.has(p.name)) params.set(p.name, { spec: p, cell: node.id });
-    }
+    for (const p of cellKind(block.kind).declares?.(block.spec) ?? [])
+      if (!params.has(p.name) && !byName.has(p.name)) params.set(p.name, { spec: p, cell: node.id });
   }
 
-  const sqlCells = new Set(cells.filter((c) => c.block.kind === 'sql' && !c.id.includes('@')).map((c) => c.id));
+  // Cells whose result is a table, read by a plain name (sql cells).
+  const tables = new Set(
+    cells.filter((c) => cellKind(c.block.kind).resultTable && !c.id.includes('@')).map((c) => c.id),
+  );
   // Cells that publish in-memory results, with the parts each kind publishes.
   const memoryCells = new Map<string, MemoryCell>();
   for (const c of cells) {
-    if (c.id.includes('@')) continue;
-    if (c.block.kind === 'proxy') memoryCells.set(c.id, { kind: 'proxy', parts: PROXY_PARTS, example: 'by_severity' });
-    if (c.block.kind === 'compare')
-      memoryCells.set(c.id, { kind: 'compare', parts: COMPARE_PARTS, example: 'entries' });
-    if (c.block.kind === 'labels') memoryCells.set(c.id, { kind: 'labels', parts: LABELS_PARTS, example: 'issues' });
-    if (c.block.kind === 'quality')
-      memoryCells.set(c.id, { kind: 'quality', parts: QUALITY_PARTS, example: 'agreement' });
+    const publishes = cellKind(c.block.kind).publishes;
+    if (c.id.includes('@') || !publishes) continue;
+    memoryCells.set(c.id, { kind: c.block.kind, parts: publishes.parts, example: publishes.example });
   }
   for (const node of cells) {
     const spec = node.block.spec;
     if (node.problem || !spec) continue;
-    let usedParams: Set<string> = new Set();
-    let dataRefs: string[] = [];
-    let afterCells: string[] = [];
-    if (spec.kind === 'sql') {
-      const scan = scanSql(spec.sql);
-      usedParams = new Set(scan.params.map((p) => p.name));
-      dataRefs = [...scan.identifiers].filter((id) => sqlCells.has(id) && id !== node.id);
-    } else if (spec.kind === 'plot') {
-      usedParams = paramRefsIn(spec.plot);
-      dataRefs = [
-        ...new Set([spec.plot.data, ...spec.plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined)),
-      ];
-    } else if (spec.kind === 'table') {
-      dataRefs = [spec.table.data];
-    } else if (spec.kind === 'proxy') {
-      usedParams = paramRefsIn(spec.proxy);
-    } else if (spec.kind === 'compare') {
-      usedParams = paramRefsIn(spec.compare);
-    } else if (spec.kind === 'labels') {
-      // A file and a mapping, written out: nothing to depend on.
-    } else if (spec.kind === 'quality') {
-      const notLabels = spec.quality.after.filter((a) => byName.get(a)?.block.kind !== 'labels');
-      if (notLabels.length > 0) {
-        const known = cells.filter((c) => c.block.kind === 'labels').map((c) => c.id);
-        node.problem = `after: ${notLabels.join(', ')} ${notLabels.length > 1 ? 'are not labels cells' : 'is not a labels cell'} of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'a labels cell to import first'}`;
-      }
-      // Not data refs (a labels cell is read whole, not by part): the cells are added below.
-      afterCells = spec.quality.after;
-    } else {
-      usedParams = new Set(spec.params.map((p) => p.name).filter((p) => params.get(p)?.cell === node.id));
-    }
+    const scope: DependencyScope = {
+      id: node.id,
+      tables,
+      declaredBy: (param) => params.get(param)?.cell,
+      kindOf: (name) => byName.get(name)?.block.kind,
+      cellsOf: (kind) => cells.filter((c) => c.block.kind === kind).map((c) => c.id),
+    };
+    const uses = cellKind(node.block.kind).uses(spec, scope);
+    const usedParams = new Set(uses.params ?? []);
+    const dataRefs = [...new Set(uses.data ?? [])];
+    // Not data refs (such a cell is read whole, not by part): the cells are added below.
+    const afterCells = uses.after ?? [];
+    node.problem = uses.problem;
     const unknownParams = [...usedParams].filter((p) => !params.has(p));
     const dataProblems = dataRefs
-      .map((ref) => dataRefProblem(ref, sqlCells, memoryCells))
+      .map((ref) => dataRefProblem(ref, tables, memoryCells))
       .filter((p): p is string => p !== undefined);
     if (unknownParams.length > 0) {
       const known = [...params.keys()];
@@ -135,12 +93,12 @@ export function buildGraph(doc: NotebookDocument, invalid: (block: CellBlock) =>
     node.cells = [...new Set([...dataRefs.map((ref) => DATA_REF_PATTERN.exec(ref)?.[1] ?? ref), ...afterCells])];
   }
 
-  markCycles(cells.filter((c) => sqlCells.has(c.id)));
+  markCycles(cells.filter((c) => tables.has(c.id)));
   return { cells, params };
 }
 
 interface MemoryCell {
-  kind: 'proxy' | 'compare' | 'labels' | 'quality';
+  kind: CellKind;
   parts: readonly string[];
   /** A part to name in messages. */
   example: string;

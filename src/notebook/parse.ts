@@ -15,14 +15,8 @@ import { parseCellBody } from './cell-body.ts';
 import { NAME_PATTERN } from './cell-schemas.ts';
 import { NotebookSyntaxError } from './diagnostics.ts';
 import { splitFrontMatter } from './front-matter.ts';
-import {
-  isCellKind,
-  type Block,
-  type CellBlock,
-  type CellKind,
-  type Diagnostic,
-  type NotebookDocument,
-} from './types.ts';
+import { isCellKind } from './cell-kinds.ts';
+import type { Block, CellBlock, CellKind, Diagnostic, NotebookDocument } from './types.ts';
 
 const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})([^\r]*)\r?$/;
 

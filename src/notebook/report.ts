@@ -1,23 +1,20 @@
 /**
  * A notebook's cells as one self-contained HTML report: prose, params, tables (first rows and
- * the total), plots as inline SVG, errors where they happened. No scripts, no external files:
- * the report opens the same anywhere, and can be attached or committed.
+ * the total), plots as inline SVG, errors where they happened; each cell is drawn by its kind's
+ * `report` (cell-kinds.ts). No scripts, no external files: the report opens the same anywhere,
+ * and can be attached or committed.
  *
  * The HTML is built as DOM nodes in the `document` given (linkedom's in Node, the page's in the
  * browser), so every text lands in the report escaped; prose comes from `renderMarkdown`.
  */
-import type { Table } from 'apache-arrow';
-import { plainRows } from '../db/values.ts';
-import { renderPlot } from './cells/plot.ts';
-import { formatNumber, formatValue, isNumericType } from './format-value.ts';
+import type { ReportEl } from './cell-kind.ts';
+import { cellKind } from './cell-kinds.ts';
+import type { ParamSpec } from './cell-schemas.ts';
+import { paramText } from './cells/params.ts';
 import { renderMarkdown, type Sanitizer } from './markdown.ts';
+import type { ParamValue } from './params.ts';
 import type { CellState } from './runtime.ts';
 import type { NotebookDocument } from './types.ts';
-import { optionLabel, optionValue, type ParamSpec } from './cell-schemas.ts';
-import type { ParamValue } from './params.ts';
-import { renderCompareReport } from './report-compare.ts';
-import { labelsCellLines, qualityCellLines } from './labels-text.ts';
-import { renderProxyReport } from './report-proxy.ts';
 
 export interface ReportInput {
   doc: NotebookDocument;
@@ -37,7 +34,7 @@ export interface ReportOptions {
 
 export function renderReport(nb: ReportInput, opts: ReportOptions): string {
   const d = opts.document;
-  const el = <K extends keyof HTMLElementTagNameMap>(
+  const el: ReportEl = <K extends keyof HTMLElementTagNameMap>(
     tag: K,
     attrs: Record<string, string> = {},
     ...children: (Node | string)[]
@@ -98,74 +95,17 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
       continue;
     }
     const value = cell.value;
-    const timing = cell.durationMs !== undefined ? ` · ${formatNumber(Math.round(cell.durationMs))} ms` : '';
-    switch (value.kind) {
-      case 'sql': {
-        const block = nb.doc.blocks.find((b) => b.type === 'cell' && b.name === cell.name);
-        const details = el(
-          'details',
-          {},
-          el(
-            'summary',
-            {},
-            el('span', { class: 'kind' }, 'sql'),
-            ` ${value.name} · ${formatNumber(value.rowCount)} row${value.rowCount === 1 ? '' : 's'}${timing}`,
-          ),
-        );
-        details.append(el('pre', {}, el('code', {}, block?.type === 'cell' ? block.body : value.sql)));
-        section.append(details);
-        break;
-      }
-      case 'params': {
-        const table = el('table', { class: 'params' });
-        for (const [name, v] of Object.entries(value.values)) {
-          const spec = nb.paramSpec(name);
-          table.append(el('tr', {}, el('th', {}, spec?.label ?? name), el('td', {}, paramText(v, spec))));
-        }
-        section.append(table);
-        break;
-      }
-      case 'table': {
-        if (value.title) section.append(el('h3', {}, value.title));
-        section.append(dataTable(el, value.rows, value.columns));
-        const shown = value.rows.numRows;
-        const rowsOf = (n: number) => `${formatNumber(n)} row${n === 1 ? '' : 's'}`;
-        section.append(
-          el(
-            'p',
-            { class: 'note' },
-            shown < value.total
-              ? `First ${rowsOf(shown)} of ${formatNumber(value.total)} in ${value.source}`
-              : `${rowsOf(value.total)} in ${value.source}`,
-          ),
-        );
-        break;
-      }
-      case 'plot': {
-        if (value.waiting) {
-          section.append(el('p', { class: 'note' }, `Nothing drawn: ${value.waiting}.`));
-          break;
-        }
-        const figure = value.figure ?? renderPlot(value, d).figure;
-        // A copy: the figure may belong to another document (and stays with the cell's value).
-        section.append(el('div', { class: 'plot' }, d.importNode(figure, true)));
-        if (value.warnings.length)
-          section.append(el('p', { class: 'note warning' }, `Plot warned: ${value.warnings.join(' ')}`));
-        break;
-      }
-      case 'proxy':
-        section.append(renderProxyReport(el, value));
-        break;
-      case 'compare':
-        section.append(renderCompareReport(el, value));
-        break;
-      case 'labels':
-        for (const line of labelsCellLines(value)) section.append(el('p', {}, line));
-        break;
-      case 'quality':
-        for (const line of qualityCellLines(value)) section.append(el('p', {}, line));
-        break;
-    }
+    if (value.kind === 'markdown') continue;
+    const block = nb.doc.blocks.find((b) => b.type === 'cell' && b.name === cell.name);
+    section.append(
+      ...cellKind(value.kind).report(value, {
+        el,
+        document: d,
+        block: block?.type === 'cell' ? block : undefined,
+        paramSpec: (name) => nb.paramSpec(name),
+        ...(cell.durationMs !== undefined && { durationMs: cell.durationMs }),
+      }),
+    );
   }
   // The shell is written as text: linkedom serialises <title> (and <textarea>) contents without
   // escaping, so a title like "</title><script>" would break out of it. Everything in <main> is
@@ -187,48 +127,6 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
 
 function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function paramText(v: ParamValue, spec?: ParamSpec): string {
-  const label = (x: unknown) => {
-    if (spec && (spec.input === 'select' || spec.input === 'checkbox')) {
-      const o = spec.options.find((o) => optionValue(o) === x);
-      if (o) return optionLabel(o);
-    }
-    return typeof x === 'number' ? formatNumber(x) : String(x);
-  };
-  return Array.isArray(v) ? (v.length ? v.map(label).join(', ') : '(none)') : label(v);
-}
-
-type El = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs?: Record<string, string>,
-  ...children: (Node | string)[]
-) => HTMLElementTagNameMap[K];
-
-function dataTable(el: El, table: Table, columns: { name: string; type: string }[]): HTMLElement {
-  const { rows } = plainRows(table);
-  const numeric = columns.map((c) => isNumericType(c.type));
-  const head = el(
-    'tr',
-    {},
-    ...columns.map((c, i) => el('th', numeric[i] ? { class: 'num', title: c.type } : { title: c.type }, c.name)),
-  );
-  const body = el('tbody');
-  for (const r of rows) {
-    body.append(
-      el(
-        'tr',
-        {},
-        ...columns.map((c, i) => {
-          const v = r[c.name] ?? null;
-          const cls = [numeric[i] ? 'num' : '', v === null ? 'null' : ''].filter(Boolean).join(' ');
-          return el('td', cls ? { class: cls } : {}, formatValue(v, c.type));
-        }),
-      ),
-    );
-  }
-  return el('div', { class: 'table-wrap' }, el('table', { class: 'data' }, el('thead', {}, head), body));
 }
 
 const CSS = `

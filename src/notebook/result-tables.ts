@@ -57,3 +57,34 @@ export function releaseResultName(db: Database, name: string, owner: symbol): vo
   const names = claims.get(db);
   if (names?.get(name) === owner) names.delete(name);
 }
+
+/** What a cell that reads a result table knows of it (a sql cell's value is one). */
+export interface ResultTable {
+  /** The table's name: the cell's. */
+  name: string;
+  columns: { name: string; type: string }[];
+  rowCount: number;
+}
+
+/**
+ * The result tables of one open notebook: the owner its cells claim names under, and their end.
+ * A table goes when its cell leaves the notebook, and all of them when the notebook is disposed.
+ */
+export class NotebookTables {
+  /** Passed to runs (RunContext.owner): the claims they make belong to this notebook. */
+  readonly owner = Symbol('notebook');
+
+  constructor(private readonly db: Database) {}
+
+  /** The cell `name` left the notebook: free its name and drop its table. */
+  forget(name: string): void {
+    releaseResultName(this.db, name, this.owner);
+    // Fire and forget: a table that is already gone (or a closed database) is no loss.
+    dropResult(this.db, name).catch(() => undefined);
+  }
+
+  /** Drop every table and free every name. */
+  dispose(): Promise<void> {
+    return releaseResults(this.db, this.owner);
+  }
+}

@@ -28,43 +28,26 @@ import { Runtime, type Module, type Observer, type Variable } from '@observableh
 import type { Database } from '../db/database.ts';
 import type { TrainingRunner } from '../training/runner.ts';
 import type { ParamSpec } from './cell-schemas.ts';
-import { runParamsCell, type ParamsResult } from './cells/params.ts';
-import { runPlotCell, type PlotResult } from './cells/plot.ts';
-import { runProxyCell, type ProxyResult } from './cells/proxy.ts';
-import { runSqlCell, type SqlResult } from './cells/sql.ts';
-import { runTableCell, type TableResult } from './cells/table.ts';
-import { runCompareCell, type CompareResult } from './cells/compare.ts';
-import { runLabelsCell, type LabelsResult } from './cells/labels-import.ts';
-import { runQualityCell, type QualityResult } from './cells/quality.ts';
+import { cellKind, type CellProgress, type CellValueOfKind } from './cell-kinds.ts';
 import type { NotebookFiles } from './cells/context.ts';
 import { CancelScope } from './cells/cancel-scope.ts';
-import { isStale, StaleRun, type CellProgress, type RunContext } from './cells/context.ts';
+import { isStale, StaleRun, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
 import { computeWithoutFrameWait } from './compute-schedule.ts';
 import { formatDiagnostic } from './diagnostics.ts';
+import { MemoCache } from './memo-cache.ts';
 import type { MemoryResult } from './memory-results.ts';
 import { checkParamValue, type ParamValue } from './params.ts';
 import { parseNotebook } from './parse.ts';
-import { dropResult, releaseResultName, releaseResults } from './result-tables.ts';
+import { NotebookTables, type ResultTable } from './result-tables.ts';
 import type { CellBlock, CellKind, NotebookDocument } from './types.ts';
 import { setCellBody } from './write.ts';
 
-export type CellStatus = 'idle' | 'running' | 'done' | 'error';
-export type CellValue =
-  | SqlResult
-  | ParamsResult
-  | PlotResult
-  | TableResult
-  | ProxyResult
-  | CompareResult
-  | LabelsResult
-  | QualityResult
-  | { kind: 'markdown'; text: string };
+export type { CellProgress } from './cell-kinds.ts';
 
-/** Values that publish in-memory results for plot and table cells. */
-type Publisher = ProxyResult | CompareResult | LabelsResult | QualityResult;
-const PUBLISHERS: ReadonlySet<string> = new Set(['proxy', 'compare', 'labels', 'quality']);
-const isPublisher = (value: SqlResult | Publisher): value is Publisher => PUBLISHERS.has(value.kind);
+export type CellStatus = 'idle' | 'running' | 'done' | 'error';
+/** A cell's value by its kind (cell-kinds.ts), or a prose block's text. */
+export type CellValue = CellValueOfKind | { kind: 'markdown'; text: string };
 
 export interface CellError {
   message: string;
@@ -139,8 +122,9 @@ export class Notebook {
     throw new Error(`${name} is not defined`);
   });
   private readonly module: Module = this.runtime.module();
-  private readonly owner = Symbol('notebook');
   private readonly db: Database;
+  /** The result tables the cells create, dropped when their cell goes or the notebook closes. */
+  private readonly tables: NotebookTables;
   private readonly document: Document | undefined;
   private readonly listeners = new Set<CellListener>();
   private readonly cellVars = new Map<string, { variable: Variable; signature: string; node: CellNode }>();
@@ -151,17 +135,12 @@ export class Notebook {
   private readonly inFlight = new Map<string, AbortController>();
   /** What the user may cancel of each cell's run in progress (compare cells' strategies). */
   private readonly cancelScopes = new Map<string, CancelScope>();
-  /** Compare cells asked to train on their next run (`train`). */
+  /** Cells asked to train on their next run (`train`). */
   private readonly trainRequests = new Set<string>();
   private readonly training: NotebookTraining | undefined;
   private readonly files: NotebookFiles | undefined;
-  /** What cells built to keep until the data changes (RunContext.memo), and which cells asked. */
-  private readonly memos = new Map<string, { value: Promise<unknown>; users: Set<string> }>();
-  /**
-   * Memo builds run one after another: a build forgotten by `rerun` may still be running, and
-   * its statements must not interleave with its replacement's (both write the same temp tables).
-   */
-  private memoChain: Promise<unknown> = Promise.resolve();
+  /** What cells built to keep until the data changes (RunContext.memo and keep). */
+  private readonly memos = new MemoCache();
   private graph!: Graph;
   private changes = 0;
   private disposed = false;
@@ -170,6 +149,7 @@ export class Notebook {
   constructor(doc: NotebookDocument, opts: NotebookOptions) {
     computeWithoutFrameWait(this.runtime);
     this.db = opts.db;
+    this.tables = new NotebookTables(opts.db);
     this.document = opts.document;
     this.training = opts.training;
     this.files = opts.files;
@@ -255,7 +235,7 @@ export class Notebook {
       if (!this.cellVars.has(t))
         throw new Error(`no cell ${t}: expected one of ${[...this.cellVars.keys()].join(', ') || '(none)'}`);
     this.changes++;
-    this.forgetMemos(id === undefined ? undefined : targets);
+    this.memos.forget(id === undefined ? undefined : targets);
     this.abortDownstream([], targets);
     for (const t of targets) {
       const { variable, node } = this.cellVars.get(t)!;
@@ -266,9 +246,11 @@ export class Notebook {
   /** Train the compare cell `id` (a rerun that asks it to train; see the file comment). */
   train(id: string): void {
     const v = this.cellVars.get(id);
-    if (!v || v.node.block.kind !== 'compare') {
-      const compare = [...this.cellVars.values()].filter((c) => c.node.block.kind === 'compare').map((c) => c.node.id);
-      throw new Error(`no compare cell ${id}: expected one of ${compare.join(', ') || '(none)'}`);
+    if (!v || !cellKind(v.node.block.kind).trains) {
+      const trainable = [...this.cellVars.values()].filter((c) => cellKind(c.node.block.kind).trains);
+      throw new Error(
+        `no compare cell ${id}: expected one of ${trainable.map((c) => c.node.id).join(', ') || '(none)'}`,
+      );
     }
     if (!this.training)
       throw new Error('this notebook was opened without a training runner: compare cells cannot train');
@@ -307,7 +289,7 @@ export class Notebook {
     this.disposed = true;
     this.runtime.dispose();
     this.listeners.clear();
-    await releaseResults(this.db, this.owner);
+    await this.tables.dispose();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -351,11 +333,7 @@ export class Notebook {
       v.variable.delete();
       this.cellVars.delete(id);
       this.states.delete(id);
-      if (v.node.block.kind === 'sql') {
-        releaseResultName(this.db, v.node.block.name, this.owner);
-        // Fire and forget: a table that is already gone (or a closed database) is no loss.
-        dropResult(this.db, v.node.block.name).catch(() => undefined);
-      }
+      if (cellKind(v.node.block.kind).resultTable) this.tables.forget(v.node.block.name);
     }
     for (const node of this.graph.cells) {
       const signature = JSON.stringify([node.block.kind, node.block.body, node.params, node.cells, node.problem]);
@@ -431,32 +409,6 @@ export class Notebook {
     });
   }
 
-  /** Forget the memos these cells asked for (all of them, without cells): they are built again. */
-  private forgetMemos(cells: string[] | undefined): void {
-    for (const [key, entry] of this.memos) {
-      if (cells === undefined || cells.some((c) => entry.users.has(c))) this.memos.delete(key);
-    }
-  }
-
-  private memo(cell: string): RunContext['memo'] {
-    return <T>(key: string, build: () => Promise<T>): Promise<T> => {
-      let entry = this.memos.get(key);
-      if (!entry) {
-        const value = this.memoChain.then(() => build());
-        this.memoChain = value.catch(() => undefined);
-        const created = { value: value as Promise<unknown>, users: new Set<string>() };
-        entry = created;
-        this.memos.set(key, created);
-        // A failed build is not kept: the next run tries again.
-        value.catch(() => {
-          if (this.memos.get(key) === created) this.memos.delete(key);
-        });
-      }
-      entry.users.add(cell);
-      return entry.value as Promise<T>;
-    };
-  }
-
   private async run(
     node: CellNode,
     values: unknown[],
@@ -464,30 +416,33 @@ export class Notebook {
     cancels: CancelScope,
   ): Promise<CellValue> {
     const { signal } = controller;
-    const spec = node.block.spec!;
+    const kind = cellKind(node.block.kind);
     const params = new Map(
       node.params.map((p) => [
         p,
         { spec: this.paramVars.get(p)!.spec, value: values[node.params.indexOf(p)] as ParamValue },
       ]),
     );
-    const results = new Map<string, SqlResult>();
+    // What each cell read gives: a table (sql) by its name, or in-memory results by theirs.
+    const results = new Map<string, ResultTable>();
     const memory = new Map<string, MemoryResult>();
     node.cells.forEach((c, i) => {
-      const value = values[node.params.length + i] as SqlResult | Publisher;
-      if (isPublisher(value)) for (const r of value.results) memory.set(r.name, r);
-      else results.set(c, value);
+      const value = values[node.params.length + i] as CellValueOfKind;
+      const read = cellKind(value.kind);
+      if (read.publishes) for (const r of read.publishes.results(value)) memory.set(r.name, r);
+      else if (read.resultTable) results.set(c, read.resultTable(value));
     });
-    const ctx: RunContext = {
+    const ctx: RunContext<CellProgress> = {
       db: this.db,
       signal,
       params,
       results,
       memory,
-      memo: this.memo(node.id),
+      memo: this.memos.memo(node.id),
+      keep: this.memos.keep(node.id),
       bodyLine: node.block.line + 1,
       file: this.currentDoc.file,
-      owner: this.owner,
+      owner: this.tables.owner,
       cancels,
       // Only the run in progress reports: a late report of a stale or finished run is dropped.
       progress: (p) => {
@@ -499,30 +454,12 @@ export class Notebook {
         training: {
           runner: this.training.runner,
           // A request is used up by the run that takes it: the next run of the cell shows its configuration again.
-          train:
-            node.block.kind === 'compare' && (this.trainRequests.delete(node.id) || this.training.start === 'on-run'),
+          train: kind.trains === true && (this.trainRequests.delete(node.id) || this.training.start === 'on-run'),
           runtime: this.training.runtime,
         },
       }),
     };
-    switch (spec.kind) {
-      case 'sql':
-        return runSqlCell(node.block.name, spec.sql, ctx);
-      case 'params':
-        return runParamsCell(node.params, ctx);
-      case 'plot':
-        return runPlotCell(spec.plot, ctx);
-      case 'table':
-        return runTableCell(spec.table, ctx);
-      case 'proxy':
-        return runProxyCell(node.block.name, spec.proxy, ctx);
-      case 'labels':
-        return runLabelsCell(node.block.name, spec.labels, ctx);
-      case 'quality':
-        return runQualityCell(node.block.name, spec.quality, ctx);
-      case 'compare':
-        return runCompareCell(node.block.name, spec.compare, ctx);
-    }
+    return kind.run({ name: node.block.name, spec: node.block.spec!, params: node.params }, ctx);
   }
 
   private observer(id: string): Observer {

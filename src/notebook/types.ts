@@ -8,15 +8,10 @@
  * cell is written back exactly as it was read.
  */
 import type { FrontMatter } from './front-matter.ts';
-import type { CellSpec } from './cell-schemas.ts';
+import type { CellKind, CellSpec } from './cell-kinds.ts';
 
-/** Kinds of fenced cell. Prose between cells is the notebook's markdown. */
-export const CELL_KINDS = ['sql', 'params', 'plot', 'table', 'proxy', 'compare', 'labels', 'quality'] as const;
-export type CellKind = (typeof CELL_KINDS)[number];
-
-export function isCellKind(word: string): word is CellKind {
-  return (CELL_KINDS as readonly string[]).includes(word);
-}
+/** Kinds of fenced cell (the registry, cell-kinds.ts, lists them). */
+export type { CellKind } from './cell-kinds.ts';
 
 /** One problem found while parsing, at a 1-based line of the file. */
 export interface Diagnostic {

@@ -1,7 +1,7 @@
 /**
- * One sql, plot, table, params, proxy or compare cell: a compact header (kind, name, status, duration and the
- * cell's tools), a collapsible code editor, a progress bar for runs that take over a second, and
- * the output (result grid, plot, inputs or error).
+ * One cell of any kind: a compact header (kind, name, status, duration and the cell's tools), a
+ * collapsible code editor, a progress bar for runs that take over a second, and the output
+ * (drawn by the kind's view, cell-kind-views.ts; or the error).
  *
  * The view only shows state and reports intentions; the page applies edits to the notebook.
  * Data attributes carry the state for tests and the benchmark: `data-cell`, `data-kind`,
@@ -10,18 +10,17 @@
  */
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { ParquetCodec } from '../db/runtime.ts';
-import type { ParamSpec } from '../notebook/cell-schemas.ts';
+import type { CellValueOfKind } from '../notebook/cell-kinds.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import type { CellState } from '../notebook/runtime.ts';
-import type { CellBlock, CellKind } from '../notebook/types.ts';
-import { labelsCellLines, qualityCellLines } from '../notebook/labels-text.ts';
-import { PlotOutput, renderCellError, renderCellLines, renderSqlResult, renderTableResult } from './cell-output.ts';
+import type { CellBlock } from '../notebook/types.ts';
+import type { CellKindView, CellOutput, Place } from './cell-kind-view.ts';
+import { cellKindView } from './cell-kind-views.ts';
+import { renderCellError } from './cell-output.ts';
 import { CodeEditor } from './code-editor.ts';
-import { CompareOutput } from './compare-cell-output.ts';
 import { h, replaceChildren } from './dom.ts';
 import { NEW_BLOCK_KINDS, type NewBlockKind } from './notebook-edits.ts';
-import { renderParamInputs, showParamValues, type SetParam } from './param-inputs.ts';
-import { ProxyOutput } from './proxy-cell-output.ts';
+import type { SetParam } from './param-inputs.ts';
 
 /** What a cell asks of the page it is on. */
 export interface CellHost {
@@ -45,16 +44,6 @@ export interface CellHost {
   parquet: ParquetCodec;
 }
 
-const KIND_LABEL: Record<CellKind, string> = {
-  sql: 'SQL',
-  plot: 'Plot',
-  table: 'Table',
-  params: 'Inputs',
-  proxy: 'Proxy labels',
-  compare: 'Compare',
-  labels: 'Import labels',
-  quality: 'Label quality',
-};
 const STATUS_TEXT: Record<CellState['status'], string> = {
   idle: 'not run',
   running: 'running',
@@ -91,11 +80,12 @@ export class CellView {
   private readonly progress = h('div', { class: 'nb-progress', hidden: true });
   private readonly output = h('div', { class: 'nb-output' });
   private editor: CodeEditor | null = null;
-  private plot: PlotOutput | null = null;
-  private proxy: ProxyOutput | null = null;
-  private compare: CompareOutput | null = null;
-  private inputs: HTMLElement | null = null;
-  private inputsSpec = '';
+  private readonly view: CellKindView<CellValueOfKind>;
+  /** The kind's output, made when first needed and kept: outputs that refill keep their state across runs. */
+  private kindOutput: CellOutput<CellValueOfKind> | null = null;
+  private readonly place: Place = (element) => {
+    if (element.parentElement !== this.output) replaceChildren(this.output, element);
+  };
   private progressTimer: ReturnType<typeof setTimeout> | undefined;
   private progressTick: ReturnType<typeof setInterval> | undefined;
   private runningSince = 0;
@@ -105,6 +95,7 @@ export class CellView {
     private state: CellState,
     private readonly host: CellHost,
   ) {
+    this.view = cellKindView(block.kind);
     this.codeToggle = h(
       'button',
       {
@@ -123,12 +114,12 @@ export class CellView {
         class: `nb-cell kind-${block.kind}`,
         'data-cell': state.id,
         'data-kind': block.kind,
-        'aria-label': `${KIND_LABEL[block.kind]} cell ${name}`,
+        'aria-label': `${this.view.label} cell ${name}`,
       },
       h(
         'header',
         { class: 'nb-cell-head' },
-        h('span', { class: 'nb-kind' }, KIND_LABEL[block.kind]),
+        h('span', { class: 'nb-kind' }, this.view.label),
         h('span', { class: 'nb-name', title: name }, name),
         this.status,
         this.duration,
@@ -201,7 +192,7 @@ export class CellView {
     this.block = block;
     if (this.editor && !editing) this.editor.setText(editorText(block));
     this.markEdited();
-    if (block.kind === 'params') this.refreshInputs();
+    this.out().showBlock?.(block, this.place);
   }
 
   update(state: CellState): void {
@@ -209,25 +200,27 @@ export class CellView {
     this.element.dataset.status = state.status;
     this.element.dataset.runs = String(state.runs);
     if (state.durationMs !== undefined) this.element.dataset.durationMs = state.durationMs.toFixed(1);
-    // A compare cell that resolved its configuration but has not trained is done running, yet
-    // nothing was trained: say so rather than "done".
-    const untrained = state.status === 'done' && state.value?.kind === 'compare' && state.value.state !== 'done';
-    this.status.textContent = untrained ? 'not trained' : STATUS_TEXT[state.status];
-    this.status.dataset.status = untrained ? 'idle' : state.status;
+    // A run that did not do the cell's work (a compare cell that has not trained) says so rather than "done".
+    const value = state.value;
+    const notDone =
+      state.status === 'done' && value && value.kind !== 'markdown' ? this.view.notDone?.(value) : undefined;
+    this.status.textContent = notDone ?? STATUS_TEXT[state.status];
+    this.status.dataset.status = notDone !== undefined ? 'idle' : state.status;
     this.duration.textContent =
       state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
-    if (state.status === 'running' && state.progress) {
+    const out = this.out();
+    if (state.status === 'running' && state.progress && out.showProgress) {
       // A run that reports its own progress (a compare cell training) shows it as its output.
       this.stopProgress();
       this.output.classList.remove('stale');
-      this.compareOutput().showProgress(state.progress);
+      out.showProgress(state.progress, this.place);
       return;
     }
     if (state.status === 'running') this.startProgress();
     else this.stopProgress();
     this.output.classList.toggle('stale', state.status === 'running');
     if (state.status === 'done' || state.status === 'error') this.showOutput();
-    else if (state.status === 'idle' && this.block.kind === 'params') this.refreshInputs();
+    else if (state.status === 'idle') out.showBlock?.(this.block, this.place);
   }
 
   /** Open the editor (new cells, a failed cell the user goes to). */
@@ -235,15 +228,15 @@ export class CellView {
     if (!this.editor) {
       this.editor = new CodeEditor({
         text: editorText(this.block),
-        language: this.block.kind === 'sql' ? 'sql' : 'yaml',
-        label: `${KIND_LABEL[this.block.kind]} of cell ${this.block.name}`,
+        language: this.view.language,
+        label: `${this.view.label} of cell ${this.block.name}`,
         onChange: (text) => {
           this.host.draft(this.block.name, this.isDraft() ? text : null);
           this.markEdited();
         },
         onRun: () => this.run(),
         onFocus: () => this.host.editorFocused(this.editor!),
-        schema: this.block.kind === 'sql' ? this.host.sqlSchema() : undefined,
+        schema: this.view.language === 'sql' ? this.host.sqlSchema() : undefined,
       });
       this.editorHost.append(this.editor.element);
     }
@@ -255,8 +248,7 @@ export class CellView {
   dispose(): void {
     this.stopProgress();
     this.editor?.destroy();
-    this.plot?.dispose();
-    this.compare?.dispose();
+    this.kindOutput?.dispose?.();
   }
 
   private toggleEditor(): void {
@@ -269,19 +261,19 @@ export class CellView {
 
   /** Run the cell; a compare cell's Run (and Shift+Enter) trains it, which is what running it means. */
   private run(): void {
-    if (this.block.kind === 'compare') this.host.train(this.state.id, this.editor?.text);
+    if (this.view.runTrains) this.host.train(this.state.id, this.editor?.text);
     else this.host.run(this.state.id, this.editor?.text);
   }
 
-  /** The compare output, in the output area (kept across runs: its source choice and messages stay). */
-  private compareOutput(): CompareOutput {
-    this.compare ??= new CompareOutput({
-      train: () => this.run(),
-      cancel: (part) => this.host.cancel(this.state.id, part),
+  private out(): CellOutput<CellValueOfKind> {
+    this.kindOutput ??= this.view.output({
+      setParam: this.host.setParam,
+      params: () => this.host.params(),
       parquet: this.host.parquet,
+      run: () => this.run(),
+      cancel: (part) => this.host.cancel(this.state.id, part),
     });
-    if (this.compare.element.parentElement !== this.output) replaceChildren(this.output, this.compare.element);
-    return this.compare;
+    return this.kindOutput;
   }
 
   /** Whether the editor holds text that is not the cell's body yet. */
@@ -301,67 +293,11 @@ export class CellView {
         this.output,
         renderCellError(state.error, (id) => this.host.goto(id)),
       );
-      this.inputs = null;
       return;
     }
     const value = state.value;
-    if (!value) return;
-    switch (value.kind) {
-      case 'sql':
-        replaceChildren(this.output, renderSqlResult(value));
-        break;
-      case 'table':
-        replaceChildren(this.output, renderTableResult(value));
-        break;
-      case 'plot':
-        this.plot ??= new PlotOutput();
-        if (this.plot.element.parentElement !== this.output) replaceChildren(this.output, this.plot.element);
-        this.plot.show(value);
-        break;
-      case 'params':
-        this.refreshInputs();
-        break;
-      case 'proxy':
-        // Kept across runs: a move refills its numbers, and its toolbar's messages stay.
-        this.proxy ??= new ProxyOutput(this.host);
-        if (this.proxy.element.parentElement !== this.output) replaceChildren(this.output, this.proxy.element);
-        this.proxy.show(value);
-        break;
-      case 'compare':
-        this.compareOutput().show(value);
-        break;
-      case 'labels':
-        replaceChildren(
-          this.output,
-          renderCellLines(labelsCellLines(value), {
-            'data-appended': value.appended?.events ?? 0,
-            'data-accepted': value.report.accepted,
-          }),
-        );
-        break;
-      case 'quality':
-        replaceChildren(
-          this.output,
-          renderCellLines(qualityCellLines(value), { 'data-suspects': value.suspects?.suspects.length ?? 0 }),
-        );
-        break;
-      case 'markdown':
-        break;
-    }
-  }
-
-  /** A params cell's inputs: built when its declaration changes, otherwise only shown new values. */
-  private refreshInputs(): void {
-    const spec = this.block.spec;
-    if (spec?.kind !== 'params') return;
-    const signature = JSON.stringify(spec.params);
-    if (!this.inputs || signature !== this.inputsSpec || this.inputs.parentElement !== this.output) {
-      this.inputsSpec = signature;
-      this.inputs = renderParamInputs(spec.params as ParamSpec[], this.host.params(), this.host.setParam);
-      replaceChildren(this.output, this.inputs);
-    } else {
-      showParamValues(this.inputs, this.host.params());
-    }
+    if (!value || value.kind === 'markdown') return;
+    this.out().show(value, this.block, this.place);
   }
 
   private startProgress(): void {

@@ -7,32 +7,15 @@ import { declaredParams } from '../notebook/params.ts';
 import { parseNotebook } from '../notebook/parse.ts';
 import { cellBlocks, type Block, type CellKind, type NotebookDocument } from '../notebook/types.ts';
 import { writeNotebook, type NewCell } from '../notebook/write.ts';
+import { CELL_KIND_VIEWS } from './cell-kind-views.ts';
 
 /** What "add below" offers: the cell kinds, and prose. */
 export type NewBlockKind = CellKind | 'markdown';
 
 export const NEW_BLOCK_KINDS: { kind: NewBlockKind; label: string }[] = [
-  { kind: 'sql', label: 'SQL' },
-  { kind: 'plot', label: 'Plot' },
-  { kind: 'table', label: 'Table' },
-  { kind: 'params', label: 'Inputs' },
-  { kind: 'proxy', label: 'Proxy labels' },
-  { kind: 'compare', label: 'Compare strategies' },
-  { kind: 'labels', label: 'Import labels' },
-  { kind: 'quality', label: 'Label quality' },
+  ...(Object.keys(CELL_KIND_VIEWS) as CellKind[]).map((kind) => ({ kind, label: CELL_KIND_VIEWS[kind].add.label })),
   { kind: 'markdown', label: 'Text' },
 ];
-
-const NAME_STEM: Record<CellKind, string> = {
-  sql: 'query',
-  plot: 'plot',
-  table: 'table',
-  params: 'inputs',
-  proxy: 'labels',
-  compare: 'board',
-  labels: 'imported',
-  quality: 'quality',
-};
 
 /** `stem_N` with the first N no cell or param uses. */
 function freeName(doc: NotebookDocument, stem: string): string {
@@ -56,8 +39,8 @@ export function blockId(b: Block): string {
 }
 
 /**
- * A starting cell of `kind`: it runs as it is where it can (a count of alerts, a table of the
- * query above), so the user edits something that works rather than a blank.
+ * A starting cell of `kind` (its view's `add.body`): it runs as it is where it can (a count of
+ * alerts, a table of the query above), so the user edits something that works rather than a blank.
  * `columns`: the columns of the sql cell a plot will draw, when its result is known.
  */
 export function newCell(
@@ -66,50 +49,9 @@ export function newCell(
   afterId: string | undefined,
   columns: (sqlCell: string) => string[] | undefined,
 ): NewCell {
-  const name = freeName(doc, NAME_STEM[kind]);
-  const source = nearestSql(doc, afterId);
-  switch (kind) {
-    case 'sql':
-      return {
-        kind,
-        name,
-        body: 'SELECT typology_type, count(*) AS alerts\nFROM alerts\nGROUP BY 1\nORDER BY alerts DESC\n',
-      };
-    case 'table':
-      return { kind, name, body: `data: ${source ?? 'query_1'}\n` };
-    case 'plot': {
-      const cols = (source && columns(source)) ?? [];
-      const [x = 'x', y = 'y'] = cols;
-      return { kind, name, body: `data: ${source ?? 'query_1'}\nmarks:\n  - {type: barX, x: ${y}, y: ${x}}\n` };
-    }
-    case 'params': {
-      const param = freeName(doc, 'threshold');
-      return {
-        kind,
-        name,
-        body: `- {name: ${param}, input: range, label: Threshold, min: 0, max: 1, step: 0.05, value: 0.5}\n`,
-      };
-    }
-    case 'proxy':
-      // The design's rule written out; replace a value with $param to drive it from an input.
-      return {
-        kind,
-        name,
-        body: 'positive_severities: [high, critical]\nmin_confidence: 0.7\nnegative_severities: [low, medium]\nmax_confidence: 0.3\n',
-      };
-    case 'compare':
-      // Every strategy, on unseen addresses; nothing trains until Run comparison is pressed.
-      return {
-        kind,
-        name,
-        body: 'strategies: [proxy, supervised, self-training, autoencoder, isolation-forest, rule]\nsplit: {method: time, groupBy: address}\nsupervised: {target: address-labels}\n',
-      };
-    case 'labels':
-      // The community example set shipped with the sample; imported once, however often the notebook opens.
-      return { kind, name, body: 'file: labels/example-labels-v1.csv\n' };
-    case 'quality':
-      return { kind, name, body: 'after: []\nsuspects: {labels: explicit, folds: 5, limit: 25}\n' };
-  }
+  const { add } = CELL_KIND_VIEWS[kind];
+  const body = add.body({ source: nearestSql(doc, afterId), columns, freeName: (stem) => freeName(doc, stem) });
+  return { kind, name: freeName(doc, add.stem), body };
 }
 
 function reparse(doc: NotebookDocument, blocks: Block[]): NotebookDocument {

@@ -13,6 +13,7 @@ import { ConfigError } from '../labels/config.ts';
 import type { ProxyResult } from '../notebook/cells/proxy.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import { decimal, labelCountsText, percent } from '../notebook/report-proxy.ts';
+import type { CellKindView } from './cell-kind-view.ts';
 import { formatCount, h, replaceChildren } from './dom.ts';
 import type { SetParam } from './param-inputs.ts';
 import { downloadBytes } from './downloads.ts';
@@ -196,3 +197,25 @@ export class ProxyOutput {
     this.message.hidden = false;
   }
 }
+
+export const proxyCellView: CellKindView<ProxyResult> = {
+  label: 'Proxy labels',
+  language: 'yaml',
+  add: {
+    label: 'Proxy labels',
+    stem: 'labels',
+    // The design's rule written out; replace a value with $param to drive it from an input.
+    body: () =>
+      'positive_severities: [high, critical]\nmin_confidence: 0.7\nnegative_severities: [low, medium]\nmax_confidence: 0.3\n',
+  },
+  output(host) {
+    // Kept across runs: a move refills its numbers, and its toolbar's messages stay.
+    const proxy = new ProxyOutput(host);
+    return {
+      show(value, _block, place) {
+        place(proxy.element);
+        proxy.show(value);
+      },
+    };
+  },
+};

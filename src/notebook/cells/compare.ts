@@ -20,12 +20,20 @@ import type { ArtefactFile } from '../../ml/artefacts.ts';
 import type { TrainingSummary } from '../../strategies/strategy.ts';
 import type { RunState } from '../../training/compare.ts';
 import { TrainingConfigSchema, type TrainingConfig } from '../../experiment/config.ts';
-import { PARAM_REF_PATTERN, type CompareSpec } from '../cell-schemas.ts';
+import { yamlBody, type CellKindModule } from '../cell-kind.ts';
+import { CompareSpec, PARAM_REF_PATTERN } from '../cell-schemas.ts';
 import { formatPath, issueMessage } from '../diagnostics.ts';
 import type { MemoryResult } from '../memory-results.ts';
+import { paramRefsIn } from '../param-refs.ts';
 import type { ParamValue } from '../params.ts';
+import { renderCompareReport } from '../report-compare.ts';
 import type { RunContext } from './context.ts';
-import { waitingResults } from './compare-results.ts';
+import { COMPARE_PARTS, waitingResults } from './compare-results.ts';
+
+export interface CompareCellSpec {
+  kind: 'compare';
+  compare: CompareSpec;
+}
 
 export interface StrategyProgress {
   strategy: string;
@@ -172,3 +180,18 @@ function fieldLabel(path: string, bindings: Record<string, string>, params: RunC
   const v: ParamValue | undefined = params.get(param)?.value;
   return `${path} ($${param} = ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}): `;
 }
+
+/**
+ * The compare kind: it reads every `$name` in its training configuration, trains on the
+ * notebook's runner when asked, reports progress while it trains, and publishes its board.
+ */
+export const compareCell: CellKindModule<'compare', CompareCellSpec, CompareResult, CompareProgress> = {
+  kind: 'compare',
+  expected: 'a YAML training configuration ({strategies: [proxy, rule], split: {groupBy: $group_by}, ...})',
+  parse: yamlBody(CompareSpec, (compare) => ({ kind: 'compare', compare })),
+  uses: ({ compare }) => ({ params: paramRefsIn(compare) }),
+  publishes: { parts: COMPARE_PARTS, example: 'entries', results: (value) => value.results },
+  trains: true,
+  run: (cell, ctx) => runCompareCell(cell.name, cell.spec.compare, ctx),
+  report: (value, { el }) => [renderCompareReport(el, value)],
+};

@@ -6,12 +6,8 @@ import type { TrainingRunner } from '../../training/runner.ts';
 import type { ParamSpec } from '../cell-schemas.ts';
 import type { MemoryResult } from '../memory-results.ts';
 import type { ParamValue } from '../params.ts';
+import type { ResultTable } from '../result-tables.ts';
 import type { CancelScope } from './cancel-scope.ts';
-import type { CompareProgress } from './compare.ts';
-import type { SqlResult } from './sql.ts';
-
-/** How a long run is going, shown on the cell while it runs (only compare cells report yet). */
-export type CellProgress = CompareProgress;
 
 /**
  * The notebook's data files, as the host reads them: labels cells import from here. Headless,
@@ -36,14 +32,15 @@ export interface TrainingContext {
   runtime: string;
 }
 
-export interface RunContext {
+/** What a run gets; `P` is what its kind reports while running (see `progress`). */
+export interface RunContext<P = unknown> {
   db: Database;
   /** Aborted when the run has gone stale (an input changed): stop, the result would be dropped. */
   signal: AbortSignal;
   /** The params this cell uses, with their current values. */
   params: ReadonlyMap<string, { spec: ParamSpec; value: ParamValue }>;
-  /** The results of the sql cells this cell reads. */
-  results: ReadonlyMap<string, SqlResult>;
+  /** The result tables (sql cells) this cell reads, by name. */
+  results: ReadonlyMap<string, ResultTable>;
   /** The in-memory results of the cells this cell reads (a proxy cell's `labels.by_severity`). */
   memory: ReadonlyMap<string, MemoryResult>;
   /**
@@ -52,6 +49,11 @@ export interface RunContext {
    * re-runs built (all of it, without an id), so a load rebuilds; a param change never does.
    */
   memo<T>(key: string, build: () => Promise<T>): Promise<T>;
+  /**
+   * Like `memo`, for a pure computation that touches no database (a proxy cell's sweep over its
+   * cube): built at once, not queued behind other builds, and forgotten with the same memos.
+   */
+  keep<T>(key: string, build: () => T): T;
   /** The file line of the cell's first body line, to place database errors. */
   bodyLine: number;
   file: string;
@@ -62,7 +64,7 @@ export interface RunContext {
   /** Parts of this run the user can cancel on their own (`Notebook.cancel(cell, part)`). */
   cancels: CancelScope;
   /** Report how the run is going: the cell's state carries it until the run ends. */
-  progress(p: CellProgress): void;
+  progress(p: P): void;
   /** Absent when the notebook was opened without a training runner. */
   training?: TrainingContext;
   /** Absent when the host gives no file access (labels cells then fail saying so). */

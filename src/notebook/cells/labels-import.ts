@@ -11,9 +11,16 @@
  */
 import type { PlainValue } from '../../db/values.ts';
 import { describeFieldSource, importLabelsOnce, type ImportOnceResult } from '../../ingest/index.ts';
-import type { LabelsSpec } from '../cell-schemas.ts';
+import { yamlBody, type CellKindModule } from '../cell-kind.ts';
+import { LabelsSpec } from '../cell-schemas.ts';
+import { labelsCellLines } from '../labels-text.ts';
 import { memoryResultName, type MemoryColumn, type MemoryResult } from '../memory-results.ts';
 import { throwIfStale, type RunContext } from './context.ts';
+
+export interface LabelsCellSpec {
+  kind: 'labels';
+  labels: LabelsSpec;
+}
 
 /** Every result a labels cell publishes, with what one row is. */
 export const LABELS_RESULTS = {
@@ -140,3 +147,14 @@ export function labelsResults(cell: string, outcome: ImportOnceResult): MemoryRe
     ),
   ];
 }
+
+/** The labels kind: a file and a mapping, written out, so it reads nothing; it publishes its report. */
+export const labelsCell: CellKindModule<'labels', LabelsCellSpec, LabelsResult> = {
+  kind: 'labels',
+  expected: 'a YAML label import ({file: labels/example-labels-v1.csv, mapping: {...}, unknown_targets: reject})',
+  parse: yamlBody(LabelsSpec, (labels) => ({ kind: 'labels', labels })),
+  uses: () => ({}),
+  publishes: { parts: LABELS_PARTS, example: 'issues', results: (value) => value.results },
+  run: (cell, ctx) => runLabelsCell(cell.name, cell.spec.labels, ctx),
+  report: (value, { el }) => labelsCellLines(value).map((line) => el('p', {}, line)),
+};

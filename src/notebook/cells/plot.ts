@@ -5,11 +5,19 @@
 import * as Plot from '@observablehq/plot';
 import { ident } from '../../db/database.ts';
 import { plainRows } from '../../db/values.ts';
-import type { PlotSpec, PlotSpecWithRefs } from '../cell-schemas.ts';
+import { yamlBody, type CellKindModule } from '../cell-kind.ts';
+import { PlotSpecWithRefs, type PlotSpec } from '../cell-schemas.ts';
+import { paramRefsIn } from '../param-refs.ts';
 import { plotDataNames, resolvePlotSpec, toPlotOptions, type PlotData } from '../plot-spec.ts';
 import type { ParamValue } from '../params.ts';
 import { throwIfStale, type RunContext } from './context.ts';
 import type { z } from 'zod';
+
+export interface PlotCellSpec {
+  kind: 'plot';
+  /** As written: `$param` references still in place. */
+  plot: z.infer<typeof PlotSpecWithRefs>;
+}
 
 /** More marks than this are a sign the query should aggregate first (and slow any browser). */
 export const PLOT_MAX_ROWS = 100_000;
@@ -80,3 +88,23 @@ export function renderPlot(
     console.warn = warn;
   }
 }
+
+/** The plot kind: it reads its `data` and each mark's `data`, and every `$name` value in the spec. */
+export const plotCell: CellKindModule<'plot', PlotCellSpec, PlotResult> = {
+  kind: 'plot',
+  expected: 'a YAML plot spec ({data, marks: [...]})',
+  parse: yamlBody(PlotSpecWithRefs, (plot) => ({ kind: 'plot', plot })),
+  uses: ({ plot }) => ({
+    params: paramRefsIn(plot),
+    data: [...new Set([plot.data, ...plot.marks.map((m) => m.data)].filter((d): d is string => d !== undefined))],
+  }),
+  run: (cell, ctx) => runPlotCell(cell.spec.plot, ctx),
+  report(value, { el, document }) {
+    if (value.waiting) return [el('p', { class: 'note' }, `Nothing drawn: ${value.waiting}.`)];
+    const figure = value.figure ?? renderPlot(value, document).figure;
+    // A copy: the figure may belong to another document (and stays with the cell's value).
+    const out: Node[] = [el('div', { class: 'plot' }, document.importNode(figure, true))];
+    if (value.warnings.length) out.push(el('p', { class: 'note warning' }, `Plot warned: ${value.warnings.join(' ')}`));
+    return out;
+  },
+};

@@ -3,10 +3,10 @@
  * name (`labels.by_severity`). Built from the label cube (src/labels/cube.ts) and the stats over
  * it (src/labels/stats.ts): nothing here touches the database.
  *
- * What does not depend on the thresholds is built once per cube and reused on every move: the
- * histogram (per bin width) and the sweep grids (per severity lists and conflict rule, since the
- * sweep's axes ARE the thresholds). Only the counts, the markers, the rule statistics and the
- * warnings are new on a move.
+ * What does not depend on the thresholds is built once per cube and reused on every move, kept in
+ * the notebook's memos (RunContext.keep) beside the cube: the histogram (per bin width) and the
+ * sweep grids (per severity lists and conflict rule, since the sweep's axes ARE the thresholds).
+ * Only the counts, the markers, the rule statistics and the warnings are new on a move.
  */
 import type { ProxyLabelConfig } from '../../labels/config.ts';
 import type { Breakdown, Evaluation, Key, LabelCube } from '../../labels/cube.ts';
@@ -23,6 +23,7 @@ import {
 } from '../../labels/stats.ts';
 import type { ProxyWarning } from '../../labels/warnings.ts';
 import type { PlainValue } from '../../db/values.ts';
+import type { RunContext } from './context.ts';
 import { memoryResultName, type MemoryColumn, type MemoryColumnType, type MemoryResult } from '../memory-results.ts';
 
 /** Every result a proxy cell publishes, with what one row is: shown in errors and the docs. */
@@ -71,22 +72,14 @@ export interface ProxyGrid {
 export interface ProxyInputs {
   cell: string;
   cube: LabelCube;
+  /** Names this cube among the notebook's memos: the threshold-independent results are kept under it. */
+  cubeKey: string;
+  keep: RunContext['keep'];
   config: ProxyLabelConfig;
   evaluation: Evaluation;
   warnings: ProxyWarning[];
   grid: ProxyGrid;
   histogramWidth: number;
-}
-
-/** Per cube: threshold-independent results, by a key of what they depend on (and the cell's name, which they carry). */
-const cache = new WeakMap<LabelCube, Map<string, MemoryResult[]>>();
-
-function cached(cube: LabelCube, key: string, build: () => MemoryResult[]): MemoryResult[] {
-  let entries = cache.get(cube);
-  if (!entries) cache.set(cube, (entries = new Map()));
-  let hit = entries.get(key);
-  if (!hit) entries.set(key, (hit = build()));
-  return hit;
 }
 
 /** A sweep axis from the cell's `{from, to, step}`. */
@@ -96,6 +89,9 @@ export function sweepAxis(a: { from: number; to: number; step: number }): number
 
 export function proxyResults(x: ProxyInputs): MemoryResult[] {
   const { cell, cube, config, evaluation } = x;
+  // Threshold-independent results, by the cube and what they depend on (and the cell's name, which they carry).
+  const cached = (key: unknown[], build: () => MemoryResult[]) =>
+    x.keep(JSON.stringify(['proxy-results', x.cubeKey, cell, ...key]), build);
   const make = (
     part: ProxyPart,
     columns: [string, MemoryColumnType][],
@@ -168,7 +164,7 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
   }
 
   out.push(
-    ...cached(cube, JSON.stringify(['histogram', cell, x.histogramWidth]), () => [
+    ...cached(['histogram', x.histogramWidth], () => [
       make(
         'histogram',
         [
@@ -196,15 +192,8 @@ export function proxyResults(x: ProxyInputs): MemoryResult[] {
   );
 
   // The sweep depends on the severity lists and the conflict rule, not on the thresholds.
-  const sweepKey = JSON.stringify([
-    'sweep',
-    cell,
-    config.positive.severities,
-    config.negative.severities,
-    config.on_conflict,
-    x.grid,
-  ]);
-  out.push(...cached(cube, sweepKey, () => sweepResults(make, sweep(cube, config, x.grid))));
+  const sweepKey = ['sweep', config.positive.severities, config.negative.severities, config.on_conflict, x.grid];
+  out.push(...cached(sweepKey, () => sweepResults(make, sweep(cube, config, x.grid))));
   const current = { min_confidence: config.positive.min_confidence, max_confidence: config.negative.max_confidence };
   out.push(
     make(

@@ -13,11 +13,19 @@ import { LabelCube } from '../../labels/cube.ts';
 import { proxyLabelsQuery } from '../../labels/proxy-sql.ts';
 import { agreement, REFERENCES, summarize, type Agreement, type Summary } from '../../labels/stats.ts';
 import { proxyWarnings, type ProxyWarning } from '../../labels/warnings.ts';
-import { PARAM_REF_PATTERN, PROXY_CONFIG_FIELDS, type ProxyConfigField, type ProxySpec } from '../cell-schemas.ts';
+import { yamlBody, type CellKindModule } from '../cell-kind.ts';
+import { PARAM_REF_PATTERN, PROXY_CONFIG_FIELDS, ProxySpec, type ProxyConfigField } from '../cell-schemas.ts';
 import type { MemoryResult } from '../memory-results.ts';
+import { paramRefsIn } from '../param-refs.ts';
 import type { ParamValue } from '../params.ts';
+import { renderProxyReport } from '../report-proxy.ts';
 import { throwIfStale, type RunContext } from './context.ts';
-import { proxyResults, sweepAxis } from './proxy-results.ts';
+import { PROXY_PARTS, proxyResults, sweepAxis } from './proxy-results.ts';
+
+export interface ProxyCellSpec {
+  kind: 'proxy';
+  proxy: ProxySpec;
+}
 
 /** The memo key of the cube: one per notebook, shared by its proxy cells. */
 export const CUBE_MEMO = 'label-cube';
@@ -51,14 +59,19 @@ export interface ProxyResult {
 interface BuiltCube {
   cube: LabelCube;
   buildMs: number;
+  /** Tells this build from the ones before it: what is kept over the cube is kept under it. */
+  key: string;
 }
+
+/** Cubes built by this page or process, to key what is kept over each one. */
+let cubesBuilt = 0;
 
 export async function runProxyCell(name: string, spec: ProxySpec, ctx: RunContext): Promise<ProxyResult> {
   const { config, bindings } = proxyConfig(spec, ctx.params);
   const built = await ctx.memo<BuiltCube>(CUBE_MEMO, async () => {
     const started = performance.now();
     const cube = await LabelCube.build(ctx.db);
-    return { cube, buildMs: performance.now() - started };
+    return { cube, buildMs: performance.now() - started, key: `cube-${++cubesBuilt}` };
   });
   throwIfStale(ctx.signal);
   const started = performance.now();
@@ -68,6 +81,8 @@ export async function runProxyCell(name: string, spec: ProxySpec, ctx: RunContex
   const results = proxyResults({
     cell: name,
     cube,
+    cubeKey: built.key,
+    keep: ctx.keep,
     config,
     evaluation,
     warnings,
@@ -159,3 +174,14 @@ function fieldOf(
 function paramText(v: ParamValue): string {
   return Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 }
+
+/** The proxy kind: it reads every `$name` among its fields, and publishes its results in memory. */
+export const proxyCell: CellKindModule<'proxy', ProxyCellSpec, ProxyResult> = {
+  kind: 'proxy',
+  expected: 'a YAML proxy-label rule ({positive_severities: $pos, min_confidence: $min, ...})',
+  parse: yamlBody(ProxySpec, (proxy) => ({ kind: 'proxy', proxy })),
+  uses: ({ proxy }) => ({ params: paramRefsIn(proxy) }),
+  publishes: { parts: PROXY_PARTS, example: 'by_severity', results: (value) => value.results },
+  run: (cell, ctx) => runProxyCell(cell.name, cell.spec.proxy, ctx),
+  report: (value, { el }) => [renderProxyReport(el, value)],
+};

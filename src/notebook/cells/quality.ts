@@ -17,9 +17,16 @@ import { labelQuality, type QualityReport } from '../../quality/index.ts';
 import { findSuspectedMislabels, type SuspectReport } from '../../quality/mislabel-suspects.ts';
 import { RATER_TITLES } from '../../quality/plots.ts';
 import { parseTrainingConfig } from '../../experiment/config.ts';
-import type { QualitySpec } from '../cell-schemas.ts';
+import { yamlBody, type CellKindModule } from '../cell-kind.ts';
+import { QualitySpec } from '../cell-schemas.ts';
+import { qualityCellLines } from '../labels-text.ts';
 import { memoryResultName, type MemoryColumn, type MemoryResult } from '../memory-results.ts';
 import { throwIfStale, type RunContext } from './context.ts';
+
+export interface QualityCellSpec {
+  kind: 'quality';
+  quality: QualitySpec;
+}
 
 /** Every result a quality cell publishes, with what one row is. */
 export const QUALITY_RESULTS = {
@@ -153,3 +160,26 @@ export function qualityResults(cell: string, report: QualityReport, suspects?: S
     ),
   ];
 }
+
+/**
+ * The quality kind: it runs after the labels cells its `after` lists (read whole, not by part:
+ * the labels they import are in the database), and publishes its report in memory.
+ */
+export const qualityCell: CellKindModule<'quality', QualityCellSpec, QualityResult> = {
+  kind: 'quality',
+  expected:
+    'a YAML label-quality report ({after: [community], apply_proxy_rule: true, suspects: {labels: explicit, folds: 5, limit: 25}})',
+  parse: yamlBody(QualitySpec, (quality) => ({ kind: 'quality', quality })),
+  uses({ quality }, scope) {
+    const notLabels = quality.after.filter((a) => scope.kindOf(a) !== 'labels');
+    if (notLabels.length === 0) return { after: quality.after };
+    const known = scope.cellsOf('labels');
+    return {
+      after: quality.after,
+      problem: `after: ${notLabels.join(', ')} ${notLabels.length > 1 ? 'are not labels cells' : 'is not a labels cell'} of this notebook: expected ${known.length ? `one of ${known.join(', ')}` : 'a labels cell to import first'}`,
+    };
+  },
+  publishes: { parts: QUALITY_PARTS, example: 'agreement', results: (value) => value.results },
+  run: (cell, ctx) => runQualityCell(cell.name, cell.spec.quality, ctx),
+  report: (value, { el }) => qualityCellLines(value).map((line) => el('p', {}, line)),
+};

@@ -4,10 +4,18 @@
  */
 import type { Table } from 'apache-arrow';
 import { ident, rows, scalar, type SqlValue } from '../../db/database.ts';
+import type { CellKindModule } from '../cell-kind.ts';
+import { formatNumber } from '../format-value.ts';
 import { checkNameIsFree, claimResultName, dropResult } from '../result-tables.ts';
 import { bindSql } from '../sql-params.ts';
+import { lineInSql, scanSql } from '../sql-lexer.ts';
 import { throwIfStale, type RunContext } from './context.ts';
 import { placeDbError } from './db-errors.ts';
+
+export interface SqlSpec {
+  kind: 'sql';
+  sql: string;
+}
 
 /** Rows kept in a sql cell's value for display; the full result stays in its table. */
 export const SQL_PREVIEW_ROWS = 50;
@@ -50,3 +58,48 @@ export async function runSqlCell(name: string, sql: string, ctx: RunContext): Pr
   const preview = await db.query(`SELECT * FROM ${table} LIMIT ${SQL_PREVIEW_ROWS}`);
   return { kind: 'sql', name, columns, rowCount, preview, sql: bound.sql, bound: bound.params };
 }
+
+/**
+ * The sql kind: the body is SQL text checked by the lexer; `$name`s are params, and identifiers
+ * that name another sql cell are that cell's table (`FROM by_severity`). A column that happens to
+ * share a cell's name only adds a harmless extra dependency.
+ */
+export const sqlCell: CellKindModule<'sql', SqlSpec, SqlResult> = {
+  kind: 'sql',
+  expected: 'one SQL query',
+  parse(body, at) {
+    const scan = scanSql(body);
+    if (scan.problems.length === 0) return { ok: true, spec: { kind: 'sql', sql: body } };
+    return {
+      ok: false,
+      diagnostics: scan.problems.map((p) => ({
+        line: at.line + lineInSql(body, p.offset) - 1,
+        message: `${at.what}: ${p.message}`,
+      })),
+    };
+  },
+  uses(spec, scope) {
+    const scan = scanSql(spec.sql);
+    return {
+      params: scan.params.map((p) => p.name),
+      data: [...scan.identifiers].filter((id) => scope.tables.has(id) && id !== scope.id),
+    };
+  },
+  resultTable: (value) => value,
+  run: (cell, ctx) => runSqlCell(cell.name, cell.spec.sql, ctx),
+  report(value, { el, block, durationMs }) {
+    const timing = durationMs !== undefined ? ` · ${formatNumber(Math.round(durationMs))} ms` : '';
+    const details = el(
+      'details',
+      {},
+      el(
+        'summary',
+        {},
+        el('span', { class: 'kind' }, 'sql'),
+        ` ${value.name} · ${formatNumber(value.rowCount)} row${value.rowCount === 1 ? '' : 's'}${timing}`,
+      ),
+    );
+    details.append(el('pre', {}, el('code', {}, block ? block.body : value.sql)));
+    return [details];
+  },
+};

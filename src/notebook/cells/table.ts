@@ -4,9 +4,17 @@
  */
 import type { Table } from 'apache-arrow';
 import { ident } from '../../db/database.ts';
-import type { TableSpec } from '../cell-schemas.ts';
+import { plainRows } from '../../db/values.ts';
+import { yamlBody, type CellKindModule, type ReportEl } from '../cell-kind.ts';
+import { TableSpec } from '../cell-schemas.ts';
+import { formatNumber, formatValue, isNumericType } from '../format-value.ts';
 import { memoryTable, type MemoryResult } from '../memory-results.ts';
 import { throwIfStale, type RunContext } from './context.ts';
+
+export interface TableCellSpec {
+  kind: 'table';
+  table: TableSpec;
+}
 
 export interface TableResult {
   kind: 'table';
@@ -63,4 +71,55 @@ function memoryTableResult(spec: TableSpec, memory: MemoryResult): TableResult {
     total: memory.rows.length,
     ...(memory.waiting !== undefined && { waiting: memory.waiting }),
   };
+}
+
+/** The table kind: it reads its `data`. */
+export const tableCell: CellKindModule<'table', TableCellSpec, TableResult> = {
+  kind: 'table',
+  expected: 'a YAML table spec ({data: RESULT})',
+  parse: yamlBody(TableSpec, (table) => ({ kind: 'table', table })),
+  uses: ({ table }) => ({ data: [table.data] }),
+  run: (cell, ctx) => runTableCell(cell.spec.table, ctx),
+  report(value, { el }) {
+    const out: Node[] = [];
+    if (value.title) out.push(el('h3', {}, value.title));
+    out.push(dataTable(el, value.rows, value.columns));
+    const shown = value.rows.numRows;
+    const rowsOf = (n: number) => `${formatNumber(n)} row${n === 1 ? '' : 's'}`;
+    out.push(
+      el(
+        'p',
+        { class: 'note' },
+        shown < value.total
+          ? `First ${rowsOf(shown)} of ${formatNumber(value.total)} in ${value.source}`
+          : `${rowsOf(value.total)} in ${value.source}`,
+      ),
+    );
+    return out;
+  },
+};
+
+function dataTable(el: ReportEl, table: Table, columns: { name: string; type: string }[]): HTMLElement {
+  const { rows } = plainRows(table);
+  const numeric = columns.map((c) => isNumericType(c.type));
+  const head = el(
+    'tr',
+    {},
+    ...columns.map((c, i) => el('th', numeric[i] ? { class: 'num', title: c.type } : { title: c.type }, c.name)),
+  );
+  const body = el('tbody');
+  for (const r of rows) {
+    body.append(
+      el(
+        'tr',
+        {},
+        ...columns.map((c, i) => {
+          const v = r[c.name] ?? null;
+          const cls = [numeric[i] ? 'num' : '', v === null ? 'null' : ''].filter(Boolean).join(' ');
+          return el('td', cls ? { class: cls } : {}, formatValue(v, c.type));
+        }),
+      ),
+    );
+  }
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'data' }, el('thead', {}, head), body));
 }
