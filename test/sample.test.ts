@@ -12,7 +12,15 @@ import * as pq from 'parquet-wasm/esm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeParquet } from '../src/db/node.ts';
 import { proxyClass } from '../src/sample/agreement.ts';
-import { NETWORK, PROCESSING_DATES, WINDOWS } from '../src/sample/calendar.ts';
+import {
+  dayOf,
+  EVOLUTION_DAYS,
+  isoDate,
+  LATER_ONLY_DATES,
+  NETWORK,
+  PROCESSING_DATES,
+  WINDOWS,
+} from '../src/sample/calendar.ts';
 import { EXAMPLE_LABELS } from '../src/sample/example-labels.ts';
 import { FEATURE_COLUMNS } from '../src/sample/features.ts';
 import { generateSample, type SampleSummary } from '../src/sample/generate.ts';
@@ -69,7 +77,10 @@ describe('sample-data generator', () => {
   it('writes the same bytes for the same seed and alert count', async () => {
     const files = await listFiles(dirA);
     expect(files).toEqual(await listFiles(dirB));
-    expect(files.length).toBe(PROCESSING_DATES.length * WINDOWS.length * 5 + 4);
+    // Full snapshots: 4 Parquet files and META.json; later, features-only ones: features.parquet and META.json.
+    expect(files.length).toBe(
+      PROCESSING_DATES.length * WINDOWS.length * 5 + LATER_ONLY_DATES.length * WINDOWS.length * 2 + 4,
+    );
     for (const f of files) expect(await sha256Of(join(dirB, f)), f).toBe(await sha256Of(join(dirA, f)));
   });
 
@@ -105,6 +116,48 @@ describe('sample-data generator', () => {
       }
     }
     expect(alerts).toBe(ALERTS);
+  });
+
+  it('writes the later snapshots evolution needs: the addresses alerted 30 days before, same window', async () => {
+    const all: string[] = [...PROCESSING_DATES, ...LATER_ONLY_DATES];
+    let pairs = 0;
+    for (const date of PROCESSING_DATES) {
+      const later = isoDate(dayOf(date) + EVOLUTION_DAYS);
+      if (!all.includes(later)) continue;
+      for (const window of WINDOWS) {
+        pairs++;
+        const alerted = new Set(
+          (await readTable(join(snapshotDir(dirA, date, window), 'alerts.parquet'))).getChild('address')!.toArray(),
+        );
+        const laterAddresses = new Set(
+          (await readTable(join(snapshotDir(dirA, later, window), 'features.parquet'))).getChild('address')!.toArray(),
+        );
+        const covered = [...alerted].filter((a) => laterAddresses.has(a)).length;
+        // Addresses that fell silent in the later window have no feature row there.
+        expect(covered / alerted.size, `${date} -> ${later}, ${window} days`).toBeGreaterThan(0.5);
+      }
+    }
+    // At least two alert dates have their +30 snapshot (the validator preview needs them).
+    expect(pairs).toBeGreaterThanOrEqual(2 * WINDOWS.length);
+
+    for (const date of LATER_ONLY_DATES) {
+      const base = isoDate(dayOf(date) - EVOLUTION_DAYS);
+      for (const window of WINDOWS) {
+        const dir = snapshotDir(dirA, date, window);
+        const meta = JSON.parse(await readFile(join(dir, 'META.json'), 'utf8'));
+        expect(meta.batch_id).toBe(`${NETWORK}-${date}-${window}d`);
+        expect(Object.keys(meta.sha256)).toEqual(['features.parquet']);
+        expect(await sha256Of(join(dir, 'features.parquet'))).toBe(meta.sha256['features.parquet']);
+        const features = await readTable(join(dir, 'features.parquet'));
+        expect(meta.counts).toMatchObject({ alerts: 0, features: features.numRows, clusters: 0, money_flows: 0 });
+        const alerted = new Set(
+          (await readTable(join(snapshotDir(dirA, base, window), 'alerts.parquet'))).getChild('address')!.toArray(),
+        );
+        const addresses = features.getChild('address')!.toArray() as string[];
+        expect(addresses.length).toBeGreaterThan(0);
+        for (const a of addresses) expect(alerted.has(a), a).toBe(true);
+      }
+    }
   });
 
   it('writes the SOT column types', async () => {

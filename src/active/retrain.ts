@@ -66,7 +66,7 @@ export async function retrainQueue(db: Database, opts: RetrainOptions): Promise<
     if (opts.signal?.aborted) throw new DOMException('retraining was cancelled', 'AbortError');
   };
   // Between the JavaScript steps the page gets its thread back and a cancel is noticed: on the
-  // sample (20,000 rows) each step takes tens of ms, and run back to back they held a page's
+  // sample (16,000 rows) each step takes tens of ms, and run back to back they held a page's
   // main thread for 130-170 ms (measured with a 'longtask' observer in Chromium).
   const breathe = async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -83,7 +83,7 @@ function report(s: SampleSummary): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      alerts: { type: 'string', default: '20000' },
+      alerts: { type: 'string', default: '16000' },
       seed: { type: 'string', default: '42' },
       out: { type: 'string', default: 'sample-data' },
     },

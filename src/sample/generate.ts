@@ -3,6 +3,7 @@
  * time (both windows), so memory holds the world plus two windows, never the whole export.
  *
  *   DIR/snapshots/{network}/{date}/{window}/{alerts,features,clusters,money_flows}.parquet + META.json
+ *   DIR/snapshots/{network}/{later date}/{window}/features.parquet + META.json (features only)
  *   DIR/address-labels/{network}_address_labels.parquet
  *   DIR/ground_truth.parquet
  *   DIR/labels/example-labels-v1.parquet and .csv
@@ -15,14 +16,14 @@ import { initNodeParquet } from '../db/node.ts';
 import { addressLabelsTable, buildAddressLabels } from './address-labels.ts';
 import { Agreement } from './agreement.ts';
 import { alertsTable, buildAlert, type Alert } from './alerts.ts';
-import { NETWORK, PROCESSING_DATES, snapshotsOf } from './calendar.ts';
+import { EVOLUTION_DAYS, LATER_ONLY_DATES, NETWORK, PROCESSING_DATES, snapshotsOf, type Snapshot } from './calendar.ts';
 import { buildClusters, clustersTable } from './clusters.ts';
 import { buildExampleLabels, exampleLabelsCsv, exampleLabelsTable } from './example-labels.ts';
 import { selectExport, splitQuota } from './export-selection.ts';
 import { computeFeatures, featureTable, type FeatureSet } from './features.ts';
 import { groundTruthTable, sortTruth, type TruthRow } from './ground-truth.ts';
 import { moneyFlowsTable } from './money-flows.ts';
-import { buildPopulation, populationSizeFor } from './population.ts';
+import { buildPopulation, populationSizeFor, type Population } from './population.ts';
 import { buildRelationships } from './relationships.ts';
 import { simulateTransfers } from './transfers.ts';
 import { findCandidates, TYPOLOGIES, type Candidates } from './typologies.ts';
@@ -42,6 +43,8 @@ export interface SnapshotSummary {
   dir: string;
   counts: SnapshotCounts;
   candidates: number;
+  /** Feature rows kept because their address was alerted 30 days earlier in this window. */
+  evolutionRows: number;
 }
 
 export interface SampleSummary {
@@ -76,6 +79,39 @@ function quotaPerDate(total: number, dates: number): number[] {
   );
 }
 
+function snapshotKey(day: number, window: number): string {
+  return `${day}/${window}`;
+}
+
+/** Ascending union of two ascending row lists. */
+function unionSorted(a: Int32Array, b: Int32Array): Int32Array {
+  if (b.length === 0) return a;
+  return Int32Array.from(new Set([...a, ...b])).sort();
+}
+
+/** A features-only snapshot folder: features.parquet and its META.json (counts and sha256 of that file). */
+async function writeLaterSnapshot(
+  out: string,
+  s: Snapshot,
+  fs: FeatureSet,
+  pop: Population,
+  rows: Int32Array,
+  addressLabels: number,
+): Promise<SnapshotSummary> {
+  const dir = join(out, 'snapshots', NETWORK, s.date, String(s.window));
+  const hashes = { 'features.parquet': await writeParquet(join(dir, 'features.parquet'), featureTable(fs, pop, rows)) };
+  const counts: SnapshotCounts = {
+    alerts: 0,
+    features: rows.length,
+    clusters: 0,
+    money_flows: 0,
+    address_labels: addressLabels,
+  };
+  const meta = snapshotMeta(NETWORK, s, counts, hashes);
+  await writeMeta(join(dir, 'META.json'), meta);
+  return { batchId: meta.batch_id, dir, counts, candidates: 0, evolutionRows: rows.length };
+}
+
 export async function generateSample(opts: SampleOptions): Promise<SampleSummary> {
   const log = opts.log ?? (() => {});
   const { seed, out } = opts;
@@ -100,6 +136,17 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
   const truth = new Map<string, TruthRow>();
   const snapshots: SnapshotSummary[] = [];
   const quotas = quotaPerDate(opts.alerts, PROCESSING_DATES.length);
+  // Addresses alerted per snapshot: the snapshot 30 days on exports their feature rows too, so
+  // their evolution can be read (a real export has every active address; the sample a subset).
+  const alerted = new Map<string, Set<number>>();
+  const evolutionRowsOf = (fs: FeatureSet): Int32Array => {
+    const s = fs.window.snapshot;
+    const earlier = alerted.get(snapshotKey(s.day - EVOLUTION_DAYS, s.window));
+    if (!earlier) return new Int32Array(0);
+    const rows: number[] = [];
+    for (let v = 0; v < fs.window.rows; v++) if (earlier.has(fs.window.addr[v]!)) rows.push(v);
+    return Int32Array.from(rows);
+  };
 
   for (const [di, date] of PROCESSING_DATES.entries()) {
     const windows: { fs: FeatureSet; cand: Candidates }[] = [];
@@ -123,6 +170,9 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
       const selection = selectExport(fs, cand, pop, keep[wi]!, seed);
       const alerts: Alert[] = selection.alerts.map((i) => buildAlert(cand, i, fs, pop, seed));
       const clusters = buildClusters(alerts, fs, pop);
+      const evolutionRows = evolutionRowsOf(fs);
+      const featureRows = unionSorted(selection.rows, evolutionRows);
+      alerted.set(snapshotKey(s.day, s.window), new Set(alerts.map((a) => a.address)));
       for (const a of alerts) {
         const illicit = pop.illicit[a.address] === 1;
         agreement.add(a, illicit);
@@ -137,7 +187,7 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
       hashes['alerts.parquet'] = await writeParquet(join(dir, 'alerts.parquet'), alertsTable(alerts, fs, pop));
       hashes['features.parquet'] = await writeParquet(
         join(dir, 'features.parquet'),
-        featureTable(fs, pop, selection.rows),
+        featureTable(fs, pop, featureRows),
       );
       hashes['clusters.parquet'] = await writeParquet(join(dir, 'clusters.parquet'), clustersTable(clusters, fs, pop));
       hashes['money_flows.parquet'] = await writeParquet(
@@ -146,16 +196,34 @@ export async function generateSample(opts: SampleOptions): Promise<SampleSummary
       );
       const counts: SnapshotCounts = {
         alerts: alerts.length,
-        features: selection.rows.length,
+        features: featureRows.length,
         clusters: clusters.length,
         money_flows: selection.flows.length,
         address_labels: labels.rows,
       };
       const meta = snapshotMeta(NETWORK, s, counts, hashes);
       await writeMeta(join(dir, 'META.json'), meta);
-      snapshots.push({ batchId: meta.batch_id, dir, counts, candidates: cand.count });
+      snapshots.push({
+        batchId: meta.batch_id,
+        dir,
+        counts,
+        candidates: cand.count,
+        evolutionRows: evolutionRows.length,
+      });
       log(
-        `${meta.batch_id}: ${counts.alerts} alerts (of ${cand.count} candidates), ${counts.features} feature rows, ${counts.clusters} clusters, ${counts.money_flows} money flows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+        `${meta.batch_id}: ${counts.alerts} alerts (of ${cand.count} candidates), ${counts.features} feature rows (${evolutionRows.length} for alerts ${EVOLUTION_DAYS} days before), ${counts.clusters} clusters, ${counts.money_flows} money flows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
+    }
+  }
+
+  // The later snapshots without alerts: only the feature rows of the addresses alerted 30 days before.
+  for (const date of LATER_ONLY_DATES) {
+    for (const snapshot of snapshotsOf(date)) {
+      const fs = computeFeatures(sliceWindow(snapshot, pop, rels, outIndex, transfers), pop, rels, seed);
+      const rows = evolutionRowsOf(fs);
+      snapshots.push(await writeLaterSnapshot(out, snapshot, fs, pop, rows, labels.rows));
+      log(
+        `${NETWORK}-${date}-${snapshot.window}d: features only, ${rows.length} rows (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
       );
     }
   }

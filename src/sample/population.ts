@@ -46,6 +46,12 @@ export interface Population {
   asset: Uint8Array;
   /** Latent community (what a community-detection pass would recover). */
   community: Uint32Array;
+  /**
+   * Day (relative to the horizon start) from which the address expands: many new counterparties,
+   * busier and larger transfers (see relationships.ts), or -1. Most illicit addresses escalate
+   * at some point and a few benign ones grow too, which is what the evolution tier reads.
+   */
+  escalation: Int16Array;
   /** Number of addresses of each role. */
   roleCounts: number[];
 }
@@ -108,6 +114,7 @@ export function buildPopulation(seed: number, size: number): Population {
     reciprocity: new Float32Array(n),
     asset: new Uint8Array(n),
     community: new Uint32Array(n),
+    escalation: new Int16Array(n).fill(-1),
     roleCounts,
   };
 
@@ -152,6 +159,8 @@ export function buildPopulation(seed: number, size: number): Population {
   }
 
   // Sorted order of the address strings (they are ASCII, so code-unit order is byte order).
+  drawEscalations(seed, pop);
+
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) =>
     pop.address[x]! < pop.address[y]! ? -1 : pop.address[x]! > pop.address[y]! ? 1 : 0,
   );
@@ -160,4 +169,21 @@ export function buildPopulation(seed: number, size: number): Population {
     pop.byRank[i] = a;
   });
   return pop;
+}
+
+/**
+ * Share of each kind of address that escalates within the horizon. Drawn from a stream of its
+ * own, so the rest of the world is the same with or without it. Onsets fall after the first 30
+ * days (the first date's windows see the address as it was) and at least a week before the end.
+ */
+export const ESCALATION_SHARE = { illicit: 0.55, benign: 0.04 } as const;
+
+function drawEscalations(seed: number, pop: Population): void {
+  const r = rng(seed, 'escalation');
+  const first = Math.min(30, HORIZON_DAYS - 8);
+  for (let a = 0; a < pop.size; a++) {
+    const share = pop.illicit[a] ? ESCALATION_SHARE.illicit : ESCALATION_SHARE.benign;
+    const onset = first + r.int(Math.max(1, HORIZON_DAYS - 7 - first));
+    if (r.chance(share)) pop.escalation[a] = onset;
+  }
 }

@@ -30,6 +30,18 @@ export interface Relationships {
   reverse: Int32Array;
 }
 
+type AddRelationship = (
+  from: number,
+  to: number,
+  start: number,
+  end: number,
+  rate: number,
+  mu: number,
+  sigma: number,
+  price: number,
+  asset: number,
+) => boolean;
+
 class Growable {
   from: number[] = [];
   to: number[] = [];
@@ -78,17 +90,7 @@ export function buildRelationships(seed: number, pop: Population): Relationships
   const seen = new Set<number>();
   const n = pop.size;
 
-  const add = (
-    from: number,
-    to: number,
-    start: number,
-    end: number,
-    rate: number,
-    mu: number,
-    sigma: number,
-    price: number,
-    asset: number,
-  ): boolean => {
+  const add: AddRelationship = (from, to, start, end, rate, mu, sigma, price, asset) => {
     if (from === to) return false;
     const key = from * n + to;
     if (seen.has(key)) return false;
@@ -194,6 +196,8 @@ export function buildRelationships(seed: number, pop: Population): Relationships
     }
   }
 
+  addEscalations(seed, pop, pools, add);
+
   const count = g.from.length;
   const rel: Relationships = {
     count,
@@ -212,4 +216,33 @@ export function buildRelationships(seed: number, pop: Population): Relationships
   for (let i = 0; i < count; i++) index.set(rel.from[i]! * n + rel.to[i]!, i);
   for (let i = 0; i < count; i++) rel.reverse[i] = index.get(rel.to[i]! * n + rel.from[i]!) ?? -1;
   return rel;
+}
+
+/**
+ * An escalating address (population.ts) opens three to six times its usual number of new
+ * relationships within a week of its onset, each lasting to the end of the horizon, with busier
+ * and larger transfers: over the next 30 days its degree and volume grow several-fold and its
+ * velocity rises, the SOT's picture of an address that keeps expanding after its alert.
+ */
+function addEscalations(seed: number, pop: Population, pools: WeightedSampler[], add: AddRelationship): void {
+  const r = rng(seed, 'escalation-relationships');
+  for (let a = 0; a < pop.size; a++) {
+    const onset = pop.escalation[a]!;
+    if (onset < 0) continue;
+    const spec = ROLES[pop.role[a]!]!;
+    const usual = Math.max(spec.fanoutMin, spec.fanout);
+    const extra = Math.max(12, Math.round(usual * r.uniform(3, 6)));
+    const poolIds = Object.keys(spec.pays).map(Number);
+    const poolWeights = poolIds.map((p) => spec.pays[p]!);
+    // At least six transfers a day in all once it has escalated.
+    const rate = Math.max(pop.rate[a]! / usual, 6 / extra) * r.uniform(1, 2);
+    for (let k = 0; k < extra; k++) {
+      const pool = poolIds[r.pick(poolWeights)]!;
+      const to = pools[pool]!.size > 0 ? pools[pool]!.draw(r) : pools[Pool.Retail]!.draw(r);
+      if (to < 0) continue;
+      const start = onset + r.int(7);
+      const asset = r.chance(0.8) ? pop.asset[a]! : r.pick(ASSET_WEIGHTS);
+      add(a, to, start, HORIZON_DAYS, rate, pop.amountMu[a]! + 0.6 + 0.3 * r.normal(), pop.amountSigma[a]!, 0, asset);
+    }
+  }
 }

@@ -2,7 +2,7 @@
  * Suspected mislabels in the app: the labelled alert rows whose label a model, trained without
  * them (out of fold), most confidently disputes (src/quality/mislabel-suspects.ts). The feature
  * matrix is built through DuckDB (its own worker); the fits, the slow part (21 s of logistic fits
- * for the sample's 20,000 effective labels in Node), run in a worker of their own
+ * for the sample's 16,000 effective labels in Node), run in a worker of their own
  * (oof-client.ts), with a progress bar per fold and a Cancel that ends the worker at once.
  *
  * A suspect's alert id opens its history, where its label can be checked and changed.
