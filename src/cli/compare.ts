@@ -4,7 +4,12 @@
  * bundle as the report. --labels imports label files (as `lab labels import` does) so the
  * supervised strategy and the board's "explicit" source have explicit labels; --truth FILE is
  * the ground truth in place of one found in the data. With --export DIR, also each strategy's
- * alert_scores.parquet (held-out alerts) and model files.
+ * alert_scores.parquet (held-out alerts; score is the calibrated probability, raw_score the
+ * strategy's own) and model files.
+ *
+ * Exit status: 1 when a strategy failed, or when one the user named (--strategies, or the
+ * configuration's `strategies`) was skipped; a default strategy whose inputs the data lacks
+ * (supervised without explicit labels) is skipped on the board and the run still succeeds.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,7 +78,8 @@ export const compareCommand = defineCommand({
         const dir = join(exportDir, run.name);
         await mkdir(join(dir, 'model'), { recursive: true });
         const held = result.experiment.split.test;
-        const parquet = await alertScoresParquet(rt, run.result.scores, {
+        const parquet = await alertScoresParquet(rt, run.calibrated ?? run.result.scores, {
+          ...(run.calibrated && { rawScores: run.result.scores }),
           modelVersion: run.entry.modelVersion,
           latencyMs: (run.result.seconds.score * 1000) / Math.max(1, run.result.scores.length),
           rows: held,
@@ -84,7 +90,11 @@ export const compareCommand = defineCommand({
       await writeFile(join(exportDir, 'run.json'), bundleJSON(bundle));
       process.stderr.write(`exported scores and models to ${exportDir}\n`);
     }
-    return result.runs.some((r) => r.entry.error) ? 1 : 0;
+    const named = config.strategies !== undefined;
+    const skipped = named ? result.runs.filter((r) => r.entry.skipped) : [];
+    for (const r of skipped)
+      process.stderr.write(`compare: ${r.name} was asked for by name but was skipped: ${r.entry.skipped}\n`);
+    return skipped.length > 0 || result.runs.some((r) => r.entry.error) ? 1 : 0;
   },
 });
 
