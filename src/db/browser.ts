@@ -11,8 +11,8 @@ import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { Table } from 'apache-arrow';
 import type { Database, SqlValue } from './database.ts';
-import type { ParquetReply, ParquetRequest } from './parquet.worker.ts';
-import type { IPCPart, ParquetCodec, Runtime } from './runtime.ts';
+import { WorkerParquetCodec } from './parquet-client.ts';
+import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
 export async function openBrowserDatabase(): Promise<Database> {
@@ -110,148 +110,6 @@ class BrowserDatabase implements Database {
   async close(): Promise<void> {
     await this.conn.close();
     if (this.ownsDatabase) await this.db.terminate();
-  }
-}
-
-/**
- * One parquet.worker.ts instance and its outstanding requests. Once retired (after an error, or
- * after decoding enough to have grown a heap that wasm never gives back) it takes no new jobs
- * and is terminated when its last job ends.
- */
-class ParquetWorker {
-  private worker = new Worker(new URL('./parquet.worker.ts', import.meta.url), { type: 'module' });
-  private pending = new Map<number, { resolve: (r: ParquetReply) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
-  private jobs = 0;
-  private bytesIn = 0;
-  /** Set once the worker has died: every later request fails at once instead of waiting forever. */
-  private dead: Error | null = null;
-  retired = false;
-
-  constructor() {
-    this.worker.onmessage = (event: MessageEvent<ParquetReply>) => {
-      const waiter = this.pending.get(event.data.id);
-      this.pending.delete(event.data.id);
-      waiter?.resolve(event.data);
-    };
-    // The worker script failed to load or threw outside a job: nothing it holds can be trusted.
-    this.worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      this.fail(new Error(`the Parquet decoder stopped: ${event.message || 'worker error'}`));
-    };
-    this.worker.onmessageerror = () => this.fail(new Error('the Parquet decoder sent an unreadable message'));
-  }
-
-  newId(): number {
-    return this.nextId++;
-  }
-
-  /** Post a message that gets no reply. */
-  post(message: ParquetRequest, transfer: Transferable[] = []): void {
-    if (!this.dead) this.worker.postMessage(message, transfer);
-  }
-
-  /** Post a message and wait for the reply carrying its id; an `error` reply rejects. */
-  request(message: ParquetRequest, transfer: Transferable[] = []): Promise<ParquetReply> {
-    return new Promise<ParquetReply>((resolve, reject) => {
-      if (this.dead) return reject(this.dead);
-      this.pending.set(message.id, { resolve, reject });
-      this.worker.postMessage(message, transfer);
-    }).then((reply) => {
-      if (reply.type === 'error') throw decoderError(reply.name, reply.message);
-      return reply;
-    });
-  }
-
-  begin(inputBytes: number): void {
-    this.jobs++;
-    this.bytesIn += inputBytes;
-    if (this.bytesIn > RECYCLE_AFTER_BYTES) this.retired = true;
-  }
-
-  end(): void {
-    this.jobs--;
-    if (this.retired && this.jobs === 0) this.worker.terminate();
-  }
-
-  private fail(err: Error): void {
-    this.dead = err;
-    this.retired = true;
-    for (const waiter of this.pending.values()) waiter.reject(err);
-    this.pending.clear();
-    this.worker.terminate();
-  }
-}
-
-/**
- * parquet-wasm's heap only grows: a worker that has decoded this much input is replaced once it
- * is idle, so one large load does not pin hundreds of MB for the rest of the session.
- */
-const RECYCLE_AFTER_BYTES = 256 * 1024 * 1024;
-
-/**
- * parquet-wasm's own messages read well ("Invalid Parquet file. Corrupt footer"); a wasm panic
- * only says "unreachable", so say that the decoder crashed. The loader adds the file's name.
- */
-function decoderError(name: string, message: string): Error {
-  if (name === 'RuntimeError') return new Error(`the decoder crashed on it, RuntimeError: ${message}`);
-  const err = new Error(message);
-  err.name = name;
-  return err;
-}
-
-/**
- * `ParquetCodec` over parquet.worker.ts. Any failed job retires its worker (parquet-wasm may
- * have panicked and leaked), and the next job starts a fresh one.
- */
-export class WorkerParquetCodec implements ParquetCodec {
-  private current: ParquetWorker | null = null;
-
-  private acquire(inputBytes: number): ParquetWorker {
-    if (!this.current || this.current.retired) this.current = new ParquetWorker();
-    const worker = this.current;
-    worker.begin(inputBytes);
-    return worker;
-  }
-
-  async *toIPC(bytes: Uint8Array): AsyncGenerator<IPCPart> {
-    const worker = this.acquire(bytes.byteLength);
-    const id = worker.newId();
-    let finished = false;
-    try {
-      // Copied by structured clone: the caller keeps its bytes (it may still hash them).
-      worker.post({ op: 'open', id, bytes });
-      for (;;) {
-        const reply = await worker.request({ op: 'next', id });
-        if (reply.type === 'end') {
-          finished = true;
-          return;
-        }
-        if (reply.type === 'chunk') yield reply.part;
-      }
-    } catch (err) {
-      finished = true;
-      worker.retired = true;
-      throw err;
-    } finally {
-      // The consumer stopped early (a break, an abort): let the worker drop the decode.
-      if (!finished) worker.post({ op: 'close', id });
-      worker.end();
-    }
-  }
-
-  async fromIPC(ipcStream: Uint8Array): Promise<Uint8Array> {
-    const worker = this.acquire(ipcStream.byteLength);
-    try {
-      const reply = await worker.request({ op: 'encode', id: worker.newId(), ipc: ipcStream });
-      if (reply.type !== 'parquet') throw new Error(`unexpected reply '${reply.type}' from the Parquet encoder`);
-      return reply.bytes;
-    } catch (err) {
-      worker.retired = true;
-      throw err;
-    } finally {
-      worker.end();
-    }
   }
 }
 

@@ -6,9 +6,10 @@
  * It takes a factory rather than creating the Worker itself, so the tests drive the same client
  * over a Node MessageChannel.
  */
+import { WorkerClient } from '../workers/client.ts';
+import type { WorkerLike } from '../workers/ports.ts';
 import type { OutOfFoldInput } from './mislabels.ts';
 import type { LearnerSpec, OofReply, OofRequest } from './oof-protocol.ts';
-import type { WorkerLike } from '../workers/ports.ts';
 
 export type OofWorkerLike = WorkerLike<OofRequest, OofReply>;
 
@@ -32,40 +33,32 @@ export function workerOutOfFold(
   spec: LearnerSpec,
   hooks: OofHooks = {},
 ): (input: OutOfFoldInput) => Promise<Float64Array> {
-  return (input) =>
-    new Promise<Float64Array>((resolve, reject) => {
-      const { signal } = hooks;
-      if (signal?.aborted) {
-        reject(abortError());
-        return;
-      }
-      const worker = spawn();
-      const finish = () => {
-        signal?.removeEventListener('abort', onAbort);
-        worker.terminate();
-      };
-      const onAbort = () => {
-        finish();
-        reject(abortError());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      worker.onmessage = ({ data }) => {
-        if (data.type === 'fold') hooks.onFold?.(data.done, data.total);
-        else if (data.type === 'result') {
-          finish();
-          resolve(data.p);
-        } else {
-          finish();
-          reject(new Error(data.message));
-        }
-      };
-      worker.onerror = (event) => {
-        finish();
-        reject(new Error(`the mislabel worker failed: ${event.message || 'it could not start'}`));
-      };
-      const { learner: _learner, onFold: _onFold, ...data } = input;
-      worker.postMessage({ op: 'run', job: { ...data, learner: spec } }, [input.x.buffer as ArrayBuffer]);
+  return async (input) => {
+    const { signal } = hooks;
+    if (signal?.aborted) throw abortError();
+    const client = new WorkerClient<OofRequest, OofReply>(spawn(), {
+      crashed: (detail) => new Error(`the mislabel worker failed: ${detail || 'it could not start'}`),
     });
+    // Terminating is the cancel: a fit in a long synchronous step would never read a message.
+    const onAbort = () => client.close(abortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const { learner: _learner, onFold: _onFold, ...data } = input;
+    try {
+      return await client.call<Float64Array>(
+        (id) => ({ op: 'run', id, job: { ...data, learner: spec } }),
+        (reply, settle) => {
+          if (reply.type === 'fold') hooks.onFold?.(reply.done, reply.total);
+          else if (reply.type === 'result') settle.resolve(reply.p);
+          else settle.reject(new Error(reply.message));
+        },
+        [input.x.buffer as ArrayBuffer],
+      ).result;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // One job per worker.
+      client.close();
+    }
+  };
 }
 
 /** The browser's worker: oof.worker.ts, bundled by Vite. */

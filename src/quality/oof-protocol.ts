@@ -25,12 +25,13 @@ export function learnerFromSpec(spec: LearnerSpec): Learner {
 /** The out-of-fold input without its functions, plus the learner to build. */
 export type OutOfFoldJob = Omit<OutOfFoldInput, 'learner' | 'onFold'> & { learner: LearnerSpec };
 
-export type OofRequest = { op: 'run'; job: OutOfFoldJob };
+/** The client sends one `run`; its replies carry its id, as every worker protocol's do. */
+export type OofRequest = { op: 'run'; id: number; job: OutOfFoldJob };
 
 export type OofReply =
-  | { type: 'fold'; done: number; total: number }
-  | { type: 'result'; p: Float64Array }
-  | { type: 'error'; message: string };
+  | { id: number; type: 'fold'; done: number; total: number }
+  | { id: number; type: 'result'; p: Float64Array }
+  | { id: number; type: 'error'; message: string };
 
 export type OofPort = WorkerPort<OofRequest, OofReply>;
 
@@ -39,6 +40,7 @@ export function serveOutOfFold(port: OofPort, host: Pick<BackendOptions, 'wasmPa
   let backend: Promise<BackendChoice> | undefined;
   port.addEventListener('message', ({ data }) => {
     if (data.op !== 'run') return;
+    const { id } = data;
     const { learner: spec, ...input } = data.job;
     void (async () => {
       try {
@@ -46,11 +48,11 @@ export function serveOutOfFold(port: OofPort, host: Pick<BackendOptions, 'wasmPa
         const p = await outOfFoldProbabilities({
           ...input,
           learner: learnerFromSpec(spec),
-          onFold: (done, total) => port.postMessage({ type: 'fold', done, total }),
+          onFold: (done, total) => port.postMessage({ id, type: 'fold', done, total }),
         });
-        port.postMessage({ type: 'result', p }, [p.buffer]);
+        port.postMessage({ id, type: 'result', p }, [p.buffer]);
       } catch (err) {
-        port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        port.postMessage({ id, type: 'error', message: err instanceof Error ? err.message : String(err) });
       }
     })();
   });

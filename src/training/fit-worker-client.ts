@@ -11,10 +11,11 @@
  */
 import type { BackendChoice, BackendOptions } from '../ml/backend.ts';
 import type { FitHooks } from '../strategies/strategy.ts';
+import { WorkerClient } from '../workers/client.ts';
+import type { WorkerLike } from '../workers/ports.ts';
 import type { FitReply, FitRequest } from './fit-protocol.ts';
 import { fitJobTransferables, type FitJob, type FitJobResult } from './job.ts';
 import type { TrainingRunner } from './runner.ts';
-import type { WorkerLike } from '../workers/ports.ts';
 
 export type FitWorkerLike = WorkerLike<FitRequest, FitReply>;
 
@@ -24,21 +25,18 @@ export interface WorkerRunnerOptions {
   cancelGraceMs?: number;
 }
 
-interface Pending {
-  resolve(result: FitJobResult): void;
-  reject(error: Error): void;
-  onEpoch?: FitHooks['onEpoch'];
-}
-
 function abortError(): DOMException {
   return new DOMException('training was cancelled', 'AbortError');
 }
 
+/** The running worker: its client, and the backend it chose at `init`. */
+interface Started {
+  client: WorkerClient<FitRequest, FitReply>;
+  choice: Promise<BackendChoice>;
+}
+
 export class WorkerRunner implements TrainingRunner {
-  private worker: FitWorkerLike | null = null;
-  private choice: Promise<BackendChoice> | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private current: Started | null = null;
 
   constructor(
     private readonly spawn: () => FitWorkerLike,
@@ -46,99 +44,81 @@ export class WorkerRunner implements TrainingRunner {
   ) {}
 
   backend(): Promise<BackendChoice> {
-    this.started();
-    return this.choice!;
+    return this.started().choice;
   }
 
   async runFit(job: FitJob, hooks: FitHooks = {}): Promise<FitJobResult> {
     const { signal } = hooks;
     if (signal?.aborted) throw abortError();
-    const worker = this.started();
-    await this.choice;
+    const { client, choice } = this.started();
+    await choice;
     // Cancelled while the backend was starting: nothing was posted yet.
     if (signal?.aborted) throw abortError();
-    const id = this.nextId++;
-    return new Promise<FitJobResult>((resolve, reject) => {
-      let grace: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => {
-        worker.postMessage({ op: 'cancel', id });
-        grace = setTimeout(() => {
-          // Still running after the grace period: stop the whole worker; this job is cancelled,
-          // any other in it has failed.
-          if (this.pending.has(id))
-            this.restart(worker, new Error('the training worker was restarted to cancel a job'), id);
-        }, this.options.cancelGraceMs ?? 3000);
-      };
-      const settle = () => {
-        clearTimeout(grace);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      this.pending.set(id, {
-        resolve: (r) => {
-          settle();
-          if (signal?.aborted) reject(abortError());
-          else resolve(r);
-        },
-        reject: (e) => {
-          settle();
-          reject(signal?.aborted ? abortError() : e);
-        },
-        onEpoch: hooks.onEpoch,
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage({ op: 'fit', id, job }, fitJobTransferables(job));
-    });
+    const { id, result } = client.call<FitJobResult>(
+      (id) => ({ op: 'fit', id, job }),
+      (reply, settle) => {
+        if (reply.type === 'epoch') hooks.onEpoch?.(reply.progress);
+        else if (reply.type === 'result') settle.resolve(reply.result);
+        else
+          settle.reject(
+            reply.name === 'AbortError' ? abortError() : Object.assign(new Error(reply.message), { name: reply.name }),
+          );
+      },
+      fitJobTransferables(job),
+    );
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      client.post({ op: 'cancel', id });
+      grace = setTimeout(() => {
+        // Still running after the grace period: stop the whole worker; this job is cancelled,
+        // any other in it has failed.
+        if (client.isOpen(id)) client.close(new Error('the training worker was restarted to cancel a job'));
+      }, this.options.cancelGraceMs ?? 3000);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await result;
+      // A job cancelled after its last epoch still finished, but the caller asked to drop it.
+      if (signal?.aborted) throw abortError();
+      return r;
+    } catch (e) {
+      throw signal?.aborted ? abortError() : e;
+    } finally {
+      clearTimeout(grace);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Stop the worker; jobs still running fail. */
   dispose(): void {
-    if (this.worker) this.restart(this.worker, new Error('the training worker was closed'));
+    this.current?.client.close(new Error('the training worker was closed'));
   }
 
-  private started(): FitWorkerLike {
-    if (this.worker) return this.worker;
-    const worker = this.spawn();
-    this.worker = worker;
+  private started(): Started {
+    if (this.current) return this.current;
     let resolveChoice!: (c: BackendChoice) => void;
     let rejectChoice!: (e: Error) => void;
-    this.choice = new Promise<BackendChoice>((res, rej) => {
+    const choice = new Promise<BackendChoice>((res, rej) => {
       resolveChoice = res;
       rejectChoice = rej;
     });
     // Nobody may be awaiting the choice yet; a failure still reaches whoever asks later.
-    this.choice.catch(() => {});
-    worker.onmessage = ({ data }) => {
-      if (data.type === 'backend') return resolveChoice(data.choice);
-      if (data.type === 'backend-error')
-        return rejectChoice(new Error(`the training worker could not start a TF.js backend: ${data.message}`));
-      const job = this.pending.get(data.id);
-      if (!job) return;
-      if (data.type === 'epoch') return job.onEpoch?.(data.progress);
-      this.pending.delete(data.id);
-      if (data.type === 'result') job.resolve(data.result);
-      else
-        job.reject(
-          data.name === 'AbortError' ? abortError() : Object.assign(new Error(data.message), { name: data.name }),
-        );
-    };
-    worker.onerror = (event) => {
-      const error = new Error(`the training worker stopped: ${event.message || 'worker error'}`);
-      rejectChoice(error);
-      this.restart(worker, error);
-    };
-    worker.postMessage({ op: 'init', backend: this.options.backend ?? { measure: true } });
-    return worker;
-  }
-
-  /** Terminate `worker` and fail its jobs (`cancelled` with an AbortError). */
-  private restart(worker: FitWorkerLike, error: Error, cancelled?: number): void {
-    if (this.worker !== worker) return;
-    worker.terminate();
-    this.worker = null;
-    this.choice = null;
-    const jobs = [...this.pending];
-    this.pending.clear();
-    for (const [id, job] of jobs) job.reject(id === cancelled ? abortError() : error);
+    choice.catch(() => {});
+    const client = new WorkerClient<FitRequest, FitReply>(this.spawn(), {
+      crashed: (detail) => new Error(`the training worker stopped: ${detail || 'worker error'}`),
+      onNotice: (notice) => {
+        if (notice.type === 'backend') resolveChoice(notice.choice);
+        else rejectChoice(new Error(`the training worker could not start a TF.js backend: ${notice.message}`));
+      },
+      onClose: (error) => {
+        rejectChoice(error);
+        // The next job starts a fresh worker.
+        if (this.current?.client === client) this.current = null;
+      },
+    });
+    this.current = { client, choice };
+    client.post({ op: 'init', backend: this.options.backend ?? { measure: true } });
+    return this.current;
   }
 }
 

@@ -4,14 +4,7 @@
  * come from the app itself (ml/wasm-urls.ts).
  */
 import { WASM_PATHS } from '../ml/wasm-urls.ts';
-import { serveFitJobs, type FitPort, type FitRequest } from './fit-protocol.ts';
+import { workerScopePort } from '../workers/scope.ts';
+import { serveFitJobs, type FitReply, type FitRequest } from './fit-protocol.ts';
 
-const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
-serveFitJobs(
-  {
-    postMessage: (message, transfer = []) => scope.postMessage(message, transfer),
-    addEventListener: (type, listener) =>
-      scope.addEventListener(type, (event: MessageEvent<FitRequest>) => listener(event)),
-  } satisfies FitPort,
-  { wasmPath: WASM_PATHS },
-);
+serveFitJobs(workerScopePort<FitRequest, FitReply>(), { wasmPath: WASM_PATHS });

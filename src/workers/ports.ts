@@ -10,6 +10,8 @@ export interface WorkerLike<Request, Reply> {
   postMessage(message: Request, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<Reply>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
+  /** A reply that could not be deserialised; optional, as a MessagePort-backed test double has none. */
+  onmessageerror?: ((event: MessageEvent) => void) | null;
   terminate(): void;
 }
 
