@@ -8,7 +8,13 @@
 import type { Table } from 'apache-arrow';
 import { converterFor, plainRows } from './values.ts';
 
-/** A value that can be bound to a `?` placeholder of a prepared statement. */
+/**
+ * A value bound to a parameter of a prepared statement. DuckDB takes either `?` (each one the
+ * next value, in order) or `$1`, `$2`, ... (numbered, so one value can appear several times, as the
+ * proxy rule's SQL in src/labels uses them); not both in one statement. Values are positional:
+ * exactly one per distinct parameter, and named `$name` parameters cannot be bound here (tried
+ * against DuckDB-WASM's Node bundle; the browser bundle is the same engine).
+ */
 export type SqlValue = string | number | boolean | null | bigint;
 
 export interface Database {
@@ -16,7 +22,7 @@ export interface Database {
   readonly runtime: 'node' | 'browser';
   /**
    * Run one statement and return its result. With `params`, the statement is prepared and the
-   * values are bound to its `?` placeholders: never splice user values into `sql`.
+   * values are bound to its `?` or `$n` parameters (see SqlValue): never splice user values into `sql`.
    */
   query(sql: string, params?: readonly SqlValue[]): Promise<Table>;
   /** Run statements for their effect (DDL, inserts). With `params`, exactly one statement. */

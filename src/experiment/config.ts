@@ -164,7 +164,11 @@ export const EvaluationSchema = z
 
 export const TrainingConfigSchema = z
   .object({
-    /** The strategy `train` runs; `compare` runs `strategies` (default: every registered one). */
+    /**
+     * The one strategy of the single-model path (trainConfigured in training/compare.ts; the
+     * design's `label_strategy`). `lab compare` and compare cells run `strategies` instead
+     * (default: every registered one).
+     */
     strategy: z.string().min(1).default('proxy'),
     strategies: z.array(z.string().min(1)).optional(),
     seed: z.number().int().min(0).default(42),
