@@ -11,6 +11,8 @@ import { derivedSeed } from '../ml/random.ts';
 import type { CompareResult } from '../training/compare.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
 import type { LoadedFile } from '../training/experiment.ts';
+import { lightgbmMetadata } from './lightgbm-metadata.ts';
+import { LIGHTGBM_MODEL } from './lightgbm-model.ts';
 
 export const RUN_BUNDLE_FORMAT = 'label-lab-run/1';
 
@@ -50,6 +52,8 @@ export interface RunBundle {
     /** How the exported probability follows from the score (the bins per source are on the board). */
     calibration?: { mapping: unknown; target: string; note: string; crossValidated?: unknown };
     seconds: { fit: number; score: number };
+    /** Tree models: the LightGBM text model and the template's JSON beside it (the model's files). */
+    lightgbm?: { model: string; metadata: Record<string, unknown> };
   }[];
 }
 
@@ -103,6 +107,7 @@ export function runBundle(
         crossValidated: r.entry.calibration.crossValidated,
       },
       seconds: r.entry.seconds,
+      ...lightgbmOf(r, result),
     })),
   };
 }
@@ -113,4 +118,13 @@ export function bundleJSON(bundle: RunBundle): string {
     JSON.stringify(bundle, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) +
     '\n'
   );
+}
+
+function lightgbmOf(
+  run: CompareResult['runs'][number],
+  result: CompareResult,
+): Pick<RunBundle['strategies'][number], 'lightgbm'> {
+  const metadata = lightgbmMetadata(run, result.experiment);
+  const file = run.result?.artefacts.find((a) => a.name === LIGHTGBM_MODEL);
+  return metadata && file ? { lightgbm: { model: new TextDecoder().decode(file.bytes), metadata } } : {};
 }
