@@ -9,7 +9,7 @@
  *   training: {label_strategy: <strategy>, proxy_label_config: {...}}
  * where label_strategy selects the strategy by name.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 import { CALIBRATION_CHOICES } from '../calibration/registry.ts';
 import { parseConfig as parseLabelConfig, ProxyLabelConfigSchema } from '../labels/config.ts';

@@ -8,7 +8,7 @@
  * not name is detected from the column names; an explicit `null` switches a field off. Mappings
  * are text (YAML or JSON) so this module stays free of the file system and runs in the browser.
  */
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseYaml, stringifyYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 import type { LabelSource } from '../migrations/index.ts';
 

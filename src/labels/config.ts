@@ -15,7 +15,7 @@
  * browser; the CLI reads and writes the files. Both the local shape and the design's YAML shape
  * (`training: {label_strategy, proxy_label_config: {positive_severity, ...}}`) load.
  */
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseYaml, stringifyYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 import { KNOWN_SEVERITIES } from '../sot/contracts.ts';
 

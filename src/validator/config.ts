@@ -24,7 +24,7 @@
  * velocity are read from the later snapshot. A missing (NULL or NaN) number fails every comparison
  * it is in, as NaN does in the validator's Python; a missing mixer flag counts as not a mixer.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 
 export const PATTERN_NAMES = ['expanding_illicit', 'benign_indicators', 'dormant', 'ambiguous'] as const;
