@@ -1,7 +1,7 @@
 /**
  * sot-anomaly: the SOT's own IsolationForest scores ranked as a strategy. Which columns each
- * setting ranks by, the scores equal to the matrix's standardised column (or the mean of those
- * picked), the leakage guard leaving these columns in, and the strategy skipped with its reason
+ * setting ranks by, the scores equal to the matrix's raw column (or the mean of those picked,
+ * a NULL counting as the training mean), the leakage guard leaving these columns in, and the strategy skipped with its reason
  * when the export lacks them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,15 +49,33 @@ describe('sotAnomalyColumns', () => {
 describe('sot-anomaly on the board', () => {
   const column = (name: string) => result.experiment.matrix.features.findIndex((f) => f.name === `features.${name}`);
 
-  it('ranks by the standardised behavioral_anomaly_score, with no fitting', () => {
+  it('ranks by the raw behavioral_anomaly_score, with no fitting', () => {
     const run = result.runs[0]!;
     expect(run.entry.kind).toBe('unsupervised');
     expect(run.entry.scoreKind).toBe('anomaly');
-    expect(run.entry.notes).toContain('ranks by behavioral_anomaly_score (sotAnomaly.score: auto)');
-    const { x, columns } = result.experiment.matrix;
-    const j = column('behavioral_anomaly_score');
+    expect(run.entry.notes).toContain(
+      'ranks by behavioral_anomaly_score, ties broken by the mean of graph_anomaly_score (sotAnomaly.score: auto)',
+    );
+    const { raw, matrix } = result.experiment;
+    const [j, g] = [column('behavioral_anomaly_score'), column('graph_anomaly_score')];
     expect(j).toBeGreaterThanOrEqual(0);
-    for (let r = 0; r < 100; r++) expect(run.result!.scores[r]).toBe(x[r * columns + j]);
+    // The fixture's feature table lacks some addresses: their NULL counts as the training mean.
+    const train = result.experiment.split.train;
+    const trainMean = (c: number) => {
+      const present = Array.from(train, (r) => raw[r * matrix.columns + c]!).filter((v) => !Number.isNaN(v));
+      return present.reduce((a, b) => a + b, 0) / present.length;
+    };
+    const value = (r: number, c: number) => {
+      const v = raw[r * matrix.columns + c]!;
+      return Number.isNaN(v) ? trainMean(c) : v;
+    };
+    let missing = 0;
+    for (let r = 0; r < matrix.rows; r++) {
+      if (Number.isNaN(raw[r * matrix.columns + j]!)) missing++;
+      // Ties in the behavioural score broken by the graph score, a trillionth as heavy.
+      expect(run.result!.scores[r]).toBeCloseTo(value(r, j) + 1e-12 * value(r, g), 15);
+    }
+    expect(missing).toBeGreaterThan(0);
     // The fixture's behavioural score follows the truth: the baseline ranks it well, and gets a Brier once calibrated.
     expect(run.entry.metrics.truth!.rocAuc).toBeGreaterThan(0.75);
     expect(run.entry.metrics.truth!.brier).toBeNull();
@@ -67,12 +85,14 @@ describe('sot-anomaly on the board', () => {
   it('ranks by the mean of the columns present when asked', async () => {
     const mean = parseTrainingConfig({ ...config, sotAnomaly: { score: 'mean' } });
     const run = await runStrategy(rt.db, { ...result.experiment, config: mean }, 'sot-anomaly');
-    const { x, columns } = result.experiment.matrix;
+    const { raw, matrix } = result.experiment;
     const [b, g] = [column('behavioral_anomaly_score'), column('graph_anomaly_score')];
-    for (let r = 0; r < 100; r++)
-      expect(run.result!.scores[r]).toBeCloseTo((x[r * columns + b]! + x[r * columns + g]!) / 2, 6);
+    for (let r = 0; r < 200; r++) {
+      const [vb, vg] = [raw[r * matrix.columns + b]!, raw[r * matrix.columns + g]!];
+      if (!Number.isNaN(vb)) expect(run.result!.scores[r]).toBeCloseTo((vb + vg) / 2, 12);
+    }
     expect(run.entry.notes[0]).toBe(
-      'ranks by the mean of the standardised behavioral_anomaly_score, graph_anomaly_score (sotAnomaly.score: mean)',
+      'ranks by the mean of behavioral_anomaly_score, graph_anomaly_score (sotAnomaly.score: mean)',
     );
   });
 
