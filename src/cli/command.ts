@@ -107,7 +107,7 @@ function parseOption(command: string, name: string, spec: OptionSpec, value: Arg
     case 'list':
       if (value === undefined) return [];
       if (typeof value === 'string') return [value];
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [...(value as string[])];
+      if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return [...value];
       throw wrong('takes a value');
     case 'string':
       if (value === undefined) return spec.default;
