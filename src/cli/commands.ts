@@ -11,6 +11,7 @@ import { loadCommand } from './load.ts';
 import { migrationsCommand } from './migrations.ts';
 import { proxyLabelsCommand } from './proxy-labels.ts';
 import { runNotebookCommand } from './run-notebook.ts';
+import { validateCommand } from './validate.ts';
 
 export const COMMANDS: readonly Command[] = [
   loadCommand,
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   proxyLabelsCommand,
   labelsCommand,
   compareCommand,
+  validateCommand,
   activeCommand,
 ];
 

@@ -13,6 +13,12 @@ import {
   TrainingConfigError,
   type TrainingConfig,
 } from '../experiment/config.ts';
+import {
+  DEFAULT_VALIDATOR_CONFIG,
+  loadValidatorConfig,
+  ValidatorConfigError,
+  type ValidatorConfig,
+} from '../validator/config.ts';
 import { CliError } from './output.ts';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -44,6 +50,11 @@ export async function readProxyConfig(path: string | undefined): Promise<ProxyLa
 /** The training configuration of FILE, or the defaults without one. */
 export async function readTrainingConfig(path: string | undefined): Promise<TrainingConfig> {
   return path ? readConfigFile(path, loadTrainingConfig, [TrainingConfigError]) : parseTrainingConfig({});
+}
+
+/** The validator's configuration of FILE (its own validation_config.json loads), or the shipped defaults. */
+export async function readValidatorConfig(path: string | undefined): Promise<ValidatorConfig> {
+  return path ? readConfigFile(path, loadValidatorConfig, [ValidatorConfigError]) : DEFAULT_VALIDATOR_CONFIG;
 }
 
 /** A label import's column mapping (`lab labels import --mapping`), or none: columns are detected. */

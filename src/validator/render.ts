@@ -39,7 +39,9 @@ export function renderScorecard(card: Scorecard): string {
   const body = FIGURES.map((f) => [f.tier, f.label, value(card[f.key]), f.key]);
   const out = [
     `validator scorecard: ${headline(card)}`,
-    `status: ${card.validation_status} (${STATUS_EXPLAINED[card.validation_status] ?? ''})`,
+    card.reason
+      ? `status: rejected, ${card.reason}: the final score is 0`
+      : `status: ${card.validation_status}: ${STATUS_EXPLAINED[card.validation_status] ?? ''}`,
     `tiers: 1 ${card.tier_status.tier1}, 2 ${card.tier_status.tier2}, 3A ${card.tier_status.tier3a}, 3B ${card.tier_status.tier3b}`,
     `alerts: ${card.counts.alerts} in the snapshot, ${card.counts.scored} scored, ${card.counts.labelled} with address labels (${card.counts.labelled_positive} high/critical), ${card.counts.evolved} with evolution`,
     `patterns: ${Object.entries(card.pattern_counts)
