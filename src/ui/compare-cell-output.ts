@@ -23,6 +23,7 @@ import type { CompareProgress, CompareResult, StrategyProgress, TrainedCompariso
 import { entryStatus } from '../notebook/cells/compare-results.ts';
 import { boardNotes, boardTable, metricText, SOURCE_TEXT, sourceText } from '../notebook/report-compare.ts';
 import { calibrationView } from './calibration-view.ts';
+import { importanceView } from './importance-view.ts';
 import { figure, labelLegend, prPlot, rocPlot, scorePlot, smallMultiples, trainingPlot } from './compare-plots.ts';
 import { formatCount, h, replaceChildren } from './dom.ts';
 import { tableToParquet, type ParquetCodec } from '../db/runtime.ts';
@@ -377,6 +378,7 @@ export class CompareOutput {
       parts.push(curvesOfTraining);
     }
     parts.push(...calibrationView(trained.board, source, width));
+    parts.push(...importanceView(trained.board, width));
     replaceChildren(this.plots, ...parts);
   }
 
