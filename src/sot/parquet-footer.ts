@@ -23,11 +23,11 @@ const MAGIC = 'PAR1';
 export function readParquetLayout(bytes: Uint8Array): ParquetLayout {
   const n = bytes.byteLength;
   const text = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-  if (n < 12 || text(0) !== MAGIC) {
-    if (n >= 4 && text(0) === 'PARE') throw new ParquetLayoutError('encrypted Parquet is not supported');
+  if (text(0) !== MAGIC) {
+    if (text(0) === 'PARE') throw new ParquetLayoutError('encrypted Parquet is not supported');
     throw new ParquetLayoutError('it does not start with the Parquet magic bytes PAR1: not a Parquet file');
   }
-  if (text(n - 4) !== MAGIC) {
+  if (n < 12 || text(n - 4) !== MAGIC) {
     throw new ParquetLayoutError('it does not end with the Parquet magic bytes PAR1: the file is truncated');
   }
   const footerLength = new DataView(bytes.buffer, bytes.byteOffset + n - 8, 4).getUint32(0, true);

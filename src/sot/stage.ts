@@ -109,7 +109,7 @@ async function stageParquet(
   opts: StageOptions & { maxDecodedBytes: number },
 ): Promise<string[]> {
   const layout = readParquetLayout(bytes);
-  refuseOverLimit(fileName, layout.uncompressedBytes, opts.maxDecodedBytes, 'its footer says its columns');
+  refuseOverLimit(fileName, layout.uncompressedBytes, opts.maxDecodedBytes, (n) => `its footer says it takes ${n}`);
   let first = true;
   let decoded = 0;
   let columns: string[] = [];
@@ -117,7 +117,7 @@ async function stageParquet(
     if (opts.signal?.aborted) throw abortError();
     // Dictionary-encoded text can decode to far more than the footer's figures: count as we go.
     decoded += ipc.byteLength;
-    refuseOverLimit(fileName, decoded, opts.maxDecodedBytes, 'it decodes to');
+    refuseOverLimit(fileName, decoded, opts.maxDecodedBytes, (n) => `it had reached ${n} before its end`);
     if (first) columns = ipcColumns(ipc);
     // Row groups of one file share one schema, so the positional append is safe here.
     await rt.db.insertIPC(stage, ipc, { create: first });
@@ -128,11 +128,11 @@ async function stageParquet(
   return columns;
 }
 
-function refuseOverLimit(fileName: string, bytes: number, limit: number, what: string): void {
+function refuseOverLimit(fileName: string, bytes: number, limit: number, what: (size: string) => string): void {
   if (bytes <= limit) return;
   throw new LoadError(
     fileName,
-    `${fileName}: refused: ${what} ${formatBytes(bytes)} once decoded, over the limit of ${formatBytes(limit)} per file (maxDecodedBytes)`,
+    `${fileName}: refused: decoded, ${what(formatBytes(bytes))}, over the limit of ${formatBytes(limit)} per file (maxDecodedBytes)`,
   );
 }
 
@@ -157,10 +157,16 @@ async function stageArrow(
   bytes: Uint8Array,
   limit: number,
 ): Promise<string[]> {
-  refuseOverLimit(fileName, bytes.byteLength, limit, 'it is');
+  refuseOverLimit(fileName, bytes.byteLength, limit, (n) => `it takes ${n}`);
   checkArrowShape(bytes);
   // Accept both the IPC file format (.arrow/.feather) and the stream format; DuckDB takes streams.
-  const table = tableFromIPC(bytes);
+  let table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (e) {
+    // Well-framed messages can still hold a damaged schema or batch ("Unrecognized type").
+    throw new ArrowShapeError(`its schema or data is damaged (${cleanMessage(e)})`);
+  }
   if (table.schema.fields.length === 0) throw new Error('no columns');
   await rt.db.insertIPC(stage, tableToIPC(table, 'stream'), { create: true });
   return table.schema.fields.map((f) => f.name);
@@ -180,7 +186,7 @@ async function stageCsv(
   bytes: Uint8Array,
   limit: number,
 ): Promise<string[]> {
-  refuseOverLimit(fileName, bytes.byteLength, limit, 'it is');
+  refuseOverLimit(fileName, bytes.byteLength, limit, (n) => `it takes ${n}`);
   let shape;
   try {
     shape = scanCsv(bytes);
@@ -188,6 +194,12 @@ async function stageCsv(
     if (e instanceof CsvShapeError)
       throw new LoadError(fileName, `${fileName}: not a well-formed CSV file: ${e.message}`);
     throw e;
+  }
+  if (shape.records === 0) {
+    // DuckDB may read a lone header line as a row of data: the scan knows there is none.
+    const cols = shape.header.map((c) => `${ident(c)} VARCHAR`).join(', ');
+    await rt.db.exec(`CREATE TABLE ${ident(stage)} (${cols})`);
+    return shape.header;
   }
   const virtualName = `${STAGED_FILES_DIR}${stage}.csv`;
   await rt.db.registerFile(virtualName, bytes);
@@ -218,7 +230,6 @@ function decodeFailure(format: FileFormat, e: unknown): string {
   if ((e as Error).name === 'RuntimeError' || /^unreachable$|decoder crashed|RuntimeError/.test(msg)) {
     return 'could not be decoded: the Parquet decoder crashed on it (the file is damaged, or too large once decompressed)';
   }
-  if (format === 'arrow' && e instanceof TypeError) return `not a valid Arrow IPC file or stream (${cleanMessage(e)})`;
   return `cannot read it as ${FORMAT_WORDS[format]} (${cleanMessage(e)})`;
 }
 
