@@ -11,6 +11,7 @@ import type { Lab } from '../src/sot/lab.ts';
 import { evolutionLabelsQuery as Q } from '../src/labels/evolution.ts';
 import { DEFAULT_VALIDATOR_CONFIG as C } from '../src/validator/config.ts';
 import { byFinalScore, validatorPreview, type RowKeys } from '../src/validator/preview.ts';
+import { renderValidatorPreview } from '../src/validator/render.ts';
 import { readScoresFile } from '../src/validator/scores-file.ts';
 import { validateScores } from '../src/validator/validate.ts';
 import { memFile } from './fixtures/files.ts';
@@ -79,6 +80,10 @@ describe('validator preview', () => {
     expect([...finals].sort((a, b) => b - a)).toEqual(finals);
     // scores that invert the evolution patterns lose to the ones that follow them
     expect(sorted[sorted.length - 2]!.strategy).toBe('flipped');
+    const text = renderValidatorPreview(preview);
+    expect(text).toContain(`${DATE}, 7-day window (30 days old as of 2026-02-04):`);
+    expect(text).toMatch(/^good\s+yes\s/m);
+    expect(text).toContain('  broken: not scored (failed: out of memory)');
     expect(preview.entries.find((e) => e.strategy === 'broken')).toMatchObject({
       cards: [],
       final: null,

@@ -20,6 +20,7 @@ import { renderLeaderboard } from '../metrics/leaderboard.ts';
 import { initNodeBackend } from '../ml/backend-node.ts';
 import { strategyNames } from '../strategies/registry.ts';
 import { compareStrategies } from '../training/compare.ts';
+import { renderValidatorPreview } from '../validator/render.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
 import { defineCommand } from './command.ts';
 import { readTrainingConfig } from './config-files.ts';
@@ -64,6 +65,7 @@ export const compareCommand = defineCommand({
       },
     });
     process.stdout.write(renderLeaderboard(result.board));
+    if (result.board.validator) process.stdout.write(`\n${renderValidatorPreview(result.board.validator)}\n`);
     process.stdout.write(`backend: ${backend.description}\n`);
 
     const repeat = `npm run lab -- compare ${process.argv.slice(3).join(' ')}`;

@@ -69,6 +69,8 @@ export interface Leaderboard {
   entries: BoardEntry[];
   /** About the evaluation as a whole (the split, address overlap). */
   notes: string[];
+  /** Every strategy scored as the network's validator would (src/validator/preview.ts), once computed. */
+  validator?: import('../validator/preview.ts').ValidatorPreview;
 }
 
 export function buildLeaderboard(sources: SourceInfo[], entries: BoardEntry[], notes: string[] = []): Leaderboard {

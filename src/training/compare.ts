@@ -16,6 +16,9 @@ import type { TrainProgress } from '../ml/train-loop.ts';
 import { strategyNames } from '../strategies/registry.ts';
 import { isSkipped, type FitHooks } from '../strategies/strategy.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
+import { evolutionLabelsQuery } from '../labels/evolution.ts';
+import { DEFAULT_VALIDATOR_CONFIG } from '../validator/config.ts';
+import { comparisonPreview } from '../validator/preview.ts';
 import { calibrateRun } from './calibration.ts';
 import { evaluateAgainstSources } from './evaluation.ts';
 import { prepareExperiment, prepareStrategy, type Experiment } from './experiment.ts';
@@ -72,15 +75,20 @@ export async function compareStrategies(
     onStage(`training ${name}`);
     runs.push(await runStrategy(db, experiment, name, opts));
   }
-  return {
-    experiment,
-    board: buildLeaderboard(
-      experiment.sources.map((s) => s.info),
-      runs.map((r) => r.entry),
-      boardNotes(experiment),
-    ),
+  const board = buildLeaderboard(
+    experiment.sources.map((s) => s.info),
+    runs.map((r) => r.entry),
+    boardNotes(experiment),
+  );
+  onStage('validator preview');
+  board.validator = await comparisonPreview(
+    db,
     runs,
-  };
+    experiment.split.test,
+    DEFAULT_VALIDATOR_CONFIG,
+    evolutionLabelsQuery,
+  );
+  return { experiment, board, runs };
 }
 
 /**

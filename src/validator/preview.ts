@@ -18,6 +18,8 @@
  *   judges the scores, and says so.
  */
 import { rows, type Database } from '../db/database.ts';
+import { ROWS_TABLE } from '../features/rows.ts';
+import type { StrategyRun } from '../training/compare.ts';
 import type { ValidatorConfig } from './config.ts';
 import { latestDate, type EvolutionQuery } from './data.ts';
 import type { Scorecard } from './scorecard.ts';
@@ -62,6 +64,8 @@ export interface ValidatorPreview {
   asOf: string;
   entries: PreviewEntry[];
   notes: string[];
+  /** Set when the preview could not be computed; the board stands without it. */
+  error?: string;
 }
 
 /** Placeholder for the repository a miner names when submitting. */
@@ -193,4 +197,40 @@ export function byFinalScore(entries: readonly PreviewEntry[]): PreviewEntry[] {
     .map((e, i) => ({ e, i }))
     .sort((a, b) => (b.e.final ?? -Infinity) - (a.e.final ?? -Infinity) || a.i - b.i)
     .map(({ e }) => e);
+}
+
+/** A comparison's runs as preview submissions: the calibrated probability where there is one. */
+export function previewRunsOf(runs: readonly StrategyRun[]): PreviewRun[] {
+  return runs.map((r) => {
+    const e = r.entry;
+    const scores = r.calibrated ?? r.result?.scores ?? null;
+    return {
+      strategy: r.name,
+      modelVersion: e.modelVersion,
+      scores,
+      calibrated: r.calibrated !== undefined,
+      ...(scores === null && {
+        missing: e.error ? `failed: ${e.error}` : (e.cancelled ?? (e.skipped ? `skipped: ${e.skipped}` : 'no scores')),
+      }),
+    };
+  });
+}
+
+/**
+ * The preview of a comparison's board, over the feature matrix's rows table and held-out rows. It
+ * never fails the comparison: an error comes back in `error`, and the board stands without it.
+ */
+export async function comparisonPreview(
+  db: Database,
+  runs: readonly StrategyRun[],
+  test: ArrayLike<number>,
+  config: ValidatorConfig,
+  evolutionQuery: EvolutionQuery,
+): Promise<ValidatorPreview> {
+  try {
+    const keys = await matrixRowKeys(db, ROWS_TABLE);
+    return await validatorPreview(db, previewRunsOf(runs), keys, test, config, evolutionQuery);
+  } catch (e) {
+    return { snapshots: [], asOf: '', entries: [], notes: [], error: (e as Error).message };
+  }
 }

@@ -4,6 +4,7 @@
  * words and notes follow the tables, so every '-' has its reason.
  */
 import { FIGURES, STATUS_EXPLAINED } from './figures.ts';
+import { byFinalScore, type ValidatorPreview } from './preview.ts';
 import type { Scorecard } from './scorecard.ts';
 
 const value = (v: unknown): string =>
@@ -92,4 +93,33 @@ export function renderPreview(entries: readonly { name: string; card: Scorecard 
     card.validation_status,
   ]);
   return align([header, ...body], (i) => i > 0 && i < header.length - 1);
+}
+
+/** The leaderboard's validator preview as text: one table per held-out snapshot, best final score first, then the notes. */
+export function renderValidatorPreview(preview: ValidatorPreview): string {
+  if (preview.error) return `validator preview: not computed (${preview.error})\n`;
+  const out = [`validator preview (as the network's validator would score each strategy; see docs/validator.md):`];
+  const sorted = byFinalScore(preview.entries);
+  for (const [i, key] of preview.snapshots.entries()) {
+    const entries = sorted.flatMap((e) => {
+      const c = e.cards[i];
+      return c ? [{ name: e.strategy, card: c.card }] : [];
+    });
+    const age = entries[0]?.card.days_since_submission;
+    out.push(
+      `${key.processing_date}, ${key.window_days}-day window${age === undefined ? '' : ` (${age} days old as of ${preview.asOf})`}:`,
+      renderPreview(entries),
+    );
+  }
+  if (preview.snapshots.length > 1)
+    out.push(
+      `mean final score over the ${preview.snapshots.length} snapshots: ${sorted.map((e) => `${e.strategy} ${value(e.final)}`).join(', ')}`,
+    );
+  const missing = sorted.filter((e) => e.missing);
+  out.push(
+    'notes:',
+    ...preview.notes.map((n) => `  ${n}`),
+    ...missing.map((e) => `  ${e.strategy}: not scored (${e.missing})`),
+  );
+  return `${out.join('\n')}\n`;
 }
