@@ -226,8 +226,9 @@ function decodeFailure(format: FileFormat, e: unknown): string {
   if (e instanceof ArrowShapeError) return `not a valid Arrow IPC file or stream: ${e.message}`;
   if (e instanceof ParquetLayoutError) return `cannot read it as Parquet (${e.message})`;
   const msg = e instanceof Error ? e.message : String(e);
-  // parquet-wasm panics with a bare "unreachable" (in the browser's worker: "the decoder crashed").
-  if ((e as Error).name === 'RuntimeError' || /^unreachable$|decoder crashed|RuntimeError/.test(msg)) {
+  // parquet-wasm panics with a bare "unreachable"; in the browser its worker reports "the decoder
+  // crashed", or "the Parquet decoder stopped" when the worker itself died (out of memory).
+  if ((e as Error).name === 'RuntimeError' || /^unreachable$|decoder crashed|decoder stopped|RuntimeError/.test(msg)) {
     return 'could not be decoded: the Parquet decoder crashed on it (the file is damaged, or too large once decompressed)';
   }
   return `cannot read it as ${FORMAT_WORDS[format]} (${cleanMessage(e)})`;
