@@ -20,6 +20,7 @@ import { derivedSeed } from '../src/ml/random.ts';
 import { BOARD_TARGET } from '../src/training/calibration.ts';
 import { compareStrategies, runStrategy, type CompareResult } from '../src/training/compare.ts';
 import { reduceToUnits } from '../src/training/evaluation.ts';
+import { CALIBRATED_BRIER, compareResults } from '../src/notebook/cells/compare-results.ts';
 import { fixtureLab } from './ml-fixtures.ts';
 
 let rt: Runtime;
@@ -98,6 +99,19 @@ describe('calibration on the board', () => {
     const at = header.split(/\s{2,}/).indexOf('Brier');
     expect(cells[at]).toBe('-');
     expect(cells[at + 1]).toMatch(/^0\.\d{3}$/);
+  });
+
+  it("publishes the calibrated Brier in a compare cell's board result", () => {
+    const [, , board] = compareResults('cell', {
+      board: result.board,
+      runs: result.runs.map((r) => ({ name: r.name, scores: r.result?.scores, training: r.result?.training ?? [] })),
+      sources: result.experiment.sources,
+      held: result.experiment.held,
+    });
+    const row = board!.rows.find(
+      (r) => r.strategy === 'isolation-forest' && r.source === 'truth' && r.metric === CALIBRATED_BRIER,
+    )!;
+    expect(row.value).toBe(run('isolation-forest').entry.calibration!.bySource.truth!.brierAfter);
   });
 
   it('leaves the scores as they are with calibration: none', async () => {

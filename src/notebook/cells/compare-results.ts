@@ -21,7 +21,7 @@ export const COMPARE_RESULTS = {
     'one row per strategy, best first: rank, strategy, kind, score_kind, status (done, failed, cancelled, skipped), ranked_by, roc_auc, pr_auc (against ranked_by), features, fit_seconds, reason (why it failed or was skipped, or how far it got), model_version',
   auc: 'the headline metrics per strategy and label source: strategy, source, roc_auc, pr_auc',
   board:
-    'one row per strategy, label source and metric: strategy, source, metric (ROC-AUC, PR-AUC, precision@50, recall@1%, NDCG@100, Brier, capacity precision, ...), value',
+    'one row per strategy, label source and metric: strategy, source, metric (ROC-AUC, PR-AUC, precision@50, recall@1%, NDCG@100, Brier, Brier calibrated, capacity precision, ...), value',
   sources:
     'one row per label source the board measures against: source, description, labelled, positives (held-out alerts), ranked_by (yes for the source that ranks the board)',
   roc: 'ROC curve points per strategy and label source: strategy, source, fpr, tpr',
@@ -101,6 +101,9 @@ const COLUMNS: Record<ComparePart, [string, MemoryColumnType][]> = {
     ['note', 'VARCHAR'],
   ],
 };
+
+/** The board result's metric for the Brier of the calibrated scores (training/calibration.ts). */
+export const CALIBRATED_BRIER = 'Brier calibrated';
 
 /** Points kept per curve: enough for a smooth line at any plot width. */
 export const CURVE_POINTS = 200;
@@ -278,9 +281,13 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
   const metrics = board.entries.flatMap((e) =>
     board.sources.flatMap((s) => {
       const m = e.metrics[s.name];
-      return m
-        ? columns.map((c) => ({ strategy: e.strategy, source: s.name, metric: c.metric, value: c.value(m) }))
-        : [];
+      if (!m) return [];
+      const row = (metric: string, value: number | null) => ({ strategy: e.strategy, source: s.name, metric, value });
+      const calibrated = e.calibration?.bySource[s.name];
+      return [
+        ...columns.map((c) => row(c.metric, c.value(m))),
+        ...(calibrated ? [row(CALIBRATED_BRIER, calibrated.brierAfter)] : []),
+      ];
     }),
   );
   const auc = board.entries.flatMap((e) =>
