@@ -113,6 +113,12 @@ describe('lab run', () => {
       join(dir, 'x.html'),
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('lab: run: --set min_conf: expected a number between 0 and 1, got 2\n');
+    expect(r.stderr).toBe(
+      `lab: run: ${join(dir, 'good.md')}: --set min_conf: expected a number between 0 and 1, got 2\n`,
+    );
+    // 1e999 reads as Infinity: still the notebook and the param, not a stack or a silent clamp.
+    const inf = await lab(['run', join(dir, 'good.md'), '--set', 'min_conf=1e999', '--out', join(dir, 'x.html')]);
+    expect(inf.code).toBe(1);
+    expect(inf.stderr).toBe(`lab: run: ${join(dir, 'good.md')}: --set min_conf: expected a number, got '1e999'\n`);
   }, 60_000);
 });

@@ -47,7 +47,7 @@ export const runNotebookCommand = defineCommand({
     try {
       params = paramOverrides(doc, parseSets(options.set));
     } catch (e) {
-      if (e instanceof ParamValueError) throw new CliError(`run: --set ${e.message}`);
+      if (e instanceof ParamValueError) throw new CliError(`run: ${path}: --set ${e.message}`);
       throw e;
     }
     const data = dataPaths(doc, path, options.data);
