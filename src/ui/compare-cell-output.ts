@@ -23,6 +23,7 @@ import type { CompareProgress, CompareResult, StrategyProgress, TrainedCompariso
 import { entryStatus } from '../notebook/cells/compare-results.ts';
 import { boardNotes, boardTable, metricText, SOURCE_TEXT, sourceText } from '../notebook/report-compare.ts';
 import { calibrationView } from './calibration-view.ts';
+import { validatorPreviewView } from './validator-preview.ts';
 import { importanceView } from './importance-view.ts';
 import { figure, labelLegend, prPlot, rocPlot, scorePlot, smallMultiples, trainingPlot } from './compare-plots.ts';
 import { formatCount, h, replaceChildren } from './dom.ts';
@@ -219,6 +220,7 @@ export class CompareOutput {
         h('summary', {}, `Notes (${board.notes.length + board.entries.reduce((n, e) => n + e.notes.length, 0)})`),
         boardNotes(h, board),
       ),
+      ...validatorPreviewView(board),
       h('details', { class: 'compare-config-details' }, h('summary', {}, 'Configuration'), configSummary(value)),
       this.plots,
       h(
