@@ -6,7 +6,7 @@
  * gives the same numbers (same seeds, same backend).
  */
 import { standardiserJSON } from '../features/standardise.ts';
-import type { Leaderboard } from '../metrics/leaderboard.ts';
+import type { EntryCalibration, Leaderboard } from '../metrics/leaderboard.ts';
 import { derivedSeed } from '../ml/random.ts';
 import type { CompareResult } from '../training/compare.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
@@ -50,7 +50,7 @@ export interface RunBundle {
     cancelled?: string;
     skipped?: string;
     /** How the exported probability follows from the score (the bins per source are on the board). */
-    calibration?: { mapping: unknown; target: string; note: string; crossValidated?: unknown };
+    calibration?: Pick<EntryCalibration, 'mapping' | 'target' | 'note' | 'crossValidated'>;
     seconds: { fit: number; score: number };
     /** Tree models: the LightGBM text model and the template's JSON beside it (the model's files). */
     lightgbm?: { model: string; metadata: Record<string, unknown> };
