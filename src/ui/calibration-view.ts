@@ -6,7 +6,8 @@
  * An anomaly score has no "before": it is no probability until calibrated.
  *
  * Tests read `data-plot="calibration"`, and on the table's rows `data-strategy`, with cells
- * `data-metric` brier-before and brier-after.
+ * `data-metric` brier-before and brier-after. The table is not a `table.board`: selectors for the
+ * board's own table must not find it.
  */
 import * as Plot from '@observablehq/plot';
 import type { Leaderboard, SourceName } from '../metrics/leaderboard.ts';
@@ -24,7 +25,7 @@ export function calibrationView(board: Leaderboard, source: SourceName, width: n
   const label = SOURCE_TEXT[source];
   const table = h(
     'table',
-    { class: 'data board', 'data-source': source },
+    { class: 'data calibration-table', 'data-source': source },
     h(
       'thead',
       {},
