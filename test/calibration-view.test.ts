@@ -63,7 +63,7 @@ describe('calibrationView', () => {
     expect([cell(rows[0]!, 'brier-before'), cell(rows[0]!, 'brier-after')]).toEqual(['0.310', '0.200']);
     expect([cell(rows[1]!, 'brier-before'), cell(rows[1]!, 'brier-after')]).toEqual(['–', '0.220']);
     expect(section!.querySelectorAll('.compare-grid svg').length).toBe(2);
-    expect(section!.textContent).toContain('isolation-forest (no probability before)');
+    expect(section!.textContent).toContain('isolation-forest (after only)');
   });
 
   it('draws nothing for a source no strategy was calibrated against', () => {

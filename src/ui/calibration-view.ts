@@ -76,7 +76,7 @@ export function calibrationView(board: Leaderboard, source: SourceName, width: n
   );
   const section = figure(
     'Calibration',
-    `Brier and reliability on the held-out alerts against ${label}, before and after mapping each strategy's scores to probabilities fitted on the validation alerts (lower Brier is better; a reliable score lies on the dashed diagonal)`,
+    `Brier and reliability on the held-out alerts against ${label}, before and after mapping each strategy's scores to probabilities fitted on the validation alerts (lower Brier is better). Plots: the share of positives (up) against the mean score (across) in ten score bins, dot size the alerts in a bin; a reliable score lies on the dashed diagonal, and an anomaly score has only its after`,
     h('div', { class: 'table-scroll' }, table),
     h(
       'p',
@@ -99,8 +99,8 @@ function reliabilityPlot(strategy: string, before: ReliabilityBin[], after: Reli
     marginLeft: 40,
     marginTop: 22,
     grid: true,
-    x: { domain: [0, 1], label: 'mean score' },
-    y: { domain: [0, 1], label: 'share positive' },
+    x: { domain: [0, 1], label: 'mean score →' },
+    y: { domain: [0, 1], label: null },
     color: { domain: PHASES.domain, range: PHASES.range },
     r: { range: [2, 6] },
     marks: [
@@ -127,7 +127,7 @@ function reliabilityPlot(strategy: string, before: ReliabilityBin[], after: Reli
         title: (d: ReliabilityBin & { phase: string }) =>
           `${d.phase}: scores ${d.lo.toFixed(1)}–${d.hi.toFixed(1)}, ${d.count} alerts, mean score ${d.meanScore.toFixed(3)}, ${(100 * d.positiveRate).toFixed(1)}% positive`,
       }),
-      Plot.text([before.length === 0 ? `${strategy} (no probability before)` : strategy], {
+      Plot.text([before.length === 0 ? `${strategy} (after only)` : strategy], {
         frameAnchor: 'top-left',
         dy: -16,
         fontWeight: 600,

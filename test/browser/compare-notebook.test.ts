@@ -139,6 +139,16 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     expect(await page.locator(`${cell('leaderboard')} .nb-result`).getAttribute('data-row-count')).toBe('6');
     for (const plot of ['curves', 'scores', 'training'])
       expect(await page.locator(`${OUTPUT} [data-plot="${plot}"] svg`).count(), plot).toBeGreaterThan(0);
+    // Calibration: every finished strategy with Brier before and after, and a reliability plot each.
+    const calibration = `${OUTPUT} [data-plot="calibration"]`;
+    expect(await page.locator(`${calibration} tbody tr`).count()).toBe(5);
+    expect(
+      await page.textContent(`${calibration} tr[data-strategy="isolation-forest"] [data-metric="brier-before"]`),
+    ).toBe('–');
+    expect(
+      await page.textContent(`${calibration} tr[data-strategy="isolation-forest"] [data-metric="brier-after"]`),
+    ).toMatch(/^0\.\d{3}$/);
+    expect(await page.locator(`${calibration} .compare-grid svg`).count()).toBe(5);
     await page.$eval(cell('board'), (el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-board.png') });
     await page.$eval(`${OUTPUT} .compare-plots`, (el) => el.scrollIntoView({ block: 'start' }));
@@ -147,6 +157,8 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-scores.png') });
     await page.$eval(`${OUTPUT} [data-plot="training"]`, (el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-training-curves.png') });
+    await page.$eval(calibration, (el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-calibration.png') });
   });
 
   it('switches the label source of the board and its plots', async () => {
