@@ -97,7 +97,7 @@ describe('compare', () => {
     expect(single.board.entries.map((e) => e.strategy)).toEqual(['rule']);
     const unknown = await trainConfigured(rt.db, parseTrainingConfig({ ...config, strategy: 'gradient-boosting' }));
     expect(unknown.board.entries[0]!.error).toMatch(
-      /unknown strategy 'gradient-boosting': choose one of proxy, supervised/,
+      /unknown strategy 'gradient-boosting': choose one of proxy, gbm, supervised/,
     );
   });
 
