@@ -485,7 +485,7 @@ export type ProxyConfigField = (typeof PROXY_CONFIG_FIELDS)[number];
 
 /**
  * Training-config fields a compare cell does not take: it runs `strategies` (not the single
- * `strategy` of `lab train`), and the notebook's training runner picks the TF.js backend.
+ * `strategy` of the single-model path), and the notebook's training runner picks the TF.js backend.
  */
 export const COMPARE_REFUSED_FIELDS: Readonly<Record<string, string>> = {
   strategy: 'a compare cell runs the strategies listed in `strategies`',
