@@ -445,6 +445,27 @@ export function sotCases(): SotCase[] {
       /^alerts\.parquet: (cannot read it as Parquet|could not be decoded|column )/,
     ),
   );
+  // A file that makes parquet-wasm panic ("unreachable"), then a good one in the same load.
+  add(
+    sot(
+      C4,
+      'a file that crashes the decoder, then a good file',
+      async (rt) => [
+        memFile('crash/alerts.parquet', await panickingParquet(rt, nextDate())),
+        memFile('next/alerts.parquet', await good(rt, nextDate())),
+      ],
+      {
+        refused: [
+          {
+            file: 'crash/alerts.parquet',
+            message:
+              /^crash\/alerts\.parquet: could not be decoded: the Parquet decoder crashed on it \(the file is damaged, or too large once decompressed\)$/,
+          },
+        ],
+        loaded: ['next/alerts.parquet'],
+      },
+    ),
+  );
   // Decoded-size limit: a ZSTD file of repeated text, small on disk, large once decoded.
   const C5 = 'decode size limit';
   const bigText = (d: string, rows: number) =>
@@ -1154,6 +1175,28 @@ export function sotCases(): SotCase[] {
     acceptedOne(C14, 'an old table name (raw_alerts)', 'raw_alerts.parquet', good),
   );
   return cases;
+}
+
+/**
+ * Bytes that make parquet-wasm panic: a seeded search over small corruptions of a file's column
+ * data, keeping its footer intact (one in about a hundred panics; the search is deterministic).
+ */
+async function panickingParquet(rt: Runtime, date: string): Promise<Uint8Array> {
+  const base = await parquetOf(rt, alertsSql({ date, n: 200 }));
+  const footer = new DataView(base.buffer, base.byteOffset).getUint32(base.length - 8, true);
+  const body = base.length - 8 - footer;
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < 1000; i++) {
+    const b = base.slice();
+    for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) b[4 + Math.floor(rnd() * (body - 4))] = Math.floor(rnd() * 256);
+    try {
+      for await (const part of rt.parquet.toIPC(b)) void part;
+    } catch (e) {
+      if ((e as Error).name === 'RuntimeError') return b;
+    }
+  }
+  throw new Error('no corruption made parquet-wasm panic in 1000 tries');
 }
 
 /** Call `then` with the built files' paths, once the builder has run (the paths hold its dates). */
