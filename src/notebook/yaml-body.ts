@@ -4,7 +4,7 @@
  * The YAML is parsed as a Document (not just to a value) so that a zod issue's key path can be
  * traced back to the node it came from, and the node's offset to a line.
  */
-import { isNode, parseDocument, type Document } from 'yaml';
+import { isNode, parseDocument, type Document } from '../util/yaml.ts';
 import type { z } from 'zod';
 import { issueMessage } from './diagnostics.ts';
 import type { Diagnostic } from './types.ts';
