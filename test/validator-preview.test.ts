@@ -12,6 +12,7 @@ import { evolutionLabelsQuery as Q } from '../src/labels/evolution.ts';
 import { DEFAULT_VALIDATOR_CONFIG as C } from '../src/validator/config.ts';
 import { byFinalScore, validatorPreview, type RowKeys } from '../src/validator/preview.ts';
 import { renderValidatorPreview } from '../src/validator/render.ts';
+import { previewRows } from '../src/validator/preview-rows.ts';
 import { readScoresFile } from '../src/validator/scores-file.ts';
 import { validateScores } from '../src/validator/validate.ts';
 import { memFile } from './fixtures/files.ts';
@@ -80,6 +81,11 @@ describe('validator preview', () => {
     expect([...finals].sort((a, b) => b - a)).toEqual(finals);
     // scores that invert the evolution patterns lose to the ones that follow them
     expect(sorted[sorted.length - 2]!.strategy).toBe('flipped');
+    const tidy = previewRows(preview);
+    expect(tidy.map((r) => r.strategy)).toEqual(sorted.map((e) => e.strategy));
+    expect(tidy[0]).toMatchObject({ rank: 1, processing_date: DATE, window_days: 7, days_old: 30, tier1_passed: 1 });
+    expect(tidy[0]!.final_score).toBe(sorted[0]!.cards[0]!.card.final_score);
+    expect(tidy[3]).toMatchObject({ strategy: 'broken', note: 'failed: out of memory' });
     const text = renderValidatorPreview(preview);
     expect(text).toContain(`${DATE}, 7-day window (30 days old as of 2026-02-04):`);
     expect(text).toMatch(/^good\s+yes\s/m);

@@ -13,6 +13,7 @@ import { SOURCE_ORDER, type BoardEntry, type Leaderboard, type SourceName } from
 import { prCurve, rocCurve, type CurvePoint } from '../../metrics/ranking.ts';
 import type { TrainingSummary } from '../../strategies/strategy.ts';
 import { reduceToUnits, type EvaluationSource, type HeldOut } from '../../training/evaluation.ts';
+import { PREVIEW_ROW_COLUMNS, PREVIEW_ROWS_TEXT, previewRows } from '../../validator/preview-rows.ts';
 import { memoryResultName, type MemoryColumn, type MemoryColumnType, type MemoryResult } from '../memory-results.ts';
 
 /** Every result a compare cell publishes, with what one row is: shown in errors and the docs. */
@@ -30,6 +31,7 @@ export const COMPARE_RESULTS = {
     'where the positives and negatives of each label source fall in each strategy’s ranking: strategy, source, label, x0, x1 (score percentile among the held-out alerts), alerts, share (of that label’s alerts)',
   training: 'the training curves: strategy, stage, epoch, loss, val_loss',
   notes: 'what the board says about itself and each strategy: strategy (empty for the board), note',
+  validator: PREVIEW_ROWS_TEXT,
 } as const;
 export type ComparePart = keyof typeof COMPARE_RESULTS;
 export const COMPARE_PARTS = Object.keys(COMPARE_RESULTS) as ComparePart[];
@@ -100,6 +102,7 @@ const COLUMNS: Record<ComparePart, [string, MemoryColumnType][]> = {
     ['strategy', 'VARCHAR'],
     ['note', 'VARCHAR'],
   ],
+  validator: PREVIEW_ROW_COLUMNS,
 };
 
 /** The board result's metric for the Brier of the calibrated scores (training/calibration.ts). */
@@ -354,6 +357,7 @@ export function compareResults(cell: string, outcome: CompareOutcome): MemoryRes
     make(cell, 'scores', scores),
     make(cell, 'training', training),
     make(cell, 'notes', notes),
+    make(cell, 'validator', previewRows(board.validator)),
   ];
 }
 
