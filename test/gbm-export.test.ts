@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeRuntime } from '../src/db/node.ts';
 import { parseTrainingConfig } from '../src/experiment/config.ts';
 import { LIGHTGBM_METADATA } from '../src/export/lightgbm-metadata.ts';
-import { LIGHTGBM_MODEL } from '../src/export/lightgbm-model.ts';
+import { LIGHTGBM_MODEL } from '../src/ml/gbm/lightgbm-model.ts';
 import { modelFiles } from '../src/export/model-files.ts';
 import { runBundle } from '../src/export/run-bundle.ts';
 import { selectColumns } from '../src/features/matrix.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticGbmData } from '../bench/gbm-data.ts';
-import { lightgbmModelText } from '../src/export/lightgbm-model.ts';
+import { lightgbmModelText } from '../src/ml/gbm/lightgbm-model.ts';
 import { DEFAULT_GBM, fitGbm, type GbmParams } from '../src/ml/gbm/booster.ts';
 import { ensureLightgbm, lightgbmPredict } from './gbm-lightgbm-peer.ts';
 

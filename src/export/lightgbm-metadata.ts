@@ -5,7 +5,7 @@
  * Written for every run whose artefacts hold a LightGBM model (gbm, and self-training with trees).
  */
 import { dayText as day } from '../features/split.ts';
-import { lightgbmFeatureNames, LIGHTGBM_MODEL } from './lightgbm-model.ts';
+import { lightgbmFeatureNames, LIGHTGBM_MODEL } from '../ml/gbm/lightgbm-model.ts';
 import type { StrategyRun } from '../training/compare.ts';
 import type { Experiment } from '../training/experiment.ts';
 

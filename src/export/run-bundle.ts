@@ -12,7 +12,7 @@ import type { CompareResult } from '../training/compare.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
 import type { LoadedFile } from '../training/experiment.ts';
 import { lightgbmMetadata } from './lightgbm-metadata.ts';
-import { LIGHTGBM_MODEL } from './lightgbm-model.ts';
+import { LIGHTGBM_MODEL } from '../ml/gbm/lightgbm-model.ts';
 
 export const RUN_BUNDLE_FORMAT = 'label-lab-run/1';
 

@@ -3,11 +3,11 @@
  * It learns the labels of `gbm.target` (by default the proxy rule's, explicit labels winning,
  * each weighted by label_confidence), on the raw feature values: trees need no scaling, and they
  * route missing values themselves instead of reading them as the training mean. Validation rows
- * stop it early; the model is exported as a LightGBM text model (export/lightgbm-model.ts).
+ * stop it early; the model is exported as a LightGBM text model (ml/gbm/lightgbm-model.ts).
  */
 import { addressRowLabels, explicitRowLabels, proxyRowLabels } from '../experiment/row-labels.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
-import { LIGHTGBM_MODEL, lightgbmModelText } from '../export/lightgbm-model.ts';
+import { LIGHTGBM_MODEL, lightgbmModelText } from '../ml/gbm/lightgbm-model.ts';
 import { fitGbm, type GbmModel, type GbmParams } from '../ml/gbm/booster.ts';
 import { labelledRows, requireLabels, summary } from './classifier.ts';
 import type { FeatureImportance, FitHooks, FitInput, FittedModel, Strategy, TrainingSummary } from './strategy.ts';

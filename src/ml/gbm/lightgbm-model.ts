@@ -15,8 +15,8 @@
  * Feature names go in as LightGBM accepts them (no spaces or JSON punctuation, unique); the JSON
  * written beside the model (model-files.ts) maps them back to Label Lab's names.
  */
-import type { GbmModel } from '../ml/gbm/booster.ts';
-import type { Tree } from '../ml/gbm/tree.ts';
+import type { GbmModel } from './booster.ts';
+import type { Tree } from './tree.ts';
 
 export const LIGHTGBM_MODEL = 'model.txt';
 
