@@ -124,7 +124,7 @@ describe('compare cell body', () => {
     const nb = await openNotebook(NOTEBOOK('strategies: [proxy, gradient-boosting]\n'), { db: rt.db, file: 'c.md' });
     await nb.idle();
     expect(state(nb, 'board').error?.message).toMatch(
-      /^strategies: unknown strategy gradient-boosting: choose from proxy, supervised, self-training/,
+      /^strategies: unknown strategy gradient-boosting: choose from proxy, gbm, supervised, self-training/,
     );
     await nb.dispose();
   });
