@@ -163,7 +163,7 @@ describe('rule statistics, counts and the sweep', () => {
     const cells = sweep(cube, DEFAULT_CONFIG, { positive, negative });
     expect(cells).toHaveLength(16);
     for (const cell of cells) {
-      const t = cube.evaluate(withThresholds(DEFAULT_CONFIG, cell.minPositive, cell.maxNegative)).overall;
+      const t = cube.evaluate(withThresholds(DEFAULT_CONFIG, cell.minConfidence, cell.maxConfidence)).overall;
       const s = summarize(t);
       expect([cell.positive, cell.negative, cell.uncertain, cell.positiveRate, cell.uncertainShare]).toEqual([
         s.positive,

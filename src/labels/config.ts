@@ -18,6 +18,17 @@
 import { parseYaml, stringifyYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 import { KNOWN_SEVERITIES } from '../sot/contracts.ts';
+import {
+  CONFLICT_RESOLUTIONS,
+  RULE_FIELD_NAMES,
+  RULE_FIELDS,
+  setRuleField,
+  THRESHOLD_RANGE,
+  UNCERTAIN_HANDLING,
+  type RuleField,
+} from './rule-fields.ts';
+
+export { CONFLICT_RESOLUTIONS, type ConflictResolution } from './rule-fields.ts';
 
 export type Severity = (typeof KNOWN_SEVERITIES)[number];
 
@@ -38,12 +49,14 @@ const SeverityList = z.array(SeveritySchema).superRefine((list, ctx) => {
 });
 
 /** A threshold or weight in 0..1; the error's path names the field, so the message does not. */
-const unitInterval = () =>
-  z
-    .number({ error: (issue) => `must be a number between 0 and 1 (got ${JSON.stringify(issue.input)})` })
-    .refine((x) => x >= 0 && x <= 1, {
-      error: (issue) => `must be between 0 and 1 (got ${String(issue.input)})`,
+const unitInterval = () => {
+  const { min, max } = THRESHOLD_RANGE;
+  return z
+    .number({ error: (issue) => `must be a number between ${min} and ${max} (got ${JSON.stringify(issue.input)})` })
+    .refine((x) => x >= min && x <= max, {
+      error: (issue) => `must be between ${min} and ${max} (got ${String(issue.input)})`,
     });
+};
 
 /**
  * How label_confidence is derived from the alert's confidence c (NULL c gives NULL, except for
@@ -64,9 +77,6 @@ export const LabelConfidenceSchema = z.discriminatedUnion(
   { error: () => "method must be 'confidence', 'constant' or 'distance'" },
 );
 export type LabelConfidence = z.infer<typeof LabelConfidenceSchema>;
-
-export const CONFLICT_RESOLUTIONS = ['negative', 'positive', 'uncertain'] as const;
-export type ConflictResolution = (typeof CONFLICT_RESOLUTIONS)[number];
 
 export const ProxyLabelConfigSchema = z
   .object({
@@ -99,7 +109,7 @@ export const ProxyLabelConfigSchema = z
     on_conflict: z
       .enum(CONFLICT_RESOLUTIONS, { error: () => "must be 'negative', 'positive' or 'uncertain'" })
       .default('negative'),
-    uncertain: z.enum(['drop', 'keep'], { error: () => "must be 'drop' or 'keep'" }).default('drop'),
+    uncertain: z.enum(UNCERTAIN_HANDLING, { error: () => "must be 'drop' or 'keep'" }).default('drop'),
     label_confidence: LabelConfidenceSchema.prefault({ method: 'confidence' }),
   })
   .strict()
@@ -185,7 +195,7 @@ export function saveConfig(config: ProxyLabelConfig, format: ConfigFormat): stri
 }
 
 /**
- * The design's YAML (model_config.yaml) names the same rule with flat keys:
+ * The design's YAML (model_config.yaml) names the same rule with flat keys (RULE_FIELDS' `design`):
  *   training: {label_strategy: proxy, proxy_label_config: {positive_severity: [...],
  *   positive_confidence_threshold, negative_severity: [...], negative_confidence_threshold}}
  * Either the whole `training` block or the bare `proxy_label_config` mapping is accepted.
@@ -204,27 +214,19 @@ function fromDesignShape(value: unknown): unknown {
       },
     ]);
   }
-  const known = [
-    'positive_severity',
-    'positive_confidence_threshold',
-    'negative_severity',
-    'negative_confidence_threshold',
-  ];
-  const unknown = Object.keys(design).filter((k) => !known.includes(k));
+  const named = RULE_FIELD_NAMES.flatMap((field) => {
+    const key = (RULE_FIELDS[field] as RuleField).design;
+    return key === undefined ? [] : [{ field, key }];
+  });
+  const unknown = Object.keys(design).filter((k) => !named.some((n) => n.key === k));
   if (unknown.length > 0) {
     throw new ConfigError('config', [
       { path: 'proxy_label_config', message: `unknown fields ${unknown.map((k) => `'${k}'`).join(', ')}` },
     ]);
   }
-  const positive: Record<string, unknown> = {};
-  const negative: Record<string, unknown> = {};
-  if (design.positive_severity !== undefined) positive.severities = design.positive_severity;
-  if (design.positive_confidence_threshold !== undefined)
-    positive.min_confidence = design.positive_confidence_threshold;
-  if (design.negative_severity !== undefined) negative.severities = design.negative_severity;
-  if (design.negative_confidence_threshold !== undefined)
-    negative.max_confidence = design.negative_confidence_threshold;
-  return { strategy: 'proxy', positive, negative };
+  const local: Record<string, unknown> = { strategy: 'proxy', positive: {}, negative: {} };
+  for (const { field, key } of named) if (design[key] !== undefined) setRuleField(local, field, design[key]);
+  return local;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -245,10 +247,14 @@ export function ruleSignature(config: ProxyLabelConfig): string {
 }
 
 /** A copy with other thresholds: what a slider or a sweep cell changes. */
-export function withThresholds(config: ProxyLabelConfig, minPositive: number, maxNegative: number): ProxyLabelConfig {
+export function withThresholds(
+  config: ProxyLabelConfig,
+  minConfidence: number,
+  maxConfidence: number,
+): ProxyLabelConfig {
   return {
     ...config,
-    positive: { ...config.positive, min_confidence: minPositive },
-    negative: { ...config.negative, max_confidence: maxNegative },
+    positive: { ...config.positive, min_confidence: minConfidence },
+    negative: { ...config.negative, max_confidence: maxConfidence },
   };
 }

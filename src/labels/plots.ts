@@ -136,8 +136,8 @@ export function sweepPlot(
     const sorted = [...new Set(values)].sort((a, b) => a - b);
     return sorted.length > 1 ? sorted[1]! - sorted[0]! : 0.05;
   };
-  const dx = step(cells.map((c) => c.maxNegative)) / 2;
-  const dy = step(cells.map((c) => c.minPositive)) / 2;
+  const dx = step(cells.map((c) => c.maxConfidence)) / 2;
+  const dy = step(cells.map((c) => c.minConfidence)) / 2;
   const data = cells.flatMap((c) =>
     metrics.map((metric) => {
       const a = reference === null ? null : c[reference];
@@ -149,10 +149,10 @@ export function sweepPlot(
             : (a?.[metric] ?? null);
       return {
         metric: METRIC_TITLES[metric],
-        x1: c.maxNegative - dx,
-        x2: c.maxNegative + dx,
-        y1: c.minPositive - dy,
-        y2: c.minPositive + dy,
+        x1: c.maxConfidence - dx,
+        x2: c.maxConfidence + dx,
+        y1: c.minConfidence - dy,
+        y2: c.minConfidence + dy,
         value,
       };
     }),

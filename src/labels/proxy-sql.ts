@@ -77,15 +77,15 @@ export interface Rule {
 
 export function ruleBuilder(config: ProxyLabelConfig, v: SqlValues): Rule {
   const types = SQL_TYPES[v.dialect];
-  const p = v.double(config.positive.min_confidence);
-  const q = v.double(config.negative.max_confidence);
+  const minConfidence = v.double(config.positive.min_confidence);
+  const maxConfidence = v.double(config.negative.max_confidence);
   const inList = (s: string, list: readonly string[]) =>
     list.length === 0 ? 'false' : `${s} IN (${list.map((x) => v.ref(x)).join(', ')})`;
   const onConflict = { negative: '0', positive: '1', uncertain: 'NULL' }[config.on_conflict];
   return {
-    votesPositive: (s, c) => `coalesce(${inList(s, config.positive.severities)} AND ${c} >= ${p}, false)`,
+    votesPositive: (s, c) => `coalesce(${inList(s, config.positive.severities)} AND ${c} >= ${minConfidence}, false)`,
     votesNegative: (s, c) =>
-      `(coalesce(${inList(s, config.negative.severities)}, false) OR coalesce(${c} < ${q}, false))`,
+      `(coalesce(${inList(s, config.negative.severities)}, false) OR coalesce(${c} < ${maxConfidence}, false))`,
     label: (vp, vn) =>
       `CAST(CASE WHEN ${vp} AND ${vn} THEN ${onConflict} WHEN ${vp} THEN 1 WHEN ${vn} THEN 0 ELSE NULL END AS ${types.int8})`,
     labelConfidence: (label, c) => labelConfidenceExpr(config, v, label, c),
@@ -136,15 +136,15 @@ function labelConfidenceExpr(config: ProxyLabelConfig, v: SqlValues, label: stri
   } else {
     // Slopes are computed here once, so both engines use the same doubles; a threshold at the
     // end of the range (min 1, max 0) leaves no room to be past it: every label gets the floor.
-    const p = config.positive.min_confidence;
-    const q = config.negative.max_confidence;
+    const minConfidence = config.positive.min_confidence;
+    const maxConfidence = config.negative.max_confidence;
     const floor = v.double(lc.floor);
-    const up = v.double(p < 1 ? (1 - lc.floor) / (1 - p) : 0);
-    const down = v.double(q > 0 ? (1 - lc.floor) / q : 0);
+    const up = v.double(minConfidence < 1 ? (1 - lc.floor) / (1 - minConfidence) : 0);
+    const down = v.double(maxConfidence > 0 ? (1 - lc.floor) / maxConfidence : 0);
     // Plain CASE, not greatest(): DuckDB's greatest() skips NULLs, ClickHouse's returns NULL.
     expr =
-      `CASE ${label} WHEN 1 THEN least(1.0, ${floor} + ${up} * (${c} - ${v.double(p)})) ` +
-      `WHEN 0 THEN CASE WHEN ${c} < ${v.double(q)} THEN least(1.0, ${floor} + ${down} * (${v.double(q)} - ${c})) ELSE ${floor} END ` +
+      `CASE ${label} WHEN 1 THEN least(1.0, ${floor} + ${up} * (${c} - ${v.double(minConfidence)})) ` +
+      `WHEN 0 THEN CASE WHEN ${c} < ${v.double(maxConfidence)} THEN least(1.0, ${floor} + ${down} * (${v.double(maxConfidence)} - ${c})) ELSE ${floor} END ` +
       `ELSE NULL END`;
   }
   return `CAST(${expr} AS ${float})`;

@@ -172,8 +172,8 @@ export function confidenceHistogram(cube: LabelCube, config: ProxyLabelConfig, w
 }
 
 export interface SweepCell {
-  minPositive: number;
-  maxNegative: number;
+  minConfidence: number;
+  maxConfidence: number;
   positive: number;
   negative: number;
   uncertain: number;
@@ -213,13 +213,17 @@ export function sweep(
     return b;
   };
   const cells: SweepCell[] = [];
-  for (const p of thresholds.positive) {
-    for (const q of thresholds.negative) {
-      const tally = cube.tallyFrom(withThresholds(config, p, q), at(p), at(q));
+  for (const minConfidence of thresholds.positive) {
+    for (const maxConfidence of thresholds.negative) {
+      const tally = cube.tallyFrom(
+        withThresholds(config, minConfidence, maxConfidence),
+        at(minConfidence),
+        at(maxConfidence),
+      );
       const s = summarize(tally);
       cells.push({
-        minPositive: p,
-        maxNegative: q,
+        minConfidence,
+        maxConfidence,
         positive: s.positive,
         negative: s.negative,
         uncertain: s.uncertain,

@@ -13,7 +13,8 @@
  */
 import { z } from 'zod';
 import { LabelMappingSchema } from '../ingest/mapping.ts';
-import { CONFLICT_RESOLUTIONS, LabelConfidenceSchema } from '../labels/config.ts';
+import { LabelConfidenceSchema } from '../labels/config.ts';
+import { RULE_FIELD_NAMES, RULE_FIELDS, type RuleFieldName } from '../labels/rule-fields.ts';
 import { TrainingConfigSchema } from '../experiment/config.ts';
 
 /** Cell and parameter names: usable unquoted in SQL, and unambiguous there (no case games). */
@@ -432,6 +433,11 @@ export type MarkSpec = PlotSpec['marks'][number];
 /** A field of a proxy cell: the value itself, or `$param` to take a param's value. */
 const valueOrParam = <T extends z.ZodType>(value: T) => z.union([ParamRef, value]);
 
+/** The rule's fields (src/labels/rule-fields.ts), each optional, its value written out or a `$param`. */
+const ruleFields = Object.fromEntries(
+  RULE_FIELD_NAMES.map((f) => [f, valueOrParam(RULE_FIELDS[f].type).optional()]),
+) as { [F in RuleFieldName]: z.ZodOptional<z.ZodUnion<[typeof ParamRef, (typeof RULE_FIELDS)[F]['type']]>> };
+
 /** A threshold grid of the sweep: `from`, `from + step`, ... up to `to`. */
 const SweepAxis = z
   .strictObject({
@@ -446,18 +452,12 @@ const SweepAxis = z
 
 /**
  * A proxy cell: the proxy-label rule (src/labels/config.ts) with each field either written out or
- * taken from a param. Only the field's type is checked here; the whole rule (a severity in both
- * lists, an unknown severity) is checked with the params' values on every run, and the error
- * names the cell's field and the param it came from.
+ * taken from a param. Only the field's type and range are checked here (RULE_FIELDS' `type`); the
+ * whole rule (a severity in both lists, an unknown severity) is checked with the params' values
+ * on every run, and the error names the cell's field and the param it came from.
  */
 export const ProxySpec = z.strictObject({
-  strategy: valueOrParam(z.string().min(1)).optional(),
-  positive_severities: valueOrParam(z.array(z.string())).optional(),
-  min_confidence: valueOrParam(z.number().min(0).max(1)).optional(),
-  negative_severities: valueOrParam(z.array(z.string())).optional(),
-  max_confidence: valueOrParam(z.number().min(0).max(1)).optional(),
-  on_conflict: valueOrParam(z.enum(CONFLICT_RESOLUTIONS)).optional(),
-  uncertain: valueOrParam(z.enum(['drop', 'keep'])).optional(),
+  ...ruleFields,
   label_confidence: LabelConfidenceSchema.optional(),
   /** Width of the confidence histogram's bins. */
   histogram_width: z.number().min(0.005).max(0.5).default(0.02),
@@ -469,16 +469,8 @@ export const ProxySpec = z.strictObject({
 export type ProxySpec = z.infer<typeof ProxySpec>;
 
 /** The fields of a proxy cell that map onto the label configuration (and may name a param). */
-export const PROXY_CONFIG_FIELDS = [
-  'strategy',
-  'positive_severities',
-  'min_confidence',
-  'negative_severities',
-  'max_confidence',
-  'on_conflict',
-  'uncertain',
-] as const;
-export type ProxyConfigField = (typeof PROXY_CONFIG_FIELDS)[number];
+export const PROXY_CONFIG_FIELDS: readonly RuleFieldName[] = RULE_FIELD_NAMES;
+export type ProxyConfigField = RuleFieldName;
 
 // ---------------------------------------------------------------------------------------------
 // compare

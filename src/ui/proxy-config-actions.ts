@@ -10,29 +10,15 @@
  */
 import { tableToParquet, type ParquetCodec } from '../db/runtime.ts';
 import { loadConfig, saveConfig, type ProxyLabelConfig } from '../labels/config.ts';
+import { ruleFieldValue } from '../labels/rule-fields.ts';
 import { PROXY_CONFIG_FIELDS, type ProxyConfigField } from '../notebook/cell-schemas.ts';
 import type { ProxyResult } from '../notebook/cells/proxy.ts';
 import type { ParamValue } from '../notebook/params.ts';
 import type { SetParam } from './param-inputs.ts';
 
-/** A config field's value, as the cell's field names it. */
+/** A config field's value, as the cell's field names it (src/labels/rule-fields.ts). */
 function fieldValue(config: ProxyLabelConfig, field: ProxyConfigField): ParamValue {
-  switch (field) {
-    case 'strategy':
-      return config.strategy;
-    case 'positive_severities':
-      return [...config.positive.severities];
-    case 'min_confidence':
-      return config.positive.min_confidence;
-    case 'negative_severities':
-      return [...config.negative.severities];
-    case 'max_confidence':
-      return config.negative.max_confidence;
-    case 'on_conflict':
-      return config.on_conflict;
-    case 'uncertain':
-      return config.uncertain;
-  }
+  return ruleFieldValue(config, field) as ParamValue;
 }
 
 export interface LoadOutcome {

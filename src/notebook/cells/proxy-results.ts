@@ -321,15 +321,15 @@ function sweepResults(make: Make, cells: SweepCell[]): MemoryResult[] {
     const sorted = [...new Set(values)].sort((a, b) => a - b);
     return (sorted.length > 1 ? sorted[1]! - sorted[0]! : 0.05) / 2;
   };
-  const dx = half(cells.map((c) => c.maxNegative));
-  const dy = half(cells.map((c) => c.minPositive));
+  const dx = half(cells.map((c) => c.maxConfidence));
+  const dy = half(cells.map((c) => c.minConfidence));
   const at = (c: SweepCell) => ({
-    min_confidence: c.minPositive,
-    max_confidence: c.maxNegative,
-    x1: c.maxNegative - dx,
-    x2: c.maxNegative + dx,
-    y1: c.minPositive - dy,
-    y2: c.minPositive + dy,
+    min_confidence: c.minConfidence,
+    max_confidence: c.maxConfidence,
+    x1: c.maxConfidence - dx,
+    x2: c.maxConfidence + dx,
+    y1: c.minConfidence - dy,
+    y2: c.minConfidence + dy,
   });
   const gridColumns: [string, MemoryColumnType][] = [
     ['min_confidence', 'DOUBLE'],

@@ -10,6 +10,7 @@
 import type { Table } from 'apache-arrow';
 import { ConfigError, parseConfig, ruleSignature, type ProxyLabelConfig } from '../../labels/config.ts';
 import { LabelCube } from '../../labels/cube.ts';
+import { ruleFieldAt, setRuleField } from '../../labels/rule-fields.ts';
 import { proxyLabelsQuery } from '../../labels/proxy-sql.ts';
 import { agreement, REFERENCES, summarize, type Agreement, type Summary } from '../../labels/stats.ts';
 import { proxyWarnings, type ProxyWarning } from '../../labels/warnings.ts';
@@ -110,17 +111,6 @@ export async function runProxyCell(name: string, spec: ProxySpec, ctx: RunContex
   };
 }
 
-/** Where each config field sits in the configuration's nested shape. */
-const CONFIG_PATH: Record<ProxyConfigField, readonly [string] | readonly [string, string]> = {
-  strategy: ['strategy'],
-  positive_severities: ['positive', 'severities'],
-  min_confidence: ['positive', 'min_confidence'],
-  negative_severities: ['negative', 'severities'],
-  max_confidence: ['negative', 'max_confidence'],
-  on_conflict: ['on_conflict'],
-  uncertain: ['uncertain'],
-};
-
 /**
  * The cell's fields with the params' values filled in, checked as a whole by the label config's
  * schema. A problem is reported on the cell's own field, with the param it came from and its
@@ -143,9 +133,7 @@ export function proxyConfig(
       bindings[field] = ref[1]!;
       value = param.value;
     }
-    const path = CONFIG_PATH[field];
-    if (path.length === 1) input[path[0]] = value;
-    else (input[path[0]] as Record<string, unknown>)[path[1]] = value;
+    setRuleField(input, field, value);
   }
   if (spec.label_confidence) input.label_confidence = spec.label_confidence;
   try {
@@ -162,10 +150,7 @@ function fieldOf(
   bindings: Partial<Record<ProxyConfigField, string>>,
   params: RunContext['params'],
 ): string {
-  const field = PROXY_CONFIG_FIELDS.find((f) => {
-    const p = CONFIG_PATH[f].join('.');
-    return path === p || path.startsWith(`${p}.`);
-  });
+  const field = ruleFieldAt(path);
   if (!field) return path ? `${path}: ` : '';
   const param = bindings[field];
   return param === undefined ? `${field}: ` : `${field} ($${param} = ${paramText(params.get(param)!.value)}): `;
