@@ -253,6 +253,8 @@ describe('compare cell runs', () => {
       'latency_ms',
       'explain_json',
       'created_at',
+      // score is the calibrated probability; the strategy's own score follows the template's columns.
+      'raw_score',
     ]);
     await expect(value.trained!.alertScores('autoencoder')).rejects.toThrow(
       'autoencoder has no scores: it did not finish',

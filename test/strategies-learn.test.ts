@@ -129,7 +129,10 @@ describe('every strategy learns the planted signal and repeats with its seed', (
   ];
 
   it('covers every registered strategy', () => {
-    expect(cases.map((c) => c[0]).sort()).toEqual(strategyNames().sort());
+    // sot-anomaly learns nothing: it ranks the SOT's own anomaly columns, which this synthetic matrix has
+    // none of; test/sot-anomaly.test.ts covers it on data that has them.
+    const learners = strategyNames().filter((n) => n !== 'sot-anomaly');
+    expect(cases.map((c) => c[0]).sort()).toEqual(learners.sort());
   });
 
   for (const [name, labels, bar] of cases) {
