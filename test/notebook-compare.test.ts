@@ -263,6 +263,7 @@ describe('compare cell runs', () => {
       'model.json',
       'weights.bin',
       'preprocessing.json',
+      'calibration.json',
     ]);
     const bundle = JSON.parse(value.trained!.bundle) as {
       repeat: string;
