@@ -13,6 +13,7 @@ import { parseYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 import { CALIBRATION_CHOICES } from '../calibration/registry.ts';
 import { parseConfig as parseLabelConfig, ProxyLabelConfigSchema } from '../labels/config.ts';
+import { DEFAULT_HORIZON_DAYS } from '../labels/evolution.ts';
 
 const count = (min = 1) => z.number().int().min(min);
 const rate = () => z.number().positive();
@@ -162,6 +163,17 @@ export const EvaluationSchema = z
   })
   .strict();
 
+/**
+ * Evolution labels (src/labels/evolution.ts): how each alerted address grew over the next
+ * `horizonDays`, classified as the validator's Tier 3B does. The board evaluates against them when
+ * the later snapshots are loaded; with `target: evolution` every strategy trains on them.
+ */
+export const EvolutionSchema = z
+  .object({
+    horizonDays: count().default(DEFAULT_HORIZON_DAYS),
+  })
+  .strict();
+
 export const TrainingConfigSchema = z
   .object({
     /**
@@ -171,6 +183,13 @@ export const TrainingConfigSchema = z
      */
     strategy: z.string().min(1).default('proxy'),
     strategies: z.array(z.string().min(1)).optional(),
+    /**
+     * What every strategy learns: `strategy`, the labels its own block names (proxy, explicit,
+     * address labels); `evolution`, the evolution labels, only where the later snapshot is not
+     * after the first test date, as a miner on that date would know them (training/experiment.ts).
+     */
+    target: z.enum(['strategy', 'evolution']).default('strategy'),
+    evolution: EvolutionSchema.prefault({}),
     seed: z.number().int().min(0).default(42),
     backend: z.enum(['auto', 'wasm', 'cpu', 'webgl']).default('auto'),
     labels: ProxyLabelConfigSchema.prefault({}),

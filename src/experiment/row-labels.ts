@@ -12,11 +12,14 @@
  * - address labels: an address with any high or critical risk label is positive, else negative
  *   (the template's ground truth in practice); weight = the highest label confidence.
  * - truth: ground_truth.is_illicit by (alert_id, processing_date).
+ * - evolution: labels/evolution.ts, 1 expanding_illicit, 0 benign_indicators, per alert row whose
+ *   address has its later snapshot; optionally only where that snapshot is not after a given day.
  */
 import { ident, type Database, type SqlValue } from '../db/database.ts';
 import { ROWS_TABLE } from '../features/rows.ts';
 import { columnToFloat32 } from '../features/matrix.ts';
 import type { ProxyLabelConfig } from '../labels/config.ts';
+import { evolutionLabelsQuery, missingEvolutionColumns } from '../labels/evolution.ts';
 import { PROXY_SOURCE, proxyLabelsQuery } from '../labels/proxy-sql.ts';
 import { EFFECTIVE_LABELS_VIEW } from '../migrations/index.ts';
 
@@ -88,6 +91,36 @@ export function truthRowLabels(db: Database, rows: number): Promise<RowLabels> {
 FROM ${ROWS_TABLE} AS r JOIN ground_truth AS t ON t.alert_id = r.alert_id AND t.processing_date = r.processing_date`,
     params: [],
   });
+}
+
+/**
+ * Evolution labels over `horizonDays`. With `knownBy` (days since 1970), only the rows whose later
+ * snapshot is on or before that day: what a miner on that day could know. None (every row NaN)
+ * when the features lack the columns the rule reads.
+ */
+export async function evolutionRowLabels(
+  db: Database,
+  rows: number,
+  opts: { horizonDays: number; knownBy?: number },
+): Promise<RowLabels> {
+  if ((await missingEvolutionColumns(db)).length > 0) return fetchRowLabels(db, rows, NO_LABELS);
+  const q = evolutionLabelsQuery({ horizonDays: opts.horizonDays });
+  const knownBy = q.params.length + 1;
+  return fetchRowLabels(db, rows, {
+    sql: `SELECT r.row_idx, e.label, NULL AS weight, ${ORIGIN.explicit} AS origin
+FROM ${ROWS_TABLE} AS r JOIN (${q.sql}) AS e ON ${ALERT_JOIN('e')}
+${opts.knownBy === undefined ? '' : `WHERE e.later_date <= CAST($${knownBy} AS DATE)`}`,
+    params: opts.knownBy === undefined ? q.params : [...q.params, isoDay(opts.knownBy)],
+  });
+}
+
+const NO_LABELS: RowLabelQuery = {
+  sql: 'SELECT 0 AS row_idx, NULL AS label, NULL AS weight, 0 AS origin WHERE false',
+  params: [],
+};
+
+function isoDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Whether a table or view has any rows (label sources that are empty are left off the board). */

@@ -20,7 +20,7 @@ import { rocAuc } from '../metrics/ranking.ts';
 import type { FeatureSpec, LeakTag } from './encode.ts';
 
 /** What a strategy's labels are: decides which tags are excluded by default. */
-export type LabelTarget = 'proxy' | 'alert-labels' | 'address-labels' | 'none';
+export type LabelTarget = 'proxy' | 'alert-labels' | 'address-labels' | 'evolution' | 'none';
 
 export interface LeakageOptions {
   /** Feature or source-column names (e.g. `alerts.severity`) to keep despite the defaults. */
@@ -51,6 +51,8 @@ const DEFAULT_TAGS: Record<LabelTarget, { tags: LeakTag[]; why: string }> = {
   proxy: { tags: ['severity', 'confidence'], why: 'defines the proxy label (severity/confidence rule)' },
   'alert-labels': { tags: [], why: '' },
   'address-labels': { tags: ['address-label'], why: 'defines the address-label target (risk level)' },
+  // Defined by the address's features 30 days later, which no feature column holds.
+  evolution: { tags: [], why: '' },
   none: {
     tags: ['severity', 'confidence'],
     why: "is the proxy rule's own input (kept out so the board compares models with the rule)",

@@ -20,6 +20,7 @@
  * in the validator's Python); a NULL mixer flag counts as not a mixer.
  */
 import { DEFAULT_VALIDATOR_CONFIG, patternParams, type PatternThresholds } from '../validator/config.ts';
+import { rows, type Database } from '../db/database.ts';
 import type { Dialect } from '../migrations/index.ts';
 import { SQL_TYPES, SqlValues, type SqlWithParams } from './sql-values.ts';
 
@@ -57,6 +58,21 @@ export interface EvolutionRow {
   expected_min: number;
   expected_max: number;
   label: number | null;
+}
+
+/** The feature columns the rule reads; an export without them can give no evolution labels. */
+export const EVOLUTION_FEATURE_COLUMNS = [
+  'degree_total',
+  'total_volume_usd',
+  'is_mixer_like',
+  'behavioral_anomaly_score',
+  'velocity_score',
+] as const;
+
+/** The columns of EVOLUTION_FEATURE_COLUMNS the loaded `features` view lacks (none: evolution can be computed). */
+export async function missingEvolutionColumns(db: Database): Promise<string[]> {
+  const present = new Set(rows<{ column_name: string }>(await db.query('DESCRIBE features')).map((c) => c.column_name));
+  return EVOLUTION_FEATURE_COLUMNS.filter((c) => !present.has(c));
 }
 
 export const DEFAULT_HORIZON_DAYS = DEFAULT_VALIDATOR_CONFIG.tier3_accuracy.tier3b_evolution.horizon_days;

@@ -1,7 +1,8 @@
 /**
  * The leaderboard: every strategy's metrics on the same held-out alerts, against every label
  * source present, ranked by ROC-AUC on the most trustworthy source (the truth file, else explicit
- * labels, else address labels, else the proxy rule). Each entry carries its notes (leakage
+ * labels, else evolution labels, the validator's own outcome over the next 30 days, else address
+ * labels, else the proxy rule). Each entry carries its notes (leakage
  * overrides, separating features, warnings) so the board says how a number was obtained.
  * Plain data plus a text rendering for the CLI; the browser view renders the same data.
  */
@@ -9,7 +10,7 @@ import type { CalibrationMapping, CalibrationMethod } from '../calibration/mappi
 import type { ReliabilityBin } from './calibration.ts';
 import type { SourceMetrics } from './evaluate.ts';
 
-export const SOURCE_ORDER = ['truth', 'explicit', 'address-labels', 'proxy'] as const;
+export const SOURCE_ORDER = ['truth', 'explicit', 'evolution', 'address-labels', 'proxy'] as const;
 export type SourceName = (typeof SOURCE_ORDER)[number];
 
 export interface SourceInfo {

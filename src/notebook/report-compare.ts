@@ -22,6 +22,7 @@ type El = <K extends keyof HTMLElementTagNameMap>(
 export const SOURCE_TEXT: Record<SourceName, string> = {
   truth: 'truth',
   explicit: 'explicit labels',
+  evolution: 'evolution labels',
   'address-labels': 'address labels',
   proxy: 'proxy rule',
 };

@@ -1,6 +1,6 @@
 /**
  * Agreement between every pair of raters (proxy, miner, community, validated, the effective
- * label, and the ground truth where loaded): the 2x2 confusion matrix over the alert rows both
+ * label, evolution labels where the later snapshots are loaded, and the ground truth where loaded): the 2x2 confusion matrix over the alert rows both
  * label, the observed agreement and Cohen's kappa. All pairs come from one aggregate query over
  * the source-labels table.
  *
@@ -12,7 +12,7 @@
  */
 import { ident, rows, type Database } from '../db/database.ts';
 import { binaryKappa, type KappaResult } from './kappa.ts';
-import { hasTruth, RATERS, withSourceLabels, type Rater } from './source-labels.ts';
+import { reportedRaters, withSourceLabels, type Rater } from './source-labels.ts';
 
 export interface PairAgreement extends KappaResult {
   a: Rater;
@@ -32,8 +32,7 @@ export interface AgreementReport {
 export async function labelAgreement(db: Database, sourceLabels?: string): Promise<AgreementReport> {
   if (!sourceLabels) return withSourceLabels(db, (t) => labelAgreement(db, t));
   const t = ident(sourceLabels);
-  const truthLoaded = await hasTruth(db);
-  const candidates = RATERS.filter((r) => r !== 'truth' || truthLoaded);
+  const candidates = await reportedRaters(db, sourceLabels);
   const present = rows<Record<string, number>>(
     await db.query(`SELECT ${candidates.map((r) => `count(${r}) AS ${r}`).join(', ')} FROM ${t}`),
   )[0]!;

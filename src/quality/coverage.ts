@@ -13,7 +13,7 @@ import {
   liveLabelEventSql,
   type LabelSource,
 } from '../migrations/index.ts';
-import { hasTruth, RATERS, withSourceLabels, type Rater } from './source-labels.ts';
+import { hasTruth, reportedRaters, withSourceLabels, type Rater } from './source-labels.ts';
 
 export interface RaterCoverage {
   rater: Rater;
@@ -40,7 +40,7 @@ export interface CoverageReport {
   alertRows: number;
   /** Distinct alert ids. */
   alerts: number;
-  /** One entry per rater, in RATERS order; truth only when ground truth is loaded. */
+  /** One entry per rater, in RATERS order; truth only when ground truth is loaded, evolution only when it labels. */
   raters: RaterCoverage[];
   /** How many effective labels each source supplies. */
   effectiveBySource: Record<LabelSource, number>;
@@ -53,7 +53,7 @@ export interface CoverageReport {
 export async function labelCoverage(db: Database, sourceLabels?: string): Promise<CoverageReport> {
   if (!sourceLabels) return withSourceLabels(db, (t) => labelCoverage(db, t));
   const truthLoaded = await hasTruth(db);
-  const raters = RATERS.filter((r) => r !== 'truth' || truthLoaded);
+  const raters = await reportedRaters(db, sourceLabels);
   const t = ident(sourceLabels);
   const select = raters
     .map((r) => `count(${r}) AS ${r}_n, count(*) FILTER (WHERE ${r} = 1) AS ${r}_pos`)

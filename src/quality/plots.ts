@@ -17,6 +17,7 @@ export const RATER_TITLES: Record<Rater, string> = {
   community: 'community',
   validated: 'validated',
   effective: 'effective',
+  evolution: 'evolution',
   truth: 'ground truth',
 };
 

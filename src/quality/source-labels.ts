@@ -9,7 +9,10 @@
  * Labels taken back (retract.ts) count for no source. Proxy labels are the rows' label columns
  * with label_source 'proxy' (the proxy rule's UPDATE); an uncertain proxy row (label NULL) gives
  * no label. Ground truth joins on (alert_id,
- * processing_date), as its contract keys it, so it labels every window of the alert.
+ * processing_date), as its contract keys it, so it labels every window of the alert. Evolution
+ * labels (src/labels/evolution.ts: 1 expanding_illicit, 0 benign_indicators, at the validator's
+ * 30-day horizon) label the alert rows whose address has both snapshots; the materialised table
+ * (withSourceLabels) carries them as the `evolution` column.
  */
 import { ident, rows, type Database } from '../db/database.ts';
 import {
@@ -20,9 +23,10 @@ import {
   liveLabelEventSql,
   type LabelSource,
 } from '../migrations/index.ts';
+import { evolutionLabelsQuery, missingEvolutionColumns } from '../labels/evolution.ts';
 
-/** Who can label an alert row here: each source, the winning (effective) label, and the truth. */
-export const RATERS = [...LABEL_SOURCES, 'effective', 'truth'] as const;
+/** Who can label an alert row here: each source, the winning (effective) label, evolution, and the truth. */
+export const RATERS = [...LABEL_SOURCES, 'effective', 'evolution', 'truth'] as const;
 export type Rater = (typeof RATERS)[number];
 
 const KEY = 'alert_id, window_days, processing_date';
@@ -90,12 +94,33 @@ let tableCounter = 0;
  */
 export async function withSourceLabels<T>(db: Database, work: (table: string) => Promise<T>): Promise<T> {
   const table = `_quality_labels_${++tableCounter}`;
-  await db.exec(`CREATE TEMP TABLE ${ident(table)} AS ${sourceLabelsSql()}`);
+  // Without the feature columns the rule reads there are no evolution labels (and no query to run).
+  const evolution = (await missingEvolutionColumns(db)).length === 0 ? evolutionLabelsQuery() : undefined;
+  await db.exec(
+    evolution
+      ? `CREATE TEMP TABLE ${ident(table)} AS SELECT s.*, e.label AS evolution FROM (${sourceLabelsSql()}) AS s
+    LEFT JOIN (${evolution.sql}) AS e USING (${KEY})`
+      : `CREATE TEMP TABLE ${ident(table)} AS SELECT *, CAST(NULL AS TINYINT) AS evolution FROM (${sourceLabelsSql()})`,
+    evolution?.params ?? [],
+  );
   try {
     return await work(table);
   } finally {
     await db.exec(`DROP TABLE IF EXISTS ${ident(table)}`);
   }
+}
+
+/**
+ * The raters a source-labels table can report: every source and the effective label; the truth
+ * only when a ground-truth file is loaded, evolution only when some alert has its later snapshot
+ * (as the truth, it is absent rather than empty when the data cannot give it).
+ */
+export async function reportedRaters(db: Database, sourceLabels: string): Promise<Rater[]> {
+  const truthLoaded = await hasTruth(db);
+  const evolution = Number(
+    rows<{ n: number }>(await db.query(`SELECT count(evolution) AS n FROM ${ident(sourceLabels)}`))[0]!.n,
+  );
+  return RATERS.filter((r) => (r !== 'truth' || truthLoaded) && (r !== 'evolution' || evolution > 0));
 }
 
 /** Whether a ground-truth table with rows is loaded (the truth rater is left out otherwise). */

@@ -102,7 +102,7 @@ function boardNotes(experiment: Experiment): string[] {
   for (const rows of [split.train, split.validation]) for (const r of rows) seen.add(matrix.rowInfo.address[r]!);
   let overlap = 0;
   for (const r of split.test) if (seen.has(matrix.rowInfo.address[r]!)) overlap++;
-  const notes = [`split: ${split.description}`];
+  const notes = [`split: ${split.description}`, ...(experiment.target ? [experiment.target.note] : [])];
   if (overlap > 0) {
     notes.push(
       `${Math.round((100 * overlap) / split.test.length)}% of the held-out alert rows belong to addresses that also have training alerts; set split.groupBy to 'address' to test on unseen addresses only`,

@@ -16,12 +16,15 @@ import type { Strategy } from '../strategies/strategy.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
 import { sourceSummary, type EvaluationSource, type HeldOut } from './evaluation.ts';
 import type { FitJob } from './job.ts';
+import { missingEvolutionColumns } from '../labels/evolution.ts';
 import {
   addressRowLabels,
+  evolutionRowLabels,
   explicitRowLabels,
   hasRows,
   proxyRowLabels,
   truthRowLabels,
+  type RowLabels,
 } from '../experiment/row-labels.ts';
 
 export interface LoadedFile {
@@ -42,6 +45,8 @@ export interface Experiment {
   sources: EvaluationSource[];
   /** Every loaded file with its hash: what the run bundle records to make the run repeatable. */
   files: LoadedFile[];
+  /** With `target: evolution`: the labels every strategy learns, and what the board says about them. */
+  target?: { labels: RowLabels; note: string };
 }
 
 export async function prepareExperiment(
@@ -84,11 +89,53 @@ export async function prepareExperiment(
     );
   if (await hasRows(db, 'ground_truth'))
     add('truth', 'the ground-truth file', (await truthRowLabels(db, matrix.rows)).y);
+  const horizonDays = config.evolution.horizonDays;
+  const evolution = await evolutionRowLabels(db, matrix.rows, { horizonDays });
+  if (evolution.positives + evolution.negatives > 0)
+    add(
+      'evolution',
+      `evolution over ${horizonDays} days (expanding_illicit = positive, benign_indicators = negative)`,
+      evolution.y,
+    );
+  const target =
+    config.target === 'evolution' ? await evolutionTarget(db, matrix.rows, split, horizonDays, evolution) : undefined;
 
   const files = tableRows<{ path: string; table: string; rows: number; sha256: string }>(
     await db.query(`SELECT path, table_name AS "table", rows, sha256 FROM _loaded_files ORDER BY file_id`),
   );
-  return { config, matrix, raw, standardiser, split, held, sources, files };
+  return { config, matrix, raw, standardiser, split, held, sources, files, ...(target ? { target } : {}) };
+}
+
+/**
+ * The evolution labels a miner on the first test date would know: those whose later snapshot is
+ * on or before it. A label from a later snapshot is the future of the test date, so training on
+ * it would let the model learn what the board then tests.
+ */
+async function evolutionTarget(
+  db: Database,
+  rows: number,
+  split: Split,
+  horizonDays: number,
+  all: RowLabels,
+): Promise<{ labels: RowLabels; note: string }> {
+  const knownBy = split.testDays[0];
+  if (knownBy === undefined) throw new Error('target evolution: no test date to train up to');
+  const missing = await missingEvolutionColumns(db);
+  if (missing.length > 0)
+    throw new Error(`target evolution: the loaded features have no ${missing.join(', ')}, which evolution labels read`);
+  const labels = await evolutionRowLabels(db, rows, { horizonDays, knownBy });
+  const trainRows = [...split.train, ...split.validation];
+  const count = (y: Float32Array) => trainRows.filter((r) => y[r] === 0 || y[r] === 1).length;
+  const known = count(labels.y);
+  const later = count(all.y) - known;
+  const day = new Date(knownBy * 86_400_000).toISOString().slice(0, 10);
+  return {
+    labels,
+    note:
+      `target: evolution labels over ${horizonDays} days whose later snapshot is not after ${day}: ` +
+      `${known} of the ${trainRows.length} training and validation rows` +
+      (later > 0 ? ` (${later} more have one from a later snapshot, left out)` : ''),
+  };
 }
 
 export interface PreparedStrategy {
@@ -103,12 +150,16 @@ export interface PreparedStrategy {
 export async function prepareStrategy(db: Database, experiment: Experiment, name: string): Promise<PreparedStrategy> {
   const { matrix, split, config } = experiment;
   const strategy = getStrategy(name);
-  const labels = await strategy.prepareLabels({ db, config, rows: matrix.rows });
+  // With target evolution every strategy that learns labels learns these (a copy: a worker takes the buffers).
+  const evolution = experiment.target && strategy.target(config) !== 'none' ? experiment.target.labels : undefined;
+  const labels = evolution
+    ? { ...evolution, y: evolution.y.slice(), w: evolution.w.slice(), origin: evolution.origin.slice() }
+    : await strategy.prepareLabels({ db, config, rows: matrix.rows });
   let keep: number[] = [];
   let leakage: LeakageReport | undefined;
   // The rule reads no features, so there is nothing to guard.
   if (strategy.kind !== 'rule') {
-    const guarded = guardFeatures(matrix.features, strategy.target(config), config.leakage);
+    const guarded = guardFeatures(matrix.features, evolution ? 'evolution' : strategy.target(config), config.leakage);
     leakage = guarded.report;
     keep = labels
       ? checkSeparation(
