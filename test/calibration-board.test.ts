@@ -17,7 +17,7 @@ import { proxyRowLabels } from '../src/experiment/row-labels.ts';
 import { renderLeaderboard } from '../src/metrics/leaderboard.ts';
 import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { derivedSeed } from '../src/ml/random.ts';
-import { BOARD_TARGET } from '../src/training/calibration.ts';
+import { BOARD_TARGET, EVOLUTION_TARGET } from '../src/training/calibration.ts';
 import { compareStrategies, runStrategy, type CompareResult } from '../src/training/compare.ts';
 import { reduceToUnits } from '../src/training/evaluation.ts';
 import { CALIBRATED_BRIER, compareResults } from '../src/notebook/cells/compare-results.ts';
@@ -112,6 +112,29 @@ describe('calibration on the board', () => {
       (r) => r.strategy === 'isolation-forest' && r.source === 'truth' && r.metric === CALIBRATED_BRIER,
     )!;
     expect(row.value).toBe(run('isolation-forest').entry.calibration!.bySource.truth!.brierAfter);
+  });
+
+  it('calibrates the label-less strategies against the evolution labels when they are the target', async () => {
+    const { experiment } = result;
+    const truth = experiment.sources.find((s) => s.info.name === 'truth')!.y;
+    // Stand-in evolution labels: the truth, so the mapping must differ from the proxy-fitted one.
+    const labels = {
+      y: truth.slice(),
+      w: new Float32Array(truth.length).fill(1),
+      origin: new Uint8Array(truth.length),
+      positives: 0,
+      negatives: 0,
+    };
+    const forest = await runStrategy(rt.db, { ...experiment, target: { labels, note: 'test' } }, 'isolation-forest');
+    expect(forest.entry.calibration!.target).toBe(EVOLUTION_TARGET);
+    const units = reduceToUnits(experiment.split.validation, experiment.held.info, forest.result!.scores, truth);
+    const fit = fitCalibration(
+      labelledPoints(units.scores, units.labels),
+      'auto',
+      derivedSeed(config.seed, 'calibration:isolation-forest'),
+    );
+    expect(forest.entry.calibration!.mapping).toEqual(fit.mapping);
+    expect(fit.mapping).not.toEqual(run('isolation-forest').entry.calibration!.mapping);
   });
 
   it('leaves the scores as they are with calibration: none', async () => {

@@ -5,8 +5,9 @@
  *
  * What a strategy is calibrated against: the labels it learned from, when it has some (proxy,
  * supervised, self-training); otherwise (the anomaly scorers, the rule) the board's training
- * target, the proxy rule's labels with explicit labels winning (what the proxy strategy learns),
- * so an isolation forest's score reads as a probability of the same event. The unit is the
+ * target: with `target: evolution` the evolution labels every learner trains on, else the proxy
+ * rule's labels with explicit labels winning (what the proxy strategy learns), so an isolation
+ * forest's score reads as a probability of the same event. The unit is the
  * alert on a date, as on the board: since every mapping is monotone, calibrating each row and
  * taking an alert's highest window equals calibrating the alert's highest score.
  */
@@ -21,6 +22,7 @@ import { reduceToUnits } from './evaluation.ts';
 import type { Experiment } from './experiment.ts';
 
 export const BOARD_TARGET = 'the board’s training target, proxy labels with explicit labels winning';
+export const EVOLUTION_TARGET = 'the board’s training target, evolution labels known by the test date';
 
 /** The board's training target per experiment: fetched once for all the strategies without labels. */
 const boardTargets = new WeakMap<Experiment, Promise<RowLabels>>();
@@ -53,8 +55,8 @@ export async function calibrateRun(
   own: Float32Array | undefined,
 ): Promise<CalibratedRun> {
   const { split, held, config } = experiment;
-  const y = own ?? (await boardTarget(db, experiment)).y;
-  const target = own ? `${name}'s own training labels` : BOARD_TARGET;
+  const y = own ?? experiment.target?.labels.y ?? (await boardTarget(db, experiment)).y;
+  const target = own ? `${name}'s own training labels` : experiment.target ? EVOLUTION_TARGET : BOARD_TARGET;
   const validation = reduceToUnits(split.validation, held.info, scores, y);
   const fit = fitCalibration(
     labelledPoints(validation.scores, validation.labels),
