@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { CALIBRATION_CHOICES } from '../calibration/registry.ts';
 import { parseConfig as parseLabelConfig, ProxyLabelConfigSchema } from '../labels/config.ts';
 import { DEFAULT_HORIZON_DAYS } from '../labels/evolution.ts';
+import { configIssues } from '../util/config-issues.ts';
 
 const count = (min = 1) => z.number().int().min(min);
 const rate = () => z.number().positive();
@@ -230,16 +231,7 @@ export class TrainingConfigError extends Error {
 export function parseTrainingConfig(value: unknown, source = 'config'): TrainingConfig {
   const result = TrainingConfigSchema.safeParse(fromDesignShape(value ?? {}, source));
   if (result.success) return result.data;
-  throw new TrainingConfigError(
-    source,
-    result.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message:
-        i.code === 'unrecognized_keys'
-          ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
-          : i.message,
-    })),
-  );
+  throw new TrainingConfigError(source, configIssues(result.error));
 }
 
 /** Parse YAML or JSON text (JSON is YAML, so one parser reads both). */

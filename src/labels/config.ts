@@ -27,6 +27,7 @@ import {
   UNCERTAIN_HANDLING,
   type RuleField,
 } from './rule-fields.ts';
+import { configIssues } from '../util/config-issues.ts';
 
 export { CONFLICT_RESOLUTIONS, type ConflictResolution } from './rule-fields.ts';
 
@@ -150,16 +151,7 @@ export class ConfigError extends Error {
 export function parseConfig(value: unknown, source = 'config'): ProxyLabelConfig {
   const result = ProxyLabelConfigSchema.safeParse(fromDesignShape(value ?? {}));
   if (result.success) return result.data;
-  throw new ConfigError(
-    source,
-    result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: issueMessage(i) })),
-  );
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  return issue.message;
+  throw new ConfigError(source, configIssues(result.error));
 }
 
 /** The format a file name implies: .json, or .yaml/.yml. */

@@ -26,6 +26,7 @@
  */
 import { parseYaml } from '../util/yaml.ts';
 import { z } from 'zod';
+import { configIssues } from '../util/config-issues.ts';
 
 export const PATTERN_NAMES = ['expanding_illicit', 'benign_indicators', 'dormant', 'ambiguous'] as const;
 export type PatternName = (typeof PATTERN_NAMES)[number];
@@ -215,16 +216,7 @@ export class ValidatorConfigError extends Error {
 export function parseValidatorConfig(value: unknown, source = 'config'): ValidatorConfig {
   const result = ValidatorConfigSchema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new ValidatorConfigError(
-    source,
-    result.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message:
-        i.code === 'unrecognized_keys'
-          ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
-          : i.message,
-    })),
-  );
+  throw new ValidatorConfigError(source, configIssues(result.error));
 }
 
 /** Configuration text (JSON, or YAML for .yaml/.yml names), such as the validator's validation_config.json. */
