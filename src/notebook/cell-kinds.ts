@@ -13,9 +13,20 @@ import { proxyCell } from './cells/proxy.ts';
 import { qualityCell } from './cells/quality.ts';
 import { sqlCell } from './cells/sql.ts';
 import { tableCell } from './cells/table.ts';
+import { validateCell } from './cells/validate.ts';
 
 /** Every kind, in the order the docs list them. */
-const MODULES = [sqlCell, paramsCell, plotCell, tableCell, proxyCell, compareCell, labelsCell, qualityCell] as const;
+const MODULES = [
+  sqlCell,
+  paramsCell,
+  plotCell,
+  tableCell,
+  proxyCell,
+  compareCell,
+  labelsCell,
+  qualityCell,
+  validateCell,
+] as const;
 
 type AnyKindModule = (typeof MODULES)[number];
 type SpecOf<M extends AnyKindModule> = Parameters<M['uses']>[0];

@@ -531,7 +531,7 @@ export type CompareSpec = z.infer<typeof CompareSpec>;
 // labels, quality
 
 /** A data file named by a notebook: relative, inside the data folder. */
-const DataFilePath = z
+export const DataFilePath = z
   .string()
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
@@ -568,3 +568,45 @@ export const QualitySpec = z.strictObject({
     .optional(),
 });
 export type QualitySpec = z.infer<typeof QualitySpec>;
+
+// validate
+
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(d)), 'expected a real calendar date');
+
+/**
+ * A validate cell: a submission scored as the network's validator would (src/validator/): a scores
+ * file among the notebook's data files, or a compare cell's strategy. Exactly one of `scores` and `from`.
+ */
+export const ValidateSpec = z
+  .strictObject({
+    /** A scores file among the notebook's data files. */
+    scores: DataFilePath.optional(),
+    /** Other miners' scores files (a miner column names several in one file), for Tier 2's consensus. */
+    consensus: z.array(DataFilePath).default([]),
+    /** The snapshot scored; by default the file's own processing_date, else the one its alert ids fit. */
+    date: IsoDate.optional(),
+    window: z.number().int().min(1).optional(),
+    /** The day the validator scores it (the submission's age); default: the latest date loaded. */
+    as_of: IsoDate.optional(),
+    /** A compare cell of this notebook. */
+    from: Name.optional(),
+    /** With `from`: the strategy scored; default: the one with the highest mean final score. */
+    strategy: z.string().min(1).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const say = (message: string, path: string) => ctx.addIssue({ code: 'custom', message, path: [path] });
+    if (s.scores === undefined && s.from === undefined)
+      say('expected either scores (a scores file) or from (a compare cell)', 'scores');
+    if (s.scores !== undefined && s.from !== undefined)
+      say('give either scores or from, not both: one submission per cell', 'from');
+    if (s.from === undefined && s.strategy !== undefined)
+      say('strategy picks a strategy of `from`: give from', 'strategy');
+    if (s.from !== undefined)
+      for (const k of ['consensus', 'date', 'window', 'as_of'] as const)
+        if (k === 'consensus' ? s.consensus.length > 0 : s[k] !== undefined)
+          say(`${k} is for a scores file; with from, the compare cell's preview chose the snapshots`, k);
+  });
+export type ValidateSpec = z.infer<typeof ValidateSpec>;

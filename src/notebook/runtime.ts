@@ -426,8 +426,10 @@ export class Notebook {
     // What each cell read gives: a table (sql) by its name, or in-memory results by theirs.
     const results = new Map<string, ResultTable>();
     const memory = new Map<string, MemoryResult>();
+    const cells = new Map<string, CellValueOfKind>();
     node.cells.forEach((c, i) => {
       const value = values[node.params.length + i] as CellValueOfKind;
+      cells.set(c, value);
       const read = cellKind(value.kind);
       if (read.publishes) for (const r of read.publishes.results(value)) memory.set(r.name, r);
       else if (read.resultTable) results.set(c, read.resultTable(value));
@@ -438,6 +440,7 @@ export class Notebook {
       params,
       results,
       memory,
+      cells,
       memo: this.memos.memo(node.id),
       keep: this.memos.keep(node.id),
       bodyLine: node.block.line + 1,

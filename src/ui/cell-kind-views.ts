@@ -14,6 +14,7 @@ import { proxyCellView } from './proxy-cell-output.ts';
 import { qualityCellView } from './quality-cell-output.ts';
 import { sqlCellView } from './sql-cell-output.ts';
 import { tableCellView } from './table-cell-output.ts';
+import { validateCellView } from './validate-cell-output.ts';
 
 export const CELL_KIND_VIEWS: { readonly [K in CellKind]: CellKindView<Extract<CellValueOfKind, { kind: K }>> } = {
   sql: sqlCellView,
@@ -24,6 +25,7 @@ export const CELL_KIND_VIEWS: { readonly [K in CellKind]: CellKindView<Extract<C
   compare: compareCellView,
   labels: labelsCellView,
   quality: qualityCellView,
+  validate: validateCellView,
 };
 
 /** The view of `kind`, for code that holds a value of some kind, not known which. */

@@ -6,6 +6,7 @@
 import { FIGURES, STATUS_EXPLAINED } from './figures.ts';
 import { byFinalScore, type ValidatorPreview } from './preview.ts';
 import type { Scorecard } from './scorecard.ts';
+import type { Tier1Failure } from './tier1.ts';
 
 const value = (v: unknown): string =>
   v === null || v === undefined
@@ -35,6 +36,13 @@ export function headline(card: Scorecard): string {
   return `${card.processing_date}, ${card.window_days}-day window, ${card.days_since_submission} days old: ${card.validation_status}, final score ${value(card.final_score)}`;
 }
 
+/** A Tier 1 failure's first offending rows: "row 3, alert a1 (NaN); alert a9". */
+export function firstRowsText(failure: Tier1Failure): string {
+  return failure.first
+    .map((x) => `${x.row === null ? 'alert' : `row ${x.row}, alert`} ${x.alert_id}${x.value ? ` (${x.value})` : ''}`)
+    .join('; ');
+}
+
 /** One scorecard: a row per figure (tier, figure, value, the validator's key), then failures and notes. */
 export function renderScorecard(card: Scorecard): string {
   const body = FIGURES.map((f) => [f.tier, f.label, value(card[f.key]), f.key]);
@@ -54,11 +62,7 @@ export function renderScorecard(card: Scorecard): string {
   if (card.tier1_failures.length > 0) {
     out.push('Tier 1 failures:');
     for (const f of card.tier1_failures) {
-      const first = f.first
-        .map(
-          (x) => `${x.row === null ? 'alert' : `row ${x.row}, alert`} ${x.alert_id}${x.value ? ` (${x.value})` : ''}`,
-        )
-        .join('; ');
+      const first = firstRowsText(f);
       out.push(`  ${f.check}: ${f.message}${first ? `; first: ${first}` : ''}`);
     }
   }

@@ -44,6 +44,11 @@ export interface RunContext<P = unknown> {
   /** The in-memory results of the cells this cell reads (a proxy cell's `labels.by_severity`). */
   memory: ReadonlyMap<string, MemoryResult>;
   /**
+   * The values of the cells this cell reads, by name, every kind's `{kind, ...}` (a validate
+   * cell reads its compare cell's trained board): narrow by `kind` before use.
+   */
+  cells: ReadonlyMap<string, { kind: string }>;
+  /**
    * Work kept across this notebook's runs until its data changes: the first call with `key`
    * builds, later ones (from any cell) get the same promise. `rerun()` forgets what the cells it
    * re-runs built (all of it, without an id), so a load rebuilds; a param change never does.
