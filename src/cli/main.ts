@@ -3,13 +3,19 @@
  * Every command is a thin layer over the same core the app uses.
  */
 import { parseArgs } from 'node:util';
+import { indent } from './command.ts';
 import { COMMANDS, usage } from './commands.ts';
 import { CliError } from './output.ts';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(usage());
+  const asksHelp = (word: string | undefined) => word === 'help' || word === '--help' || word === '-h';
+  // `lab help compare` and `lab compare --help` print that command's usage; `lab help`, all of them.
+  const about = asksHelp(name) ? rest[0] : rest.some(asksHelp) ? name : undefined;
+  if (!name || asksHelp(name) || about !== undefined) {
+    const command = COMMANDS.find((c) => c.name === about);
+    if (about !== undefined && !command) throw new CliError(`unknown command '${about}'\n\n${usage()}`);
+    process.stdout.write(command ? `${indent(command.usage)}\n      ${command.summary}\n` : usage());
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
