@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
-import { importLabelsOnce } from '../src/ingest/index.ts';
+import { describeEarlier, importLabelsOnce, prepareLabelImportOnce } from '../src/ingest/index.ts';
 import { alertsLab, storedEvents } from './ingest-fixtures.ts';
 
 let rt: Runtime;
@@ -42,5 +42,28 @@ describe('importLabelsOnce', () => {
     expect(changed.earlier).toBeNull();
     expect(changed.appended?.events).toBe(3);
     expect(await storedEvents(rt)).toHaveLength(5);
+  });
+
+  it('checks without writing (write: false), and every path finds the earlier import the same way', async () => {
+    await alertsLab(rt);
+    const checked = await importLabelsOnce(rt, file('labels/set.csv', CSV), { write: false });
+    expect(checked).toMatchObject({ appended: null, earlier: null, pending: 2 });
+    expect(await storedEvents(rt)).toHaveLength(0);
+
+    const first = await prepareLabelImportOnce(rt, file('labels/set.csv', CSV));
+    expect(first.earlier).toBeNull();
+    const appended = await first.prepared.commit();
+
+    // The Labels tab and the CLI check through prepareLabelImportOnce: the same bytes are found.
+    const again = await prepareLabelImportOnce(rt, file('picked/set-copy.csv', CSV));
+    expect(again.earlier).toMatchObject({ batchId: appended.batchId, events: 2 });
+    await again.prepared.discard();
+    const at = appended.batchId.split('@')[1]!.slice(0, 16).replace('T', ' ');
+    expect(describeEarlier(again.earlier!)).toBe(
+      `already imported on ${at} UTC as batch ${appended.batchId} (2 events)`,
+    );
+    const recheck = await importLabelsOnce(rt, file('labels/set.csv', CSV), { write: false });
+    expect(recheck).toMatchObject({ appended: null, pending: 0, earlier: { batchId: appended.batchId } });
+    expect(await storedEvents(rt)).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { exportLabels, prepareLabelImport } from '../ingest/index.ts';
+import { describeEarlier, exportLabels, prepareLabelImportOnce } from '../ingest/index.ts';
 import { defineCommand, noArguments } from './command.ts';
 import { readMapping } from './config-files.ts';
 import { formatImportReport } from './label-report.ts';
@@ -43,12 +43,18 @@ export const labelsImportCommand = defineCommand({
     const mapping = await readMapping(options.mapping);
     const [file] = await readFiles([options.file]);
     const { rt } = await loadLab(options.data);
-    const pending = await prepareLabelImport(rt, file!, {
+    // The same check as the app's (Labels tab and notebooks): the same bytes are never appended twice.
+    const { prepared: pending, earlier } = await prepareLabelImportOnce(rt, file!, {
       mapping,
       unknownTargets: options['keep-unknown'] ? 'keep' : 'reject',
     });
     process.stdout.write(formatImportReport(pending.report));
     const code = pending.report.ok ? 0 : 1;
+    if (earlier) {
+      await pending.discard();
+      process.stdout.write(`nothing to append: ${file!.path} was ${describeEarlier(earlier)}\n`);
+      return code;
+    }
     if (pending.report.accepted === 0) {
       await pending.discard();
       process.stdout.write('nothing to append\n');

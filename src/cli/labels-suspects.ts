@@ -4,7 +4,7 @@
  *   lab labels suspects --data DIR [--labels F ...] [--check effective|explicit] [--folds 5]
  *     [--learner dense|logistic] [--limit 30] [--training-config FILE] [--json]
  */
-import { findSuspectedMislabels } from '../quality/mislabel-suspects.ts';
+import { describeTrusted, findSuspectedMislabels } from '../quality/mislabel-suspects.ts';
 import { defineCommand, noArguments } from './command.ts';
 import { readTrainingConfig } from './config-files.ts';
 import { learnerFromOption } from './learner-option.ts';
@@ -51,6 +51,7 @@ export const labelsSuspectsCommand = defineCommand({
       `${report.labelled} labelled rows checked (${report.positives} positive) with ${report.folds}-fold out-of-fold ${report.learner} probabilities on ${report.features} features` +
         (report.excluded.length > 0 ? ` (${report.excluded.length} left out by the leakage guard)` : '') +
         `\nthresholds: a 0 is disputed when p >= ${report.thresholds.positive.toFixed(3)}, a 1 when 1 - p >= ${report.thresholds.negative.toFixed(3)}\n` +
+        `${describeTrusted(report.trusted)}\n` +
         `${report.suspects.length} suspected mislabels; the first ${Math.min(limit, report.suspects.length)}:\n\n`,
     );
     out.write(

@@ -5,13 +5,17 @@
  *
  * The batch names the file by its content: `import:NAME sha256:HEX12@time#...`. The same bytes
  * give the same subject whatever the file is called now, and a changed file imports anew.
+ *
+ * Every import path checks here (the Labels tab's panel, a notebook's labels cell, `lab labels
+ * import`): `prepareLabelImportOnce` makes the report and finds an earlier import of the same
+ * bytes, and `describeEarlier` is the one sentence each of them shows for it.
  */
 import { rows, type Database } from '../db/database.ts';
 import { sha256Hex, type Runtime } from '../db/runtime.ts';
 import { LABEL_EVENTS_TABLE } from '../migrations/index.ts';
 import type { SourceFile } from '../sot/files.ts';
 import type { AppendResult } from './commit.ts';
-import { prepareLabelImport, type ImportOptions, type ImportReport } from './import.ts';
+import { prepareLabelImport, type ImportOptions, type ImportReport, type PreparedImport } from './import.ts';
 
 export interface EarlierImport {
   batchId: string;
@@ -28,6 +32,26 @@ export interface ImportOnceResult {
   appended: AppendResult | null;
   /** The import of the same bytes found in the event log, when there was one. */
   earlier: EarlierImport | null;
+  /**
+   * Events a confirmation would append now: the accepted rows of a check that wrote nothing
+   * (`write: false`), 0 once appended, when imported before, or when nothing was accepted.
+   */
+  pending: number;
+}
+
+/** A checked import and, when the same bytes were imported before, that import. */
+export interface PreparedOnce {
+  /** Named by content (`contentSubject`), so its batch is found the next time. */
+  prepared: PreparedImport;
+  earlier: EarlierImport | null;
+}
+
+/** "already imported on 2026-12-03 12:03 UTC as batch import:..." : the same words on every path. */
+export function describeEarlier(earlier: EarlierImport): string {
+  const when = /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(earlier.at)
+    ? `${earlier.at.slice(0, 16).replace('T', ' ')} UTC`
+    : earlier.at;
+  return `already imported on ${when} as batch ${earlier.batchId} (${earlier.events} event${earlier.events === 1 ? '' : 's'})`;
 }
 
 /** The content part of a subject: `sha256:HEX12`. */
@@ -94,23 +118,40 @@ export async function findImport(db: Database, tag: string): Promise<EarlierImpo
 }
 
 /**
- * Check the file and append its accepted rows, unless the same bytes were imported before: then
- * the report is still made (it says what the file holds) but nothing is written.
+ * Check the file as an import would (the report, nothing written) and look for an earlier import
+ * of the same bytes. The caller commits or discards `prepared`; committing when `earlier` is set
+ * would append the same events a second time, which is what every path here refuses.
  */
-export async function importLabelsOnce(
+export async function prepareLabelImportOnce(
   rt: Runtime,
   file: SourceFile,
   opts: Omit<ImportOptions, 'batchSubject'> = {},
-): Promise<ImportOnceResult> {
+): Promise<PreparedOnce> {
   const bytes = await file.read();
   const tag = await contentTag(bytes);
   const again: SourceFile = { ...file, read: async () => bytes };
   const prepared = await prepareLabelImport(rt, again, { ...opts, batchSubject: contentSubject(file.path, tag) });
-  const earlier = await findImport(rt.db, tag);
-  if (earlier || prepared.report.accepted === 0) {
+  return { prepared, earlier: await findImport(rt.db, tag) };
+}
+
+/**
+ * Check the file and, with `write` (the default), append its accepted rows unless the same bytes
+ * were imported before: then the report is still made (it says what the file holds) but nothing
+ * is written. Without `write` nothing is ever written: `pending` says what a confirmation would
+ * append (a notebook opened in the app shows that and waits for the user).
+ */
+export async function importLabelsOnce(
+  rt: Runtime,
+  file: SourceFile,
+  opts: Omit<ImportOptions, 'batchSubject'> & { write?: boolean } = {},
+): Promise<ImportOnceResult> {
+  const { write = true, ...importOpts } = opts;
+  const { prepared, earlier } = await prepareLabelImportOnce(rt, file, importOpts);
+  if (earlier || prepared.report.accepted === 0 || !write) {
     await prepared.discard();
-    return { report: prepared.report, appended: null, earlier, batches: await labelBatches(rt.db) };
+    const pending = earlier ? 0 : prepared.report.accepted;
+    return { report: prepared.report, appended: null, earlier, pending, batches: await labelBatches(rt.db) };
   }
   const appended = await prepared.commit();
-  return { report: prepared.report, appended, earlier: null, batches: await labelBatches(rt.db) };
+  return { report: prepared.report, appended, earlier: null, pending: 0, batches: await labelBatches(rt.db) };
 }

@@ -26,12 +26,15 @@ export {
 export {
   contentSubject,
   contentTag,
+  describeEarlier,
   findImport,
   importLabelsOnce,
   labelBatches,
+  prepareLabelImportOnce,
   type BatchSummary,
   type EarlierImport,
   type ImportOnceResult,
+  type PreparedOnce,
 } from './import-once.ts';
 export {
   describeFieldSource,

@@ -68,6 +68,8 @@ export async function runHeadless(doc: NotebookDocument, opts: HeadlessOptions):
     params: opts.params ?? {},
     ...(training && { training }),
     ...(opts.files && { files: opts.files }),
+    // Explicit, as a report is: labels cells import and the proxy rule is applied as they run (the app asks first).
+    writes: 'on-run',
   });
   await nb.idle();
   const html = renderReport(nb, {

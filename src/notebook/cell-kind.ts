@@ -107,6 +107,12 @@ export interface CellKindModule<K extends string, S extends { kind: K }, V exten
   };
   /** Set when the kind trains on the notebook's training runner (`Notebook.train(id)`). */
   trains?: boolean;
+  /**
+   * Set when a run may write labels or label columns (a labels cell's import, a quality cell's
+   * proxy rule). It writes only when `RunContext.write` says so: opening a notebook in the app
+   * never does, the user's `Notebook.confirm(id)` does.
+   */
+  writes?: boolean;
   run(cell: RunCell<S>, ctx: RunContext<P>): V | Promise<V>;
   /** The value in the headless report, as nodes of `r.document`. */
   report(value: V, r: ReportContext): Node[];

@@ -12,6 +12,8 @@ import { cellKind } from './cell-kinds.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { paramText } from './cells/params.ts';
 import { renderMarkdown, type Sanitizer } from './markdown.ts';
+import { resolveProseRef } from './prose-refs.ts';
+import { refSourceOf } from './prose-values.ts';
 import type { ParamValue } from './params.ts';
 import type { CellState } from './runtime.ts';
 import type { NotebookDocument } from './types.ts';
@@ -83,7 +85,15 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
     main.append(section);
     if (cell.kind === 'markdown') {
       const prose = el('div', { class: 'prose' });
-      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', opts.purify);
+      // Inline expressions read the cells' values: the report is made after every cell settled.
+      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', opts.purify, (ref) =>
+        resolveProseRef(ref, (name) =>
+          refSourceOf(
+            name,
+            nb.cells.find((c) => c.id === name),
+          ),
+        ),
+      );
       section.append(prose);
       continue;
     }

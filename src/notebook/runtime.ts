@@ -23,13 +23,18 @@
  * cell (an input moved, the data changed) shows its configuration again, untrained. While it
  * trains, the cell's state carries its `progress`, and `cancel(id, part)` stops one strategy (or
  * all of them) without making the run stale: the board still shows what finished.
+ *
+ * Writing labels: cells whose kind `writes` (a labels cell's import, a quality cell's proxy
+ * rule) write only when the notebook says so (`writes`): on every run headless ('on-run'), only
+ * after `confirm(id)` in the app ('on-confirm', the default), where opening a notebook must not
+ * change the user's labels. Any other run shows what it would write.
  */
 import { Runtime, type Module, type Observer, type Variable } from '@observablehq/runtime';
 import type { Database } from '../db/database.ts';
 import type { TrainingRunner } from '../training/runner.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { cellKind, type CellProgress, type CellValueOfKind } from './cell-kinds.ts';
-import type { NotebookFiles } from './cells/context.ts';
+import type { NotebookFiles, NotebookWrites } from './cells/context.ts';
 import { CancelScope } from './cells/cancel-scope.ts';
 import { isStale, StaleRun, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
@@ -86,6 +91,11 @@ export interface NotebookOptions {
   training?: NotebookTraining;
   /** How labels cells read data files; without it they fail saying so. */
   files?: NotebookFiles;
+  /**
+   * When cells that write labels write (see the file comment): 'on-confirm' (the default: only
+   * after `confirm(id)`) or 'on-run' (headless reports and `lab run`, which import as they run).
+   */
+  writes?: NotebookWrites;
 }
 
 export interface NotebookTraining {
@@ -137,6 +147,9 @@ export class Notebook {
   private readonly cancelScopes = new Map<string, CancelScope>();
   /** Cells asked to train on their next run (`train`). */
   private readonly trainRequests = new Set<string>();
+  /** Cells asked to write on their next run (`confirm`). */
+  private readonly confirmRequests = new Set<string>();
+  private readonly writes: NotebookWrites;
   private readonly training: NotebookTraining | undefined;
   private readonly files: NotebookFiles | undefined;
   /** What cells built to keep until the data changes (RunContext.memo and keep). */
@@ -153,6 +166,7 @@ export class Notebook {
     this.document = opts.document;
     this.training = opts.training;
     this.files = opts.files;
+    this.writes = opts.writes ?? 'on-confirm';
     this.apply(doc);
   }
 
@@ -255,6 +269,22 @@ export class Notebook {
     if (!this.training)
       throw new Error('this notebook was opened without a training runner: compare cells cannot train');
     this.trainRequests.add(id);
+    this.rerun(id);
+  }
+
+  /**
+   * Let cell `id` write what it showed it would (a labels cell's import, a quality cell's proxy
+   * rule): a rerun that carries the confirmation, used up by that run.
+   */
+  confirm(id: string): void {
+    const v = this.cellVars.get(id);
+    if (!v || !cellKind(v.node.block.kind).writes) {
+      const writers = [...this.cellVars.values()].filter((c) => cellKind(c.node.block.kind).writes);
+      throw new Error(
+        `no cell ${id} that writes labels: expected one of ${writers.map((c) => c.node.id).join(', ') || '(none)'}`,
+      );
+    }
+    this.confirmRequests.add(id);
     this.rerun(id);
   }
 
@@ -453,6 +483,9 @@ export class Notebook {
       },
       ...(this.document && { document: this.document }),
       ...(this.files && { files: this.files }),
+      // A confirmation is used up by the run that takes it, like a training request.
+      write: kind.writes === true && (this.confirmRequests.delete(node.id) || this.writes === 'on-run'),
+      writes: this.writes,
       ...(this.training && {
         training: {
           runner: this.training.runner,

@@ -5,6 +5,11 @@
  * returns the rows whose label the model most confidently disputes, with the alert's keys, the
  * label's source and who gave it, for review.
  *
+ * Validated labels are trusted: the network checked them against what happened, so a model's
+ * doubt about one says more about the model than the label. They still train the folds (they are
+ * the best labels there are) but are never listed as suspects; the report says how many were
+ * set apart and why (`trusted`).
+ *
  * Features go through the leakage guard for the labels' target: the proxy rule is made of
  * severity and confidence, and a model that sees them only re-learns the rule and can dispute
  * none of its labels.
@@ -64,6 +69,42 @@ export interface SuspectReport {
   features: number;
   /** Feature columns the leakage guard left out, with why. */
   excluded: { feature: string; reason: string }[];
+  /** Labels never listed as suspects: their sources, how many of the suspects they were, and why. */
+  trusted: TrustedLabels;
+}
+
+/** Sources whose labels are trusted over any model: validated labels (checked by the network). */
+export const TRUSTED_SOURCES: readonly string[] = ['validated'];
+
+export const TRUSTED_REASON =
+  'validated labels are checked by the network against what happened and outrank every other source, so they are trusted, not disputed';
+
+export interface TrustedLabels {
+  sources: readonly string[];
+  /** Suspects left out because their label is trusted. */
+  rows: number;
+  reason: string;
+}
+
+/** Why trusted labels are never listed, and how many the model disputed: the panel's, the cell's and the CLI's sentence. */
+export function describeTrusted(t: TrustedLabels): string {
+  const sources = t.sources.join(', ');
+  if (t.rows === 0)
+    return `${sources[0]?.toUpperCase() ?? ''}${sources.slice(1)} labels are never listed: ${t.reason}.`;
+  const labels = `${t.rows} ${sources} label${t.rows === 1 ? '' : 's'}`;
+  return `${labels} the model disputed ${t.rows === 1 ? 'is' : 'are'} not listed: ${t.reason}.`;
+}
+
+/** Leave out the suspects whose label comes from a trusted source; the rest keep their order, ranked anew. */
+export function setTrustedApart<T extends { source: string; rank: number }>(
+  suspects: readonly T[],
+  trusted: readonly string[] = TRUSTED_SOURCES,
+): { suspects: T[]; trusted: TrustedLabels } {
+  const kept = suspects.filter((s) => !trusted.includes(s.source));
+  return {
+    suspects: kept.map((s, i) => ({ ...s, rank: i + 1 })),
+    trusted: { sources: trusted, rows: suspects.length - kept.length, reason: TRUSTED_REASON },
+  };
 }
 
 interface RowMeta {
@@ -74,6 +115,11 @@ interface RowMeta {
   address: string;
   label_source: string | null;
   labeled_by: string | null;
+}
+
+/** There is nothing to dispute yet: the labels to check lack one class (or are none at all). */
+export class TooFewLabelsError extends Error {
+  override name = 'TooFewLabelsError';
 }
 
 export async function findSuspectedMislabels(db: Database, opts: SuspectOptions): Promise<SuspectReport> {
@@ -87,7 +133,7 @@ export async function findSuspectedMislabels(db: Database, opts: SuspectOptions)
     (r) => labels.y[r] === 0 || labels.y[r] === 1,
   );
   if (labels.positives === 0 || labels.negatives === 0) {
-    throw new Error(
+    throw new TooFewLabelsError(
       `suspected mislabels need labels of both classes; the ${opts.labels} labels hold ${labels.positives} positive and ${labels.negatives} negative rows`,
     );
   }
@@ -127,8 +173,8 @@ FROM ${ROWS_TABLE} AS r LEFT JOIN ${EFFECTIVE_LABELS_VIEW} AS e
   ON e.alert_id = r.alert_id AND e.window_days = r.window_days AND e.processing_date = r.processing_date
 ORDER BY r.row_idx`),
   );
-  return {
-    suspects: suspects.map((s) => {
+  const listed = setTrustedApart(
+    suspects.map((s) => {
       const m = meta[s.row]!;
       const proxy = labels.origin[s.row] === ORIGIN.proxy;
       return {
@@ -144,6 +190,10 @@ ORDER BY r.row_idx`),
         margin: s.margin,
       };
     }),
+  );
+  return {
+    suspects: listed.suspects,
+    trusted: listed.trusted,
     labelled: rows.length,
     positives: labels.positives,
     thresholds,

@@ -20,6 +20,10 @@ export interface OutputHost {
   run(): void;
   /** Cancel part of the cell's run in progress (a compare cell's strategy), or all of it. */
   cancel(part?: string): void;
+  /** Let the cell write what it showed it would (a labels cell's import, the proxy rule). */
+  confirm(): void;
+  /** The table cells below that show sql cell `name`'s result (it then shows a summary, not its rows twice). */
+  shownBy(name: string): string[];
 }
 
 /** Shows `element` as the cell's output, unless it already is. */

@@ -30,6 +30,10 @@ export interface CellHost {
   train(id: string, text: string | undefined): void;
   /** Cancel one strategy of a compare cell's training, or all of it. */
   cancel(id: string, part?: string): void;
+  /** Let a cell that writes labels write what it showed (a labels cell's Confirm import). */
+  confirm(id: string): void;
+  /** The table cells below that show sql cell `name`'s result. */
+  shownBy(name: string): string[];
   /** The editor's text, typed but not yet run (null: back to the cell's own body). */
   draft(name: string, text: string | null): void;
   setParam: SetParam;
@@ -272,6 +276,8 @@ export class CellView {
       parquet: this.host.parquet,
       run: () => this.run(),
       cancel: (part) => this.host.cancel(this.state.id, part),
+      confirm: () => this.host.confirm(this.state.id),
+      shownBy: (name) => this.host.shownBy(name),
     });
     return this.kindOutput;
   }

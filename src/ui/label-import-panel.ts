@@ -6,19 +6,24 @@
  *   → Confirm: the accepted rows appended in one transaction, the log saved (session.changed)
  *     or Cancel: the prepared import discarded, nothing written.
  *
+ * The check is the one every import path makes (prepareLabelImportOnce): a file whose bytes were
+ * imported before says "already imported on DATE as batch ID", and Confirm stays off, so the
+ * same events are never appended twice.
+ *
  * Any change to the mapping sets the report aside (its import is discarded) until it is checked
  * again, so what is confirmed is always what the report showed. A file that cannot be read, a
  * mapping that does not fit and a failed commit are shown here with the file's name; none of
  * them touches the loaded alerts or the labels already given (the core stages everything apart
  * and appends in one transaction).
  */
-import type { PreparedImport } from '../ingest/index.ts';
+import type { EarlierImport, PreparedImport } from '../ingest/index.ts';
 import {
+  describeEarlier,
   mappingFrom,
   mappingYaml,
   parseMapping,
   peekLabelsFile,
-  prepareLabelImport,
+  prepareLabelImportOnce,
   type LabelMapping,
 } from '../ingest/index.ts';
 import type { Lab } from '../sot/lab.ts';
@@ -44,6 +49,8 @@ export class LabelImportPanel {
   private readonly mappingPicker: HTMLInputElement;
   private file: SourceFile | null = null;
   private pending: PreparedImport | null = null;
+  /** The import of the same bytes found by the last check: Confirm then appends nothing. */
+  private earlier: EarlierImport | null = null;
   /** Bumped by every new step; a result that arrives for an older one is dropped. */
   private generation = 0;
 
@@ -167,7 +174,7 @@ export class LabelImportPanel {
     this.setPhase('checking', `Checking ${this.file.path} against the loaded alerts…`);
     replaceChildren(this.reportHost);
     try {
-      const pending = await prepareLabelImport(this.lab.runtime, this.file, {
+      const { prepared: pending, earlier } = await prepareLabelImportOnce(this.lab.runtime, this.file, {
         mapping: this.form.mapping(),
         unknownTargets: this.form.unknownTargets(),
       });
@@ -176,15 +183,28 @@ export class LabelImportPanel {
         return;
       }
       this.pending = pending;
+      this.earlier = earlier;
       const preview = pending.report.accepted > 0 ? await pending.preview(20) : null;
       const alerts = (await this.lab.tables()).find((t) => t.name === 'alerts')?.rows ?? 0;
       if (run !== this.generation) return;
-      replaceChildren(this.reportHost, renderImportReport(pending.report, preview, alerts));
+      replaceChildren(
+        this.reportHost,
+        earlier
+          ? h(
+              'p',
+              { class: 'import-earlier', role: 'status', 'data-earlier': earlier.batchId },
+              `This file was ${describeEarlier(earlier)}: confirming would append the same events again, so nothing can be appended.`,
+            )
+          : null,
+        renderImportReport(pending.report, preview, alerts),
+      );
       this.setPhase(
         'report',
-        pending.report.accepted > 0
-          ? ''
-          : 'Nothing in this file can be appended: see the report, change the mapping or the file.',
+        earlier
+          ? `Already imported: ${describeEarlier(earlier)}.`
+          : pending.report.accepted > 0
+            ? ''
+            : 'Nothing in this file can be appended: see the report, change the mapping or the file.',
       );
     } catch (err) {
       if (run !== this.generation) return;
@@ -194,7 +214,8 @@ export class LabelImportPanel {
 
   private async confirm(): Promise<void> {
     const pending = this.pending;
-    if (!pending || !this.file) return;
+    // The same bytes imported before: the button is off, and a stray call appends nothing either.
+    if (!pending || !this.file || this.earlier) return;
     this.pending = null;
     const file = this.file.path;
     this.setPhase('writing', `Appending ${plural(pending.report.accepted, 'label event')}…`);
@@ -324,11 +345,15 @@ export class LabelImportPanel {
     this.status.dataset.state = state;
     const confirm = this.actions.querySelector<HTMLButtonElement>('[data-action="confirm-import"]');
     const check = this.actions.querySelector<HTMLButtonElement>('[data-action="check-labels"]');
-    const accepted = this.pending?.report.accepted ?? 0;
+    const accepted = this.earlier ? 0 : (this.pending?.report.accepted ?? 0);
     if (confirm) {
       confirm.disabled = phase !== 'report' || accepted === 0;
       confirm.textContent =
-        phase === 'report' && accepted > 0 ? `Confirm: append ${plural(accepted, 'label event')}` : 'Confirm: append';
+        phase === 'report' && accepted > 0
+          ? `Confirm: append ${plural(accepted, 'label event')}`
+          : phase === 'report' && this.earlier
+            ? 'Confirm: already imported'
+            : 'Confirm: append';
     }
     if (check) {
       check.disabled = phase === 'checking' || phase === 'writing';
@@ -348,6 +373,7 @@ export class LabelImportPanel {
     const run = ++this.generation;
     const pending = this.pending;
     this.pending = null;
+    this.earlier = null;
     await pending?.discard();
     return run;
   }

@@ -8,7 +8,12 @@
  * A suspect's alert id opens its history, where its label can be checked and changed.
  */
 import type { Lab } from '../sot/lab.ts';
-import { findSuspectedMislabels, type SuspectLabels, type SuspectReport } from '../quality/mislabel-suspects.ts';
+import {
+  describeTrusted,
+  findSuspectedMislabels,
+  type SuspectLabels,
+  type SuspectReport,
+} from '../quality/mislabel-suspects.ts';
 import { spawnOofWorker, workerOutOfFold } from '../quality/oof-client.ts';
 import { learnerFromSpec, type LearnerSpec } from '../quality/oof-protocol.ts';
 import { parseTrainingConfig } from '../experiment/config.ts';
@@ -157,6 +162,7 @@ export class LabelSuspectsPanel {
       this.shown = PAGE;
       this.element.dataset.state = 'done';
       this.element.dataset.suspects = String(report.suspects.length);
+      this.element.dataset.trusted = String(report.trusted.rows);
       this.status.textContent = `Computed in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
       this.render();
     } catch (err) {
@@ -184,6 +190,7 @@ export class LabelSuspectsPanel {
           (r.excluded.length > 0 ? ` (${r.excluded.length} left out by the leakage guard)` : '') +
           `. A 0 is disputed when p ≥ ${r.thresholds.positive.toFixed(3)}, a 1 when 1 − p ≥ ${r.thresholds.negative.toFixed(3)}: ${plural(r.suspects.length, 'suspect')}.`,
       ),
+      h('p', { class: 'suspects-trusted', 'data-trusted': r.trusted.rows }, describeTrusted(r.trusted)),
       r.suspects.length === 0
         ? h('p', { class: 'muted' }, 'The model disputes none of these labels.')
         : h(

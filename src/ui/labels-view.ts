@@ -6,9 +6,12 @@
  *
  * Labels reach the database through the LabelSession (which saves the log in this browser and
  * announces every change), so this view hears of labels given in other views the same way as of
- * its own. Label quality is computed again on every change and after every data load, but only
+ * its own. The status line under the title is one sentence from one source (the event log's
+ * count and the last change, ingest/log-status.ts), written again right after every change and
+ * restore, whether or not the view is shown. Label quality is computed again on every change and after every data load, but only
  * while the view is shown; a change while it is hidden is computed when it is next shown.
  */
+import { labelLogCount, labelStatusLine, type LastLabelChange } from '../ingest/log-status.ts';
 import { labelQuality } from '../quality/index.ts';
 import type { Lab } from '../sot/lab.ts';
 import { h, plural } from './dom.ts';
@@ -23,8 +26,13 @@ import './labels.css';
 
 export class LabelsView {
   readonly element: HTMLElement;
-  private readonly restoredNote = h('p', { class: 'labels-restored', role: 'status' });
-  private readonly eventsNote = h('span', { class: 'labels-events' });
+  /** The status line: what the event log holds and what changed it last (see the file comment). */
+  private readonly statusLine = h('p', { class: 'labels-status labels-restored', role: 'status' });
+  private readonly rowsNote = h('span', { class: 'labels-events' });
+  private last: LastLabelChange | null = null;
+  private restoreError: string | null = null;
+  /** Bumped by every status update; an older count that arrives late is dropped. */
+  private statusRun = 0;
   private readonly importPanel: LabelImportPanel;
   private readonly quality = new LabelQualityPanel();
   private readonly history: LabelHistoryPanel;
@@ -65,11 +73,11 @@ export class LabelsView {
             'div',
             {},
             h('h1', { class: 'labels-title' }, 'Labels'),
-            h('p', { class: 'labels-facts' }, this.eventsNote),
+            this.statusLine,
+            h('p', { class: 'labels-facts' }, this.rowsNote),
           ),
           h('label', { class: 'labeler' }, h('span', {}, 'Labelling as'), name),
         ),
-        this.restoredNote,
         storage.persistent
           ? null
           : h(
@@ -84,26 +92,48 @@ export class LabelsView {
         this.exportPanel.element,
       ),
     );
-    session.onChange(() => {
+    session.onChange((change) => {
+      this.last = { ...change, at: new Date().toLocaleTimeString() };
+      if (change.kind === 'restored') delete this.last.at;
+      void this.updateStatus();
       this.history.refresh();
       this.suspects.labelsChanged();
       this.invalidate();
     });
+    void this.updateStatus();
   }
 
   /** What restoring the saved labels at start gave (main.ts restores before the sample loads). */
   restored(outcome: { events: number; savedAt: string | null } | { error: string }): void {
     if ('error' in outcome) {
-      this.restoredNote.dataset.state = 'error';
-      this.restoredNote.textContent = `The labels saved in this browser could not be restored: ${outcome.error}`;
-      return;
+      this.restoreError = `The labels saved in this browser could not be restored: ${outcome.error}`;
+      this.statusLine.dataset.restored = '0';
+    } else {
+      this.statusLine.dataset.restored = String(outcome.events);
+      this.last = {
+        kind: 'restored',
+        events: outcome.events,
+        ...(outcome.savedAt && { at: new Date(outcome.savedAt).toLocaleString() }),
+      };
     }
-    this.restoredNote.dataset.restored = String(outcome.events);
-    this.restoredNote.dataset.state = 'ok';
-    this.restoredNote.textContent =
-      outcome.events > 0
-        ? `Restored ${plural(outcome.events, 'label event')} saved in this browser${outcome.savedAt ? ` at ${new Date(outcome.savedAt).toLocaleString()}` : ''}.`
-        : 'No labels were saved in this browser yet: import some, or give them in Review.';
+    void this.updateStatus();
+  }
+
+  /** Write the status line from the event log as it is now. */
+  private async updateStatus(): Promise<void> {
+    const run = ++this.statusRun;
+    try {
+      const count = await labelLogCount(this.lab.db);
+      if (run !== this.statusRun) return;
+      const line = labelStatusLine(count, this.last);
+      this.statusLine.textContent = this.restoreError ? `${this.restoreError} ${line}` : line;
+      this.statusLine.dataset.events = String(count.events);
+      this.statusLine.dataset.state = this.restoreError ? 'error' : 'ok';
+    } catch (err) {
+      if (run !== this.statusRun) return;
+      this.statusLine.textContent = `The label events could not be counted: ${(err as Error).message}`;
+      this.statusLine.dataset.state = 'error';
+    }
   }
 
   /** The Data view loaded files: coverage and agreement depend on the alerts too. */
@@ -136,9 +166,7 @@ export class LabelsView {
         const started = performance.now();
         try {
           const report = await labelQuality(this.lab.db);
-          const events = report.coverage.events.reduce((n, e) => n + e.alertLevel + e.addressLevel, 0);
-          this.eventsNote.textContent = `${plural(events, 'label event')} · ${plural(report.coverage.alertRows, 'alert row')} loaded`;
-          this.eventsNote.dataset.events = String(events);
+          this.rowsNote.textContent = `${plural(report.coverage.alertRows, 'alert row')} loaded`;
           this.quality.show(report, performance.now() - started);
         } catch (err) {
           this.quality.failed((err as Error).message);

@@ -21,6 +21,9 @@ import { CodeEditor } from './code-editor.ts';
 import { h, replaceChildren } from './dom.ts';
 import { addProse, newCell, setProse, type NewBlockKind } from './notebook-edits.ts';
 import { ProseView, type ProseHost } from './prose-view.ts';
+import { resolveProseRef, type ProseRef, type RefText } from '../notebook/prose-refs.ts';
+import { refSourceOf } from '../notebook/prose-values.ts';
+import { tablesShowing } from '../notebook/shown-by.ts';
 import { appTraining } from './training-runner.ts';
 import type { NotebookFiles } from '../notebook/cells/context.ts';
 
@@ -129,6 +132,8 @@ export class NotebookPage implements CellHost, ProseHost {
     const nb = await openNotebook(opts.doc, {
       db: opts.db,
       training: appTraining(),
+      // Opening a notebook never writes labels: labels cells and the proxy rule wait for Confirm.
+      writes: 'on-confirm',
       ...(opts.params && { params: opts.params }),
       ...(opts.files && { files: opts.files }),
     });
@@ -216,6 +221,18 @@ export class NotebookPage implements CellHost, ProseHost {
 
   cancel(id: string, part?: string): void {
     this.nb.cancel(id, part);
+  }
+
+  confirm(id: string): void {
+    if (this.nb.cell(id)) this.nb.confirm(id);
+  }
+
+  shownBy(name: string): string[] {
+    return tablesShowing(this.nb.doc, name);
+  }
+
+  refValue(ref: ProseRef): RefText {
+    return resolveProseRef(ref, (name) => refSourceOf(name, this.nb.cell(name)));
   }
 
   draft(name: string, text: string | null): void {
@@ -392,6 +409,8 @@ export class NotebookPage implements CellHost, ProseHost {
   private cellChanged(state: CellState): void {
     const view = this.views.get(state.id);
     if (view instanceof CellView) view.update(state);
+    // Prose whose inline expressions read this cell shows its new value (or "waiting for").
+    for (const v of this.views.values()) if (v instanceof ProseView && v.reads(state.id)) v.refresh();
   }
 
   /** Match the views to the notebook's blocks: reuse, create, drop, and put them in order. */

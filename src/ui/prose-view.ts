@@ -3,9 +3,13 @@
  * renderer, then DOMPurify over the page's real window), and a Markdown editor to change it.
  * Typing goes into the notebook after a short pause (prose runs nothing, so this is only a save
  * and a fresh preview); Shift+Enter or "Done" closes the editor.
+ *
+ * Inline expressions (`${board.entries[strategy=proxy].roc_auc}`, src/notebook/prose-refs.ts)
+ * take their values from the host; the page calls `refresh` when a cell they read changes.
  */
 import DOMPurify from 'dompurify';
 import { renderMarkdown } from '../notebook/markdown.ts';
+import { proseRefs, type ProseRef, type RefText } from '../notebook/prose-refs.ts';
 import { CodeEditor } from './code-editor.ts';
 import { addMenu } from './cell-view.ts';
 import { h } from './dom.ts';
@@ -18,6 +22,8 @@ const TYPING_PAUSE_MS = 400;
 
 export interface ProseHost {
   editProse(id: string, text: string): void;
+  /** What an inline expression reads now (a value, or its placeholder). */
+  refValue(ref: ProseRef): RefText;
   addBelow(id: string, kind: NewBlockKind): void;
   editorFocused(editor: CodeEditor): void;
 }
@@ -29,6 +35,8 @@ export class ProseView {
   private editor: CodeEditor | null = null;
   private readonly toggle: HTMLButtonElement;
   private text = '';
+  /** The cells this text's inline expressions read. */
+  private refCells = new Set<string>();
   private pending: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -66,8 +74,23 @@ export class ProseView {
     this.element.dataset.prose = id;
     if (text === this.text) return;
     this.text = text;
-    // The renderer escapes raw HTML and unsafe links; DOMPurify is the second line.
-    this.rendered.innerHTML = renderMarkdown(text, purify);
+    this.refCells = new Set(proseRefs(text).map((r) => r.cell));
+    this.render();
+  }
+
+  /** Whether an inline expression of this text reads cell `name`. */
+  reads(name: string): boolean {
+    return this.refCells.has(name);
+  }
+
+  /** Render again: a cell an inline expression reads has a new value (or lost it). */
+  refresh(): void {
+    if (this.refCells.size > 0) this.render();
+  }
+
+  private render(): void {
+    // The renderer escapes raw HTML, unsafe links and every expression's value; DOMPurify is the second line.
+    this.rendered.innerHTML = renderMarkdown(this.text, purify, (ref) => this.host.refValue(ref));
   }
 
   dispose(): void {

@@ -1,8 +1,13 @@
-/** A quality cell in the app: coverage, agreement and suspects in sentences; its tables and plots are cells of their own. */
+/**
+ * A quality cell in the app: coverage, agreement and suspects in sentences, and while its proxy
+ * rule waits for the user (opening a notebook never writes label columns), an Apply button.
+ * Its tables and plots are cells of their own.
+ */
 import type { QualityResult } from '../notebook/cells/quality.ts';
 import { qualityCellLines } from '../notebook/labels-text.ts';
 import type { CellKindView } from './cell-kind-view.ts';
 import { renderCellLines } from './cell-output.ts';
+import { h } from './dom.ts';
 
 export const qualityCellView: CellKindView<QualityResult> = {
   label: 'Label quality',
@@ -12,8 +17,34 @@ export const qualityCellView: CellKindView<QualityResult> = {
     stem: 'quality',
     body: () => 'after: []\nsuspects: {labels: explicit, folds: 5, limit: 25}\n',
   },
-  output: () => ({
-    show: (value, _block, place) =>
-      place(renderCellLines(qualityCellLines(value), { 'data-suspects': value.suspects?.suspects.length ?? 0 })),
+  output: (host) => ({
+    show: (value, _block, place) => {
+      const out = renderCellLines(qualityCellLines(value), {
+        'data-suspects': value.suspects?.suspects.length ?? 0,
+        'data-trusted': value.suspects?.trusted.rows ?? 0,
+        'data-proxy-rule': value.proxyRule?.state ?? 'none',
+      });
+      if (value.proxyRule?.state === 'pending')
+        out.append(
+          h(
+            'div',
+            { class: 'button-row' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button small primary',
+                'data-action': 'apply-proxy-rule',
+                onclick: (e: Event) => {
+                  (e.currentTarget as HTMLButtonElement).disabled = true;
+                  host.confirm();
+                },
+              },
+              'Apply the proxy rule',
+            ),
+          ),
+        );
+      place(out);
+    },
   }),
 };

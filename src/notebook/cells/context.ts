@@ -74,7 +74,18 @@ export interface RunContext<P = unknown> {
   training?: TrainingContext;
   /** Absent when the host gives no file access (labels cells then fail saying so). */
   files?: NotebookFiles;
+  /**
+   * Whether this run may write labels (kinds that `writes`): always with `writes: 'on-run'`
+   * (headless), else only the run a `Notebook.confirm(id)` asked for. A run that may not write
+   * shows what it would write.
+   */
+  write: boolean;
+  /** How the notebook writes, for the words a cell shows: 'on-run' (headless) or 'on-confirm' (the app). */
+  writes: NotebookWrites;
 }
+
+/** When cells that write labels write: on every run (headless runs), or on the user's confirmation (the app). */
+export type NotebookWrites = 'on-run' | 'on-confirm';
 
 /**
  * Thrown by a run that noticed it went stale; the runtime drops it without a trace. Observable

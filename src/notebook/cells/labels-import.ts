@@ -8,14 +8,18 @@
  * import is `importLabelsOnce`: the same bytes already in the event log are found, reported, and
  * not appended twice. A file with errors appends nothing (as `lab labels import` without
  * --accept-valid): the report says why.
+ *
+ * Opening a notebook never writes labels: in the app (`writes: 'on-confirm'`) a run checks the
+ * file and shows what it would append, and only the run the user's Confirm asks for
+ * (`Notebook.confirm`) appends. Headless runs (`lab run`) import as they run and say so.
  */
 import type { PlainValue } from '../../db/values.ts';
-import { describeFieldSource, importLabelsOnce, type ImportOnceResult } from '../../ingest/index.ts';
+import { describeEarlier, describeFieldSource, importLabelsOnce, type ImportOnceResult } from '../../ingest/index.ts';
 import { yamlBody, type CellKindModule } from '../cell-kind.ts';
 import { LabelsSpec } from '../cell-schemas.ts';
 import { labelsCellLines } from '../labels-text.ts';
 import { memoryResultName, type MemoryColumn, type MemoryResult } from '../memory-results.ts';
-import { throwIfStale, type RunContext } from './context.ts';
+import { throwIfStale, type NotebookWrites, type RunContext } from './context.ts';
 
 export interface LabelsCellSpec {
   kind: 'labels';
@@ -25,7 +29,7 @@ export interface LabelsCellSpec {
 /** Every result a labels cell publishes, with what one row is. */
 export const LABELS_RESULTS = {
   summary:
-    'one row per fact of the import: fact (file, rows, accepted, rejected, dropped, positive, negative, alert-level, address-level, appended, earlier import), value',
+    'one row per fact of the import: fact (file, rows, accepted, rejected, dropped, positive, negative, alert-level, address-level, appended, waiting for confirmation, earlier import), value',
   fields: 'how each event field is filled: field, source (a column, detected or named, or the value every row gets)',
   issues: 'one row per kind of problem found: level, code, rows, message',
   by_source: 'accepted labels per label_source: label_source, labels',
@@ -38,6 +42,8 @@ export const LABELS_PARTS = Object.keys(LABELS_RESULTS) as LabelsPart[];
 export interface LabelsResult extends ImportOnceResult {
   kind: 'labels';
   name: string;
+  /** How the notebook writes: 'on-confirm' shows `pending` and waits; 'on-run' imported as it ran. */
+  writes: NotebookWrites;
   results: MemoryResult[];
 }
 
@@ -48,15 +54,19 @@ export async function runLabelsCell(name: string, spec: LabelsSpec, ctx: RunCont
     );
   const file = await ctx.files.read(spec.file);
   throwIfStale(ctx.signal);
-  // Once per data load: a param move never re-imports (the memo), and a second opening finds the first import (importLabelsOnce).
-  const outcome = await ctx.memo(`labels:${name}:${spec.file}`, () =>
+  // Once per data load: a param move never re-imports (the memo), and a second opening finds the
+  // first import (importLabelsOnce). A check and an import are memos of their own: the check a
+  // notebook shows on opening must not stand in for the import its Confirm asks for.
+  const write = ctx.write;
+  const outcome = await ctx.memo(`labels:${name}:${spec.file}:${write ? 'import' : 'check'}`, () =>
     importLabelsOnce(ctx.files!.runtime, file, {
       ...(spec.mapping && { mapping: spec.mapping }),
       unknownTargets: spec.unknown_targets,
+      write,
     }),
   );
   if (outcome.appended) await ctx.files.labelsChanged?.(outcome.appended.events);
-  return { kind: 'labels', name, ...outcome, results: labelsResults(name, outcome) };
+  return { kind: 'labels', name, writes: ctx.writes, ...outcome, results: labelsResults(name, outcome) };
 }
 
 function result(
@@ -82,7 +92,8 @@ export function labelsResults(cell: string, outcome: ImportOnceResult): MemoryRe
     ['alert-level', s.alert],
     ['address-level', s.address],
     ['appended', appended?.events ?? 0],
-    ['earlier import', earlier ? `${earlier.events} events on ${earlier.at} (${earlier.batchId})` : 'none'],
+    ['waiting for confirmation', outcome.pending],
+    ['earlier import', earlier ? describeEarlier(earlier) : 'none'],
   ];
   return [
     result(
@@ -151,6 +162,7 @@ export function labelsResults(cell: string, outcome: ImportOnceResult): MemoryRe
 /** The labels kind: a file and a mapping, written out, so it reads nothing; it publishes its report. */
 export const labelsCell: CellKindModule<'labels', LabelsCellSpec, LabelsResult> = {
   kind: 'labels',
+  writes: true,
   expected: 'a YAML label import ({file: labels/example-labels-v1.csv, mapping: {...}, unknown_targets: reject})',
   parse: yamlBody(LabelsSpec, (labels) => ({ kind: 'labels', labels })),
   uses: () => ({}),

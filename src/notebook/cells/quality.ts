@@ -8,20 +8,26 @@
  * quality cell lists the import cells it must follow in `after`, and the app re-runs it when
  * labels change. Suspects train one model per fold: a linear learner here, which takes a moment
  * on a few hundred explicit labels (the Labels view offers the dense one, off the page's thread).
+ *
+ * `apply_proxy_rule` writes the rule's labels into the alerts' label columns, so, like a labels
+ * cell, it writes only when the notebook lets it (`RunContext.write`: headless runs, or the
+ * user's Confirm in the app); otherwise the cell says what the rule would write, and reports on
+ * the labels as they are.
  */
 import type { PlainValue } from '../../db/values.ts';
-import { applyProxyLabels } from '../../labels/apply.ts';
+import { applyProxyLabels, type ApplyResult } from '../../labels/apply.ts';
+import { previewProxyLabels, type ApplyPreview } from '../../labels/apply-preview.ts';
 import { DEFAULT_CONFIG } from '../../labels/config.ts';
 import { logisticLearner } from '../../ml/learner.ts';
 import { labelQuality, type QualityReport } from '../../quality/index.ts';
-import { findSuspectedMislabels, type SuspectReport } from '../../quality/mislabel-suspects.ts';
+import { findSuspectedMislabels, TooFewLabelsError, type SuspectReport } from '../../quality/mislabel-suspects.ts';
 import { RATER_TITLES } from '../../quality/plots.ts';
 import { parseTrainingConfig } from '../../experiment/config.ts';
 import { yamlBody, type CellKindModule } from '../cell-kind.ts';
 import { QualitySpec } from '../cell-schemas.ts';
 import { qualityCellLines } from '../labels-text.ts';
 import { memoryResultName, type MemoryColumn, type MemoryResult } from '../memory-results.ts';
-import { throwIfStale, type RunContext } from './context.ts';
+import { throwIfStale, type NotebookWrites, type RunContext } from './context.ts';
 
 export interface QualityCellSpec {
   kind: 'quality';
@@ -44,28 +50,55 @@ export interface QualityResult {
   kind: 'quality';
   name: string;
   report: QualityReport;
-  /** Present when the cell asks for suspects. */
+  /** Present when the cell asks for suspects and there are labels to check. */
   suspects?: SuspectReport;
+  /** Why the suspects the cell asks for were not computed (no labels of both classes yet). */
+  suspectsSkipped?: string;
+  /** Present with `apply_proxy_rule`: what the rule wrote, or would write once confirmed. */
+  proxyRule?: ProxyRuleOutcome;
   results: MemoryResult[];
 }
 
+/**
+ * `apply_proxy_rule`'s outcome: `written` by this run (headless, or confirmed), `applied`
+ * earlier (the label columns hold the rule's labels), or `pending` (would write; not confirmed).
+ */
+export type ProxyRuleOutcome =
+  | { state: 'written'; writes: NotebookWrites; result: ApplyResult }
+  | { state: 'applied' | 'pending'; preview: ApplyPreview };
+
 export async function runQualityCell(name: string, spec: QualitySpec, ctx: RunContext): Promise<QualityResult> {
-  // Once per data load: the rule writes the same labels every time.
-  if (spec.apply_proxy_rule)
-    await ctx.memo('quality:default-proxy-rule', () => applyProxyLabels(ctx.db, DEFAULT_CONFIG));
+  let proxyRule: ProxyRuleOutcome | undefined;
+  if (spec.apply_proxy_rule) {
+    if (ctx.write) {
+      // Once per data load: the rule writes the same labels every time.
+      const result = await ctx.memo('quality:default-proxy-rule', () => applyProxyLabels(ctx.db, DEFAULT_CONFIG));
+      proxyRule = { state: 'written', writes: ctx.writes, result };
+    } else {
+      const preview = await previewProxyLabels(ctx.db, DEFAULT_CONFIG);
+      proxyRule = { state: preview.applied > 0 ? 'applied' : 'pending', preview };
+    }
+  }
   throwIfStale(ctx.signal);
   const report = await labelQuality(ctx.db);
   throwIfStale(ctx.signal);
   let suspects: SuspectReport | undefined;
+  let suspectsSkipped: string | undefined;
   if (spec.suspects) {
     const { labels, folds, limit } = spec.suspects;
-    const found = await findSuspectedMislabels(ctx.db, {
-      config: parseTrainingConfig({}),
-      labels,
-      learner: logisticLearner(),
-      folds,
-    });
-    suspects = { ...found, suspects: found.suspects.slice(0, limit) };
+    try {
+      const found = await findSuspectedMislabels(ctx.db, {
+        config: parseTrainingConfig({}),
+        labels,
+        learner: logisticLearner(),
+        folds,
+      });
+      suspects = { ...found, suspects: found.suspects.slice(0, limit) };
+    } catch (e) {
+      // Nothing imported yet (a notebook opened in the app waits for Confirm): a state, not a failure.
+      if (!(e instanceof TooFewLabelsError)) throw e;
+      suspectsSkipped = e.message;
+    }
     throwIfStale(ctx.signal);
   }
   return {
@@ -73,6 +106,8 @@ export async function runQualityCell(name: string, spec: QualitySpec, ctx: RunCo
     name,
     report,
     ...(suspects && { suspects }),
+    ...(suspectsSkipped !== undefined && { suspectsSkipped }),
+    ...(proxyRule && { proxyRule }),
     results: qualityResults(name, report, suspects),
   };
 }
@@ -167,6 +202,7 @@ export function qualityResults(cell: string, report: QualityReport, suspects?: S
  */
 export const qualityCell: CellKindModule<'quality', QualityCellSpec, QualityResult> = {
   kind: 'quality',
+  writes: true,
   expected:
     'a YAML label-quality report ({after: [community], apply_proxy_rule: true, suspects: {labels: explicit, folds: 5, limit: 25}})',
   parse: yamlBody(QualitySpec, (quality) => ({ kind: 'quality', quality })),

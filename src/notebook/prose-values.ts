@@ -1,0 +1,36 @@
+/**
+ * What a prose expression (prose-refs.ts) reads from an open notebook: a cell's state as a
+ * RefSource, its rows by part. Published results by `cell.part` (a compare cell's `entries`, a
+ * quality cell's `coverage`), a sql cell's first rows (its preview) by the cell alone.
+ */
+import { plainRows } from '../db/values.ts';
+import { cellKind, type CellValueOfKind } from './cell-kinds.ts';
+import { memoryResultName } from './memory-results.ts';
+import type { RefSource } from './prose-refs.ts';
+import type { CellState } from './runtime.ts';
+
+export function refSourceOf(name: string, state: CellState | undefined): RefSource {
+  if (!state || state.kind === 'markdown') return { state: 'missing' };
+  if (state.status === 'error') return { state: 'failed' };
+  // A run in progress: the value there is the previous run's, which the text must not quote.
+  if (state.status !== 'done' || !state.value || state.value.kind === 'markdown') return { state: 'waiting' };
+  const value = state.value as CellValueOfKind;
+  const kind = cellKind(value.kind);
+  if (kind.publishes) {
+    const results = kind.publishes.results(value);
+    return {
+      state: 'done',
+      waiting: results.some((r) => r.waiting !== undefined),
+      rows: (part) => {
+        const r = part === undefined ? undefined : results.find((x) => x.name === memoryResultName(name, part));
+        return r ? { columns: r.columns.map((c) => c.name), rows: r.rows } : null;
+      },
+    };
+  }
+  if (value.kind === 'sql')
+    return {
+      state: 'done',
+      rows: (part) => (part === undefined ? plainRows(value.preview) : null),
+    };
+  return { state: 'done', rows: () => null };
+}
