@@ -100,6 +100,13 @@ export const SelfTrainingSchema = z
     pseudoWeight: z.number().min(0).max(1).default(0.5),
     /** Add the isolation forest's anomaly score (fitted on the training rows) as an input. */
     useAnomalyScores: z.boolean().default(false),
+    /**
+     * What the learner reads: `behaviour` leaves out the alert's own detector output (the alerts
+     * table's columns but window_days: typology, pattern, inferred address type, amount, risk
+     * indicators), from which the rule's labels can be re-learnt per detector; `all` keeps them.
+     * See docs/training.md, "Self-training".
+     */
+    view: z.enum(['behaviour', 'all']).default('behaviour'),
   })
   .strict();
 
