@@ -4,8 +4,9 @@
  *
  * sample-data/ is served at /sample-data/... and listed in /sample-data.json (paths relative to
  * sample-data/, sizes) which the app fetches at start to load the sample; notebooks/*.md the same
- * way at /notebooks/... and /notebooks.json. In dev a middleware serves both straight from disk;
- * `vite build` emits the files and the listings into dist/.
+ * way at /notebooks/... and /notebooks.json, and docs/*.md (rendered by the Docs view) at
+ * /docs/... and /docs.json. In dev a middleware serves them straight from disk; `vite build`
+ * emits the files and the listings into dist/.
  */
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
@@ -17,6 +18,7 @@ const SAMPLE_DIR = resolve(
   process.env.LABEL_LAB_SAMPLE_DIR ?? fileURLToPath(new URL('./sample-data', import.meta.url)),
 );
 const NOTEBOOKS_DIR = fileURLToPath(new URL('./notebooks', import.meta.url));
+const DOCS_DIR = fileURLToPath(new URL('./docs', import.meta.url));
 
 /** One entry of a listing the app fetches (src/ui/source-files.ts and notebook-source.ts read it). */
 interface ListedFile {
@@ -117,6 +119,15 @@ const shippedNotebooks = servedFolder({
   include: (path) => /^[^/]+\.md$/.test(path) && !/^readme\.md$/i.test(path),
 });
 
+/** The docs the app renders in its Docs view: the top-level .md files of docs/. */
+const shippedDocs = servedFolder({
+  name: 'label-lab-docs',
+  dir: DOCS_DIR,
+  prefix: 'docs/',
+  manifest: 'docs.json',
+  include: (path) => /^[^/]+\.md$/.test(path),
+});
+
 /**
  * duckdb-wasm's worker ships a source map naming arrow sources it does not ship; Vite warns
  * about each of ~30 of them whenever the worker is served. Only those warnings are dropped.
@@ -136,7 +147,7 @@ export function quietLogger(level: LogLevel = 'info') {
 
 export default defineConfig({
   customLogger: quietLogger(),
-  plugins: [sampleData, shippedNotebooks],
+  plugins: [sampleData, shippedNotebooks, shippedDocs],
   optimizeDeps: {
     // Both load .wasm and worker files by URL; pre-bundling breaks those URLs.
     exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'],

@@ -181,3 +181,33 @@ describe('rendering headless', () => {
     expect(warnings.join(' ')).toMatch(/dates/);
   });
 });
+
+describe('x facets side by side', () => {
+  it("keep each facet's edge tick labels apart from its neighbour's (no '100%0%')", () => {
+    const rows = ['truth', 'explicit', 'address', 'proxy', 'evolution', 'other'].flatMap((source) =>
+      [0, 0.5, 1].map((x) => ({ source, x, share: 0.2 })),
+    );
+    const faceted = new Map<string, PlotData>([['scores', { columns: ['source', 'x', 'share'], rows }]]);
+    const options = toPlotOptions(
+      spec({
+        data: 'scores',
+        width: 560,
+        x: { tickFormat: '.0%', ticks: 4 },
+        marks: [{ type: 'dot', x: 'x', y: 'share', fx: 'source' }],
+      }),
+      faceted,
+    );
+    const svg = Plot.plot({ ...options, document: headlessDocument() }) as unknown as Element;
+    // Each facet's x-axis tick labels, left to right, as their anchors' x positions.
+    const ticks = [...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => {
+      const own = /translate\(([-\d.]+)/.exec(t.getAttribute('transform') ?? '');
+      const facet = /translate\(([-\d.]+)/.exec(t.closest('g[transform]')?.getAttribute('transform') ?? '');
+      return { text: t.textContent, x: Number(own?.[1] ?? 0) + Number(facet?.[1] ?? 0) };
+    });
+    const firsts = ticks.filter((t) => t.text === '0%').map((t) => t.x);
+    const lasts = ticks.filter((t) => t.text === '100%').map((t) => t.x);
+    expect(firsts).toHaveLength(6);
+    // "100%" and "0%" at 10 px are about 26 and 14 px wide: their anchors need over 20 px between them.
+    for (let i = 0; i + 1 < firsts.length; i++) expect(firsts[i + 1]! - lasts[i]!).toBeGreaterThan(24);
+  });
+});

@@ -118,6 +118,9 @@ function isConstantMark(m: MarkSpec): boolean {
   });
 }
 
+/** Px each x-faceted plot's x range keeps clear at both ends (room for half a tick label). */
+export const X_FACET_INSET = 16;
+
 /** Plot options for a resolved spec, its marks built over `data` (rows per sql cell name). */
 export function toPlotOptions(spec: PlotSpec, data: ReadonlyMap<string, PlotData>): Plot.PlotOptions {
   const marks = spec.marks.map((m, i) => buildMark(m, i, spec, data));
@@ -140,6 +143,12 @@ export function toPlotOptions(spec: PlotSpec, data: ReadonlyMap<string, PlotData
   }
   for (const scale of ['x', 'y', 'fx', 'fy', 'color', 'r', 'opacity', 'symbol'] as const) {
     if (spec[scale]) options[scale] = { ...spec[scale] };
+  }
+  // Facets side by side put one facet's last x tick label against the next one's first
+  // ("100%0%"). Insetting the x range keeps each facet's edge ticks inside it, so neighbouring
+  // labels always have X_FACET_INSET * 2 px between their anchors, however narrow the facets.
+  if (spec.facet?.x !== undefined || spec.marks.some((m) => m.fx !== undefined)) {
+    options.x = { insetLeft: X_FACET_INSET, insetRight: X_FACET_INSET, ...(options.x as object | undefined) };
   }
   if (spec.facet) {
     const facetData = spec.data === undefined ? undefined : data.get(spec.data);

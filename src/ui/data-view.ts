@@ -4,6 +4,7 @@
  */
 import type { Lab, TableSummary } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
+import type { Problem } from '../sot/problems.ts';
 import { h } from './dom.ts';
 import { LoadControls, type LoadOutcome } from './load-controls.ts';
 import { ProblemsPanel } from './problems-panel.ts';
@@ -19,6 +20,8 @@ export class DataView {
   private selected: string | null = null;
   /** Told the tables after every load (other views list them too). */
   private readonly tableListeners: ((tables: TableSummary[]) => void)[] = [];
+  /** Told each load's outcome and problems (the start page explains the sample's warnings). */
+  private readonly loadListeners: ((label: string, problems: Problem[]) => void)[] = [];
 
   constructor(private readonly lab: Lab) {
     this.controls = new LoadControls(lab, (outcome) => this.afterLoad(outcome));
@@ -40,6 +43,10 @@ export class DataView {
     this.tableListeners.push(listener);
   }
 
+  onLoadDone(listener: (label: string, problems: Problem[]) => void): void {
+    this.loadListeners.push(listener);
+  }
+
   /** Problems are listed even when a load failed outright, so nothing goes unexplained. */
   reportFailure(label: string, message: string): void {
     this.problems.add(label, [{ level: 'error', file: label, message }]);
@@ -49,6 +56,13 @@ export class DataView {
     if (outcome.kind === 'done') this.problems.add(outcome.label, outcome.report.problems);
     if (outcome.kind === 'failed')
       this.reportFailure(outcome.label, `Loading ${outcome.label} failed: ${outcome.message}`);
+    const problems: Problem[] =
+      outcome.kind === 'done'
+        ? outcome.report.problems
+        : outcome.kind === 'failed'
+          ? [{ level: 'error', file: outcome.label, message: outcome.message }]
+          : [];
+    for (const listener of this.loadListeners) listener(outcome.label, problems);
     // Even a cancelled or failed load may have merged some files before it stopped.
     let tables: TableSummary[];
     try {

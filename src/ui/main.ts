@@ -1,7 +1,7 @@
 /**
- * The browser entry: open DuckDB-WASM and the loader, show the Data view (or the Notebooks view
- * when the address names a notebook), load the bundled sample snapshot, and take the user's
- * files from then on.
+ * The browser entry: open DuckDB-WASM and the loader, show the start page on a first visit and
+ * the Data view after (or the notebook or doc the address names), load the bundled sample
+ * snapshot, and take the user's files from then on.
  */
 import './styles.css';
 import { openBrowserRuntime } from '../db/browser.ts';
@@ -14,7 +14,11 @@ import { LabelsView } from './labels-view.ts';
 import { describeFiles } from './load-controls.ts';
 import { NotebooksView } from './notebooks-view.ts';
 import { ReviewView } from './review-view.ts';
-import { parseLink } from './share-link.ts';
+import { installRoutes, routeAddress } from './app-routes.ts';
+import { installScrollHints } from './scroll-hints.ts';
+import { DocsView } from './docs-view.ts';
+import { loadShippedNotebooks } from './shipped-notebooks.ts';
+import { StartPage, startPageSeen } from './start-page.ts';
 import { Shell } from './shell.ts';
 import { sampleFiles } from './source-files.ts';
 
@@ -38,8 +42,19 @@ async function start(): Promise<void> {
   }
   shell.setEngineState('DuckDB-WASM · in this tab', 'ready');
 
+  // A first visit opens on the start page; later ones on the data (or what the address names).
+  const firstVisit = !startPageSeen();
+  const start = new StartPage(loadShippedNotebooks());
+  shell.addView({ id: 'start', label: 'Start', element: start.element, onShow: () => start.shown() });
   const data = new DataView(lab);
   shell.addView({ id: 'data', label: 'Data', element: data.element });
+  if (!firstVisit) shell.show('data');
+  data.onTablesChanged((tables) => start.tablesChanged(tables));
+  data.onLoadDone((label, problems) => start.loadDone(label, problems));
+  void lab.tables().then(
+    (tables) => start.tablesChanged(tables),
+    () => undefined,
+  );
   // One label session for every view that labels; its log is kept in IndexedDB between reloads.
   const labelStore = await openLabelEventStore();
   const labelSession = new LabelSession(lab.db, labelStore.store);
@@ -56,8 +71,12 @@ async function start(): Promise<void> {
   // addresses, not to loaded rows, so it needs no alerts (they apply once the alerts arrive), and
   // its transaction on lab.db never interleaves with a load's view rebuilds on that connection.
   labels.restored(await labelSession.restore().catch((err: Error) => ({ error: err.message })));
-  // A link to a notebook (or a reload with one open) goes straight to it.
-  if (parseLink(location.hash)) shell.show('notebooks');
+  const docs = new DocsView();
+  shell.addView({ id: 'docs', label: 'Docs', element: docs.element, onShow: () => void docs.shown() });
+  // A link to a notebook or a doc (or a reload with one open) goes straight to it.
+  installRoutes(shell, docs);
+  routeAddress(shell, docs);
+  installScrollHints(root);
   installDropTarget(
     (files) => data.load(describeFiles(files), files),
     (err) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),
@@ -67,6 +86,7 @@ async function start(): Promise<void> {
     const sample = await sampleFiles();
     if (sample.length > 0) {
       notebooks.dataLoading('the sample snapshot');
+      start.loadStarted('the sample snapshot');
       data.load('the sample snapshot', sample);
     }
   } catch (err) {

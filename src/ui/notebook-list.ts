@@ -1,6 +1,7 @@
 /**
  * The notebooks panel: New and Open file…, the notebooks shipped with the app, and the user's
- * own (copies of shipped ones, new ones, opened files), the open one marked.
+ * own (copies of shipped ones, new ones, opened files), the open one marked. A copy keeps the
+ * shipped notebook's title, so each of the user's is marked as theirs.
  */
 import { h, replaceChildren } from './dom.ts';
 import type { StoredNotebook } from './notebook-store.ts';
@@ -70,13 +71,19 @@ export class NotebookList {
       this.mineList,
       ...(mine.length
         ? mine.map((m) =>
-            this.item({ kind: 'mine', id: m.id }, notebookTitle(m.text, m.file.replace(/\.md$/, '')), describeMine(m)),
+            this.item(
+              { kind: 'mine', id: m.id },
+              notebookTitle(m.text, m.file.replace(/\.md$/, '')),
+              describeMine(m),
+              m.origin ? 'your copy' : 'yours',
+            ),
           )
         : [h('li', { class: 'empty' }, 'None yet: editing a shipped notebook makes your copy here.')]),
     );
   }
 
-  private item(ref: NotebookRef, title: string, detail: string): HTMLElement {
+  /** One notebook; `mark` says it is the user's ("your copy" of a shipped one keeps its title). */
+  private item(ref: NotebookRef, title: string, detail: string, mark?: string): HTMLElement {
     const key = refKey(ref);
     return h(
       'li',
@@ -88,10 +95,15 @@ export class NotebookList {
           class: 'nb-item',
           'data-notebook': key,
           'aria-current': String(key === this.current),
-          title,
+          title: mark ? `${title} (${mark}, saved in this browser)` : title,
           onclick: () => this.actions.open(ref),
         },
-        h('span', { class: 'nb-item-title' }, title),
+        h(
+          'span',
+          { class: 'nb-item-title' },
+          mark ? h('span', { class: 'nb-item-mark', 'data-mark': mark }, mark) : null,
+          title,
+        ),
         h('span', { class: 'nb-item-detail' }, detail),
       ),
     );

@@ -62,6 +62,8 @@ export class NotebooksView {
   private current: OpenNotebook | null = null;
   private tableSummaries: TableSummary[] = [];
   private opening = 0;
+  /** The notebook being opened now, so a second request for it (address and tab at once) waits. */
+  private openingKey: string | null = null;
   private started = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingSave: (() => Promise<void>) | null = null;
@@ -178,11 +180,21 @@ export class NotebooksView {
       this.current.page.setNotices(problems);
       return;
     }
+    if (this.openingKey === refKey(link.ref)) return;
     await this.open(link.ref, link.params);
   }
 
   /** Open a notebook; the one open stays until the new one is ready (or fails to open). */
   async open(ref: NotebookRef, params: ReadonlyMap<string, string> = new Map()): Promise<void> {
+    this.openingKey = refKey(ref);
+    try {
+      await this.openNow(ref, params);
+    } finally {
+      if (this.openingKey === refKey(ref)) this.openingKey = null;
+    }
+  }
+
+  private async openNow(ref: NotebookRef, params: ReadonlyMap<string, string>): Promise<void> {
     await this.ready;
     const attempt = ++this.opening;
     await this.flushSave();

@@ -1,7 +1,8 @@
 /**
  * The app frame: a top bar with the app's name, one tab per view, and the engine's state.
- * Views register themselves (`addView`); the Data view is the first, and others (notebooks)
- * slot in beside it without the shell changing.
+ * Views register themselves (`addView`); the first one added is shown until another is asked
+ * for, and others slot in beside it without the shell changing. The app's name opens the first
+ * view (the start page) too.
  */
 import { h, replaceChildren } from './dom.ts';
 
@@ -27,8 +28,16 @@ export class Shell {
         'header',
         { class: 'topbar' },
         h(
-          'div',
-          { class: 'brand' },
+          'button',
+          {
+            type: 'button',
+            class: 'brand',
+            title: 'Label Lab: the start page',
+            onclick: () => {
+              const first = this.views[0];
+              if (first) this.show(first.id);
+            },
+          },
           h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
           h('span', { class: 'brand-name' }, 'Label Lab'),
         ),
@@ -60,6 +69,11 @@ export class Shell {
       ),
     );
     if (!this.current) this.show(view.id);
+  }
+
+  /** The view shown now, by id. */
+  get shown(): string | null {
+    return this.current;
   }
 
   show(id: string): void {

@@ -119,8 +119,13 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-/** Open the app and wait until the sample load has finished and the tables are listed. */
+/**
+ * Open the app and wait until the sample load has finished and the tables are listed. The app
+ * opens on its start page only on a first visit: as a returning user's, this page opens on the
+ * Data tab (test/browser/layout.test.ts opens a first visit itself).
+ */
 export async function openApp(page: Page, url: string): Promise<void> {
+  await page.addInitScript(() => localStorage.setItem('label-lab.start-seen', '1'));
   await page.goto(url);
   await page.waitForSelector('.table-item[data-table]', { timeout: 60_000 });
   await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 60_000 });
