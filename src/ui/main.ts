@@ -14,6 +14,7 @@ import { LabelsView } from './labels-view.ts';
 import { describeFiles } from './load-controls.ts';
 import { NotebooksView } from './notebooks-view.ts';
 import { ReviewView } from './review-view.ts';
+import { ScoresView } from './scores-view.ts';
 import { installRoutes, routeAddress } from './app-routes.ts';
 import { installScrollHints } from './scroll-hints.ts';
 import { DocsView } from './docs-view.ts';
@@ -67,6 +68,8 @@ async function start(): Promise<void> {
   const review = new ReviewView(lab, labelSession);
   shell.addView({ id: 'review', label: 'Review', element: review.element, onShow: () => review.shown() });
   data.onTablesChanged((tables) => review.tablesChanged(tables));
+  const scores = new ScoresView(lab, () => shell.show('scores'));
+  shell.addView({ id: 'scores', label: 'Scores', element: scores.element });
   // The saved labels come back before any load starts: label_events refers to alert ids and
   // addresses, not to loaded rows, so it needs no alerts (they apply once the alerts arrive), and
   // its transaction on lab.db never interleaves with a load's view rebuilds on that connection.
@@ -78,7 +81,14 @@ async function start(): Promise<void> {
   routeAddress(shell, docs);
   installScrollHints(root);
   installDropTarget(
-    (files) => data.load(describeFiles(files), files),
+    // A dropped scores file is scored (the Scores view); everything else goes to the loader.
+    (files) =>
+      void scores.take(files).then(
+        (rest) => {
+          if (rest.length > 0) data.load(describeFiles(rest), rest);
+        },
+        (err: Error) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),
+      ),
     (err) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),
   );
 

@@ -13,6 +13,7 @@ import { FIGURES, STATUS_EXPLAINED } from '../validator/figures.ts';
 import { firstRowsText } from '../validator/render.ts';
 import type { Scorecard } from '../validator/scorecard.ts';
 import { h } from './dom.ts';
+import './scorecard.css';
 
 const text = (v: unknown): string =>
   v === null || v === undefined

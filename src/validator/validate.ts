@@ -85,6 +85,10 @@ export async function scoreSnapshot(
   return scoreWithData(await loadSnapshotData(db, input.key, config, evolutionQuery), input, config);
 }
 
+/** How to name the snapshot, wherever the scores come from. */
+const NAME_THE_SNAPSHOT =
+  'name the snapshot: processing_date and window_days columns in the file, --date and --window (lab validate), or date and window (a validate cell)';
+
 export interface ChosenSnapshot {
   key: SnapshotKey;
   /** How it was chosen, for the user. */
@@ -146,11 +150,11 @@ export async function chooseSnapshot(
   const best = fits[0]!;
   if (best.shared === 0)
     throw new ScoresFileError(
-      `${file.path}: none of its alert ids is in the data's snapshots${asked ? ` for ${asked}` : ''}; give --date and --window`,
+      `${file.path}: none of its alert ids is in the data's snapshots${asked ? ` for ${asked}` : ''}; ${NAME_THE_SNAPSHOT}`,
     );
   if (fits[1] && fits[1].fit === best.fit)
     throw new ScoresFileError(
-      `${file.path}: its alert ids fit ${best.s.processing_date}/${best.s.window_days} and ${fits[1].s.processing_date}/${fits[1].s.window_days} equally; give --date and --window`,
+      `${file.path}: its alert ids fit ${best.s.processing_date}/${best.s.window_days} and ${fits[1].s.processing_date}/${fits[1].s.window_days} equally; ${NAME_THE_SNAPSHOT}`,
     );
   return {
     key: { processing_date: best.s.processing_date, window_days: best.s.window_days },
