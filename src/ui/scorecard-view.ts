@@ -1,13 +1,15 @@
 /**
- * One validator scorecard in the app (src/validator/scorecard.ts computes it): the headline (final
+ * Validator scorecards in the app (src/validator/scorecard.ts computes it): the headline (final
  * score and status, with what the status means), each tier's status, what was scored, the
  * evolution patterns, every figure under the validator's key name with its explanation as a
  * tooltip (src/validator/figures.ts), then why Tier 1 failed, with the first offending rows, and
- * the notes that explain a missing or default figure. Shown by the validate cell and by the
- * Scores view for a dropped scores file.
+ * the notes that explain a missing or default figure. Several snapshots (a board's held-out dates
+ * and windows) share one figures table, a value column each, so they read side by side. Shown by
+ * the validate cell and by the Scores view for a dropped scores file.
  *
- * Tests read `data-section="scorecard"`, `data-status` and `data-final` on it, `data-key` per figure
- * row, `data-check` per Tier 1 failure.
+ * Tests read per snapshot `data-section="scorecard"` with `data-snapshot`, `data-status` and
+ * `data-final`; `data-key` per figure row (a `td.num` per snapshot, in the same order);
+ * `data-check` per Tier 1 failure.
  */
 import { FIGURES, STATUS_EXPLAINED } from '../validator/figures.ts';
 import { firstRowsText } from '../validator/render.ts';
@@ -28,7 +30,59 @@ const text = (v: unknown): string =>
           : v.toFixed(4)
         : String(v);
 
-export function scorecardView(card: Scorecard): HTMLElement {
+const snapshotOf = (card: Scorecard) => `${card.processing_date}/${card.window_days}`;
+
+/** The scorecards of one submission's snapshots, their figures in one table. */
+export function scorecardsView(cards: readonly Scorecard[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'scorecards' },
+    ...cards.map(summaryView),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { class: 'data scorecard-figures' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'tier'),
+            h('th', {}, 'figure'),
+            ...cards.map((c) =>
+              h(
+                'th',
+                { class: 'num', 'data-snapshot': snapshotOf(c) },
+                cards.length > 1 ? `${c.processing_date} · ${c.window_days}d` : 'value',
+              ),
+            ),
+            h('th', {}, 'key'),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...FIGURES.map((f) =>
+            h(
+              'tr',
+              { 'data-key': f.key, title: f.explain },
+              h('td', {}, f.tier),
+              h('td', {}, f.label),
+              ...cards.map((c) => h('td', { class: 'num', 'data-snapshot': snapshotOf(c) }, text(c[f.key]))),
+              h('td', { class: 'muted mono' }, f.key),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** One snapshot's headline, status, counts, Tier 1 failures and notes. */
+function summaryView(card: Scorecard): HTMLElement {
   const t = card.tier_status;
   const status = card.reason
     ? `rejected (${card.reason.replace(/_/g, ' ')}): the final score is 0`
@@ -41,7 +95,7 @@ export function scorecardView(card: Scorecard): HTMLElement {
       'data-section': 'scorecard',
       'data-status': card.validation_status,
       'data-final': card.final_score ?? '',
-      'data-snapshot': `${card.processing_date}/${card.window_days}`,
+      'data-snapshot': snapshotOf(card),
     },
     h(
       'p',
@@ -58,40 +112,6 @@ export function scorecardView(card: Scorecard): HTMLElement {
       `Patterns: ${Object.entries(card.pattern_counts)
         .map(([p, n]) => `${p.replace(/_/g, ' ')} ${n}`)
         .join(', ')}.`,
-    ),
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'data scorecard-figures' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', {}, 'tier'),
-            h('th', {}, 'figure'),
-            h('th', { class: 'num' }, 'value'),
-            h('th', {}, 'key'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...FIGURES.map((f) =>
-            h(
-              'tr',
-              { 'data-key': f.key, title: f.explain },
-              h('td', {}, f.tier),
-              h('td', {}, f.label),
-              h('td', { class: 'num' }, text(card[f.key])),
-              h('td', { class: 'muted mono' }, f.key),
-            ),
-          ),
-        ),
-      ),
     ),
     ...(card.tier1_failures.length > 0
       ? [

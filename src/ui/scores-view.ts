@@ -15,7 +15,7 @@ import { DEFAULT_VALIDATOR_CONFIG } from '../validator/config.ts';
 import { readScoresFile, ScoresFileError, type ScoresFile } from '../validator/scores-file.ts';
 import { validateScores } from '../validator/validate.ts';
 import { h } from './dom.ts';
-import { scorecardView } from './scorecard-view.ts';
+import { scorecardsView } from './scorecard-view.ts';
 import { fromBrowserFile } from './source-files.ts';
 import './labels.css';
 
@@ -132,7 +132,7 @@ export class ScoresView {
             { class: 'muted' },
             `Snapshot ${r.chosen.key.processing_date}, ${r.chosen.key.window_days}-day window, ${r.chosen.how}; scored as of ${r.asOf}, the latest date loaded. No other miners' files: Tier 2 compares it with itself (lab validate --consensus takes theirs).`,
           ),
-          scorecardView(r.card),
+          scorecardsView([r.card]),
         ),
       );
     } catch (e) {

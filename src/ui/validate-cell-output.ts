@@ -1,12 +1,12 @@
 /**
  * A validate cell in the app: what was scored and how (in sentences), then the scorecard of each
- * scored snapshot (scorecard-view.ts). Its tables and plots are cells of their own (`card.tiers`).
+ * scored snapshot (scorecard-view.ts), their figures side by side. Its tables and plots are cells of their own (`card.tiers`).
  */
 import type { ValidateResult } from '../notebook/cells/validate.ts';
 import { validateCellLines } from '../notebook/cells/validate.ts';
 import type { CellKindView } from './cell-kind-view.ts';
 import { h } from './dom.ts';
-import { scorecardView } from './scorecard-view.ts';
+import { scorecardsView } from './scorecard-view.ts';
 
 export const validateCellView: CellKindView<ValidateResult> = {
   label: 'Validator scorecard',
@@ -26,7 +26,7 @@ export const validateCellView: CellKindView<ValidateResult> = {
           'div',
           { class: 'nb-result nb-lines validate-output', 'data-state': value.state, 'data-final': value.final ?? '' },
           ...validateCellLines(value).map((line) => h('p', {}, line)),
-          ...value.cards.map(({ card }) => scorecardView(card)),
+          value.cards.length > 0 ? scorecardsView(value.cards.map((c) => c.card)) : null,
         ),
       ),
   }),

@@ -53,8 +53,16 @@ describe.skipIf(!runnable)('a scores file dropped on the app', () => {
     expect(await card.getAttribute('data-snapshot')).toBe('2025-11-12/30');
     expect(await card.getAttribute('data-status')).toBe('complete');
     expect(Number(await card.getAttribute('data-final'))).toBeGreaterThan(0);
-    expect(await card.locator('tr[data-key="tier1_passed"] td.num').textContent()).toBe('yes');
-    expect(await card.locator('tr[data-key="tier3_evolution_score"]').getAttribute('title')).toContain('0.4 AUC');
+    expect(
+      await page
+        .locator('.scores-result[data-scored="template-scores.csv"] tr[data-key="tier1_passed"] td.num')
+        .textContent(),
+    ).toBe('yes');
+    expect(
+      await page
+        .locator('.scores-result[data-scored="template-scores.csv"] tr[data-key="tier3_evolution_score"]')
+        .getAttribute('title'),
+    ).toContain('0.4 AUC');
     expect(await page.textContent('.scores-result[data-scored="template-scores.csv"]')).toContain(
       "chosen by alert ids (2434 of the file's 2434 ids are in it)",
     );
