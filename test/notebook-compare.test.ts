@@ -348,6 +348,9 @@ describe('compare cell runs', () => {
     );
     expect(html).toMatch(/<tr (data-status="done" data-strategy="proxy"|data-strategy="proxy" data-status="done")>/);
     expect(html).toMatch(/P@10<small>truth<\/small>/);
+    // The validator preview, as lab compare prints it.
+    expect(html).toContain("Validator preview: what the network's validator would pay");
+    expect(html).toMatch(/<pre class="validator-preview">validator preview \(as the network/);
     await nb.dispose();
   }, 60_000);
 });

@@ -10,6 +10,7 @@
 import type { BoardEntry, Leaderboard, SourceInfo, SourceName } from '../metrics/leaderboard.ts';
 import type { CompareResult } from './cells/compare.ts';
 import { entryStatus, metricColumns } from './cells/compare-results.ts';
+import { renderValidatorPreview } from '../validator/render.ts';
 import { formatNumber } from './format-value.ts';
 
 type El = <K extends keyof HTMLElementTagNameMap>(
@@ -145,5 +146,11 @@ export function renderCompareReport(el: El, value: CompareResult): HTMLElement {
     box.append(list);
   }
   box.append(el('h4', {}, 'Notes'), boardNotes(el, board));
+  // The validator preview as lab compare prints it: a table per held-out snapshot, best final first.
+  if (board.validator)
+    box.append(
+      el('h4', {}, "Validator preview: what the network's validator would pay"),
+      el('pre', { class: 'validator-preview' }, renderValidatorPreview(board.validator)),
+    );
   return box;
 }
