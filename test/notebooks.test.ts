@@ -1,6 +1,7 @@
 /**
  * Every shipped notebook, run headless against the data its front matter names (sample-data),
- * exactly as `lab run` would: it must parse without a single problem and every cell must run.
+ * exactly as `lab run` would: it must parse without a single problem, every cell must run, and
+ * every inline expression of its prose must find its value.
  * NOTEBOOK_DATA=DIR runs them against another export instead.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -58,9 +59,13 @@ describe('shipped notebooks', () => {
       expect(failures).toEqual([]);
       expect(run.nb.cells.filter((c) => c.kind !== 'markdown').every((c) => c.status === 'done')).toBe(true);
       expect(run.html).not.toMatch(/<script/i);
+      // Every inline expression in the prose found its value: none reads "(waiting for ...)" or "(no row ...)".
+      const unresolved = [...run.html.matchAll(/data-ref="([^"]*)" data-state="(?:waiting|missing)">([^<]*)</g)];
+      expect(unresolved.map((m) => `\${${m[1]}}: ${m[2]}`)).toEqual([]);
       mkdirSync('test-output/notebooks', { recursive: true });
       writeFileSync(`test-output/notebooks/${file.replace(/\.md$/, '.html')}`, run.html);
       await run.nb.dispose();
-    }, 120_000);
+      // Notebook 03 trains two boards of seven strategies: minutes on a loaded two-core machine.
+    }, 400_000);
   }
 });

@@ -200,8 +200,9 @@ export class LabelImportPanel {
       );
       this.setPhase(
         'report',
+        // The report's own line says it, beside the Confirm it turns off.
         earlier
-          ? `Already imported: ${describeEarlier(earlier)}.`
+          ? ''
           : pending.report.accepted > 0
             ? ''
             : 'Nothing in this file can be appended: see the report, change the mapping or the file.',

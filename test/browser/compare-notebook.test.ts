@@ -36,6 +36,7 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     await openShippedNotebook(page, NOTEBOOK, `${OUTPUT}[data-state="ready"] [data-action="run-comparison"]`);
     expect(await page.locator(`${OUTPUT} .compare-chip`).allTextContents()).toEqual([
       'proxy',
+      'gbm',
       'supervised',
       'self-training',
       'autoencoder',
@@ -48,6 +49,10 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     expect(await page.textContent(`${cell('leaderboard')} [data-waiting]`)).toContain(
       'waiting for compare cell board to train',
     );
+    // The prose quotes no run: its figures are the board's, and wait for it.
+    const refs = page.locator('.nb-prose .nb-ref[data-ref^="board."]');
+    expect(await refs.count()).toBeGreaterThan(5);
+    expect(new Set(await refs.allTextContents())).toEqual(new Set(['(waiting for board)']));
     await page.$eval(cell('board'), (el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-ready.png') });
   });
@@ -55,7 +60,7 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
   it('trains on Run comparison: progress rows move, and one strategy is cancelled while it trains', async () => {
     await page.click(`${OUTPUT} [data-action="run-comparison"]`);
     await page.waitForSelector(`${OUTPUT}[data-state="running"]`, { timeout: 30_000 });
-    expect(await page.locator(`${OUTPUT} .compare-progress-row`).count()).toBe(6);
+    expect(await page.locator(`${OUTPUT} .compare-progress-row`).count()).toBe(7);
     // The first network trains: its epoch counter moves.
     await page.waitForFunction(
       (sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset.epoch) >= 1,
@@ -88,7 +93,8 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     await page.click(`${OUTPUT} [data-action="cancel-strategy"][data-strategy="${CANCELLED}"]`);
     await page.waitForSelector(`${OUTPUT}[data-state="done"]`, { timeout: 180_000 });
     expect(at).toBeLessThan(60);
-  });
+    // Seven strategies, gbm among them: minutes on a loaded machine.
+  }, 420_000);
 
   it('shows the board: the others with metrics against every source, the cancelled one marked', async () => {
     const board = `${OUTPUT} table.board[data-source="truth"]`;
@@ -103,6 +109,7 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     );
     expect(rows.map((r) => r.strategy).sort()).toEqual([
       'autoencoder',
+      'gbm',
       'isolation-forest',
       'proxy',
       'rule',
@@ -136,19 +143,27 @@ describe.skipIf(!runnable)('notebook 03 (compare strategies) in Chromium', () =>
     );
     // The plots that read the board's results are drawn now, and so are the view's own.
     await page.waitForSelector(`${cell('roc_curves')}[data-status="done"] .nb-plot svg`);
-    expect(await page.locator(`${cell('leaderboard')} .nb-result`).getAttribute('data-row-count')).toBe('6');
+    expect(await page.locator(`${cell('leaderboard')} .nb-result`).getAttribute('data-row-count')).toBe('7');
+    // The prose now reads the board's figures: the proxy's ROC-AUC against the truth, as the board shows it.
+    const proxyAuc = page.locator('.nb-prose .nb-ref[data-ref^="board.auc[strategy=proxy][source=truth].roc_auc"]');
+    expect(await proxyAuc.getAttribute('data-state')).toBe('ok');
+    expect(await proxyAuc.textContent()).toMatch(/^0\.\d{3}$/);
+    expect(await page.locator('.nb-prose .nb-ref[data-ref^="board."][data-state="waiting"]').count()).toBe(0);
+    // gbm stands on the board with its importance view.
+    expect(await page.locator(`${OUTPUT} [data-plot="importance"] [data-strategy="gbm"] svg`).count()).toBe(1);
     for (const plot of ['curves', 'scores', 'training'])
       expect(await page.locator(`${OUTPUT} [data-plot="${plot}"] svg`).count(), plot).toBeGreaterThan(0);
     // Calibration: every finished strategy with Brier before and after, and a reliability plot each.
     const calibration = `${OUTPUT} [data-plot="calibration"]`;
-    expect(await page.locator(`${calibration} tbody tr`).count()).toBe(5);
+    // Every finished strategy: the seven less the cancelled autoencoder, gbm among them.
+    expect(await page.locator(`${calibration} tbody tr`).count()).toBe(6);
     expect(
       await page.textContent(`${calibration} tr[data-strategy="isolation-forest"] [data-metric="brier-before"]`),
     ).toBe('–');
     expect(
       await page.textContent(`${calibration} tr[data-strategy="isolation-forest"] [data-metric="brier-after"]`),
     ).toMatch(/^0\.\d{3}$/);
-    expect(await page.locator(`${calibration} .compare-grid svg`).count()).toBe(5);
+    expect(await page.locator(`${calibration} .compare-grid svg`).count()).toBe(6);
     await page.$eval(cell('board'), (el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUTPUT_DIR, 'compare-notebook-board.png') });
     await page.$eval(`${OUTPUT} .compare-plots`, (el) => el.scrollIntoView({ block: 'start' }));
