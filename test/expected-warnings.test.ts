@@ -6,7 +6,7 @@ const nullConfidence = (file: string): Problem => ({
   level: 'warning',
   file,
   column: 'alert_confidence_score',
-  message: `${file}: Column alert_confidence_score has 9 NULL values of 2595 (0.35%, first at row 792); the template fills NULL confidences with 0.5`,
+  message: `${file}: column alert_confidence_score has 9 NULL values of 2595 (0.35%, first at row 792); the template fills NULL confidences with 0.5`,
 });
 const unmatched = (file: string): Problem => ({
   level: 'warning',

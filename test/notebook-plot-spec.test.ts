@@ -209,5 +209,8 @@ describe('x facets side by side', () => {
     expect(firsts).toHaveLength(6);
     // "100%" and "0%" at 10 px are about 26 and 14 px wide: their anchors need over 20 px between them.
     for (let i = 0; i + 1 < firsts.length; i++) expect(firsts[i + 1]! - lasts[i]!).toBeGreaterThan(24);
+    // Within a facet too: the spec's 4 ticks would be 0%, 20%, ... 100% in 60 px.
+    const xs = ticks.map((t) => t.x).sort((a, b) => a - b);
+    for (let i = 0; i + 1 < xs.length; i++) expect(xs[i + 1]! - xs[i]!).toBeGreaterThan(24);
   });
 });

@@ -120,6 +120,8 @@ function isConstantMark(m: MarkSpec): boolean {
 
 /** Px each x-faceted plot's x range keeps clear at both ends (room for half a tick label). */
 export const X_FACET_INSET = 16;
+/** Px at least between x ticks in side-by-side facets: a label such as "100%" is about 26 px. */
+export const X_FACET_TICK_SPACING = 50;
 
 /** Plot options for a resolved spec, its marks built over `data` (rows per sql cell name). */
 export function toPlotOptions(spec: PlotSpec, data: ReadonlyMap<string, PlotData>): Plot.PlotOptions {
@@ -147,8 +149,16 @@ export function toPlotOptions(spec: PlotSpec, data: ReadonlyMap<string, PlotData
   // Facets side by side put one facet's last x tick label against the next one's first
   // ("100%0%"). Insetting the x range keeps each facet's edge ticks inside it, so neighbouring
   // labels always have X_FACET_INSET * 2 px between their anchors, however narrow the facets.
+  // A tick count cannot hold either: the facets' width is known only when drawn (the cell's
+  // width over the number of facets), so a count becomes a spacing that fits any facet.
   if (spec.facet?.x !== undefined || spec.marks.some((m) => m.fx !== undefined)) {
-    options.x = { insetLeft: X_FACET_INSET, insetRight: X_FACET_INSET, ...(options.x as object | undefined) };
+    const { ticks, ...x } = (options.x ?? {}) as Record<string, unknown>;
+    options.x = {
+      insetLeft: X_FACET_INSET,
+      insetRight: X_FACET_INSET,
+      ...(typeof ticks === 'number' ? { tickSpacing: X_FACET_TICK_SPACING } : ticks === undefined ? {} : { ticks }),
+      ...x,
+    };
   }
   if (spec.facet) {
     const facetData = spec.data === undefined ? undefined : data.get(spec.data);

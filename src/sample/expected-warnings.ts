@@ -20,7 +20,7 @@ export interface WarningGroup {
   problems: Problem[];
 }
 
-const NULL_CONFIDENCE = /^Column alert_confidence_score has \d[\d,]* NULL values? of/;
+const NULL_CONFIDENCE = /^column alert_confidence_score has \d[\d,]* NULL values? of/i;
 const UNMATCHED_FEATURES = /match no loaded alert on \(address, processing_date, window_days\)/;
 
 function kindOf(p: Problem): WarningKind {
