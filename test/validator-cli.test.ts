@@ -131,5 +131,5 @@ describe('lab validate', () => {
     expect(c.stderr).toMatch(
       /bad-config\.json: invalid validator configuration:\n {2}- tier2_behavioral: unknown field 'weigth'/,
     );
-  });
+  }, 120_000); // several CLI runs, each starting tsx
 });

@@ -12,23 +12,12 @@
  * `data-check` per Tier 1 failure.
  */
 import { FIGURES, STATUS_EXPLAINED } from '../validator/figures.ts';
-import { firstRowsText } from '../validator/render.ts';
+import { figureText, firstRowsText } from '../validator/render.ts';
 import type { Scorecard } from '../validator/scorecard.ts';
 import { h } from './dom.ts';
 import './scorecard.css';
 
-const text = (v: unknown): string =>
-  v === null || v === undefined
-    ? '–'
-    : typeof v === 'boolean'
-      ? v
-        ? 'yes'
-        : 'no'
-      : typeof v === 'number'
-        ? Number.isInteger(v)
-          ? String(v)
-          : v.toFixed(4)
-        : String(v);
+const text = (v: unknown): string => figureText(v, { missing: '–' });
 
 const snapshotOf = (card: Scorecard) => `${card.processing_date}/${card.window_days}`;
 

@@ -12,20 +12,11 @@
 import type { Leaderboard } from '../metrics/leaderboard.ts';
 import { FIGURE_BY_KEY, STATUS_EXPLAINED } from '../validator/figures.ts';
 import { byFinalScore, type PreviewEntry, type ValidatorPreview } from '../validator/preview.ts';
-import { PREVIEW_COLUMNS } from '../validator/render.ts';
+import { figureText, PREVIEW_COLUMNS } from '../validator/render.ts';
 import type { Scorecard } from '../validator/scorecard.ts';
 import { h, replaceChildren } from './dom.ts';
 
-const text = (v: unknown): string =>
-  v === null || v === undefined
-    ? '–'
-    : typeof v === 'boolean'
-      ? v
-        ? 'yes'
-        : 'no'
-      : typeof v === 'number'
-        ? v.toFixed(3)
-        : String(v);
+const text = (v: unknown): string => figureText(v, { missing: '–', digits: 3 });
 
 /** The section's element, or none when the board has no preview. */
 export function validatorPreviewView(board: Leaderboard): HTMLElement[] {

@@ -8,18 +8,18 @@ import { byFinalScore, type ValidatorPreview } from './preview.ts';
 import type { Scorecard } from './scorecard.ts';
 import type { Tier1Failure } from './tier1.ts';
 
-const value = (v: unknown): string =>
-  v === null || v === undefined
-    ? '-'
-    : typeof v === 'boolean'
-      ? v
-        ? 'yes'
-        : 'no'
-      : typeof v === 'number'
-        ? Number.isInteger(v) && Math.abs(v) <= 1
-          ? String(v)
-          : v.toFixed(4)
-        : String(v);
+/**
+ * A figure as text: yes/no for a flag, 0 and 1 as they are (Tier 1's checks), other numbers to
+ * `digits` decimals, `missing` for none. The CLI, the scorecard view and the preview share it.
+ */
+export function figureText(v: unknown, opts: { missing?: string; digits?: number } = {}): string {
+  if (v === null || v === undefined) return opts.missing ?? '-';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) <= 1 ? String(v) : v.toFixed(opts.digits ?? 4);
+  return String(v);
+}
+
+const value = (v: unknown): string => figureText(v);
 
 function align(rows: string[][], right: (col: number) => boolean): string {
   const widths: number[] = [];
