@@ -75,7 +75,7 @@ export function groupLoadWarnings(problems: readonly Problem[]): WarningGroup[] 
   if (other)
     groups.push({
       kind: 'other',
-      summary: `${other.length} other warning${other.length === 1 ? '' : 's'}, not expected from the sample: see the Data tab's Problems.`,
+      summary: `${other.length} other warning${other.length === 1 ? '' : 's'}: see the Data tab's Problems.`,
       problems: other,
     });
   return groups;

@@ -225,7 +225,7 @@ export class StartPage {
         'div',
         { class: 'start-load', 'data-load': load.label, 'data-warnings': warnings, 'data-expected': expected },
         h('p', { class: 'start-load-head' }, head),
-        groups.length ? h('ul', { class: 'start-warning-groups' }, ...groups.map((g) => warningItem(g))) : null,
+        groups.length ? h('ul', { class: 'start-warning-groups' }, ...groups.map((g) => warningItem(g, sample))) : null,
         errors.length
           ? h(
               'p',
@@ -239,12 +239,17 @@ export class StartPage {
   }
 }
 
-function warningItem(g: WarningGroup): HTMLElement {
+/** One kind of warning; why the sample gives it only for the sample (the reasons are its own). */
+function warningItem(g: WarningGroup, sample: boolean): HTMLElement {
+  const unexplained = g.kind === 'other' && sample;
   return h(
     'li',
-    { class: `start-warning-group ${g.kind === 'other' ? 'unexplained' : ''}`, 'data-kind': g.kind },
+    { class: `start-warning-group${unexplained ? ' unexplained' : ''}`, 'data-kind': g.kind },
     h('span', { class: 'start-warning-summary' }, g.summary),
-    g.why ? h('span', { class: 'start-warning-why' }, ` ${g.why} `) : null,
+    sample && g.why ? h('span', { class: 'start-warning-why' }, ` ${g.why} `) : null,
+    unexplained
+      ? h('span', { class: 'start-warning-why' }, ' The bundled sample is not expected to give these.')
+      : null,
     g.doc ? docLink(g.doc, 'More') : null,
   );
 }

@@ -193,6 +193,8 @@ for (const viewport of [
       await page.waitForFunction(
         () => document.querySelector('.notebooks-view')?.getAttribute('data-notebook') === '04-bring-your-own-labels',
       );
+      // The app ships its icon, also for a page that is not the app (a doc opened raw in a new tab).
+      expect(await page.evaluate(async () => (await fetch('/favicon.ico')).status)).toBe(200);
       // Nothing was reloaded: the same tables, and no failed request (a missing favicon included).
       await showTab(page, 'data');
       expect(await shownCounts(page)).toEqual(before);
