@@ -12,9 +12,10 @@
  * The submission is a deterministic function of each alert's own values, rounded to two decimals,
  * so it ranks non-trivially and ties (Spearman's average ranks, the AUC's half credit), and every
  * 13th alert takes one of the values that are easy to get wrong (EDGES): the histogram edges 0.3
- * and 0.7, the 0.5 label threshold, the pattern ranges' bounds, 0 and 1. Cases: 2025-11-12's 30-day snapshot (3A and 3B),
- * its 7-day one (no address labels: 3B only), and the 30-day one with two other miners in a
- * consensus file (Tier 2's median over three submissions).
+ * and 0.7, the 0.5 label threshold, the pattern ranges' bounds, 0 and 1. Cases: 2025-11-12's
+ * 30-day snapshot (3A and 3B), its 7-day one (no address labels: 3B only), and the 30-day one with
+ * two other miners in a consensus file (Tier 2's median over three submissions). The three
+ * `lab validate` runs go side by side; each loads only its window's snapshots.
  *
  * Skipped, saying why, where /usr/bin/python3 lacks numpy, scipy, pandas or scikit-learn; under CI
  * (process.env.CI) that is a failure instead, since .ci/run installs them.
@@ -230,7 +231,7 @@ describe.skipIf(missing !== null)('lab validate against the Python reference on 
         cases.set(p.name, { ...p, ours, reference });
       }),
     );
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -22,6 +22,13 @@ Inputs (CSV, with a header row):
 Prints one JSON object under the validator's key names; a figure that is not defined is null.
 
 Tier 2's consistency is the default 0.7: a single date's file has no earlier date to compare with.
+
+Read beside the validator's code (chainswarm/risk-assesment packages/validation/
+tier2_behavioral.py, tier3a_ground_truth.py, tier3b_evolution.py, 2026-12-03): the same joins,
+pattern rule, labels, ranges and weights. Two things this reference does not model because the
+sample cannot show them: the validator takes the first feature row of an address per snapshot
+(a merge here would repeat an alert for duplicate rows), and it matches risk_level exactly
+('High' would be dropped there; the normalised view Label Lab reads lowercases it).
 """
 
 import argparse
