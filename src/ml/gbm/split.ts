@@ -46,28 +46,18 @@ export function bestSplit(
   params: SplitParams,
 ): Split | null {
   const { l2, minSamplesLeaf, minHessian } = params;
-  const parent = (totals.g * totals.g) / (totals.h + l2);
-  let best: Split | null = null;
+  const tg = totals.g;
+  const th = totals.h;
+  const tc = totals.count;
+  const parent = (tg * tg) / (th + l2);
+  // The best so far as numbers (no object per improvement, no closure call per boundary).
   let bestGain = 0;
-  const consider = (feature: number, bin: number, missingLeft: boolean, lg: number, lh: number, lc: number): void => {
-    const rc = totals.count - lc;
-    if (lc < minSamplesLeaf || rc < minSamplesLeaf) return;
-    const rh = totals.h - lh;
-    if (lh < minHessian || rh < minHessian) return;
-    const rg = totals.g - lg;
-    const gain = (lg * lg) / (lh + l2) + (rg * rg) / (rh + l2) - parent;
-    if (gain > bestGain) {
-      bestGain = gain;
-      best = {
-        feature,
-        bin,
-        missingLeft,
-        gain,
-        left: { g: lg, h: lh, count: lc },
-        right: { g: rg, h: rh, count: rc },
-      };
-    }
-  };
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = false;
+  let bestG = 0;
+  let bestH = 0;
+  let bestC = 0;
   const features = bins.length;
   for (let j = 0; j < features; j++) {
     const nb = bins[j]!;
@@ -88,16 +78,42 @@ export function bestSplit(
       lh += hist[s + 1]!;
       lc += hist[s + 2]!;
       if (lc === 0) continue;
-      if (mc > 0) {
-        consider(j, b, false, lg, lh, lc);
-        if (b < nb - 1) consider(j, b, true, lg + mg, lh + mh, lc + mc);
-      } else {
-        if (lc === totals.count) break;
-        consider(j, b, false, lg, lh, lc);
+      if (mc === 0 && lc === tc) break;
+      // Missing right (always tried), then missing left (when there are missing values and a
+      // value bin stays right), in that order: a tie keeps the first.
+      for (let side = 0; side < (mc > 0 && b < nb - 1 ? 2 : 1); side++) {
+        const cg = side === 0 ? lg : lg + mg;
+        const ch = side === 0 ? lh : lh + mh;
+        const cc = side === 0 ? lc : lc + mc;
+        const rc = tc - cc;
+        if (cc < minSamplesLeaf || rc < minSamplesLeaf) continue;
+        const rh = th - ch;
+        if (ch < minHessian || rh < minHessian) continue;
+        const rg = tg - cg;
+        const gain = (cg * cg) / (ch + l2) + (rg * rg) / (rh + l2) - parent;
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestFeature = j;
+          bestBin = b;
+          bestMissingLeft = side === 1;
+          bestG = cg;
+          bestH = ch;
+          bestC = cc;
+        }
       }
     }
   }
-  const found = best as Split | null;
+  const found: Split | null =
+    bestFeature < 0
+      ? null
+      : {
+          feature: bestFeature,
+          bin: bestBin,
+          missingLeft: bestMissingLeft,
+          gain: bestGain,
+          left: { g: bestG, h: bestH, count: bestC },
+          right: { g: tg - bestG, h: th - bestH, count: tc - bestC },
+        };
   // No missing value reached this node: future ones follow the larger child.
   if (found && !found.missingLeft && hist[(offsets[found.feature]! + bins[found.feature]!) * STRIDE + 2]! === 0)
     found.missingLeft = found.left.count >= found.right.count;
