@@ -75,6 +75,11 @@ async function typeIntoCell(page: Page, name: string, text: string): Promise<voi
 }
 
 const gridText = (page: Page, name: string) => page.locator(`${cell(name)} .nb-output .grid`).innerText();
+/**
+ * A sql cell whose result a table cell below shows is one line (its rows on request), so its rows
+ * are read from that table cell: `severity_verdict` from `severity_verdict_table`.
+ */
+const shownBy = (name: string) => `${name}_table`;
 
 const runnable = chromiumAvailable();
 
@@ -95,7 +100,10 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     expect(await page.locator('.nb-prose h2', { hasText: 'The tables' }).count()).toBe(1);
     const alerts = Number(await page.getAttribute('.table-item[data-table="alerts"]', 'data-rows'));
     expect(await page.getAttribute(`${cell('confidences')} .nb-result`, 'data-row-count')).toMatch(/^\d+$/);
-    expect(await gridText(page, 'table_overview')).toContain(String(alerts));
+    expect(await gridText(page, shownBy('table_overview'))).toContain(String(alerts));
+    expect(await page.textContent(`${cell('table_overview')} .nb-result-summary`)).toContain(
+      'shown by table cell table_overview_table',
+    );
     expect(await page.locator('[data-cell][data-status="error"]').count(), 'cells failed on the sample').toBe(0);
     expect(new URL(page.url()).hash).toBe(`#nb=${TOUR}&p.typology=ALL&p.bins=40`);
   });
@@ -139,12 +147,12 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     await typeIntoCell(page, 'severity_verdict', 'SELECT 42 AS answer');
     await ranAfter(page, 'severity_verdict', n);
     expect(await page.getAttribute(cell('severity_verdict'), 'data-status')).toBe('done');
-    expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
     // The table cell that shows the result follows it.
     await page.waitForFunction(
       (sel) => document.querySelector(sel)?.textContent?.includes('answer'),
       `${cell('severity_verdict_table')} .grid thead`,
     );
+    expect(await gridText(page, shownBy('severity_verdict'))).toMatch(/answer\s+1\s+42/);
     await page.waitForSelector('.nb-save-state[data-save-state="saved"]');
     expect(await page.textContent('.nb-save-state')).toContain(`Your copy of ${TOUR}`);
     expect(await page.locator('.nb-list[aria-label="My notebooks"] .nb-item').count()).toBe(1);
@@ -153,9 +161,9 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
 
   it('finds the edit, the notebook and its input values again after a reload', async () => {
     await page.reload();
-    await page.waitForSelector(`${cell('severity_verdict')}[data-status="done"] .grid`, { timeout: 60_000 });
+    await page.waitForSelector(`${cell(shownBy('severity_verdict'))}[data-status="done"] .grid`, { timeout: 60_000 });
     expect(await page.getAttribute('.view-tab[data-view="notebooks"]', 'aria-current')).toBe('true');
-    expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
+    expect(await gridText(page, shownBy('severity_verdict'))).toMatch(/answer\s+1\s+42/);
     expect(await page.textContent('.nb-save-state')).toContain(`Your copy of ${TOUR}`);
     expect(await page.inputValue('[data-param="bins"] input')).toBe('20');
     expect(
@@ -193,13 +201,13 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
       await page.$eval('[data-param="typology"]', (el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent),
     ).toBe('PEEL_CHAIN');
     // The shipped text, not the copy's edit.
-    await page.waitForSelector(`${cell('severity_verdict')}[data-status="done"] .grid`);
-    expect(await gridText(page, 'severity_verdict')).not.toContain('answer');
+    await page.waitForSelector(`${cell(shownBy('severity_verdict'))}[data-status="done"] .grid`);
+    expect(await gridText(page, shownBy('severity_verdict'))).not.toContain('answer');
     // Back to the copy for the steps that follow.
     await page.click('.nb-list[aria-label="My notebooks"] .nb-item');
     await page.waitForSelector('.nb-save-state[data-save-state="saved"]');
-    await page.waitForSelector(`${cell('severity_verdict')}[data-status="done"] .grid`);
-    expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
+    await page.waitForSelector(`${cell(shownBy('severity_verdict'))}[data-status="done"] .grid`);
+    expect(await gridText(page, shownBy('severity_verdict'))).toMatch(/answer\s+1\s+42/);
   });
 
   it("shows a failed cell's error in its place, and which cell the cells after it wait on", async () => {
@@ -272,7 +280,7 @@ describe.skipIf(!runnable)('notebooks in Chromium', () => {
     expect(text).toMatch(/broken\.md:14: sql cell 'Bad-Name': expected a lowercase name/);
     // The notebook that was open is still open, edits and all, and nothing new was stored.
     expect(await page.textContent('.nb-title')).toBe('A tour of a snapshot');
-    expect(await gridText(page, 'severity_verdict')).toMatch(/answer\s+1\s+42/);
+    expect(await gridText(page, shownBy('severity_verdict'))).toMatch(/answer\s+1\s+42/);
     expect(await page.locator('.nb-list[aria-label="My notebooks"] .nb-item').count()).toBe(1);
     await page.screenshot({ path: join(OUTPUT_DIR, 'notebook-malformed.png') });
   });
