@@ -52,6 +52,13 @@ export function installRoutes(shell: Shell, docs: DocsView): void {
   document.addEventListener('click', (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const target = e.target as Element | null;
+    // Leaving the Docs tab by its tab: the address stops naming the doc, so a reload opens
+    // what the app opens without one instead of the doc again.
+    const tab = target?.closest?.<HTMLElement>('.view-tab, .brand');
+    if (tab && tab.dataset.view !== 'docs' && docFromHash(location.hash)) {
+      history.replaceState(history.state, '', location.pathname + location.search);
+      return;
+    }
     const a = target?.closest?.('a[href^="#doc="], a[href^="#nb="]');
     if (a) {
       e.preventDefault();

@@ -11,6 +11,7 @@ const PANES = [
   '.columns-scroll',
   '.table-scroll',
   '.ac-section',
+  '.ac-windows',
   '.nb-plot',
   '.suspects-result',
   '.history-result',

@@ -215,6 +215,20 @@ for (const viewport of [
       expect(toolbar.x + toolbar.width).toBeLessThanOrEqual(viewport.width);
       expect(toolbar.height, 'the toolbar is one row of buttons').toBeLessThan(button.height * 2);
       expect(card.x + card.width).toBeLessThanOrEqual(viewport.width);
+      // Nothing in the card reaches past it: its tables scroll inside it.
+      const overflow = await page.$eval('.alert-card', (el) => {
+        const right = el.getBoundingClientRect().right;
+        return [...el.querySelectorAll('table')].filter((t) => {
+          let p: Element | null = t;
+          // A table inside a pane that scrolls sideways may be wider than the card.
+          while (p && p !== el) {
+            if (/(auto|scroll)/.test(getComputedStyle(p).overflowX)) return false;
+            p = p.parentElement;
+          }
+          return t.getBoundingClientRect().right > right + 1;
+        }).length;
+      });
+      expect(overflow, 'tables reaching past the card').toBe(0);
       // The side panel's controls fit its width (nothing cut off at its right edge).
       const side = await page.$eval('.review-view aside', (el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
       expect(side.scroll).toBeLessThanOrEqual(side.client);
