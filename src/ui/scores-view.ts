@@ -28,6 +28,11 @@ const maybeScores = (file: SourceFile) => {
 export class ScoresView {
   readonly element: HTMLElement;
   private readonly results = h('div', { class: 'scores-results' });
+  private readonly empty = h(
+    'p',
+    { class: 'muted scores-empty' },
+    'No scores file scored yet. The miner template writes one per day; a board exports each strategy’s held-out scores (the compare cell’s alert scores download, or lab compare --export) without the model_github_url a submission carries, which Tier 1 asks for. Drop one here to see what the validator would pay.',
+  );
   private readonly picker = h('input', {
     type: 'file',
     accept: '.csv,.parquet,.arrow,.feather,.json,.jsonl',
@@ -70,6 +75,7 @@ export class ScoresView {
             this.picker,
           ),
         ),
+        this.empty,
         this.results,
       ),
     );
@@ -150,6 +156,7 @@ export class ScoresView {
   }
 
   private prepend(el: HTMLElement): void {
+    this.empty.remove();
     this.results.prepend(el);
   }
 }
