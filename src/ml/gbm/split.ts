@@ -81,24 +81,39 @@ export function bestSplit(
       if (mc === 0 && lc === tc) break;
       // Missing right (always tried), then missing left (when there are missing values and a
       // value bin stays right), in that order: a tie keeps the first.
-      for (let side = 0; side < (mc > 0 && b < nb - 1 ? 2 : 1); side++) {
-        const cg = side === 0 ? lg : lg + mg;
-        const ch = side === 0 ? lh : lh + mh;
-        const cc = side === 0 ? lc : lc + mc;
-        const rc = tc - cc;
-        if (cc < minSamplesLeaf || rc < minSamplesLeaf) continue;
-        const rh = th - ch;
-        if (ch < minHessian || rh < minHessian) continue;
-        const rg = tg - cg;
-        const gain = (cg * cg) / (ch + l2) + (rg * rg) / (rh + l2) - parent;
+      let rc = tc - lc;
+      let rh = th - lh;
+      if (!(lc < minSamplesLeaf || rc < minSamplesLeaf || lh < minHessian || rh < minHessian)) {
+        const rg = tg - lg;
+        const gain = (lg * lg) / (lh + l2) + (rg * rg) / (rh + l2) - parent;
         if (gain > bestGain) {
           bestGain = gain;
           bestFeature = j;
           bestBin = b;
-          bestMissingLeft = side === 1;
-          bestG = cg;
-          bestH = ch;
-          bestC = cc;
+          bestMissingLeft = false;
+          bestG = lg;
+          bestH = lh;
+          bestC = lc;
+        }
+      }
+      if (mc > 0 && b < nb - 1) {
+        const cg = lg + mg;
+        const ch = lh + mh;
+        const cc = lc + mc;
+        rc = tc - cc;
+        rh = th - ch;
+        if (!(cc < minSamplesLeaf || rc < minSamplesLeaf || ch < minHessian || rh < minHessian)) {
+          const rg = tg - cg;
+          const gain = (cg * cg) / (ch + l2) + (rg * rg) / (rh + l2) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestFeature = j;
+            bestBin = b;
+            bestMissingLeft = true;
+            bestG = cg;
+            bestH = ch;
+            bestC = cc;
+          }
         }
       }
     }
