@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     await shoot(page, 'data');
 
     await openNotebook(page, '02-proxy-label-thresholds');
+    // The inputs at the top, the label counts and the first plot under them.
+    await scrollTo(page, '[data-cell="rule"]');
     await shoot(page, 'thresholds');
 
     await openNotebook(page, '03-compare-strategies');
