@@ -139,13 +139,17 @@ export function kappaHeatmap(agreement: AgreementReport): Plot.PlotOptions | nul
     }),
   );
   const size = 62;
+  // Column names are as long as the row names ("ground truth") but a cell is narrower: slanted,
+  // they never run into each other.
   return {
-    width: 110 + size * names.length,
-    height: 70 + size * names.length,
+    width: 110 + size * names.length + 40,
+    height: 110 + size * names.length,
     marginLeft: 100,
+    marginRight: 40,
+    marginTop: 80,
     marginBottom: 10,
     padding: 0.04,
-    x: { label: null, domain: names, axis: 'top' },
+    x: { label: null, domain: names, axis: 'top', tickRotate: -35 },
     y: { label: null, domain: names },
     color: {
       type: 'quantize',
