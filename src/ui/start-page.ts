@@ -84,7 +84,9 @@ export class StartPage {
             h('strong', {}, 'strategy'),
             ' on the same alerts, compare them on the same held-out date, and preview what the validator would pay (',
             docLink('docs/training.md', 'training'),
-            ').',
+            '). Already have a model? Drop its scores file (the miner template’s output) anywhere: the ',
+            h('strong', {}, 'Scores'),
+            ' tab shows what the validator would pay it on the data loaded here.',
           ),
           h(
             'p',
