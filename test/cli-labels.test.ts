@@ -70,7 +70,7 @@ describe('lab labels', () => {
       { data: [data], file: join(dir, 'mine.csv'), mapping: join(dir, 'mapping.yaml'), yes: true, out: events },
       ['import'],
     );
-    expect(imported.out).toMatch(/appended 3 label events \(batch import:mine\.csv@/);
+    expect(imported.out).toMatch(/appended 3 label events \(batch import:mine\.csv sha256:[0-9a-f]{12}@/);
     expect((await readFile(events)).subarray(0, 4).toString()).toBe('PAR1');
 
     const quality = await lab({ data: [data], labels: [events] }, ['quality']);
