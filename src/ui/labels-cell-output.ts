@@ -6,7 +6,7 @@
 import type { LabelsResult } from '../notebook/cells/labels-import.ts';
 import { labelsCellLines } from '../notebook/labels-text.ts';
 import type { CellKindView } from './cell-kind-view.ts';
-import { renderCellLines } from './cell-output.ts';
+import { confirmButton, renderCellLines } from './cell-output.ts';
 import { h, plural } from './dom.ts';
 
 export const labelsCellView: CellKindView<LabelsResult> = {
@@ -25,23 +25,7 @@ export const labelsCellView: CellKindView<LabelsResult> = {
       });
       if (value.pending > 0)
         out.append(
-          h(
-            'div',
-            { class: 'button-row' },
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'button small primary',
-                'data-action': 'confirm-import',
-                onclick: (e: Event) => {
-                  (e.currentTarget as HTMLButtonElement).disabled = true;
-                  host.confirm();
-                },
-              },
-              `Confirm import: append ${plural(value.pending, 'label event')}`,
-            ),
-          ),
+          confirmButton(host, 'confirm-import', `Confirm import: append ${plural(value.pending, 'label event')}`),
         );
       place(out);
     },

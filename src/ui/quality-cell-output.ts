@@ -6,7 +6,7 @@
 import type { QualityResult } from '../notebook/cells/quality.ts';
 import { qualityCellLines } from '../notebook/labels-text.ts';
 import type { CellKindView } from './cell-kind-view.ts';
-import { renderCellLines } from './cell-output.ts';
+import { confirmButton, renderCellLines } from './cell-output.ts';
 import { h } from './dom.ts';
 
 export const qualityCellView: CellKindView<QualityResult> = {
@@ -25,25 +25,7 @@ export const qualityCellView: CellKindView<QualityResult> = {
         'data-proxy-rule': value.proxyRule?.state ?? 'none',
       });
       if (value.proxyRule?.state === 'pending')
-        out.append(
-          h(
-            'div',
-            { class: 'button-row' },
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'button small primary',
-                'data-action': 'apply-proxy-rule',
-                onclick: (e: Event) => {
-                  (e.currentTarget as HTMLButtonElement).disabled = true;
-                  host.confirm();
-                },
-              },
-              'Apply the proxy rule',
-            ),
-          ),
-        );
+        out.append(confirmButton(host, 'apply-proxy-rule', 'Apply the proxy rule'));
       place(out);
     },
   }),
