@@ -86,6 +86,26 @@ describe('the proxy-label configuration', () => {
     ).toBe('training.label_strategy');
   });
 
+  it("reports a design-shape file's errors in the design's own names, with the percentage slip spelled out", () => {
+    expect(issues(() => loadConfig('proxy_label_config: {positive_confidence_threshold: 70}', 'm.yaml'))).toEqual([
+      {
+        path: 'proxy_label_config.positive_confidence_threshold',
+        message: 'must be between 0 and 1 (got 70); confidences are shares of 1, so 70% is 0.7',
+      },
+    ]);
+    const both = issues(() =>
+      loadConfig(
+        'training: {label_strategy: proxy, proxy_label_config: {positive_severity: [high, bogus], negative_confidence_threshold: -1}}',
+        'model_config.yaml',
+      ),
+    );
+    expect(both.map((i) => i.path)).toEqual([
+      'training.proxy_label_config.positive_severity.1',
+      'training.proxy_label_config.negative_confidence_threshold',
+    ]);
+    expect(both[1]!.message).toBe('must be between 0 and 1 (got -1)');
+  });
+
   it('rejects thresholds outside 0..1, naming the field and the value', () => {
     expect(issues(() => parseConfig({ positive: { min_confidence: 1.5 } }))).toEqual([
       { path: 'positive.min_confidence', message: 'must be between 0 and 1 (got 1.5)' },

@@ -22,6 +22,7 @@ import {
   CONFLICT_RESOLUTIONS,
   RULE_FIELD_NAMES,
   RULE_FIELDS,
+  ruleFieldAt,
   setRuleField,
   THRESHOLD_RANGE,
   UNCERTAIN_HANDLING,
@@ -55,9 +56,16 @@ const unitInterval = () => {
   return z
     .number({ error: (issue) => `must be a number between ${min} and ${max} (got ${JSON.stringify(issue.input)})` })
     .refine((x) => x >= min && x <= max, {
-      error: (issue) => `must be between ${min} and ${max} (got ${String(issue.input)})`,
+      error: (issue) => `must be between ${min} and ${max} (got ${String(issue.input)})${percentHint(issue.input)}`,
     });
 };
+
+/** A threshold written as a percentage (70) is the commonest slip: say what was probably meant. */
+function percentHint(value: unknown): string {
+  return typeof value === 'number' && value >= 2 && value <= 100
+    ? `; confidences are shares of 1, so ${value}% is ${Number((value / 100).toFixed(6))}`
+    : '';
+}
 
 /**
  * How label_confidence is derived from the alert's confidence c (NULL c gives NULL, except for
@@ -149,9 +157,29 @@ export class ConfigError extends Error {
 
 /** Validate a parsed object (local or design shape), filling defaults. */
 export function parseConfig(value: unknown, source = 'config'): ProxyLabelConfig {
+  const design = designBlockPath(value);
   const result = ProxyLabelConfigSchema.safeParse(fromDesignShape(value ?? {}));
   if (result.success) return result.data;
-  throw new ConfigError(source, configIssues(result.error));
+  const issues = configIssues(result.error);
+  // A design-shape file is reported in its own names (`proxy_label_config.positive_confidence_threshold`),
+  // never in the local shape's (`positive.min_confidence`), which the user did not write.
+  throw new ConfigError(source, design ? issues.map((i) => ({ ...i, path: designPath(design, i.path) })) : issues);
+}
+
+/** Where the design's rule block sits in `value` (`training.proxy_label_config` or `proxy_label_config`), if it is one. */
+function designBlockPath(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  if (isRecord(value.training) && isRecord(value.training.proxy_label_config)) return 'training.proxy_label_config';
+  return isRecord(value.proxy_label_config) ? 'proxy_label_config' : undefined;
+}
+
+/** A local-shape issue path (`positive.min_confidence`) as the design names it, under its block. */
+function designPath(block: string, path: string): string {
+  const field = ruleFieldAt(path);
+  const key = field && (RULE_FIELDS[field] as RuleField).design;
+  if (!field || !key) return path ? `${block} (as ${path})` : block;
+  const rest = path.slice(RULE_FIELDS[field].path.join('.').length);
+  return `${block}.${key}${rest}`;
 }
 
 /** The format a file name implies: .json, or .yaml/.yml. */
