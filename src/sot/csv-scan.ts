@@ -69,7 +69,7 @@ export function scanCsv(bytes: Uint8Array): CsvShape {
       if (b === QUOTE) {
         if (bytes[i + 1] === QUOTE) i++;
         else inQuotes = false;
-      } else if (b === LF) line++;
+      } else if (b === LF || (b === CR && bytes[i + 1] !== LF)) line++; // a lone CR ends a line, as outside quotes
       continue;
     }
     if (b === QUOTE) {
