@@ -15,7 +15,7 @@
  * browser; the CLI reads and writes the files. Both the local shape and the design's YAML shape
  * (`training: {label_strategy, proxy_label_config: {positive_severity, ...}}`) load.
  */
-import { parseYaml, stringifyYaml } from '../util/yaml.ts';
+import { MAX_YAML_DEPTH, nestingDepth, parseYaml, stringifyYaml } from '../util/yaml.ts';
 import { z } from 'zod';
 import { KNOWN_SEVERITIES } from '../sot/contracts.ts';
 import {
@@ -191,6 +191,13 @@ export function formatOf(fileName: string): ConfigFormat {
 
 /** Parse configuration text; `source` (a file name) picks the format unless `format` is given. */
 export function loadConfig(text: string, source: string, format: ConfigFormat = formatOf(source)): ProxyLabelConfig {
+  // parseYaml bounds nesting itself; JSON.parse does not, and a deep value overflows the stack
+  // when an error message quotes it.
+  if (format === 'json' && nestingDepth(text, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) {
+    throw new ConfigError(source, [
+      { path: '', message: `not valid JSON: it nests more than ${MAX_YAML_DEPTH} levels deep` },
+    ]);
+  }
   let value: unknown;
   try {
     value = format === 'json' ? JSON.parse(text) : parseYaml(text);
