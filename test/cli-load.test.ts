@@ -54,4 +54,23 @@ describe('lab load', () => {
     const missing = await lab('load', '--data', '/nonexistent/folder');
     expect(missing.stderr).toBe('lab: /nonexistent/folder: no such file or directory\n');
   });
+
+  it('takes the decoded-size limit per file from --max-decoded-bytes, and refuses a size it cannot read', async () => {
+    const snapshot = 'sample-data/snapshots/torus/2025-10-06/7';
+    const small = await lab('load', '--data', snapshot, '--max-decoded-bytes', '300KiB');
+    expect(small.code).toBe(1);
+    // Three of the four files decode to more than 300 KiB (money_flows only once decoded: its
+    // footer's figure is Parquet's, smaller than Arrow's); the fourth still loads.
+    expect(small.stderr).toMatch(
+      /alerts\.parquet: refused: decoded, its footer says it takes [\d.]+ KiB, over the limit of 300\.0 KiB per file \(raise it with --max-decoded-bytes/,
+    );
+    expect(small.stderr).toMatch(/features\.parquet: refused/);
+    expect(small.stderr).toMatch(/money_flows\.parquet: refused: decoded, it had reached [\d.]+ KiB before its end/);
+    expect(small.stdout).toMatch(/^clusters\s+454\s/m);
+    const bad = await lab('load', '--data', snapshot, '--max-decoded-bytes', 'lots');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      "lab: --max-decoded-bytes: expected a size such as 512MiB, 2GiB or a number of bytes, got 'lots'\n",
+    );
+  });
 });

@@ -16,7 +16,7 @@ import { prepareSimulation } from '../active/simulation-data.ts';
 import { commandGroup, defineCommand } from './command.ts';
 import { readTrainingConfig } from './config-files.ts';
 import { learnerFromOption } from './learner-option.ts';
-import { loadLab } from './load-lab.ts';
+import { loadLab, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError, formatTable } from './output.ts';
 
 function strategiesOption(value: string | undefined): QueryStrategy[] {
@@ -44,7 +44,7 @@ const simulateCommand = defineCommand({
   usage:
     'lab active simulate --data DIR [--batch 20 --budget 300 --repeats 3] [--learner dense|logistic] [--out curves.json]',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     batch: { type: 'integer', default: 20 },
     budget: { type: 'integer', default: 300 },
     initial: { type: 'integer' },
@@ -65,7 +65,7 @@ const simulateCommand = defineCommand({
     const strategies = strategiesOption(options.strategies);
     const targets = targetsOption(options.targets);
     const learner = await learnerFromOption(options.learner, config, 'active simulate');
-    const { lab, errors } = await loadLab(data);
+    const { lab, errors } = await loadLab(data, dataLimits(options));
     const t0 = performance.now();
     const stage = (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
     const prepared = await prepareSimulation(lab.db, config, stage).catch((e: Error) => {

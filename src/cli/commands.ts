@@ -24,7 +24,12 @@ export const COMMANDS: readonly Command[] = [
   activeCommand,
 ];
 
+/** Said once rather than on every usage line: what every command that reads --data also takes. */
+export const DATA_OPTIONS_NOTE =
+  'Every command that takes --data also takes --max-decoded-bytes SIZE (e.g. 4GiB; default 1GiB):\n' +
+  'a file that would decode to more is refused by name before it can exhaust memory.';
+
 export function usage(): string {
   const lines = COMMANDS.map((c) => `${indent(c.usage)}\n      ${c.summary}`);
-  return `Label Lab, headless.\n\nUsage: npm run lab -- <command> [options]\n\n${lines.join('\n\n')}\n`;
+  return `Label Lab, headless.\n\nUsage: npm run lab -- <command> [options]\n\n${lines.join('\n\n')}\n\n${DATA_OPTIONS_NOTE}\n`;
 }

@@ -24,7 +24,7 @@ import { renderValidatorPreview } from '../validator/render.ts';
 import type { TrainingConfig } from '../experiment/config.ts';
 import { defineCommand } from './command.ts';
 import { readTrainingConfig } from './config-files.ts';
-import { loadLab } from './load-lab.ts';
+import { loadLab, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError } from './output.ts';
 
 export const compareCommand = defineCommand({
@@ -33,7 +33,7 @@ export const compareCommand = defineCommand({
   usage:
     'lab compare --data DIR [--labels FILE] [--truth FILE] [--strategies a,b] [--config FILE] --out report.json [--export DIR]',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     labels: { type: 'list' },
     truth: { type: 'string' },
     strategies: { type: 'string' },
@@ -50,7 +50,11 @@ export const compareCommand = defineCommand({
     const strategies = config.strategies ?? strategyNames();
 
     const backend = await initNodeBackend(config.backend === 'webgl' ? 'auto' : config.backend);
-    const { lab, rt, tables } = await loadLab(data, { truth: options.truth, labels: options.labels });
+    const { lab, rt, tables } = await loadLab(data, {
+      ...dataLimits(options),
+      truth: options.truth,
+      labels: options.labels,
+    });
     if (!tables.has('alerts')) throw new CliError('compare: no alerts were loaded');
     const t0 = performance.now();
     const stage = (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);

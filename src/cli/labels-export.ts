@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { exportLabels } from '../ingest/index.ts';
 import { defineCommand, noArguments } from './command.ts';
 import { applyProxyRule, PROXY_OPTIONS, proxyRuleOption } from './labels-proxy-option.ts';
-import { loadLab } from './load-lab.ts';
+import { loadLab, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError } from './output.ts';
 
 export const labelsExportCommand = defineCommand({
@@ -12,7 +12,7 @@ export const labelsExportCommand = defineCommand({
   usage:
     'lab labels export  --data DIR --labels F [--effective [--include-proxy]] [--proxy | --proxy-config C] --out OUT.parquet',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     labels: { type: 'list' },
     effective: { type: 'flag' },
     'include-proxy': { type: 'flag' },
@@ -25,7 +25,7 @@ export const labelsExportCommand = defineCommand({
     const out = options.out;
     if (!out) throw new CliError('labels export: give --out');
     const config = await proxyRuleOption(options);
-    const { rt, errors } = await loadLab(options.data, { labels: options.labels });
+    const { rt, errors } = await loadLab(options.data, { ...dataLimits(options), labels: options.labels });
     await applyProxyRule(rt.db, config);
     const kind = options.effective ? 'effective' : 'events';
     await writeFile(out, await exportLabels(rt, kind, { includeProxy: options['include-proxy'] }));

@@ -10,7 +10,7 @@ import { describeEarlier, exportLabels, prepareLabelImportOnce } from '../ingest
 import { defineCommand, noArguments } from './command.ts';
 import { readMapping } from './config-files.ts';
 import { formatImportReport } from './label-report.ts';
-import { loadLab, readFiles } from './load-lab.ts';
+import { loadLab, readFiles, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError } from './output.ts';
 
 async function confirm(question: string): Promise<boolean> {
@@ -28,7 +28,7 @@ export const labelsImportCommand = defineCommand({
   summary: 'check a label file against the loaded alerts, append it on confirmation',
   usage: 'lab labels import  --data DIR --file F [--mapping M] [--keep-unknown] [--yes] [--out OUT.parquet]',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     file: { type: 'string' },
     mapping: { type: 'string' },
     'keep-unknown': { type: 'flag' },
@@ -42,7 +42,7 @@ export const labelsImportCommand = defineCommand({
     if (!options.file) throw new CliError('labels import: give --file');
     const mapping = await readMapping(options.mapping);
     const [file] = await readFiles([options.file]);
-    const { rt } = await loadLab(options.data);
+    const { rt } = await loadLab(options.data, dataLimits(options));
     // The same check as the app's (Labels tab and notebooks): the same bytes are never appended twice.
     const { prepared: pending, earlier } = await prepareLabelImportOnce(rt, file!, {
       mapping,

@@ -8,7 +8,7 @@ import { describeTrusted, findSuspectedMislabels } from '../quality/mislabel-sus
 import { defineCommand, noArguments } from './command.ts';
 import { readTrainingConfig } from './config-files.ts';
 import { learnerFromOption } from './learner-option.ts';
-import { loadLab } from './load-lab.ts';
+import { loadLab, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError, formatTable } from './output.ts';
 
 export const labelsSuspectsCommand = defineCommand({
@@ -17,7 +17,7 @@ export const labelsSuspectsCommand = defineCommand({
   usage:
     'lab labels suspects --data DIR [--labels F ...] [--check effective|explicit] [--folds 5] [--learner dense|logistic] [--limit 30] [--training-config FILE] [--json]',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     labels: { type: 'list' },
     check: { type: 'string', default: 'effective' },
     folds: { type: 'integer', default: 5 },
@@ -38,7 +38,7 @@ export const labelsSuspectsCommand = defineCommand({
     if (folds < 2) throw new CliError(`${command}: --folds must be at least 2`);
     const config = await readTrainingConfig(options['training-config']);
     const learner = await learnerFromOption(options.learner, config, command);
-    const { lab, errors } = await loadLab(data, { labels: options.labels });
+    const { lab, errors } = await loadLab(data, { ...dataLimits(options), labels: options.labels });
     const report = await findSuspectedMislabels(lab.db, { config, labels: check, learner, folds }).catch((e: Error) => {
       throw new CliError(e.message);
     });

@@ -8,7 +8,29 @@ import { importLabels } from '../ingest/index.ts';
 import { filesFromPaths } from '../node/files.ts';
 import { classify, type SourceFile } from '../sot/files.ts';
 import { Lab } from '../sot/lab.ts';
+import { parseByteSize } from '../util/byte-size.ts';
 import { CliError } from './output.ts';
+
+/**
+ * The options of every command that loads data: `--data DIR` (repeatable) and the per-file
+ * decoded-size limit (`--max-decoded-bytes 4GiB`; default 1 GiB, stage.ts), which refuses a file
+ * by name before it can exhaust memory.
+ */
+export const DATA_OPTIONS = {
+  data: { type: 'list' },
+  'max-decoded-bytes': { type: 'string' },
+} as const;
+
+/** What DATA_OPTIONS hold once parsed, as loadLab takes them. */
+export function dataLimits(options: { 'max-decoded-bytes'?: string }): { maxDecodedBytes?: number } {
+  const text = options['max-decoded-bytes'];
+  if (text === undefined) return {};
+  try {
+    return { maxDecodedBytes: parseByteSize(text, '--max-decoded-bytes') };
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
 
 export interface LoadedLab {
   lab: Lab;
@@ -33,13 +55,16 @@ export async function readFiles(paths: string[]): Promise<SourceFile[]> {
  * `truth` (any file name, `lab compare --truth`) is loaded as the ground truth in place of a
  * ground_truth file found among the paths.
  */
-export async function loadLab(paths: string[], opts: { labels?: string[]; truth?: string } = {}): Promise<LoadedLab> {
+export async function loadLab(
+  paths: string[],
+  opts: { labels?: string[]; truth?: string; maxDecodedBytes?: number } = {},
+): Promise<LoadedLab> {
   let files = await readFiles(paths);
   if (opts.truth) files = withTruth(files, (await readFiles([opts.truth]))[0]!);
   const labelFiles = await readFiles(opts.labels ?? []);
   const rt = await openNodeRuntime();
   const lab = await Lab.open(rt);
-  const report = await lab.load(files);
+  const report = await lab.load(files, { maxDecodedBytes: opts.maxDecodedBytes });
   for (const p of report.problems) process.stderr.write(`${p.level}: ${p.message}\n`);
   let errors = report.problems.filter((p) => p.level === 'error').length;
   if (report.loaded.length === 0)

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { indent } from './command.ts';
-import { COMMANDS, usage } from './commands.ts';
+import { COMMANDS, DATA_OPTIONS_NOTE, usage } from './commands.ts';
 import { CliError } from './output.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -15,7 +15,8 @@ async function main(argv: string[]): Promise<number> {
   if (!name || asksHelp(name) || about !== undefined) {
     const command = COMMANDS.find((c) => c.name === about);
     if (about !== undefined && !command) throw new CliError(`unknown command '${about}'\n\n${usage()}`);
-    process.stdout.write(command ? `${indent(command.usage)}\n      ${command.summary}\n` : usage());
+    const note = command && 'max-decoded-bytes' in command.options ? `\n${DATA_OPTIONS_NOTE}\n` : '';
+    process.stdout.write(command ? `${indent(command.usage)}\n      ${command.summary}\n${note}` : usage());
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);

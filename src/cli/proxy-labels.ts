@@ -20,7 +20,7 @@ import { proxyLabelsQuery } from '../labels/proxy-sql.ts';
 import { proxyWarnings } from '../labels/warnings.ts';
 import { defineCommand } from './command.ts';
 import { readProxyConfig } from './config-files.ts';
-import { loadLab } from './load-lab.ts';
+import { loadLab, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError, formatTable } from './output.ts';
 
 /** The columns written: the alert's key (alert_id recurs across windows) and its label. */
@@ -39,7 +39,7 @@ export const proxyLabelsCommand = defineCommand({
   usage:
     'lab proxy-labels --data DIR [--labels FILE] [--config FILE] --out FILE [--keep-uncertain] [--clickhouse FILE]',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     labels: { type: 'list' },
     config: { type: 'string' },
     out: { type: 'string' },
@@ -65,7 +65,7 @@ export const proxyLabelsCommand = defineCommand({
     }
     if (!out) return 0;
 
-    const { lab, rt, errors } = await loadLab(data, { labels: options.labels });
+    const { lab, rt, errors } = await loadLab(data, { ...dataLimits(options), labels: options.labels });
     const keepUncertain = options['keep-uncertain'] || config.uncertain === 'keep';
     const { sql, params } = proxyLabelsQuery(config, { keepUncertain });
     const labelled = `SELECT ${OUTPUT_COLUMNS.join(', ')} FROM (${sql}) ORDER BY processing_date, window_days, alert_id`;

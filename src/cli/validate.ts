@@ -22,7 +22,7 @@ import { validateScores } from '../validator/validate.ts';
 import type { Runtime } from '../db/runtime.ts';
 import { defineCommand, noArguments } from './command.ts';
 import { readValidatorConfig } from './config-files.ts';
-import { loadLab, readFiles } from './load-lab.ts';
+import { loadLab, readFiles, DATA_OPTIONS, dataLimits } from './load-lab.ts';
 import { CliError } from './output.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -33,7 +33,7 @@ export const validateCommand = defineCommand({
   usage:
     'lab validate --data DIR --scores FILE [--consensus FILE ...] [--date YYYY-MM-DD] [--window N] [--as-of YYYY-MM-DD] [--config FILE] --out report.json',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     scores: { type: 'string' },
     consensus: { type: 'list' },
     date: { type: 'string' },
@@ -55,7 +55,7 @@ export const validateCommand = defineCommand({
       if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value))))
         throw new CliError(`validate: --${name} must be a date YYYY-MM-DD, not '${value}'`);
     const config = await readValidatorConfig(options.config);
-    const { lab, rt, errors, tables } = await loadLab(options.data);
+    const { lab, rt, errors, tables } = await loadLab(options.data, dataLimits(options));
     if (!tables.has('alerts')) throw new CliError('validate: no alerts were loaded');
     const scores = await readScores(rt, options.scores);
     const consensus: ScoresFile[] = [];

@@ -15,6 +15,7 @@ import { CsvShapeError, scanCsv } from './csv-scan.ts';
 import type { FileFormat } from './files.ts';
 import { ParquetLayoutError, readParquetLayout } from './parquet-footer.ts';
 import { LoadError } from './problems.ts';
+import { formatBytes } from '../util/byte-size.ts';
 
 /**
  * How large one file may become once decoded. parquet-wasm decodes into wasm memory (4 GiB at
@@ -132,15 +133,8 @@ function refuseOverLimit(fileName: string, bytes: number, limit: number, what: (
   if (bytes <= limit) return;
   throw new LoadError(
     fileName,
-    `${fileName}: refused: decoded, ${what(formatBytes(bytes))}, over the limit of ${formatBytes(limit)} per file (maxDecodedBytes)`,
+    `${fileName}: refused: decoded, ${what(formatBytes(bytes))}, over the limit of ${formatBytes(limit)} per file (raise it with --max-decoded-bytes in lab, or under Load data › Limits in the app)`,
   );
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
 }
 
 /** The column names of an IPC stream, from its schema message alone. */

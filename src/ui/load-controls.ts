@@ -6,6 +6,7 @@
  */
 import type { Lab, LoadProgress, LoadReport } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
+import { DEFAULT_MAX_DECODED_BYTES } from '../sot/stage.ts';
 import { h, plural, replaceChildren } from './dom.ts';
 import { fromBrowserFile } from './source-files.ts';
 
@@ -33,6 +34,7 @@ export class LoadControls {
 
   private readonly progress = h('div', { class: 'load-progress', hidden: true });
   private readonly status = h('p', { class: 'load-status', role: 'status' });
+  private readonly maxDecoded = new DecodedLimitInput();
 
   constructor(
     private readonly lab: Lab,
@@ -68,6 +70,7 @@ export class LoadControls {
         h('button', { type: 'button', class: 'button', onclick: () => folderInput.click() }, 'Add folder…'),
       ),
       h('p', { class: 'hint' }, 'or drop files and folders anywhere. Parquet, Arrow, CSV and META.json.'),
+      this.maxDecoded.element,
       filesInput,
       folderInput,
       this.progress,
@@ -119,6 +122,7 @@ export class LoadControls {
     try {
       const report = await this.lab.load(files, {
         signal: abort.signal,
+        maxDecodedBytes: this.maxDecoded.bytes(),
         onProgress: (p) => {
           const pct = Math.round(Math.min(1, Math.max(0, p.fraction)) * 100);
           (bar.firstElementChild as HTMLElement).style.width = `${pct}%`;
@@ -154,6 +158,52 @@ export class LoadControls {
     }
     note.textContent = waiting > 0 ? `${plural(waiting, 'more load')} waiting` : '';
     note.hidden = waiting === 0;
+  }
+}
+
+const MIB = 1024 ** 2;
+const LIMIT_KEY = 'label-lab.max-decoded-mib';
+
+/**
+ * The loader's per-file decoded-size limit (stage.ts), in MiB: a file that would decode to more is
+ * refused by name before it can exhaust the tab's memory. Kept in localStorage, so a user who
+ * raised it for their large exports does not raise it again on every visit.
+ */
+class DecodedLimitInput {
+  readonly element: HTMLElement;
+  private readonly input: HTMLInputElement;
+
+  constructor() {
+    const saved = Number(globalThis.localStorage?.getItem(LIMIT_KEY));
+    this.input = h('input', {
+      type: 'number',
+      min: 1,
+      step: 1,
+      value: Number.isInteger(saved) && saved >= 1 ? saved : DEFAULT_MAX_DECODED_BYTES / MIB,
+      class: 'load-limit-input',
+      'aria-label': 'Largest decoded file, in MiB',
+    });
+    this.input.addEventListener('change', () => {
+      if (this.valid()) globalThis.localStorage?.setItem(LIMIT_KEY, String(this.input.valueAsNumber));
+      this.input.setCustomValidity(this.valid() ? '' : 'a whole number of MiB, 1 or more');
+      this.input.reportValidity();
+    });
+    this.element = h(
+      'details',
+      { class: 'load-limits' },
+      h('summary', {}, 'Limits'),
+      h('label', {}, 'Refuse a file that decodes to more than ', this.input, ' MiB'),
+    );
+  }
+
+  private valid(): boolean {
+    const n = this.input.valueAsNumber;
+    return Number.isInteger(n) && n >= 1;
+  }
+
+  /** The limit in bytes; the default while the field holds no valid number. */
+  bytes(): number {
+    return this.valid() ? this.input.valueAsNumber * MIB : DEFAULT_MAX_DECODED_BYTES;
   }
 }
 

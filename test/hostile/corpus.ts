@@ -482,7 +482,7 @@ export function sotCases(): SotCase[] {
           {
             file: 'alerts.parquet',
             message:
-              /^alerts\.parquet: refused: decoded, its footer says it takes 5\.\d MiB, over the limit of 1\.0 MiB per file \(maxDecodedBytes\)$/,
+              /^alerts\.parquet: refused: decoded, its footer says it takes 5\.\d MiB, over the limit of 1\.0 MiB per file \(raise it with --max-decoded-bytes in lab, or under Load data › Limits in the app\)$/,
           },
         ],
         loaded: [],
