@@ -71,7 +71,15 @@ export function jsonRecordsToIPC(records: readonly JsonObject[], fileName: strin
   if (records.length === 0 || names.length === 0)
     throw new LoadError(fileName, `${fileName}: the file has no records with columns`);
   const columns: Record<string, Vector> = {};
-  for (const name of names) columns[name] = columnVector(records.map((r) => r[name] ?? null));
+  for (const name of names) {
+    try {
+      columns[name] = columnVector(records.map((r) => r[name] ?? null));
+    } catch (e) {
+      // JSON.parse reads any depth, but turning a deep value back into text overflows the stack.
+      if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+      throw new LoadError(fileName, `${fileName}: column ${name} holds a value nested too deeply to read`, name);
+    }
+  }
   return tableToIPC(new Table(columns), 'stream');
 }
 
