@@ -12,12 +12,21 @@ export class ParamValueError extends Error {
   override name = 'ParamValueError';
 }
 
+/** A value as messages quote it: its JSON, or its text where it has none (a bigint, a cycle). */
+function quote(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return typeof v === 'bigint' ? `${v}n` : Object.prototype.toString.call(v);
+  }
+}
+
 function fail(spec: ParamSpec, message: string): never {
   throw new ParamValueError(`${spec.name}: ${message}`);
 }
 
 function checkNumber(spec: ParamSpec & { min?: number; max?: number }, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(spec, `expected a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(spec, `expected a number, got ${quote(v)}`);
   if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
     fail(spec, `expected a number between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}, got ${v}`);
   }
@@ -27,7 +36,7 @@ function checkNumber(spec: ParamSpec & { min?: number; max?: number }, v: unknow
 function checkOption(spec: ParamSpec & { options: unknown[] }, v: unknown): Scalar {
   const values = spec.options.map((o) => optionValue(o as never));
   if (!values.includes(v as Scalar)) {
-    fail(spec, `expected one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
+    fail(spec, `expected one of ${values.map((x) => quote(x)).join(', ')}, got ${quote(v)}`);
   }
   return v as Scalar;
 }
@@ -41,13 +50,13 @@ export function checkParamValue(spec: ParamSpec, value: unknown): ParamValue {
     case 'select':
       return checkOption(spec, value);
     case 'checkbox':
-      if (!Array.isArray(value)) fail(spec, `expected a list of options, got ${JSON.stringify(value)}`);
+      if (!Array.isArray(value)) fail(spec, `expected a list of options, got ${quote(value)}`);
       return value.map((v) => checkOption(spec, v));
     case 'toggle':
-      if (typeof value !== 'boolean') fail(spec, `expected true or false, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'boolean') fail(spec, `expected true or false, got ${quote(value)}`);
       return value;
     case 'text':
-      if (typeof value !== 'string') fail(spec, `expected text, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string') fail(spec, `expected text, got ${quote(value)}`);
       return value;
   }
 }
