@@ -6,6 +6,7 @@ import { openNodeDatabase } from '../src/db/node.ts';
 import { renderMarkdown } from '../src/notebook/markdown.ts';
 import { renderReport } from '../src/notebook/report.ts';
 import { openNotebook } from '../src/notebook/runtime.ts';
+import { nodeSanitizer } from '../src/notebook/sanitize-node.ts';
 import { headlessDocument } from '../src/node/headless-dom.ts';
 
 describe('markdown', () => {
@@ -30,11 +31,15 @@ describe('markdown', () => {
     expect(html).toContain('href="../other.md"');
   });
 
-  it('does not trust DOMPurify where it cannot work (over linkedom it returns its input)', () => {
+  it('refuses DOMPurify where it cannot work (over linkedom it would return its input unchanged)', () => {
     const purify = DOMPurify(parseHTML('<html></html>').window as never);
     expect(purify.isSupported).toBeFalsy();
-    expect(renderMarkdown('<b onclick="x()">hi</b>', purify)).toBe(
-      '<p>&lt;b onclick=&quot;x()&quot;&gt;hi&lt;/b&gt;</p>\n',
+    expect(() => renderMarkdown('<b onclick="x()">hi</b>', purify)).toThrow(/cannot work here/);
+  });
+
+  it('sanitises with the Node sanitiser (sanitize-html, the prose allow-list)', () => {
+    expect(renderMarkdown('<b onclick="x()">hi</b> [a](https://example.org)', nodeSanitizer)).toBe(
+      '<p>&lt;b onclick="x()"&gt;hi&lt;/b&gt; <a href="https://example.org">a</a></p>\n',
     );
   });
 });

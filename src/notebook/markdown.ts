@@ -1,15 +1,18 @@
 /**
  * Notebook prose → HTML that is safe to insert into a page.
  *
- * Safe by construction, then sanitised where a sanitiser can work:
+ * Safe by construction, then sanitised against one allow-list (sanitize-policy.ts):
  * 1. marked renders with raw HTML turned off: any `<tag>` in the prose is shown as text, so the
  *    only elements in the output are the ones marked itself writes, with escaped text;
  * 2. link and image URLs are limited to http(s), mailto, fragments and relative paths
- *    (a `javascript:` link becomes plain text);
- * 3. a DOMPurify instance, when given, sanitises the result as well. In the browser pass
- *    `DOMPurify(window)`. In Node there is no DOM DOMPurify accepts: over linkedom's window it
- *    reports `isSupported: false` and `sanitize` returns its input unchanged, so it would only
- *    look like protection; steps 1 and 2 are what protect headless reports.
+ *    (a `javascript:` link keeps its text and loses its target);
+ * 3. the sanitiser given sanitises the result against the policy's tags, per-tag attributes
+ *    and URL schemes: in the browser `purifySanitizer(DOMPurify(window))`, in Node (headless
+ *    reports) `nodeSanitizer` (sanitize-node.ts, sanitize-html, which needs no DOM). Every
+ *    caller in src passes one (report.ts defaults to `nodeSanitizer`); without one only steps
+ *    1 and 2 apply. A sanitiser that says it cannot work here (DOMPurify over linkedom reports
+ *    `isSupported: false` and returns its input unchanged) is refused with an error rather
+ *    than trusted.
  *
  * Inline expressions (`${board.entries[strategy=proxy].roc_auc}`, prose-refs.ts) are a token of
  * their own, so one inside a code span stays text: given `refs`, each becomes a span holding the
@@ -18,14 +21,9 @@
  */
 import { Marked, type Tokens } from 'marked';
 import { parseProseRef, type ProseRef, type RefText } from './prose-refs.ts';
+import { isSafeUrl, type Sanitizer } from './sanitize-policy.ts';
 
-export interface Sanitizer {
-  /** DOMPurify leaves this false or undefined where the DOM it was given is not enough. */
-  isSupported?: boolean;
-  sanitize(html: string): string;
-}
-
-const SAFE_URL = /^(https?:|mailto:|#|\/|\.{0,2}\/|[^:/?#]*(?:[/?#]|$))/i;
+export { isSafeUrl, type Sanitizer };
 
 function escapeHtml(text: string): string {
   return text
@@ -34,12 +32,6 @@ function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-export function isSafeUrl(url: string): boolean {
-  // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
-  const compact = url.replace(/[\u0000-\u0020]/g, '');
-  return SAFE_URL.test(compact);
 }
 
 /** The resolver of the renderMarkdown call in progress (marked renders synchronously). */
@@ -87,10 +79,14 @@ const marked = new Marked({
 });
 
 /**
- * HTML for `text`; `purify` adds DOMPurify's pass where it is supported (the browser); `refs`
- * gives inline expressions their values (a notebook's prose; docs pass none).
+ * HTML for `text`, sanitised by `sanitizer` (see above: `purifySanitizer` in the browser,
+ * `nodeSanitizer` in Node); `refs` gives inline expressions their values (a notebook's prose;
+ * docs pass none).
  */
-export function renderMarkdown(text: string, purify?: Sanitizer, refs?: (ref: ProseRef) => RefText): string {
+export function renderMarkdown(text: string, sanitizer?: Sanitizer, refs?: (ref: ProseRef) => RefText): string {
+  // DOMPurify leaves isSupported false or undefined where the DOM it was given is not enough.
+  if (sanitizer && 'isSupported' in sanitizer && !sanitizer.isSupported)
+    throw new Error('the sanitiser given cannot work here (no real DOM?)');
   resolving = refs;
   let html: string;
   try {
@@ -98,5 +94,5 @@ export function renderMarkdown(text: string, purify?: Sanitizer, refs?: (ref: Pr
   } finally {
     resolving = undefined;
   }
-  return purify?.isSupported ? purify.sanitize(html) : html;
+  return sanitizer ? sanitizer.sanitize(html) : html;
 }

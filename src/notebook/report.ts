@@ -6,15 +6,29 @@
  *
  * The HTML is built as DOM nodes in the `document` given (linkedom's in Node, the page's in the
  * browser), so every text lands in the report escaped; prose comes from `renderMarkdown`.
+ *
+ * Sanitising: prose is the one place notebook text is parsed as HTML, so it (and only it) goes
+ * through the sanitiser, always: `opts.sanitizer`, or sanitize-html with the policy of
+ * sanitize-policy.ts (the browser's DOMPurify gets the same allow-list). Everything else (header,
+ * params, tables, plots as SVG) is safe by construction rather than sanitised: it is made with
+ * createElement / setAttribute / text nodes, so values and names from the notebook or the data
+ * land as text, never as markup; Plot draws its SVG the same way from a spec whose schema
+ * (cell-schemas.ts) has no href, image or event option; and an expression's value in prose is
+ * escaped by the renderer. Running the plots through the prose allow-list would strip them (SVG,
+ * Plot's scoped <style>), so instead `scrubTree` checks the finished tree against the policy
+ * (no script-like elements, no on* attribute, no unsafe URL, no url() in a style attribute) as
+ * a second line should a cell kind or a Plot version ever slip.
  */
 import type { ReportEl } from './cell-kind.ts';
 import { cellKind } from './cell-kinds.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { paramText } from './cells/params.ts';
-import { renderMarkdown, type Sanitizer } from './markdown.ts';
+import { renderMarkdown } from './markdown.ts';
 import { resolveProseRef } from './prose-refs.ts';
 import { refSourceOf } from './prose-values.ts';
 import type { ParamValue } from './params.ts';
+import { nodeSanitizer } from './sanitize-node.ts';
+import { scrubTree, type Sanitizer } from './sanitize-policy.ts';
 import type { CellState } from './runtime.ts';
 import type { NotebookDocument } from './types.ts';
 
@@ -30,12 +44,13 @@ export interface ReportOptions {
   /** What data the notebook ran on, as shown in the header (paths). */
   data?: string[];
   generatedAt?: Date;
-  /** DOMPurify, in the browser (see markdown.ts). */
-  purify?: Sanitizer;
+  /** The prose sanitiser: sanitize-html with the prose allow-list unless given (see markdown.ts). */
+  sanitizer?: Sanitizer;
 }
 
 export function renderReport(nb: ReportInput, opts: ReportOptions): string {
   const d = opts.document;
+  const sanitizer = opts.sanitizer ?? nodeSanitizer;
   const el: ReportEl = <K extends keyof HTMLElementTagNameMap>(
     tag: K,
     attrs: Record<string, string> = {},
@@ -86,7 +101,7 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
     if (cell.kind === 'markdown') {
       const prose = el('div', { class: 'prose' });
       // Inline expressions read the cells' values: the report is made after every cell settled.
-      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', opts.purify, (ref) =>
+      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', sanitizer, (ref) =>
         resolveProseRef(ref, (name) =>
           refSourceOf(
             name,
@@ -117,6 +132,7 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
       }),
     );
   }
+  scrubTree(main);
   // The shell is written as text: linkedom serialises <title> (and <textarea>) contents without
   // escaping, so a title like "</title><script>" would break out of it. Everything in <main> is
   // ordinary elements and text, which every DOM serialises escaped.

@@ -6,12 +6,14 @@
  */
 import DOMPurify from 'dompurify';
 import { renderMarkdown } from '../notebook/markdown.ts';
+import { purifySanitizer } from '../notebook/sanitize-policy.ts';
 import { docHash, isDocPath } from '../util/app-links.ts';
 import { keepLinksInApp } from './doc-links.ts';
 import { h, replaceChildren } from './dom.ts';
 import './docs.css';
 
-const purify = DOMPurify(window);
+// DOMPurify configured from the prose allow-list (src/notebook/sanitize-policy.ts), as headless reports are.
+const purify = purifySanitizer(DOMPurify(window));
 
 interface Listing {
   files: { path: string; size: number }[];

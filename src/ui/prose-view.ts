@@ -1,6 +1,7 @@
 /**
  * The prose between cells: Markdown rendered safely (raw HTML shown as text by the notebook's
- * renderer, then DOMPurify over the page's real window), and a Markdown editor to change it.
+ * renderer, then DOMPurify over the page's real window with the prose allow-list of
+ * src/notebook/sanitize-policy.ts), and a Markdown editor to change it.
  * Typing goes into the notebook after a short pause (prose runs nothing, so this is only a save
  * and a fresh preview); Shift+Enter or "Done" closes the editor.
  *
@@ -9,13 +10,15 @@
  */
 import DOMPurify from 'dompurify';
 import { renderMarkdown } from '../notebook/markdown.ts';
+import { purifySanitizer } from '../notebook/sanitize-policy.ts';
 import { proseRefs, type ProseRef, type RefText } from '../notebook/prose-refs.ts';
 import { CodeEditor } from './code-editor.ts';
 import { addMenu } from './cell-view.ts';
 import { h } from './dom.ts';
 import { proseCore, type NewBlockKind } from './notebook-edits.ts';
 
-const purify = DOMPurify(window);
+// DOMPurify configured from the prose allow-list (src/notebook/sanitize-policy.ts), as headless reports are.
+const purify = purifySanitizer(DOMPurify(window));
 
 /** Typing pauses this long before the text goes into the notebook (and is saved). */
 const TYPING_PAUSE_MS = 400;
@@ -89,7 +92,7 @@ export class ProseView {
   }
 
   private render(): void {
-    // The renderer escapes raw HTML, unsafe links and every expression's value; DOMPurify is the second line.
+    // The renderer escapes raw HTML, unsafe links and every expression's value; DOMPurify, with the policy's allow-list, is the second line.
     this.rendered.innerHTML = renderMarkdown(this.text, purify, (ref) => this.host.refValue(ref));
   }
 
