@@ -4,8 +4,9 @@
  * open → load → first query, in a fresh database each run. The page is not the app itself, so
  * the app's automatic sample load does not compete with the measurement.
  */
-import type { SourceFile } from '../src/sot/files.ts';
+import { classify, type SourceFile } from '../src/sot/files.ts';
 import { startAppOn } from './app-session.ts';
+import { sampleTreeRss } from './rss-sampler.ts';
 
 type Loaded = { table: string; ms: Record<'read' | 'decode' | 'check' | 'merge', number> };
 
@@ -13,8 +14,10 @@ export async function browserLoadTimes(
   dir: string,
   files: SourceFile[],
   runs: number,
-): Promise<{ times: number[]; rows: number; loaded: Loaded[] }> {
+): Promise<{ times: number[]; rows: number; loaded: Loaded[]; peakBytes: number }> {
   const { app, browser } = await startAppOn(dir);
+  // The harness's profiles are label-lab-chromium-*: the browser process and all it spawned.
+  const rss = sampleTreeRss(/--user-data-dir=\S*label-lab-chromium-/);
   const times: number[] = [];
   let rows = 0;
   let loaded: Loaded[] = [];
@@ -40,7 +43,7 @@ export async function browserLoadTimes(
           await rt.db.close();
           return { ms, n, loaded: report.loaded.map((l: Loaded) => ({ table: l.table, ms: l.ms })) };
         },
-        files.filter((f) => !f.path.endsWith('META.json')).length,
+        files.filter((f) => classify(f).kind === 'table').length,
       );
       times.push(r.ms);
       rows = r.n;
@@ -49,8 +52,9 @@ export async function browserLoadTimes(
       await page.close();
     }
   } finally {
+    rss.stop();
     await browser.close();
     await app.close();
   }
-  return { times, rows, loaded };
+  return { times, rows, loaded, peakBytes: rss.peak() };
 }

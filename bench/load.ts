@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load [-- --alerts 1000000 --runs 3 --skip-browser]`
+ * `npm run bench:load [-- --alerts 1000000 --runs 3 --skip-browser --skip-native | --data DIR]`
  *
  * Generates a snapshot of N alerts (with their features, clusters, money flows and labels) once
  * into bench-data/, then measures the time from "here are the files" to "query-ready" (every
@@ -7,7 +7,11 @@
  *   - in Node, through DuckDB-WASM's Node bundle (the CLI's path);
  *   - in headless Chromium, through the app's own browser runtime (DuckDB-WASM in its worker,
  *     Parquet decoded in the parquet worker), with the files fetched from the dev server.
- * Each runtime runs `--runs` times in a fresh database; the table shows the median and range.
+ *   - in native DuckDB (@duckdb/node-api), reading each table's files in one read_parquet and
+ *     checking nothing: the floor the issue measures against (`vs native`).
+ * Each runtime runs `--runs` times in a fresh database; the table shows the median and range, the
+ * cost per million alerts, and the peak memory (Node: the process's peak RSS; Chromium: the peak
+ * of all its processes' RSS summed, sampled every 100 ms).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { Lab } from '../src/sot/lab.ts';
 import { formatTable } from '../src/cli/output.ts';
 import { median } from './stats.ts';
 import { browserLoadTimes } from './load-browser.ts';
+import { nativeLoad } from './load-native.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,13 +32,16 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: '7' },
     'skip-browser': { type: 'boolean', default: false },
+    'skip-native': { type: 'boolean', default: false },
+    data: { type: 'string' },
   },
 });
 const alerts = Number(values.alerts);
 const runs = Number(values.runs);
-const dir = resolve(`bench-data/alerts-${alerts}-seed-${values.seed}`);
+// `--data DIR` measures any snapshot folder (the bundled sample, a real export) instead.
+const dir = resolve(values.data ?? `bench-data/alerts-${alerts}-seed-${values.seed}`);
 
-if (!existsSync(resolve(dir, 'snapshots'))) {
+if (!values.data && !existsSync(resolve(dir, 'snapshots'))) {
   console.log(`generating ${alerts.toLocaleString('en-US')} alerts into ${dir} (once) ...`);
   const t0 = performance.now();
   execFileSync(
@@ -82,7 +90,7 @@ async function nodeLoad(): Promise<{ ms: number; rows: number; breakdown: Breakd
   }
 }
 
-const results: { runtime: string; times: number[]; rows: number; breakdown: Breakdown }[] = [];
+const results: { runtime: string; times: number[]; rows: number; breakdown?: Breakdown; peakBytes?: number }[] = [];
 const nodeTimes: number[] = [];
 let loadedRows = 0;
 let nodeBreakdown: Breakdown = {};
@@ -98,6 +106,8 @@ results.push({
   times: nodeTimes,
   rows: loadedRows,
   breakdown: nodeBreakdown,
+  // maxRSS is in KiB, the peak over the process's life: the loads above, one after another.
+  peakBytes: process.resourceUsage().maxRSS * 1024,
 });
 
 if (!values['skip-browser']) {
@@ -107,28 +117,46 @@ if (!values['skip-browser']) {
     times: b.times,
     rows: b.rows,
     breakdown: breakdownOf(b.loaded),
+    peakBytes: b.peakBytes,
   });
+}
+
+if (!values['skip-native']) {
+  const times: number[] = [];
+  let version = '';
+  let n = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await nativeLoad(files);
+    times.push(r.ms);
+    version = r.version;
+    n = r.alerts;
+    console.log(`native run ${i + 1}: ${(r.ms / 1000).toFixed(2)} s`);
+  }
+  results.push({ runtime: `native DuckDB ${version} (reads only, no checks)`, times, rows: n });
 }
 
 console.log(
   `\nLoad to query-ready: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${loadedRows.toLocaleString('en-US')} alert rows, ${runs} runs each\n`,
 );
-const base = median(results[0]!.times);
+const native = results.find((r) => r.runtime.startsWith('native'));
 process.stdout.write(
   formatTable(
-    ['runtime', 'median s', 'min s', 'max s', 'alert rows', 'vs Node'],
+    ['runtime', 'median s', 'min s', 'max s', 'alert rows', 's per M alerts', 'peak memory', 'vs native'],
     results.map((r) => [
       r.runtime,
       (median(r.times) / 1000).toFixed(2),
       (Math.min(...r.times) / 1000).toFixed(2),
       (Math.max(...r.times) / 1000).toFixed(2),
       r.rows,
-      `${(median(r.times) / base).toFixed(2)}x`,
+      (median(r.times) / 1000 / (r.rows / 1e6)).toFixed(2),
+      r.peakBytes === undefined ? '' : `${(r.peakBytes / 1024 ** 2).toFixed(0)} MiB`,
+      native ? `${(median(r.times) / median(native.times)).toFixed(1)}x` : '',
     ]),
   ),
 );
 
 for (const r of results) {
+  if (!r.breakdown) continue;
   console.log(
     `\nWhere the time goes, last run, ${r.runtime} (seconds summed over files; open and first query not included):\n`,
   );
