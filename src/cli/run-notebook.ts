@@ -1,7 +1,10 @@
 /**
- * `lab run notebooks/NAME.md [--data DIR] [--set name=value] --out report.html`: run every cell
- * of a notebook in Node through the same runtime as the browser and write one self-contained
- * HTML report. The report is written even when cells fail; the exit code then says so.
+ * `lab run notebooks/NAME.md [--data DIR] [--set name=value] [--query-timeout S] --out report.html`:
+ * run every cell of a notebook in Node through the same runtime as the browser and write one
+ * self-contained HTML report. The report is written even when cells fail; the exit code then
+ * says so. Each query of a cell is stopped after --query-timeout (else the front matter's
+ * `query_timeout`, else 60 s), so a query that never ends (a recursive CTE without a bound)
+ * fails its cell instead of hanging the run.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { basename, dirname, resolve, relative } from 'node:path';
 import { parseNotebook } from '../notebook/parse.ts';
 import { formatDiagnostic } from '../notebook/diagnostics.ts';
 import { ParamValueError } from '../notebook/params.ts';
+import { DEFAULT_QUERY_TIMEOUT_MS, durationMs } from '../notebook/front-matter.ts';
 import type { NotebookDocument } from '../notebook/types.ts';
 import { paramOverrides, runHeadless } from '../node/notebook-headless.ts';
 import { notebookFilesIn } from '../node/notebook-files.ts';
@@ -20,12 +24,13 @@ import { CliError } from './output.ts';
 
 export const runNotebookCommand = defineCommand({
   name: 'run',
-  summary: 'run a notebook headless and write its HTML report',
-  usage: 'lab run NOTEBOOK.md [--data DIR] [--set name=value] --out FILE.html',
+  summary: `run a notebook headless and write its HTML report; each query of a cell is stopped after --query-timeout S (seconds, or 30s, 500ms, 2min), else the front matter's query_timeout, else ${DEFAULT_QUERY_TIMEOUT_MS / 1000} s`,
+  usage: 'lab run NOTEBOOK.md [--data DIR] [--set name=value] [--query-timeout S] --out FILE.html',
   options: {
     data: { type: 'list' },
     set: { type: 'list' },
     out: { type: 'string' },
+    'query-timeout': { type: 'string' },
   },
   async run(options, positionals) {
     if (positionals.length !== 1)
@@ -33,6 +38,12 @@ export const runNotebookCommand = defineCommand({
     const out = options.out;
     if (!out) throw new CliError('run: give --out FILE.html for the report');
     const path = positionals[0]!;
+    const timeoutText = options['query-timeout'];
+    const timeoutMs = timeoutText === undefined ? undefined : durationMs(timeoutText);
+    if (timeoutText !== undefined && timeoutMs === undefined)
+      throw new CliError(
+        `run: --query-timeout ${timeoutText}: expected seconds, or a duration like 30s, 500ms or 2min`,
+      );
     const text = await readFile(path, 'utf8').catch(() => {
       throw new CliError(`run: ${path}: no such file`);
     });
@@ -67,6 +78,7 @@ export const runNotebookCommand = defineCommand({
       data: data.map((p) => relative(process.cwd(), p) || '.'),
       generatedAt: new Date(),
       files: notebookFilesIn(lab.runtime, data),
+      ...(timeoutMs !== undefined && { queryTimeout: { ms: timeoutMs, source: 'lab run --query-timeout' } }),
     });
     await mkdir(dirname(resolve(out)), { recursive: true });
     await writeFile(out, run.html);

@@ -9,9 +9,10 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { Table } from 'apache-arrow';
+import { Table, tableFromIPC } from 'apache-arrow';
 import type { Database, SqlValue } from './database.ts';
 import { WorkerParquetCodec } from './parquet-client.ts';
+import { ConnectionQueue, hasLimits, inlineParams, runPending, type QueryLimits } from './query-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
@@ -68,6 +69,11 @@ function ownedCopy(bytes: Uint8Array): Uint8Array {
 
 class BrowserDatabase implements Database {
   readonly runtime = 'browser' as const;
+  /**
+   * A query with limits is several messages to the worker (start, polls): another statement on
+   * this connection in between would replace it, so the connection's statements go one by one.
+   */
+  private readonly queue = new ConnectionQueue();
   constructor(
     private db: duckdb.AsyncDuckDB,
     private conn: duckdb.AsyncDuckDBConnection,
@@ -81,30 +87,57 @@ class BrowserDatabase implements Database {
     return new BrowserDatabase(this.db, conn, false);
   }
 
-  async query(sql: string, params?: readonly SqlValue[]): Promise<Table> {
-    if (!params || params.length === 0) return this.conn.query(sql);
-    const stmt = await this.conn.prepare(sql);
-    try {
-      return await stmt.query(...params);
-    } finally {
-      await stmt.close();
-    }
+  query(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<Table> {
+    return this.queue.run(async () => {
+      if (hasLimits(limits)) return this.queryInSteps(params?.length ? inlineParams(sql, params) : sql, limits);
+      if (!params || params.length === 0) return this.conn.query(sql);
+      const stmt = await this.conn.prepare(sql);
+      try {
+        return await stmt.query(...params);
+      } finally {
+        await stmt.close();
+      }
+    });
   }
 
-  async exec(sql: string, params?: readonly SqlValue[]): Promise<void> {
-    await this.query(sql, params);
+  /**
+   * The pending-query API (query-limits.ts): `conn.query` is one message that the worker runs to
+   * the end, deaf to a cancel meanwhile; between two polls it takes one.
+   */
+  private async queryInSteps(sql: string, limits: QueryLimits): Promise<Table> {
+    const id = this.conn.useUnsafe((_, conn) => conn);
+    const db = this.db;
+    const chunks = await runPending(
+      {
+        start: (text) => db.startPendingQuery(id, text, false),
+        poll: () => db.pollPendingQuery(id),
+        cancel: () => db.cancelPendingQuery(id),
+        fetch: () => db.fetchQueryResults(id),
+        // Each step is already a round trip to the worker, during which timers and events run.
+        pause: () => Promise.resolve(),
+      },
+      sql,
+      limits,
+    );
+    return tableFromIPC(chunks);
   }
 
-  async registerFile(name: string, bytes: Uint8Array): Promise<void> {
-    await this.db.registerFileBuffer(name, ownedCopy(bytes));
+  async exec(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<void> {
+    await this.query(sql, params, limits);
   }
 
-  async dropFile(name: string): Promise<void> {
-    await this.db.dropFile(name);
+  registerFile(name: string, bytes: Uint8Array): Promise<void> {
+    const owned = ownedCopy(bytes);
+    return this.queue.run(() => this.db.registerFileBuffer(name, owned));
   }
 
-  async insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void> {
-    await this.conn.insertArrowFromIPCStream(ownedCopy(ipcStream), { name, create: opts.create });
+  dropFile(name: string): Promise<void> {
+    return this.queue.run(async () => void (await this.db.dropFile(name)));
+  }
+
+  insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void> {
+    const bytes = ownedCopy(ipcStream);
+    return this.queue.run(() => this.conn.insertArrowFromIPCStream(bytes, { name, create: opts.create }));
   }
 
   async close(): Promise<void> {

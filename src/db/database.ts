@@ -6,7 +6,10 @@
  * runtime-agnostic: it sends SQL text plus bound parameters and gets Arrow tables back.
  */
 import type { Table } from 'apache-arrow';
+import type { QueryLimits } from './query-limits.ts';
 import { converterFor, plainRows } from './values.ts';
+
+export { QueryInterrupted, type QueryLimits } from './query-limits.ts';
 
 /**
  * A value bound to a parameter of a prepared statement. DuckDB takes either `?` (each one the
@@ -23,10 +26,14 @@ export interface Database {
   /**
    * Run one statement and return its result. With `params`, the statement is prepared and the
    * values are bound to its `?` or `$n` parameters (see SqlValue): never splice user values into `sql`.
+   *
+   * With `limits`, the query is run in steps (query-limits.ts) and stopped, with a
+   * QueryInterrupted, once it runs past `timeoutMs` or `signal` aborts; the connection and
+   * every table stay usable. Without, it runs to the end, however long that takes.
    */
-  query(sql: string, params?: readonly SqlValue[]): Promise<Table>;
+  query(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<Table>;
   /** Run statements for their effect (DDL, inserts). With `params`, exactly one statement. */
-  exec(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  exec(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<void>;
   /** Make a byte buffer readable by SQL under `name` (for `read_csv('name')` and the like). */
   registerFile(name: string, bytes: Uint8Array): Promise<void>;
   /** Forget a registered file. */
@@ -44,6 +51,32 @@ export interface Database {
    */
   connect(): Promise<Database>;
   close(): Promise<void>;
+}
+
+/**
+ * `db` with every query and statement stopped by `limits` (a notebook cell's run: its time limit
+ * and its cancel), unless a call passes limits of its own. `connect()` gives plain connections.
+ */
+export function withQueryLimits(db: Database, limits: QueryLimits): Database {
+  const limited: Database = {
+    runtime: db.runtime,
+    query: (sql, params, own) => db.query(sql, params, own ?? limits),
+    exec: (sql, params, own) => db.exec(sql, params, own ?? limits),
+    registerFile: (name, bytes) => db.registerFile(name, bytes),
+    dropFile: (name) => db.dropFile(name),
+    insertIPC: (name, ipc, opts) => db.insertIPC(name, ipc, opts),
+    connect: () => db.connect(),
+    close: () => db.close(),
+  };
+  wrapped.set(limited, unlimited(db));
+  return limited;
+}
+
+const wrapped = new WeakMap<Database, Database>();
+
+/** The database under `withQueryLimits` wrappers: the same database whichever cell asks. */
+export function unlimited(db: Database): Database {
+  return wrapped.get(db) ?? db;
 }
 
 /** Quote an SQL identifier (table or column name). Values are bound, never quoted by hand. */

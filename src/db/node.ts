@@ -9,6 +9,7 @@ import { tableFromIPC, Table } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { Database, SqlValue } from './database.ts';
 import { initParquet, ipcToParquet, parquetToIPC } from './parquet.ts';
+import { ConnectionQueue, hasLimits, inlineParams, runPending, type QueryLimits } from './query-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
@@ -52,6 +53,8 @@ function toLocalArrow(table: Table): Table {
 
 class NodeDatabase implements Database {
   readonly runtime = 'node' as const;
+  /** A query with limits yields between its steps: nothing else may use the connection meanwhile. */
+  private readonly queue = new ConnectionQueue();
   constructor(
     private db: duckdb.DuckDBBindings,
     private conn: duckdb.DuckDBConnection,
@@ -65,35 +68,59 @@ class NodeDatabase implements Database {
     return new NodeDatabase(this.db, conn, false);
   }
 
-  async query(sql: string, params?: readonly SqlValue[]): Promise<Table> {
-    if (!params || params.length === 0) return toLocalArrow(this.conn.query(sql));
-    const stmt = this.conn.prepare(sql);
-    try {
-      return toLocalArrow(stmt.query(...params));
-    } finally {
-      stmt.close();
-    }
+  query(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<Table> {
+    return this.queue.run(() => {
+      if (hasLimits(limits)) return this.queryInSteps(params?.length ? inlineParams(sql, params) : sql, limits);
+      if (!params || params.length === 0) return toLocalArrow(this.conn.query(sql));
+      const stmt = this.conn.prepare(sql);
+      try {
+        return toLocalArrow(stmt.query(...params));
+      } finally {
+        stmt.close();
+      }
+    });
   }
 
-  async exec(sql: string, params?: readonly SqlValue[]): Promise<void> {
-    await this.query(sql, params);
+  /** The pending-query API, yielding to the event loop between polls (query-limits.ts). */
+  private async queryInSteps(sql: string, limits: QueryLimits): Promise<Table> {
+    const id = this.conn.useUnsafe((_, conn) => conn);
+    const db = this.db;
+    const chunks = await runPending(
+      {
+        start: (text) => db.startPendingQuery(id, text, false),
+        poll: () => db.pollPendingQuery(id),
+        cancel: () => db.cancelPendingQuery(id),
+        fetch: () => db.fetchQueryResults(id),
+        pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
+      },
+      sql,
+      limits,
+    );
+    // The IPC bytes are read by our own copy of apache-arrow: no crossing between copies.
+    return tableFromIPC(chunks);
   }
 
-  async registerFile(name: string, bytes: Uint8Array): Promise<void> {
-    this.db.registerFileBuffer(name, bytes);
+  async exec(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<void> {
+    await this.query(sql, params, limits);
   }
 
-  async dropFile(name: string): Promise<void> {
-    this.db.dropFile(name);
+  registerFile(name: string, bytes: Uint8Array): Promise<void> {
+    return this.queue.run(() => this.db.registerFileBuffer(name, bytes));
   }
 
-  async insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void> {
-    this.conn.insertArrowFromIPCStream(ipcStream, { name, create: opts.create });
+  dropFile(name: string): Promise<void> {
+    return this.queue.run(() => void this.db.dropFile(name));
   }
 
-  async close(): Promise<void> {
-    this.conn.close();
-    if (this.ownsDatabase) this.db.reset();
+  insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void> {
+    return this.queue.run(() => this.conn.insertArrowFromIPCStream(ipcStream, { name, create: opts.create }));
+  }
+
+  close(): Promise<void> {
+    return this.queue.run(() => {
+      this.conn.close();
+      if (this.ownsDatabase) this.db.reset();
+    });
   }
 }
 

@@ -6,7 +6,13 @@
 import type { Database } from '../db/database.ts';
 import { declaredParams, paramValueFromText, ParamValueError, type ParamValue } from '../notebook/params.ts';
 import { renderReport } from '../notebook/report.ts';
-import { openNotebook, type CellState, type Notebook, type NotebookTraining } from '../notebook/runtime.ts';
+import {
+  openNotebook,
+  type CellState,
+  type Notebook,
+  type NotebookTraining,
+  type QueryTimeout,
+} from '../notebook/runtime.ts';
 import { cellBlocks, type NotebookDocument } from '../notebook/types.ts';
 import { headlessDocument } from './headless-dom.ts';
 import type { NotebookFiles } from '../notebook/cells/context.ts';
@@ -20,6 +26,8 @@ export interface HeadlessOptions {
   generatedAt?: Date;
   /** Where labels cells read their files. */
   files?: NotebookFiles;
+  /** The time limit of each query, overriding the front matter's (`lab run --query-timeout`). */
+  queryTimeout?: QueryTimeout;
 }
 
 export interface HeadlessRun {
@@ -68,6 +76,7 @@ export async function runHeadless(doc: NotebookDocument, opts: HeadlessOptions):
     params: opts.params ?? {},
     ...(training && { training }),
     ...(opts.files && { files: opts.files }),
+    ...(opts.queryTimeout && { queryTimeout: opts.queryTimeout }),
     // Explicit, as a report is: labels cells import and the proxy rule is applied as they run (the app asks first).
     writes: 'on-run',
   });

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { Diagnostic, FrontMatterBlock } from './types.ts';
 import { parseYamlBody } from './yaml-body.ts';
 
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*$/;
+
 export const FrontMatter = z.strictObject({
   title: z.string().min(1),
   /**
@@ -14,8 +16,31 @@ export const FrontMatter = z.strictObject({
    */
   data: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   description: z.string().optional(),
+  /**
+   * How long one query of a cell may run before it is stopped: seconds (`30`), or `30s`,
+   * `500ms`, `2min`. `lab run --query-timeout` overrides it; without either, DEFAULT_QUERY_TIMEOUT_MS.
+   */
+  query_timeout: z
+    .union([
+      z.number().positive(),
+      z.string().regex(DURATION, 'expected seconds, or a duration like 30s, 500ms or 2min'),
+    ])
+    .optional(),
 });
 export type FrontMatter = z.infer<typeof FrontMatter>;
+
+/** How long a notebook cell's query may run when neither the notebook nor the CLI says. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
+
+/** Milliseconds of a duration: seconds as a number, or text like `30`, `30s`, `500ms`, `2min`. */
+export function durationMs(value: number | string): number | undefined {
+  if (typeof value === 'number') return value > 0 && Number.isFinite(value) ? value * 1000 : undefined;
+  const m = DURATION.exec(value);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const ms = n * (m[2] === 'ms' ? 1 : m[2] === 'min' ? 60_000 : 1000);
+  return ms > 0 ? ms : undefined;
+}
 
 export interface FrontMatterSplit {
   block: FrontMatterBlock | null;

@@ -9,14 +9,14 @@
  * notebooks on one database may not both claim a name. Results are tables, not views, so what
  * later cells read is exactly what the cell showed, and a heavy query runs once.
  */
-import { ident, rows, type Database } from '../db/database.ts';
+import { ident, rows, unlimited, type Database } from '../db/database.ts';
 
 const claims = new WeakMap<Database, Map<string, symbol>>();
 
 /** Reserve `name` on `db` for `owner` (one open notebook); throws if another notebook holds it. */
 export function claimResultName(db: Database, name: string, owner: symbol): void {
-  let names = claims.get(db);
-  if (!names) claims.set(db, (names = new Map()));
+  let names = claims.get(unlimited(db));
+  if (!names) claims.set(unlimited(db), (names = new Map()));
   const holder = names.get(name);
   if (holder && holder !== owner)
     throw new Error(`the result name ${name} is in use by another open notebook: expected a name of its own`);
@@ -44,7 +44,7 @@ export async function dropResult(db: Database, name: string): Promise<void> {
 
 /** Drop every result `owner` holds and free the names. */
 export async function releaseResults(db: Database, owner: symbol): Promise<void> {
-  const names = claims.get(db);
+  const names = claims.get(unlimited(db));
   if (!names) return;
   for (const [name, holder] of [...names]) {
     if (holder !== owner) continue;
@@ -54,7 +54,7 @@ export async function releaseResults(db: Database, owner: symbol): Promise<void>
 }
 
 export function releaseResultName(db: Database, name: string, owner: symbol): void {
-  const names = claims.get(db);
+  const names = claims.get(unlimited(db));
   if (names?.get(name) === owner) names.delete(name);
 }
 

@@ -10,9 +10,15 @@
  * variable after the old one settles and drops the old version's value or error without telling
  * the observer. Observable only learns of the change on its next frame, though, and a run that
  * finishes in between would still be shown; so `set` and edits also abort, at once, the runs of
- * every cell downstream of what changed. An aborted run skips work it has not started, and its
- * result, if any, is dropped (a DuckDB query already running cannot be interrupted). Either
- * way the old result is never shown: the cell stays `running` until its new run settles.
+ * every cell downstream of what changed. An aborted run skips work it has not started, its
+ * DuckDB query in progress is interrupted (query-limits.ts), and its result, if any, is dropped.
+ * Either way the old result is never shown: the cell stays `running` until its new run settles.
+ *
+ * Queries: every query a cell sends goes through `ctx.db`, which stops it once it runs past the
+ * query timeout (`queryTimeout`, else the front matter's `query_timeout`, else
+ * DEFAULT_QUERY_TIMEOUT_MS) or when the run is cancelled (`cancel(id)`, the app's Cancel) or
+ * goes stale. The cell then fails saying so, and the loaded data, the labels and the other
+ * cells' results stay as they were.
  *
  * Errors stay in their cell. A cell whose own run fails is in error with the message; a cell
  * downstream of it is in error with "depends on failed cell X" and does not run.
@@ -30,7 +36,8 @@
  * change the user's labels. Any other run shows what it would write.
  */
 import { Runtime, type Module, type Observer, type Variable } from '@observablehq/runtime';
-import type { Database } from '../db/database.ts';
+import { QueryInterrupted, withQueryLimits, type Database } from '../db/database.ts';
+import { formatSeconds } from '../db/query-limits.ts';
 import type { TrainingRunner } from '../training/runner.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { cellKind, type CellProgress, type CellValueOfKind } from './cell-kinds.ts';
@@ -40,6 +47,7 @@ import { isStale, StaleRun, type RunContext } from './cells/context.ts';
 import { buildGraph, type CellNode, type Graph } from './deps.ts';
 import { computeWithoutFrameWait } from './compute-schedule.ts';
 import { formatDiagnostic } from './diagnostics.ts';
+import { DEFAULT_QUERY_TIMEOUT_MS, durationMs } from './front-matter.ts';
 import { MemoCache } from './memo-cache.ts';
 import type { MemoryResult } from './memory-results.ts';
 import { checkParamValue, type ParamValue } from './params.ts';
@@ -96,7 +104,23 @@ export interface NotebookOptions {
    * after `confirm(id)`) or 'on-run' (headless reports and `lab run`, which import as they run).
    */
   writes?: NotebookWrites;
+  /**
+   * How long one query of a cell may run, overriding the front matter's `query_timeout`
+   * (`lab run --query-timeout`); `source` names where it came from, for the message.
+   */
+  queryTimeout?: QueryTimeout;
+  /** The limit when neither `queryTimeout` nor the front matter sets one (DEFAULT_QUERY_TIMEOUT_MS). */
+  defaultQueryTimeoutMs?: number;
 }
+
+export interface QueryTimeout {
+  ms: number;
+  /** Where the limit comes from, as the message says it: "lab run --query-timeout". */
+  source: string;
+}
+
+/** The CancelScope part that stops a cell's query in progress (cancelled with everything). */
+const QUERY_PART = '\0query';
 
 export interface NotebookTraining {
   runner: TrainingRunner;
@@ -152,6 +176,8 @@ export class Notebook {
   private readonly writes: NotebookWrites;
   private readonly training: NotebookTraining | undefined;
   private readonly files: NotebookFiles | undefined;
+  private readonly queryTimeout: QueryTimeout | undefined;
+  private readonly defaultQueryTimeoutMs: number;
   /** What cells built to keep until the data changes (RunContext.memo and keep). */
   private readonly memos = new MemoCache();
   private graph!: Graph;
@@ -167,6 +193,8 @@ export class Notebook {
     this.training = opts.training;
     this.files = opts.files;
     this.writes = opts.writes ?? 'on-confirm';
+    this.queryTimeout = opts.queryTimeout;
+    this.defaultQueryTimeoutMs = opts.defaultQueryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
     this.apply(doc);
   }
 
@@ -290,12 +318,22 @@ export class Notebook {
 
   /**
    * Cancel part of cell `id`'s run in progress (a compare cell's strategy), or all of it; the
-   * run then ends with what it finished. Returns whether a run was there to cancel.
+   * run then ends with what it finished. Cancelling all of it also interrupts the cell's DuckDB
+   * query in progress: the cell fails saying it was cancelled. Returns whether a run was there to cancel.
    */
   cancel(id: string, part?: string): boolean {
     const scope = this.cancelScopes.get(id);
     scope?.cancel(part);
     return scope !== undefined;
+  }
+
+  /** The time limit of one query of a cell, and where it comes from (see NotebookOptions). */
+  get queryLimit(): QueryTimeout {
+    if (this.queryTimeout) return this.queryTimeout;
+    const fm = this.currentDoc.frontMatter?.data?.query_timeout;
+    const ms = fm === undefined ? undefined : durationMs(fm);
+    if (ms !== undefined) return { ms, source: "the notebook's query_timeout" };
+    return { ms: this.defaultQueryTimeoutMs, source: 'the default query timeout' };
   }
 
   on(event: 'cell', listener: CellListener): () => void {
@@ -431,7 +469,10 @@ export class Notebook {
       } catch (e) {
         if (isStale(e) || controller.signal.aborted) throw new StaleRun();
         this.durations.set(node.id, performance.now() - started);
-        throw e instanceof CellFailure ? e : new CellFailure(e instanceof Error ? e.message : String(e));
+        if (e instanceof CellFailure) throw e;
+        const stopped = interruption(e);
+        if (stopped) throw new CellFailure(this.stoppedMessage(node, stopped));
+        throw new CellFailure(e instanceof Error ? e.message : String(e));
       } finally {
         if (this.inFlight.get(node.id) === controller) this.inFlight.delete(node.id);
         if (this.cancelScopes.get(node.id) === cancels) this.cancelScopes.delete(node.id);
@@ -464,8 +505,11 @@ export class Notebook {
       if (read.publishes) for (const r of read.publishes.results(value)) memory.set(r.name, r);
       else if (read.resultTable) results.set(c, read.resultTable(value));
     });
+    // Compare cells cancel strategy by strategy and keep what finished: their queries only stop
+    // when the run goes stale or runs past the limit, not on a Cancel.
+    const querySignal = kind.trains ? signal : AbortSignal.any([signal, cancels.signal(QUERY_PART)]);
     const ctx: RunContext<CellProgress> = {
-      db: this.db,
+      db: withQueryLimits(this.db, { signal: querySignal, timeoutMs: this.queryLimit.ms }),
       signal,
       params,
       results,
@@ -496,6 +540,15 @@ export class Notebook {
       }),
     };
     return kind.run({ name: node.block.name, spec: node.block.spec!, params: node.params }, ctx);
+  }
+
+  /** What a cell whose query was stopped says: which cell, why, and for a timeout the limit. */
+  private stoppedMessage(node: CellNode, stopped: { reason: 'timeout' | 'cancelled'; ms?: number }): string {
+    const cell = `${node.block.kind} ${node.id}`;
+    if (stopped.reason === 'cancelled')
+      return `${cell}: cancelled: its query was stopped; the loaded data, the labels and the other cells' results are kept`;
+    const limit = this.queryLimit;
+    return `${cell}: stopped after ${formatSeconds(stopped.ms ?? limit.ms)} (${limit.source}); the query may not terminate, e.g. a recursive CTE without a bound`;
   }
 
   private observer(id: string): Observer {
@@ -570,6 +623,18 @@ export class Notebook {
     this.states.set(id, next);
     for (const l of this.listeners) l(next);
   }
+}
+
+/**
+ * Whether `e` is a query stopped by its limit or a cancel: the QueryInterrupted itself, or a
+ * cell's error that kept only its message (`query stopped after 30 s`, `query cancelled`).
+ */
+function interruption(e: unknown): { reason: 'timeout' | 'cancelled'; ms?: number } | undefined {
+  if (e instanceof QueryInterrupted) return { reason: e.reason, ...(e.timeoutMs !== undefined && { ms: e.timeoutMs }) };
+  const message = e instanceof Error ? e.message : String(e);
+  if (/^query cancelled\b/.test(message)) return { reason: 'cancelled' };
+  if (/^query stopped after /.test(message)) return { reason: 'timeout' };
+  return undefined;
 }
 
 /** The cell block whose fences enclose `line`, if any. */

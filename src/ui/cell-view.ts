@@ -321,6 +321,21 @@ export class CellView {
           h('div', { class: 'progress-fill' }),
         ),
         label,
+        // Stops the run, and its DuckDB query in progress with it; the data and labels stay.
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small',
+            'data-action': 'cancel-run',
+            'aria-label': `Cancel ${this.block.name}`,
+            onclick: (e: Event) => {
+              (e.currentTarget as HTMLButtonElement).disabled = true;
+              this.host.cancel(this.state.id);
+            },
+          },
+          'Cancel',
+        ),
       );
       this.progress.hidden = false;
       this.progressTick = setInterval(tick, 1000);

@@ -27,6 +27,9 @@ import { tablesShowing } from '../notebook/shown-by.ts';
 import { appTraining } from './training-runner.ts';
 import type { NotebookFiles } from '../notebook/cells/context.ts';
 
+/** How long one query of a cell may run in the app when its notebook sets no query_timeout. */
+const APP_QUERY_TIMEOUT_MS = 10 * 60_000;
+
 export interface PageOptions {
   /**
    * A connection of the notebook's own, closed with the page: result tables are TEMP tables,
@@ -134,6 +137,8 @@ export class NotebookPage implements CellHost, ProseHost {
       training: appTraining(),
       // Opening a notebook never writes labels: labels cells and the proxy rule wait for Confirm.
       writes: 'on-confirm',
+      // Long enough for real work on a big snapshot; a query that never ends has Cancel before that.
+      defaultQueryTimeoutMs: APP_QUERY_TIMEOUT_MS,
       ...(opts.params && { params: opts.params }),
       ...(opts.files && { files: opts.files }),
     });

@@ -3,7 +3,7 @@
  * result-tables.ts), and a first look at the result for display.
  */
 import type { Table } from 'apache-arrow';
-import { ident, rows, scalar, type SqlValue } from '../../db/database.ts';
+import { ident, QueryInterrupted, rows, scalar, type SqlValue } from '../../db/database.ts';
 import type { CellKindModule } from '../cell-kind.ts';
 import { formatNumber } from '../format-value.ts';
 import { checkNameIsFree, claimResultName, dropResult } from '../result-tables.ts';
@@ -47,6 +47,8 @@ export async function runSqlCell(name: string, sql: string, ctx: RunContext): Pr
   } catch (e) {
     // Dependents must not read an older result under this name.
     await dropResult(db, name);
+    // Stopped by its time limit or a cancel: the runtime says which, naming the cell and the limit.
+    if (e instanceof QueryInterrupted) throw e;
     throw new Error(placeDbError(e, ctx.file, ctx.bodyLine));
   }
   throwIfStale(signal);
@@ -57,6 +59,21 @@ export async function runSqlCell(name: string, sql: string, ctx: RunContext): Pr
   const rowCount = Number(scalar(await db.query(`SELECT count(*) FROM ${table}`)));
   const preview = await db.query(`SELECT * FROM ${table} LIMIT ${SQL_PREVIEW_ROWS}`);
   return { kind: 'sql', name, columns, rowCount, preview, sql: bound.sql, bound: bound.params };
+}
+
+/**
+ * Whether `sql` reads the table `name` (`FROM name`, `JOIN name`) without defining it first as a
+ * CTE (`WITH name AS (...)`). Its own name elsewhere is most often a column (`SELECT severity`
+ * in cell `severity`), so only a table position counts; the cell's own result is never there to
+ * read, and DuckDB would only say "Table with name ... does not exist".
+ */
+function readsItself(sql: string, name: string): boolean {
+  const text = sql.replace(/--[^\n]*|'(?:[^']|'')*'/g, ' ');
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const quoted = `(?:${n}|"${n}")`;
+  if (new RegExp(`(?:\\bwith(?:\\s+recursive)?|,)\\s*${quoted}\\s*(?:\\([^)]*\\))?\\s+as\\b`, 'i').test(text))
+    return false;
+  return new RegExp(`\\b(?:from|join)\\s+(?:(?:main|temp)\\.)?${quoted}(?![\\w$."(])`, 'i').test(text);
 }
 
 /**
@@ -80,9 +97,13 @@ export const sqlCell: CellKindModule<'sql', SqlSpec, SqlResult> = {
   },
   uses(spec, scope) {
     const scan = scanSql(spec.sql);
+    const self = scan.identifiers.has(scope.id.toLowerCase()) ? readsItself(spec.sql, scope.id) : false;
     return {
       params: scan.params.map((p) => p.name),
       data: [...scan.identifiers].filter((id) => scope.tables.has(id) && id !== scope.id),
+      ...(self && {
+        problem: `sql ${scope.id} reads ${scope.id}, its own name: a cell cannot read itself (a cycle); expected another cell's result or a loaded table`,
+      }),
     };
   },
   resultTable: (value) => value,

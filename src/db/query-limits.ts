@@ -1,0 +1,207 @@
+/**
+ * Queries that can be stopped: a time limit and an AbortSignal, for both runtimes.
+ *
+ * DuckDB-WASM runs a query in steps only through its pending-query API (start, then poll until
+ * the result is ready, each poll doing about 100 ms of work; cancel between polls). In Node
+ * (the blocking bundle, on the main thread) nothing else runs during a step, so the loop yields
+ * to the event loop between polls (`setImmediate`): that is when a timer fires or a signal
+ * aborts. In the browser each step is a message to DuckDB's worker, and between two the worker
+ * can take the cancel. A cancelled query leaves its connection usable, the tables as they were.
+ *
+ * Prepared statements have no pending API (their run is one blocking call), and DuckDB's
+ * `PREPARE` does not take `CREATE TABLE ... AS`, which is how a sql cell stores its result. So a
+ * statement with parameters that must be stoppable gets its values written in as typed literals
+ * (`inlineParams`) by this file, which knows their types, and is run like any other: the values
+ * still come from the caller as values, never as text the caller spliced.
+ */
+import type { SqlValue } from './database.ts';
+
+/** How a query may be stopped: after `timeoutMs`, or when `signal` aborts. */
+export interface QueryLimits {
+  signal?: AbortSignal;
+  /** Milliseconds; absent, 0 or Infinity: no time limit. */
+  timeoutMs?: number;
+}
+
+/** A query stopped before it finished: it ran past its time limit, or its signal aborted. */
+export class QueryInterrupted extends Error {
+  override name = 'QueryInterrupted';
+  constructor(
+    readonly reason: 'timeout' | 'cancelled',
+    /** The limit it ran past (reason 'timeout'). */
+    readonly timeoutMs?: number,
+  ) {
+    super(reason === 'timeout' ? `query stopped after ${formatSeconds(timeoutMs ?? 0)}` : 'query cancelled');
+  }
+}
+
+/** "30 s", "1.5 s", "2 min" for a limit in milliseconds. */
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (s >= 120 && s % 60 === 0) return `${s / 60} min`;
+  return `${Number.isInteger(s) ? s : Number(s.toFixed(2))} s`;
+}
+
+export function hasLimits(limits: QueryLimits | undefined): limits is QueryLimits {
+  return !!limits && (limits.signal !== undefined || limitMs(limits) !== undefined);
+}
+
+function limitMs(limits: QueryLimits): number | undefined {
+  const t = limits.timeoutMs;
+  return t !== undefined && t > 0 && Number.isFinite(t) ? t : undefined;
+}
+
+/** The steps of one connection's pending query, synchronous (Node) or not (the browser). */
+export interface PendingSteps {
+  /** Start `sql`; the result's Arrow IPC header when it is already done, else null. */
+  start(sql: string): Uint8Array | null | Promise<Uint8Array | null>;
+  /** Run about one polling interval more; the header once done, else null. */
+  poll(): Uint8Array | null | Promise<Uint8Array | null>;
+  cancel(): unknown;
+  /** The next batch of a finished query's result; an empty array at the end, null to ask again. */
+  fetch(): Uint8Array | null | Promise<Uint8Array | null>;
+  /** Let other work run between two polls (timers, the signal's listeners). */
+  pause(): Promise<void>;
+}
+
+/**
+ * Run `sql` step by step and return its result as Arrow IPC stream chunks (header first).
+ * Throws QueryInterrupted when the limit passes or the signal aborts while it runs. A signal
+ * already aborted does not stop a query from starting: clean-up statements (ROLLBACK, dropping
+ * a half-built result) must still run after a cancel; they only keep the time limit.
+ */
+export async function runPending(steps: PendingSteps, sql: string, limits: QueryLimits): Promise<Uint8Array[]> {
+  let stopped: QueryInterrupted | undefined;
+  const ms = limitMs(limits);
+  const timer = ms !== undefined ? setTimeout(() => (stopped ??= new QueryInterrupted('timeout', ms)), ms) : undefined;
+  const signal = limits.signal?.aborted ? undefined : limits.signal;
+  const onAbort = () => (stopped ??= new QueryInterrupted('cancelled'));
+  signal?.addEventListener('abort', onAbort);
+  try {
+    let header = await steps.start(sql);
+    while (header === null) {
+      await steps.pause();
+      if (stopped) {
+        await steps.cancel();
+        throw stopped;
+      }
+      header = await steps.poll();
+    }
+    const chunks = [header];
+    for (;;) {
+      const batch = await steps.fetch();
+      if (batch === null) continue;
+      if (batch.length === 0) break;
+      chunks.push(batch);
+    }
+    return chunks;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * `sql` with its `?` and `$n` placeholders replaced by `params` as typed literals, found as
+ * DuckDB's lexer finds them: not inside '...', E'...', $tag$...$tag$ strings, "quoted" names or
+ * comments. Types follow what DuckDB-WASM binds: a number is a DOUBLE, a string text (which,
+ * like a bound string, takes the type its context asks for), a bigint a BIGINT or HUGEINT.
+ */
+export function inlineParams(sql: string, params: readonly SqlValue[]): string {
+  let out = '';
+  let at = 0;
+  let nextQ = 0;
+  const n = sql.length;
+  const value = (index: number): string => {
+    if (index < 0 || index >= params.length)
+      throw new Error(`parameter ${index + 1} has no value: ${params.length} given`);
+    return sqlLiteral(params[index]!);
+  };
+  let i = 0;
+  while (i < n) {
+    const c = sql[i]!;
+    const next = sql[i + 1];
+    if (c === '-' && next === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+    } else if (c === '/' && next === '*') {
+      let depth = 1;
+      let j = i + 2;
+      while (j < n && depth > 0) {
+        if (sql[j] === '/' && sql[j + 1] === '*') (depth++, (j += 2));
+        else if (sql[j] === '*' && sql[j + 1] === '/') (depth--, (j += 2));
+        else j++;
+      }
+      i = j;
+    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? ' '))) {
+      const backslash = c !== "'";
+      let j = backslash ? i + 2 : i + 1;
+      while (j < n) {
+        if (backslash && sql[j] === '\\') j += 2;
+        else if (sql[j] === "'" && sql[j + 1] === "'") j += 2;
+        else if (sql[j] === "'") break;
+        else j++;
+      }
+      i = j + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < n) {
+        if (sql[j] === '"' && sql[j + 1] === '"') j += 2;
+        else if (sql[j] === '"') break;
+        else j++;
+      }
+      i = j + 1;
+    } else if (c === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 200));
+      const num = /^\$([0-9]+)/.exec(sql.slice(i, i + 20));
+      if (m) {
+        const close = sql.indexOf(m[0], i + m[0].length);
+        i = close < 0 ? n : close + m[0].length;
+      } else if (num) {
+        out += sql.slice(at, i) + value(Number(num[1]) - 1);
+        i += num[0].length;
+        at = i;
+      } else i++;
+    } else if (c === '?') {
+      out += sql.slice(at, i) + value(nextQ++);
+      i++;
+      at = i;
+    } else if (/[A-Za-z0-9_]/.test(c)) {
+      // A name or number: a `$` or quote inside it is part of it.
+      i++;
+      while (i < n && /[A-Za-z0-9_$]/.test(sql[i]!)) i++;
+    } else i++;
+  }
+  return out + sql.slice(at);
+}
+
+/** One value as a typed SQL literal. */
+export function sqlLiteral(v: SqlValue): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'bigint') {
+    const fits = v >= -(2n ** 63n) && v < 2n ** 63n;
+    return `CAST(${v} AS ${fits ? 'BIGINT' : 'HUGEINT'})`;
+  }
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return "CAST('NaN' AS DOUBLE)";
+    if (!Number.isFinite(v)) return `CAST('${v > 0 ? '' : '-'}Infinity' AS DOUBLE)`;
+    return `CAST(${String(v)} AS DOUBLE)`;
+  }
+  if (typeof v === 'string') return "'" + v.replace(/'/g, "''") + "'";
+  throw new Error(`cannot bind a value of type ${typeof v}`);
+}
+
+/**
+ * Operations on one connection, one at a time: a query run in steps yields between them, and
+ * another statement started on the same connection meanwhile would replace it.
+ */
+export class ConnectionQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(op: () => T | Promise<T>): Promise<T> {
+    const result = this.tail.then(op);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
