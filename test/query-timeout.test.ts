@@ -81,6 +81,16 @@ describe('Database queries with limits', () => {
     expect(rows(await quick)).toEqual([{ v: 42 }]);
     expect(await slow).toBeInstanceOf(QueryInterrupted);
   });
+
+  it('does not start a query whose run was cancelled while it waited; clean-up after a cancel still runs', async () => {
+    const slow = db.query(FOREVER, undefined, { timeoutMs: 300 }).catch((e: unknown) => e);
+    const abort = new AbortController();
+    const queued = db.query('SELECT 1 AS v', undefined, { signal: abort.signal }).catch((e: unknown) => e);
+    abort.abort();
+    expect((await queued) as QueryInterrupted).toMatchObject({ reason: 'cancelled' });
+    expect(await slow).toBeInstanceOf(QueryInterrupted);
+    expect(rows(await db.query('SELECT 2 AS v', undefined, { signal: abort.signal }))).toEqual([{ v: 2 }]);
+  });
 });
 
 describe('notebook cells', () => {

@@ -12,7 +12,7 @@ import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.j
 import { Table, tableFromIPC } from 'apache-arrow';
 import type { Database, SqlValue } from './database.ts';
 import { WorkerParquetCodec } from './parquet-client.ts';
-import { ConnectionQueue, hasLimits, inlineParams, runPending, type QueryLimits } from './query-limits.ts';
+import { ConnectionQueue, hasLimits, inlineParams, runPending, whileQueued, type QueryLimits } from './query-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
@@ -88,7 +88,9 @@ class BrowserDatabase implements Database {
   }
 
   query(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<Table> {
+    const stillWanted = whileQueued(limits);
     return this.queue.run(async () => {
+      stillWanted();
       if (hasLimits(limits)) return this.queryInSteps(params?.length ? inlineParams(sql, params) : sql, limits);
       if (!params || params.length === 0) return this.conn.query(sql);
       const stmt = await this.conn.prepare(sql);

@@ -9,7 +9,7 @@ import { tableFromIPC, Table } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { Database, SqlValue } from './database.ts';
 import { initParquet, ipcToParquet, parquetToIPC } from './parquet.ts';
-import { ConnectionQueue, hasLimits, inlineParams, runPending, type QueryLimits } from './query-limits.ts';
+import { ConnectionQueue, hasLimits, inlineParams, runPending, whileQueued, type QueryLimits } from './query-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
@@ -69,7 +69,9 @@ class NodeDatabase implements Database {
   }
 
   query(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<Table> {
+    const stillWanted = whileQueued(limits);
     return this.queue.run(() => {
+      stillWanted();
       if (hasLimits(limits)) return this.queryInSteps(params?.length ? inlineParams(sql, params) : sql, limits);
       if (!params || params.length === 0) return toLocalArrow(this.conn.query(sql));
       const stmt = this.conn.prepare(sql);

@@ -193,6 +193,20 @@ export function sqlLiteral(v: SqlValue): string {
 }
 
 /**
+ * Call when a query with `limits` is asked for, and again when its turn on the connection
+ * comes: throws QueryInterrupted if the signal aborted while it waited (its run was cancelled
+ * or went stale before it started). A signal that had already aborted when it was asked for does
+ * not stop it: that is clean-up after a cancel (see runPending).
+ */
+export function whileQueued(limits: QueryLimits | undefined): () => void {
+  const signal = limits?.signal;
+  if (!signal || signal.aborted) return () => undefined;
+  return () => {
+    if (signal.aborted) throw new QueryInterrupted('cancelled');
+  };
+}
+
+/**
  * Operations on one connection, one at a time: a query run in steps yields between them, and
  * another statement started on the same connection meanwhile would replace it.
  */
