@@ -17,9 +17,10 @@ import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
 import { baseName, classify, dirName, snapshotPlace, type Classified, type SourceFile } from './files.ts';
 import { mergeStaged } from './merge.ts';
 import { parseMeta, type SnapshotMeta } from './meta.ts';
-import { LoadError, type Problem } from './problems.ts';
+import { abortError, LoadError, type Problem } from './problems.ts';
 import { createRawTables, LOADED_FILES, rawColumns } from './schema.ts';
-import { abortError, stageFile } from './stage.ts';
+import { decodeParquet, stageFile } from './stage.ts';
+import type { DecodeAhead } from './decode-ahead.ts';
 import { createView, createViews } from './views.ts';
 
 export type { Problem } from './problems.ts';
@@ -65,6 +66,18 @@ export interface LoadOptions {
 type MetaEntry = { meta: SnapshotMeta; path: string };
 
 type TableFile = Extract<Classified, { kind: 'table' }>;
+
+/**
+ * A file read, hashed and (Parquet) being decoded ahead of its turn in DuckDB: while one file is
+ * staged, checked and merged, the next is read and decoded (in the browser, in the Parquet
+ * worker, on the other core).
+ */
+interface ReadAhead {
+  read: Promise<{ bytes: Uint8Array; sha: string; ms: number }>;
+  parquet?: Promise<DecodeAhead>;
+  /** Settles once the file's decode has stopped (or its read failed); never rejects. */
+  settled: Promise<void>;
+}
 
 // Where each phase ends, as a share of one file's work.
 const PHASE_END = { read: 0.1, decode: 0.7, check: 0.85, merge: 1 } as const;
@@ -116,15 +129,26 @@ export class Lab {
     const tableFiles = classified.filter((c): c is TableFile => c.kind === 'table');
     const totalBytes = tableFiles.reduce((n, f) => n + Math.max(1, f.file.size), 0);
     let doneBytes = 0;
-    for (const f of tableFiles) {
+    // The next file starts only once this one's decode has ended, so the decoder never holds two
+    // files at once: a panic on one must not fail the other.
+    let ahead: Promise<ReadAhead | undefined> | undefined =
+      tableFiles.length > 0 ? Promise.resolve(this.readAhead(tableFiles[0]!, opts)) : undefined;
+    for (const [i, f] of tableFiles.entries()) {
+      const current = await ahead;
+      if (!current) throw abortError();
+      const next = tableFiles[i + 1];
+      ahead = next && current.settled.then(() => (opts.signal?.aborted ? undefined : this.readAhead(next, opts)));
       const size = Math.max(1, f.file.size);
       const progress = (phase: LoadProgress['phase'], within: number) =>
         opts.onProgress?.({ file: f.file.path, phase, fraction: (doneBytes + size * within) / totalBytes });
       try {
-        const loaded = await this.loadOne(f, metas.get(dirName(f.file.path)), report, progress, opts);
+        const loaded = await this.loadOne(f, current, metas.get(dirName(f.file.path)), report, progress, opts);
         if (loaded) report.loaded.push(loaded);
       } catch (e) {
-        if ((e as Error).name === 'AbortError') throw e;
+        if ((e as Error).name === 'AbortError') {
+          await stopReadAhead(await ahead);
+          throw e;
+        }
         // Whatever went wrong, it went wrong with this file: the next file still loads.
         if (e instanceof LoadError) {
           report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
@@ -136,6 +160,8 @@ export class Lab {
             message: `${f.file.path}: could not be loaded (${why}); nothing of it was merged`,
           });
         }
+      } finally {
+        await stopReadAhead(current);
       }
       doneBytes += size;
     }
@@ -166,8 +192,36 @@ export class Lab {
     }
   }
 
+  /** Start reading `f`, then (Parquet) decoding it; failures surface when loadOne takes them. */
+  private readAhead(f: TableFile, opts: LoadOptions): ReadAhead {
+    const t0 = performance.now();
+    const path = f.file.path;
+    const read = (async () => {
+      const bytes = await f.file.read().catch((e: unknown) => {
+        // A failed fetch or a dropped file that vanished is this file's problem, not the load's.
+        throw new LoadError(path, `${path}: could not be read (${e instanceof Error ? e.message : String(e)})`);
+      });
+      return { bytes, sha: await sha256Hex(bytes), ms: performance.now() - t0 };
+    })();
+    const parquet =
+      f.format === 'parquet'
+        ? read.then((r) =>
+            decodeParquet(this.rt.parquet, path, r.bytes, {
+              signal: opts.signal,
+              maxDecodedBytes: opts.maxDecodedBytes,
+            }),
+          )
+        : undefined;
+    // Marked handled here: a load that stops early never takes them.
+    read.catch(() => {});
+    parquet?.catch(() => {});
+    const settled = (parquet ? parquet.then((d) => d.settled) : read.then(() => {})).catch(() => {});
+    return { read, parquet, settled };
+  }
+
   private async loadOne(
     f: TableFile,
+    ahead: ReadAhead,
     meta: MetaEntry | undefined,
     report: LoadReport,
     progress: (phase: LoadProgress['phase'], within: number) => void,
@@ -188,14 +242,12 @@ export class Lab {
     };
     check();
     progress('read', 0);
-    const bytes = await f.file.read().catch((e: unknown) => {
-      // A failed fetch or a dropped file that vanished is this file's problem, not the load's.
-      throw new LoadError(path, `${path}: could not be read (${e instanceof Error ? e.message : String(e)})`);
-    });
-    const sha = await sha256Hex(bytes);
+    const { bytes, sha, ms: readMs } = await ahead.read;
     check();
     progress('read', PHASE_END.read);
     phaseDone('read');
+    // Read ahead while the file before was merged: its own time, not the wait for it.
+    ms.read = readMs;
 
     const expectedSha = meta?.meta.sha256[name];
     if (meta && expectedSha && expectedSha.toLowerCase() !== sha) {
@@ -233,6 +285,7 @@ export class Lab {
       const staged = await stageFile(w, stage, path, f.format, bytes, {
         signal,
         maxDecodedBytes: opts.maxDecodedBytes,
+        parquet: await ahead.parquet,
         onChunk: (x) => progress('decode', PHASE_END.read + x * (PHASE_END.decode - PHASE_END.read)),
       });
       check();
@@ -377,4 +430,12 @@ export class Lab {
   contract(name: string): TableContract {
     return contractFor(name);
   }
+}
+
+/** Stop a read-ahead's decode (its file was refused, skipped or cancelled) and wait for it to end. */
+async function stopReadAhead(ahead: ReadAhead | undefined): Promise<void> {
+  if (!ahead) return;
+  const decode = await ahead.parquet?.catch(() => undefined);
+  decode?.cancel();
+  await ahead.settled;
 }

@@ -20,3 +20,10 @@ export class LoadError extends Error {
     this.name = 'LoadError';
   }
 }
+
+/** What a cancelled load throws (its name is what callers test). */
+export function abortError(): Error {
+  const e = new Error('The load was cancelled');
+  e.name = 'AbortError';
+  return e;
+}

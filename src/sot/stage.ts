@@ -9,12 +9,13 @@
  */
 import { RecordBatchStreamReader, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { ident, literal, rows, scalar } from '../db/database.ts';
-import type { Runtime } from '../db/runtime.ts';
+import type { ParquetCodec, Runtime } from '../db/runtime.ts';
 import { ArrowShapeError, checkArrowShape } from './arrow-check.ts';
+import { decodeAhead, type DecodeAhead } from './decode-ahead.ts';
 import { CsvShapeError, scanCsv } from './csv-scan.ts';
 import type { FileFormat } from './files.ts';
 import { ParquetLayoutError, readParquetLayout } from './parquet-footer.ts';
-import { LoadError } from './problems.ts';
+import { abortError, LoadError } from './problems.ts';
 import { formatBytes } from '../util/byte-size.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface StageOptions {
   onChunk?: (fraction: number) => void;
   /** Refuse a file that would decode to more than this (DEFAULT_MAX_DECODED_BYTES). */
   maxDecodedBytes?: number;
+  /** A Parquet file's decode, already started (decodeParquet) so it runs ahead of DuckDB. */
+  parquet?: DecodeAhead;
 }
 
 export interface StagedFile {
@@ -62,7 +65,10 @@ export async function stageFile(
   try {
     if (format === 'csv') fileColumns = await stageCsv(rt, stage, fileName, bytes, limit);
     else if (format === 'arrow') fileColumns = await stageArrow(rt, stage, fileName, bytes, limit);
-    else fileColumns = await stageParquet(rt, stage, fileName, bytes, { ...opts, maxDecodedBytes: limit });
+    else {
+      const decoded = opts.parquet ?? decodeParquet(rt.parquet, fileName, bytes, { ...opts, maxDecodedBytes: limit });
+      fileColumns = await stageParquet(rt, stage, decoded, opts);
+    }
   } catch (e) {
     if (e instanceof LoadError || (e as Error).name === 'AbortError') throw e;
     throw new LoadError(fileName, `${fileName}: ${decodeFailure(format, e)}`);
@@ -102,28 +108,59 @@ const FORMAT_WORDS: Record<FileFormat, string> = {
   csv: 'CSV',
 };
 
-async function stageParquet(
-  rt: Runtime,
-  stage: string,
+/**
+ * Start decoding a Parquet file into Arrow IPC parts, ahead of staging (decode-ahead.ts): its
+ * footer is checked first, and its decoded size counted against the limit as parts come. Failures
+ * (a damaged footer, the limit, the decoder's own) surface when the parts are taken.
+ */
+export function decodeParquet(
+  codec: ParquetCodec,
   fileName: string,
   bytes: Uint8Array,
-  opts: StageOptions & { maxDecodedBytes: number },
-): Promise<string[]> {
-  const layout = readParquetLayout(bytes);
-  refuseOverLimit(fileName, layout.uncompressedBytes, opts.maxDecodedBytes, (n) => `its footer says it takes ${n}`);
-  let first = true;
+  opts: { signal?: AbortSignal; maxDecodedBytes?: number } = {},
+): DecodeAhead {
+  const limit = opts.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  try {
+    const layout = readParquetLayout(bytes);
+    refuseOverLimit(fileName, layout.uncompressedBytes, limit, (n) => `its footer says it takes ${n}`);
+  } catch (e) {
+    return failedDecode(e);
+  }
   let decoded = 0;
-  let columns: string[] = [];
-  for await (const { ipc, part, parts } of rt.parquet.toIPC(bytes)) {
-    if (opts.signal?.aborted) throw abortError();
+  return decodeAhead(codec, bytes, {
+    signal: opts.signal,
     // Dictionary-encoded text can decode to far more than the footer's figures: count as we go.
-    decoded += ipc.byteLength;
-    refuseOverLimit(fileName, decoded, opts.maxDecodedBytes, (n) => `it had reached ${n} before its end`);
-    if (first) columns = ipcColumns(ipc);
-    // Row groups of one file share one schema, so the positional append is safe here.
-    await rt.db.insertIPC(stage, ipc, { create: first });
-    first = false;
-    opts.onChunk?.((part + 1) / parts);
+    onDecoded: (n) => {
+      decoded += n;
+      refuseOverLimit(fileName, decoded, limit, (size) => `it had reached ${size} before its end`);
+    },
+  });
+}
+
+function failedDecode(error: unknown): DecodeAhead {
+  return {
+    settled: Promise.resolve(),
+    cancel() {},
+    async *[Symbol.asyncIterator]() {
+      throw error;
+    },
+  };
+}
+
+async function stageParquet(rt: Runtime, stage: string, decoded: DecodeAhead, opts: StageOptions): Promise<string[]> {
+  let first = true;
+  let columns: string[] = [];
+  try {
+    for await (const { ipc, part, parts } of decoded) {
+      if (opts.signal?.aborted) throw abortError();
+      if (first) columns = ipcColumns(ipc);
+      // Row groups of one file share one schema, so the positional append is safe here.
+      await rt.db.insertIPC(stage, ipc, { create: first });
+      first = false;
+      opts.onChunk?.((part + 1) / parts);
+    }
+  } finally {
+    decoded.cancel(); // a no-op once every part was taken
   }
   if (first) throw new Error('no row groups');
   return columns;
@@ -207,12 +244,6 @@ async function stageCsv(
     await rt.db.dropFile(virtualName);
   }
   return shape.header;
-}
-
-export function abortError(): Error {
-  const e = new Error('The load was cancelled');
-  e.name = 'AbortError';
-  return e;
 }
 
 /** What a decoder's failure means, in words: never its internals. */
