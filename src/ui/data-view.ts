@@ -2,6 +2,7 @@
  * The Data view: load controls and problems, the loaded tables, and the selected table.
  * It only calls Lab (load, tables, preview); what a table is and how it loads is the loader's.
  */
+import { MILESTONES, reached } from './timeline.ts';
 import type { Lab, TableSummary } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
 import type { Problem } from '../sot/problems.ts';
@@ -72,6 +73,7 @@ export class DataView {
       return;
     }
     this.tables.update(tables);
+    reached(MILESTONES.firstTablesListed);
     for (const listener of this.tableListeners) listener(tables);
     const current = tables.find((t) => t.name === this.selected) ?? tables[0];
     if (current) this.select(current);

@@ -3,6 +3,7 @@
  * the Data view after (or the notebook or doc the address names), load the bundled sample
  * snapshot, and take the user's files from then on.
  */
+import { MILESTONES, reached } from './timeline.ts';
 import './styles.css';
 import { openBrowserRuntime } from '../db/browser.ts';
 import { Lab } from '../sot/lab.ts';
@@ -21,7 +22,7 @@ import { DocsView } from './docs-view.ts';
 import { loadShippedNotebooks } from './shipped-notebooks.ts';
 import { StartPage, startPageSeen } from './start-page.ts';
 import { Shell } from './shell.ts';
-import { sampleFiles } from './source-files.ts';
+import { readingAhead, sampleFiles } from './source-files.ts';
 
 async function start(): Promise<void> {
   const root = document.getElementById('app');
@@ -33,6 +34,10 @@ async function start(): Promise<void> {
     'DuckDB-WASM runs in this tab: nothing you load leaves your machine.',
   );
 
+  // The sample is fetched while DuckDB starts: the two share nothing, and the first screen waits for both.
+  const sample = sampleFiles().then(readingAhead);
+  sample.catch(() => {}); // reported below, once the app is up
+
   let lab: Lab;
   try {
     lab = await Lab.open(await openBrowserRuntime());
@@ -42,6 +47,7 @@ async function start(): Promise<void> {
     throw err;
   }
   shell.setEngineState('DuckDB-WASM · in this tab', 'ready');
+  reached(MILESTONES.engineReady);
 
   // A first visit opens on the start page; later ones on the data (or what the address names).
   const firstVisit = !startPageSeen();
@@ -93,11 +99,12 @@ async function start(): Promise<void> {
   );
 
   try {
-    const sample = await sampleFiles();
-    if (sample.length > 0) {
+    const files = await sample;
+    if (files.length > 0) {
       notebooks.dataLoading('the sample snapshot');
       start.loadStarted('the sample snapshot');
-      data.load('the sample snapshot', sample);
+      data.load('the sample snapshot', files);
+      reached(MILESTONES.loadQueued);
     }
   } catch (err) {
     data.reportFailure('sample snapshot', (err as Error).message);

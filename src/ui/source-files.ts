@@ -15,6 +15,26 @@ export function fromBrowserFile(file: File, path: string = file.webkitRelativePa
   };
 }
 
+/**
+ * The same files with their bytes requested now, while something else (DuckDB starting) runs:
+ * `read()` then takes what already arrived. Each file's bytes are handed over once and not kept,
+ * so they are freed when the loader is done with them; a second read fetches again.
+ */
+export function readingAhead(files: SourceFile[]): SourceFile[] {
+  return files.map((f) => {
+    let early: Promise<Uint8Array> | undefined = f.read();
+    early.catch(() => {}); // a failed fetch is reported when the loader reads the file
+    return {
+      ...f,
+      read: () => {
+        const bytes = early ?? f.read();
+        early = undefined;
+        return bytes;
+      },
+    };
+  });
+}
+
 /** The listing vite.config.ts serves at /sample-data.json. */
 interface SampleManifest {
   files: { path: string; size: number }[];

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:first-screen [-- --runs 5 --no-build]`
+ *
+ * How long the app takes from navigation to its first screen with the bundled sample loaded, as a
+ * user gets it: the production build (`vite build`, served by `vite preview`), a fresh Chromium
+ * profile per run (a first visit), then a reload in the same profile (a second visit). The app's
+ * own milestones (src/ui/timeline.ts, User Timing marks) say where the time goes:
+ *   engine ready    DuckDB-WASM instantiated, tables, migrations and views created;
+ *   load queued     the sample's listing fetched and its load started;
+ *   tables listed   the sample loaded, checked and merged, and the tables panel filled: the first screen.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { formatTable } from '../src/cli/output.ts';
+import { MILESTONES } from '../src/ui/timeline.ts';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, chromiumAvailable } from '../test/browser/harness.ts';
+import { quietLogger } from '../vite.config.ts';
+import { median } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(values.runs);
+const outDir = join(ROOT, 'bench-data/first-screen-dist');
+if (!chromiumAvailable()) process.exit(1);
+
+if (!values['no-build']) {
+  console.log(`building the app into ${outDir} ...`);
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+}
+const server = await preview({
+  root: ROOT,
+  customLogger: quietLogger('warn'),
+  build: { outDir },
+  preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+});
+const url = server.resolvedUrls?.local[0];
+if (!url) throw new Error('vite preview did not report a URL');
+
+type Visit = Record<keyof typeof MILESTONES, number>;
+
+/** Navigate and wait for the first screen; the milestones, in ms from navigation start. */
+async function visit(page: Page, how: 'goto' | 'reload'): Promise<Visit> {
+  if (how === 'goto') await page.goto(url!);
+  else await page.reload();
+  await page.waitForFunction(
+    (name) => performance.getEntriesByName(name, 'mark').length > 0,
+    MILESTONES.firstTablesListed,
+    {
+      timeout: 120_000,
+    },
+  );
+  const errors = await page.locator('.problem.error').allInnerTexts();
+  if (errors.length > 0) throw new Error(`the sample loaded with errors:\n${errors.join('\n')}`);
+  // No named functions inside: tsx's transform would reference a helper the page does not have.
+  return page.evaluate(
+    (names) =>
+      Object.fromEntries(
+        Object.entries(names).map(([k, name]) => [k, performance.getEntriesByName(name, 'mark')[0]?.startTime ?? NaN]),
+      ) as Visit,
+    MILESTONES,
+  );
+}
+
+const first: Visit[] = [];
+const second: Visit[] = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const profile = await mkdtemp(join(tmpdir(), 'label-lab-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 900 },
+    });
+    try {
+      const page = await context.newPage();
+      first.push(await visit(page, 'goto'));
+      second.push(await visit(page, 'reload'));
+      console.log(
+        `run ${i + 1}: first visit ${(first.at(-1)!.firstTablesListed / 1000).toFixed(2)} s, second ${(second.at(-1)!.firstTablesListed / 1000).toFixed(2)} s`,
+      );
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await server.close();
+}
+
+const s = (xs: number[]) => (median(xs) / 1000).toFixed(2);
+const row = (label: string, visits: Visit[]) => [
+  label,
+  s(visits.map((v) => v.engineReady)),
+  s(visits.map((v) => v.loadQueued)),
+  s(visits.map((v) => v.firstTablesListed)),
+  `${(Math.min(...visits.map((v) => v.firstTablesListed)) / 1000).toFixed(2)}-${(Math.max(...visits.map((v) => v.firstTablesListed)) / 1000).toFixed(2)}`,
+];
+console.log(`\nThe sample's first screen, production build, medians of ${runs} runs (seconds from navigation):\n`);
+process.stdout.write(
+  formatTable(
+    ['visit', 'engine ready', 'load queued', 'tables listed (first screen)', 'range'],
+    [row('first (fresh profile)', first), row('second (reload)', second)],
+  ),
+);
