@@ -19,7 +19,7 @@ import { notebookFilesIn } from '../node/notebook-files.ts';
 import { literal } from '../db/database.ts';
 import { STAGED_FILES_DIR } from '../sot/stage.ts';
 import { defineCommand } from './command.ts';
-import { loadLab } from './load-lab.ts';
+import { DATA_OPTIONS, dataLimits, loadLab } from './load-lab.ts';
 import { CliError } from './output.ts';
 
 export const runNotebookCommand = defineCommand({
@@ -27,7 +27,7 @@ export const runNotebookCommand = defineCommand({
   summary: `run a notebook headless and write its HTML report; each query of a cell is stopped after --query-timeout S (seconds, or 30s, 500ms, 2min), else the front matter's query_timeout, else ${DEFAULT_QUERY_TIMEOUT_MS / 1000} s`,
   usage: 'lab run NOTEBOOK.md [--data DIR] [--set name=value] [--query-timeout S] --out FILE.html',
   options: {
-    data: { type: 'list' },
+    ...DATA_OPTIONS,
     set: { type: 'list' },
     out: { type: 'string' },
     'query-timeout': { type: 'string' },
@@ -64,7 +64,7 @@ export const runNotebookCommand = defineCommand({
     const data = dataPaths(doc, path, options.data);
     // Files that fail to load are reported by loadLab on stderr; the notebook runs on the rest,
     // and only cell failures decide the exit code.
-    const { lab } = await loadLab(data);
+    const { lab } = await loadLab(data, dataLimits(options));
     // The data is in; from here on the notebook's SQL reads only that. Without this, a query in
     // a notebook from anywhere could read local files (read_csv('/etc/passwd')) into its report.
     // DuckDB cannot turn it back on, which is fine: this process ends with the run.
