@@ -70,10 +70,11 @@ export function jsonRecordsToIPC(records: readonly JsonObject[], fileName: strin
   }
   if (records.length === 0 || names.length === 0)
     throw new LoadError(fileName, `${fileName}: the file has no records with columns`);
-  const columns: Record<string, Vector> = {};
+  // No prototype: a column named __proto__ (or toString) is a column like any other.
+  const columns: Record<string, Vector> = Object.create(null) as Record<string, Vector>;
   for (const name of names) {
     try {
-      columns[name] = columnVector(records.map((r) => r[name] ?? null));
+      columns[name] = columnVector(records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null)));
     } catch (e) {
       // JSON.parse reads any depth, but turning a deep value back into text overflows the stack.
       if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
