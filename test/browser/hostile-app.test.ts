@@ -268,7 +268,7 @@ describe.skipIf(!runnable)('hostile files through the app, in Chromium', () => {
     await expectUnchanged(page, before);
   }, 60_000);
 
-  it('logged no errors in the browser console, and ran in time', () => {
+  it('logged no errors in the browser console', () => {
     expect(browser.errors).toEqual([]);
     console.log(`[hostile-app] ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
