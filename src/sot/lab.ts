@@ -15,7 +15,7 @@ import { checkStaged } from './checks.ts';
 import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
 // A META.json describes the files in its own folder, whether or not the path shows the layout.
 import { baseName, classify, dirName, snapshotPlace, type Classified, type SourceFile } from './files.ts';
-import { mergeStaged } from './merge.ts';
+import { addMissingColumns, mergeFiles, type MergeInput } from './merge.ts';
 import { parseMeta, type SnapshotMeta } from './meta.ts';
 import { abortError, LoadError, type Problem } from './problems.ts';
 import { createRawTables, LOADED_FILES, rawColumns } from './schema.ts';
@@ -72,6 +72,21 @@ type TableFile = Extract<Classified, { kind: 'table' }>;
  * staged, checked and merged, the next is read and decoded (in the browser, in the Parquet
  * worker, on the other core).
  */
+/**
+ * Checked files wait, staged, until about this much (rows x columns x 8 bytes) is pending, then
+ * merge in one transaction (merge.ts says why): large enough that each commit appends more than
+ * a row group, small enough that the waiting staging tables stay a fraction of the tab's memory.
+ */
+const MERGE_BATCH_BYTES = 256 * 1024 * 1024;
+
+/** A file staged and checked, waiting for its batch to merge. */
+interface PendingMerge {
+  input: MergeInput;
+  loaded: Omit<LoadedFile, 'fileId'>;
+  /** Where its progress ends in the load's fraction. */
+  fractionDone: number;
+}
+
 interface ReadAhead {
   read: Promise<{ bytes: Uint8Array; sha: string; ms: number }>;
   parquet?: Promise<DecodeAhead>;
@@ -129,6 +144,14 @@ export class Lab {
     const tableFiles = classified.filter((c): c is TableFile => c.kind === 'table');
     const totalBytes = tableFiles.reduce((n, f) => n + Math.max(1, f.file.size), 0);
     let doneBytes = 0;
+    let pending: PendingMerge[] = [];
+    let pendingBytes = 0;
+    // Merges report progress for files checked earlier: the bar never moves back.
+    let shown = 0;
+    const onProgress = (p: LoadProgress) => {
+      shown = Math.max(shown, p.fraction);
+      opts.onProgress?.({ ...p, fraction: shown });
+    };
     // The next file starts only once this one's decode has ended, so the decoder never holds two
     // files at once: a panic on one must not fail the other.
     let ahead: Promise<ReadAhead | undefined> | undefined =
@@ -139,14 +162,33 @@ export class Lab {
       const next = tableFiles[i + 1];
       ahead = next && current.settled.then(() => (opts.signal?.aborted ? undefined : this.readAhead(next, opts)));
       const size = Math.max(1, f.file.size);
+      const start = doneBytes;
       const progress = (phase: LoadProgress['phase'], within: number) =>
-        opts.onProgress?.({ file: f.file.path, phase, fraction: (doneBytes + size * within) / totalBytes });
+        onProgress({ file: f.file.path, phase, fraction: (start + size * within) / totalBytes });
       try {
-        const loaded = await this.loadOne(f, current, metas.get(dirName(f.file.path)), report, progress, opts);
-        if (loaded) report.loaded.push(loaded);
+        const checked = await this.loadOne(
+          f,
+          current,
+          metas.get(dirName(f.file.path)),
+          report,
+          progress,
+          opts,
+          pending,
+        );
+        if (checked) {
+          pending.push({ ...checked, fractionDone: (start + size) / totalBytes });
+          pendingBytes += checked.input.rows * checked.input.plan.length * 8;
+          if (pendingBytes >= MERGE_BATCH_BYTES) {
+            await this.mergePending(pending, report, onProgress);
+            pending = [];
+            pendingBytes = 0;
+          }
+        }
       } catch (e) {
         if ((e as Error).name === 'AbortError') {
           await stopReadAhead(await ahead);
+          // Checked but not merged: a cancelled load keeps what it had merged, nothing half-done.
+          await this.dropStages(pending);
           throw e;
         }
         // Whatever went wrong, it went wrong with this file: the next file still loads.
@@ -165,9 +207,43 @@ export class Lab {
       }
       doneBytes += size;
     }
+    await this.mergePending(pending, report, onProgress);
     this.reportMissingFromMeta(metas, tableFiles, report);
     await this.reportUnmatchedFeatures(report);
     return report;
+  }
+
+  /** Merge the waiting files in one batch; each one's outcome goes into the report. */
+  private async mergePending(
+    pending: PendingMerge[],
+    report: LoadReport,
+    onProgress: (p: LoadProgress) => void,
+  ): Promise<void> {
+    if (pending.length === 0) return;
+    const last = pending.at(-1)!;
+    onProgress({ file: last.input.path, phase: 'merge', fraction: pending[0]!.fractionDone });
+    try {
+      const outcomes = await mergeFiles(
+        this.writer,
+        pending.map((p) => p.input),
+      );
+      for (const [i, outcome] of outcomes.entries()) {
+        const p = pending[i]!;
+        if ('error' in outcome) {
+          const e = outcome.error;
+          report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
+        } else {
+          report.loaded.push({ ...p.loaded, ms: { ...p.loaded.ms, merge: outcome.ms }, fileId: outcome.fileId });
+        }
+      }
+    } finally {
+      await this.dropStages(pending);
+    }
+    onProgress({ file: last.input.path, phase: 'merge', fraction: last.fractionDone });
+  }
+
+  private async dropStages(pending: PendingMerge[]): Promise<void> {
+    for (const p of pending) await this.writer.exec(`DROP TABLE IF EXISTS ${ident(p.input.stage)}`);
   }
 
   /** Feature rows no alert joins to are kept but unused: say how many, per file just loaded. */
@@ -226,7 +302,8 @@ export class Lab {
     report: LoadReport,
     progress: (phase: LoadProgress['phase'], within: number) => void,
     opts: LoadOptions,
-  ): Promise<LoadedFile | undefined> {
+    waiting: readonly PendingMerge[],
+  ): Promise<Omit<PendingMerge, 'fractionDone'> | undefined> {
     const signal = opts.signal;
     const path = f.file.path;
     const ms = { read: 0, decode: 0, check: 0, merge: 0 };
@@ -263,12 +340,14 @@ export class Lab {
         message: `${path}: ${meta.path} lists no sha256 for ${name}, so the file could not be verified`,
       });
     }
-    const already = rows<{ path: string }>(
-      await this.writer.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [
-        sha,
-        f.contract.name,
-      ]),
-    )[0];
+    const already =
+      waiting.find((p) => p.input.sha256 === sha && p.input.contract.name === f.contract.name)?.input ??
+      rows<{ path: string }>(
+        await this.writer.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [
+          sha,
+          f.contract.name,
+        ]),
+      )[0];
     if (already) {
       report.problems.push({
         level: 'warning',
@@ -280,6 +359,7 @@ export class Lab {
 
     const stage = `_stage_${++this.stageCounter}`;
     const w = { db: this.writer, parquet: this.rt.parquet };
+    let waits = false;
     try {
       progress('decode', PHASE_END.read);
       const staged = await stageFile(w, stage, path, f.format, bytes, {
@@ -323,7 +403,7 @@ export class Lab {
       check();
       phaseDone('check');
       progress('merge', PHASE_END.check);
-      const merged = await mergeStaged(this.writer, {
+      const input: MergeInput = {
         contract: f.contract,
         stage,
         plan: result.plan,
@@ -331,14 +411,15 @@ export class Lab {
         sha256: sha,
         rows: result.rows,
         snapshot: f.snapshot,
-      });
+      };
       // Most files of a snapshot bring no new columns: their views stay valid as they are.
-      if (merged.addedColumns.length > 0) await this.refreshViews(f.contract);
-      progress('merge', PHASE_END.merge);
+      if ((await addMissingColumns(this.writer, input)).length > 0) await this.refreshViews(f.contract);
       phaseDone('merge');
-      return { path, table: f.contract.name, rows: result.rows, ms, fileId: merged.fileId };
+      waits = true;
+      return { input, loaded: { path, table: f.contract.name, rows: result.rows, ms } };
     } finally {
-      await this.writer.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
+      // A checked file's staging table waits for its batch (mergePending drops it).
+      if (!waits) await this.writer.exec(`DROP TABLE IF EXISTS ${ident(stage)}`);
     }
   }
 
