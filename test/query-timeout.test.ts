@@ -123,6 +123,18 @@ SELECT count(*) AS n FROM r
     await nb.dispose();
   });
 
+  it('says apart how long a cell ran and how long it waited behind another cell for the connection', async () => {
+    const nb = await openNotebook(NOTEBOOK('query_timeout: 0.5s\n'), { db, file: 'limits.md' });
+    await nb.idle();
+    const r = nb.cell('r')!;
+    const ok = nb.cell('ok')!;
+    // r held the connection for its 0.5 s; ok's query waited behind it, then ran at once.
+    expect(r.waitedMs).toBeLessThan(100);
+    expect(ok.waitedMs).toBeGreaterThan(300);
+    expect(ok.durationMs! - ok.waitedMs!).toBeLessThan(ok.waitedMs!);
+    await nb.dispose();
+  });
+
   it('takes the limit given to the notebook over its front matter', async () => {
     const nb = await openNotebook(NOTEBOOK('query_timeout: 600\n'), {
       db,

@@ -21,6 +21,11 @@ export interface QueryLimits {
   signal?: AbortSignal;
   /** Milliseconds; absent, 0 or Infinity: no time limit. */
   timeoutMs?: number;
+  /**
+   * Told, when the query's turn on its connection comes, how long it waited for it (behind
+   * other queries): a cell's duration says how long it ran and how long it waited, apart.
+   */
+  onQueued?: (waitedMs: number) => void;
 }
 
 /** A query stopped before it finished: it ran past its time limit, or its signal aborted. */
@@ -196,13 +201,16 @@ export function sqlLiteral(v: SqlValue): string {
  * Call when a query with `limits` is asked for, and again when its turn on the connection
  * comes: throws QueryInterrupted if the signal aborted while it waited (its run was cancelled
  * or went stale before it started). A signal that had already aborted when it was asked for does
- * not stop it: that is clean-up after a cancel (see runPending).
+ * not stop it: that is clean-up after a cancel (see runPending). At its turn, `onQueued` hears
+ * how long it waited.
  */
 export function whileQueued(limits: QueryLimits | undefined): () => void {
   const signal = limits?.signal;
-  if (!signal || signal.aborted) return () => undefined;
+  const asked = performance.now();
+  const wanted = !signal || signal.aborted ? undefined : signal;
   return () => {
-    if (signal.aborted) throw new QueryInterrupted('cancelled');
+    limits?.onQueued?.(performance.now() - asked);
+    if (wanted?.aborted) throw new QueryInterrupted('cancelled');
   };
 }
 

@@ -79,8 +79,13 @@ export interface CellState {
   /** The last completed run's value; while `running`, it is the previous run's. */
   value?: CellValue;
   error?: CellError;
-  /** How long the last completed run took, in milliseconds. */
+  /** How long the last completed run took, in milliseconds, its waits included. */
   durationMs?: number;
+  /**
+   * Of `durationMs`, how long its queries waited for the connection behind other cells' (or a
+   * load's) queries: the cell itself ran for the rest.
+   */
+  waitedMs?: number;
   /** How many runs completed (done or failed in the cell itself). */
   runs: number;
   /** While `running`: how the run is going, when the cell reports it (a compare cell training). */
@@ -165,6 +170,8 @@ export class Notebook {
   private readonly paramVars = new Map<string, { variable: Variable; spec: ParamSpec; value: ParamValue }>();
   private readonly states = new Map<string, CellState>();
   private readonly durations = new Map<string, number>();
+  /** Per cell, the last completed run's wait for the connection (CellState.waitedMs). */
+  private readonly waits = new Map<string, number>();
   /** The abort controller of each cell's run in progress. */
   private readonly inFlight = new Map<string, AbortController>();
   /** What the user may cancel of each cell's run in progress (compare cells' strategies). */
@@ -460,15 +467,20 @@ export class Notebook {
       this.cancelScopes.set(node.id, cancels);
       void invalidation.then(() => controller.abort());
       const started = performance.now();
+      const waited = { ms: 0 };
+      const finished = () => {
+        this.durations.set(node.id, performance.now() - started);
+        this.waits.set(node.id, waited.ms);
+      };
       try {
         if (node.problem) throw new CellFailure(node.problem);
-        const value = await this.run(node, values, controller, cancels);
+        const value = await this.run(node, values, controller, cancels, waited);
         if (controller.signal.aborted) throw new StaleRun();
-        this.durations.set(node.id, performance.now() - started);
+        finished();
         return value;
       } catch (e) {
         if (isStale(e) || controller.signal.aborted) throw new StaleRun();
-        this.durations.set(node.id, performance.now() - started);
+        finished();
         if (e instanceof CellFailure) throw e;
         const stopped = interruption(e);
         if (stopped) throw new CellFailure(this.stoppedMessage(node, stopped));
@@ -485,6 +497,8 @@ export class Notebook {
     values: unknown[],
     controller: AbortController,
     cancels: CancelScope,
+    /** Adds up how long this run's queries waited for the connection. */
+    waited: { ms: number },
   ): Promise<CellValue> {
     const { signal } = controller;
     const kind = cellKind(node.block.kind);
@@ -509,7 +523,11 @@ export class Notebook {
     // when the run goes stale or runs past the limit, not on a Cancel.
     const querySignal = kind.trains ? signal : AbortSignal.any([signal, cancels.signal(QUERY_PART)]);
     const ctx: RunContext<CellProgress> = {
-      db: withQueryLimits(this.db, { signal: querySignal, timeoutMs: this.queryLimit.ms }),
+      db: withQueryLimits(this.db, {
+        signal: querySignal,
+        timeoutMs: this.queryLimit.ms,
+        onQueued: (ms) => (waited.ms += ms),
+      }),
       signal,
       params,
       results,
@@ -562,6 +580,7 @@ export class Notebook {
           error: undefined,
           progress: undefined,
           durationMs: this.durations.get(id),
+          waitedMs: this.waits.get(id),
           runs: (prev?.runs ?? 0) + 1,
         });
       },
@@ -576,6 +595,7 @@ export class Notebook {
             error: { message: error.message },
             progress: undefined,
             durationMs: this.durations.get(id),
+            waitedMs: this.waits.get(id),
             runs: (prev?.runs ?? 0) + 1,
           });
         } else {
@@ -591,6 +611,7 @@ export class Notebook {
             error: { message, upstream },
             progress: undefined,
             durationMs: undefined,
+            waitedMs: undefined,
           });
         }
       },

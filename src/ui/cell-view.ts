@@ -5,8 +5,8 @@
  *
  * The view only shows state and reports intentions; the page applies edits to the notebook.
  * Data attributes carry the state for tests and the benchmark: `data-cell`, `data-kind`,
- * `data-status` (idle, running, done, error), `data-runs` (completed runs) and `data-duration-ms`
- * (the last run's time in the runtime).
+ * `data-status` (idle, running, done, error), `data-runs` (completed runs), `data-duration-ms`
+ * (the last run's time in the runtime) and `data-waited-ms` (of it, the wait behind other queries).
  */
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { ParquetCodec } from '../db/runtime.ts';
@@ -66,6 +66,16 @@ export function editorText(block: CellBlock): string {
 /** Editor text as a body: what `setCellBody` would store (every body line ends with a newline). */
 export function asBody(text: string): string {
   return text === '' || text.endsWith('\n') ? text : text + '\n';
+}
+
+/**
+ * A cell's duration: how long it ran, and apart, how long it waited for the connection behind
+ * other queries, when that was noticeable ("0.1 s · waited 2.5 s").
+ */
+export function durationText(totalMs: number, waitedMs: number | undefined): string {
+  const waited = waitedMs ?? 0;
+  if (waited < 50 && waited < totalMs * 0.1) return formatDuration(totalMs);
+  return `${formatDuration(Math.max(0, totalMs - waited))} · waited ${formatDuration(waited)}`;
 }
 
 export function formatDuration(ms: number): string {
@@ -211,7 +221,14 @@ export class CellView {
     this.status.textContent = notDone ?? STATUS_TEXT[state.status];
     this.status.dataset.status = notDone !== undefined ? 'idle' : state.status;
     this.duration.textContent =
-      state.durationMs !== undefined && state.status !== 'running' ? formatDuration(state.durationMs) : '';
+      state.durationMs !== undefined && state.status !== 'running'
+        ? durationText(state.durationMs, state.waitedMs)
+        : '';
+    if (state.waitedMs !== undefined) this.element.dataset.waitedMs = state.waitedMs.toFixed(1);
+    this.duration.title =
+      state.waitedMs !== undefined && state.durationMs !== undefined
+        ? `ran ${formatDuration(state.durationMs - state.waitedMs)}, waited ${formatDuration(state.waitedMs)} for other queries to finish`
+        : '';
     const out = this.out();
     if (state.status === 'running' && state.progress && out.showProgress) {
       // A run that reports its own progress (a compare cell training) shows it as its output.

@@ -55,6 +55,10 @@ describe.skipIf(!runnable)('cancelling a query in Chromium', () => {
     );
     await page.waitForSelector(`${cell('by_severity')}[data-status="done"]`, { timeout: 30_000 });
     expect(await page.locator(`${cell('by_severity')} .nb-output .grid`).innerText()).toMatch(/high/);
+    // It waited behind the cancelled query, and its duration says so apart from its own run.
+    expect(await page.locator(`${cell('by_severity')} .nb-duration`).innerText()).toMatch(
+      /^\d+ ms · waited \d+(\.\d)? s$/,
+    );
     await page.screenshot({ path: join(OUTPUT_DIR, 'query-cancel-cancelled.png') });
 
     await page.click('.view-tab[data-view="data"]');
