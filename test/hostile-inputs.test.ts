@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
 import { labelsCases, pathCases, sotCases, yamlCases, type HostileCase } from './hostile/corpus.ts';
+import { notebookCases } from './hostile/notebooks.ts';
 import { runCase, setUp, tearDown, type Context } from './hostile/run.ts';
 
 const groups: [string, HostileCase[]][] = [
@@ -14,6 +15,7 @@ const groups: [string, HostileCase[]][] = [
   ['label files', labelsCases()],
   ['YAML', yamlCases()],
   ['paths on disk', pathCases()],
+  ['notebooks and reports', notebookCases()],
 ];
 
 let rt: Runtime;

@@ -5,9 +5,10 @@
  */
 import { openNodeRuntime } from '../../src/db/node.ts';
 import { labelsCases, pathCases, sotCases, yamlCases, type HostileCase } from './corpus.ts';
+import { notebookCases } from './notebooks.ts';
 import { runCase, setUp, tearDown } from './run.ts';
 
-const cases: HostileCase[] = [...sotCases(), ...labelsCases(), ...yamlCases(), ...pathCases()];
+const cases: HostileCase[] = [...sotCases(), ...labelsCases(), ...yamlCases(), ...pathCases(), ...notebookCases()];
 const t0 = performance.now();
 const rt = await openNodeRuntime();
 const ctx = await setUp(rt);
