@@ -17,9 +17,10 @@ import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
 import { baseName, classify, dirName, snapshotPlace, type Classified, type SourceFile } from './files.ts';
 import { addMissingColumns, mergeFiles, type MergeInput } from './merge.ts';
 import { parseMeta, type SnapshotMeta } from './meta.ts';
-import { abortError, LoadError, type Problem } from './problems.ts';
+import { abortError, isOutOfMemory, LoadError, type Problem } from './problems.ts';
 import { createRawTables, LOADED_FILES, rawColumns } from './schema.ts';
 import { decodeParquet, stageFile } from './stage.ts';
+import { parseByteSize } from '../util/byte-size.ts';
 import type { DecodeAhead } from './decode-ahead.ts';
 import { createView, createViews } from './views.ts';
 
@@ -146,6 +147,8 @@ export class Lab {
     let doneBytes = 0;
     let pending: PendingMerge[] = [];
     let pendingBytes = 0;
+    const batchBytes = await this.mergeBatchBytes();
+    let outOfMemoryAt: number | undefined;
     // Merges report progress for files checked earlier: the bar never moves back.
     let shown = 0;
     const onProgress = (p: LoadProgress) => {
@@ -156,8 +159,13 @@ export class Lab {
     // files at once: a panic on one must not fail the other.
     let ahead: Promise<ReadAhead | undefined> | undefined =
       tableFiles.length > 0 ? Promise.resolve(this.readAhead(tableFiles[0]!, opts)) : undefined;
-    for (const [i, f] of tableFiles.entries()) {
-      const current = await ahead;
+    // After running out of memory, the same file once more, once the waiting files have merged.
+    let retry: ReadAhead | undefined;
+    for (let i = 0; i < tableFiles.length; i++) {
+      const f = tableFiles[i]!;
+      const retrying = retry !== undefined;
+      const current = retry ?? (await ahead);
+      retry = undefined;
       if (!current) throw abortError();
       const next = tableFiles[i + 1];
       ahead = next && current.settled.then(() => (opts.signal?.aborted ? undefined : this.readAhead(next, opts)));
@@ -178,10 +186,12 @@ export class Lab {
         if (checked) {
           pending.push({ ...checked, fractionDone: (start + size) / totalBytes });
           pendingBytes += checked.input.rows * checked.input.plan.length * 8;
-          if (pendingBytes >= MERGE_BATCH_BYTES) {
-            await this.mergePending(pending, report, onProgress);
+          if (pendingBytes >= batchBytes) {
+            const full = await this.mergePending(pending, report, onProgress);
             pending = [];
             pendingBytes = 0;
+            // Memory ran out while merging: every later file would fail the same way.
+            if (full) outOfMemoryAt = i;
           }
         }
       } catch (e) {
@@ -190,6 +200,24 @@ export class Lab {
           // Checked but not merged: a cancelled load keeps what it had merged, nothing half-done.
           await this.dropStages(pending);
           throw e;
+        }
+        if (isOutOfMemory((e as Error).message)) {
+          if (!retrying && pending.length > 0) {
+            // The files waiting for their batch hold memory in their staging tables: merge them
+            // (which drops those), then try this file again on its own.
+            await stopReadAhead(await ahead);
+            await stopReadAhead(current);
+            await this.mergePending(pending, report, onProgress);
+            pending = [];
+            pendingBytes = 0;
+            retry = this.readAhead(f, opts);
+            i--;
+            continue;
+          }
+          // Every later file would fail the same way: stop, keep what is loaded and what was checked.
+          report.problems.push(await this.outOfMemory(f.file.path));
+          outOfMemoryAt = i;
+          break;
         }
         // Whatever went wrong, it went wrong with this file: the next file still loads.
         if (e instanceof LoadError) {
@@ -206,6 +234,17 @@ export class Lab {
         await stopReadAhead(current);
       }
       doneBytes += size;
+      if (outOfMemoryAt !== undefined) break;
+    }
+    if (outOfMemoryAt !== undefined) {
+      await stopReadAhead(await ahead);
+      const rest = tableFiles.slice(outOfMemoryAt + 1);
+      if (rest.length > 0)
+        report.problems.push({
+          level: 'error',
+          file: rest[0]!.file.path,
+          message: `${rest.length === 1 ? rest[0]!.file.path : `${rest.length} more files (${rest[0]!.file.path} and after)`}: not loaded, the load stopped when DuckDB ran out of memory`,
+        });
     }
     await this.mergePending(pending, report, onProgress);
     this.reportMissingFromMeta(metas, tableFiles, report);
@@ -213,13 +252,17 @@ export class Lab {
     return report;
   }
 
-  /** Merge the waiting files in one batch; each one's outcome goes into the report. */
+  /**
+   * Merge the waiting files in one batch; each one's outcome goes into the report. Whether
+   * DuckDB ran out of memory on any of them.
+   */
   private async mergePending(
     pending: PendingMerge[],
     report: LoadReport,
     onProgress: (p: LoadProgress) => void,
-  ): Promise<void> {
-    if (pending.length === 0) return;
+  ): Promise<boolean> {
+    if (pending.length === 0) return false;
+    let full = false;
     const last = pending.at(-1)!;
     onProgress({ file: last.input.path, phase: 'merge', fraction: pending[0]!.fractionDone });
     try {
@@ -231,7 +274,10 @@ export class Lab {
         const p = pending[i]!;
         if ('error' in outcome) {
           const e = outcome.error;
-          report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
+          if (isOutOfMemory(e.message)) {
+            full = true;
+            report.problems.push(await this.outOfMemory(e.file));
+          } else report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
         } else {
           report.loaded.push({ ...p.loaded, ms: { ...p.loaded.ms, merge: outcome.ms }, fileId: outcome.fileId });
         }
@@ -240,6 +286,41 @@ export class Lab {
       await this.dropStages(pending);
     }
     onProgress({ file: last.input.path, phase: 'merge', fraction: last.fractionDone });
+    return full;
+  }
+
+  /**
+   * How much checked data may wait for its batch: MERGE_BATCH_BYTES, or an eighth of DuckDB's
+   * memory limit when that is smaller, so waiting staging tables never crowd out the merge itself.
+   */
+  private async mergeBatchBytes(): Promise<number> {
+    const limit = await this.memoryLimit();
+    try {
+      return Math.min(MERGE_BATCH_BYTES, parseByteSize(limit) / 8);
+    } catch {
+      return MERGE_BATCH_BYTES; // a limit DuckDB writes in a way we do not read
+    }
+  }
+
+  /** DuckDB's memory limit as it writes it ("3.1 GiB"), or '' if it cannot say. */
+  private memoryLimit(): Promise<string> {
+    return this.writer
+      .query(`SELECT current_setting('memory_limit') AS v`)
+      .then((t) => String(rows<{ v: string }>(t)[0]?.v ?? ''))
+      .catch(() => '');
+  }
+
+  /**
+   * DuckDB's "Out of Memory Error" (or its JSON form from a failed CREATE) in words: the limit it
+   * hit, that nothing loaded is lost, and what to do. In-memory DuckDB has nowhere to spill.
+   */
+  private async outOfMemory(path: string): Promise<Problem> {
+    const limit = await this.memoryLimit();
+    return {
+      level: 'error',
+      file: path,
+      message: `${path}: not loaded: DuckDB ran out of memory (its memory limit${limit ? `, ${limit},` : ''} is full; an in-memory database cannot spill to disk). What was loaded before stays; load fewer snapshots at once`,
+    };
   }
 
   private async dropStages(pending: PendingMerge[]): Promise<void> {

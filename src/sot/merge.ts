@@ -17,7 +17,7 @@ import { ident, rows, scalar, type Database } from '../db/database.ts';
 import type { ColumnPlan } from './checks.ts';
 import type { TableContract } from './contracts.ts';
 import type { SnapshotPlace } from './files.ts';
-import { LoadError } from './problems.ts';
+import { isOutOfMemory, LoadError } from './problems.ts';
 import { LOADED_FILES, rawColumns } from './schema.ts';
 
 export interface MergeInput {
@@ -78,9 +78,24 @@ export async function mergeFiles(db: Database, inputs: MergeInput[]): Promise<Me
     await db.exec('ROLLBACK');
   }
   if (inputs.length === 1) return [await mergeAlone(db, inputs[0]!)];
-  const alone: MergeOutcome[] = [];
-  for (const input of inputs) alone.push(await mergeAlone(db, input));
-  return alone;
+  // One by one, each merged file's staging table dropped at once to free its memory; a file that
+  // ran out of memory gets one more try once the others have merged.
+  const alone = new Map<MergeInput, MergeOutcome>();
+  let todo = inputs;
+  for (let pass = 0; pass < 2 && todo.length > 0; pass++) {
+    const again: MergeInput[] = [];
+    for (const input of todo) {
+      const outcome = await mergeAlone(db, input);
+      if ('error' in outcome && pass === 0 && isOutOfMemory(outcome.error.message)) {
+        again.push(input);
+        continue;
+      }
+      alone.set(input, outcome);
+      if (!('error' in outcome)) await db.exec(`DROP TABLE IF EXISTS ${ident(input.stage)}`);
+    }
+    todo = again;
+  }
+  return inputs.map((input) => alone.get(input)!);
 }
 
 async function mergeAlone(db: Database, input: MergeInput): Promise<MergeOutcome> {

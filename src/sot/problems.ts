@@ -27,3 +27,8 @@ export function abortError(): Error {
   e.name = 'AbortError';
   return e;
 }
+
+/** Whether DuckDB said it could not allocate (a plain error, or the JSON of a failed CREATE). */
+export function isOutOfMemory(message: string | undefined): boolean {
+  return /Out of Memory/i.test(message ?? '');
+}
