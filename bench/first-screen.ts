@@ -9,15 +9,13 @@
  *   load queued     the sample's listing fetched and its load started;
  *   tables listed   the sample loaded, checked and merged, and the tables panel filled: the first screen.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { formatTable } from '../src/cli/output.ts';
 import { MILESTONES } from '../src/ui/timeline.ts';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, chromiumAvailable } from '../test/browser/harness.ts';
+import { ROOT, chromiumAvailable, launchBrowser } from '../test/browser/harness.ts';
 import { quietLogger } from '../vite.config.ts';
 import { median } from './stats.ts';
 
@@ -73,23 +71,17 @@ const first: Visit[] = [];
 const second: Visit[] = [];
 try {
   for (let i = 0; i < runs; i++) {
-    const profile = await mkdtemp(join(tmpdir(), 'label-lab-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 900 },
-    });
+    // The harness's browser: a fresh profile each launch, so each run is a first visit.
+    const browser = await launchBrowser();
     try {
-      const page = await context.newPage();
+      const page = await browser.newPage({ width: 1440, height: 900 });
       first.push(await visit(page, 'goto'));
       second.push(await visit(page, 'reload'));
       console.log(
         `run ${i + 1}: first visit ${(first.at(-1)!.firstTablesListed / 1000).toFixed(2)} s, second ${(second.at(-1)!.firstTablesListed / 1000).toFixed(2)} s`,
       );
     } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await browser.close();
     }
   }
 } finally {

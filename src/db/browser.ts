@@ -9,10 +9,17 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import duckdbWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { Table, tableFromIPC } from 'apache-arrow';
+import { Table } from 'apache-arrow';
 import type { Database, SqlValue } from './database.ts';
 import { WorkerParquetCodec } from './parquet-client.ts';
-import { ConnectionQueue, hasLimits, inlineParams, runPending, whileQueued, type QueryLimits } from './query-limits.ts';
+import {
+  ConnectionQueue,
+  hasLimits,
+  inlineParams,
+  queryInSteps,
+  whileQueued,
+  type QueryLimits,
+} from './query-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
@@ -106,22 +113,10 @@ class BrowserDatabase implements Database {
    * The pending-query API (query-limits.ts): `conn.query` is one message that the worker runs to
    * the end, deaf to a cancel meanwhile; between two polls it takes one.
    */
-  private async queryInSteps(sql: string, limits: QueryLimits): Promise<Table> {
+  private queryInSteps(sql: string, limits: QueryLimits): Promise<Table> {
     const id = this.conn.useUnsafe((_, conn) => conn);
-    const db = this.db;
-    const chunks = await runPending(
-      {
-        start: (text) => db.startPendingQuery(id, text, false),
-        poll: () => db.pollPendingQuery(id),
-        cancel: () => db.cancelPendingQuery(id),
-        fetch: () => db.fetchQueryResults(id),
-        // Each step is already a round trip to the worker, during which timers and events run.
-        pause: () => Promise.resolve(),
-      },
-      sql,
-      limits,
-    );
-    return tableFromIPC(chunks);
+    // Each step is already a round trip to the worker, during which timers and events run.
+    return queryInSteps(this.db, id, sql, limits, () => Promise.resolve());
   }
 
   async exec(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<void> {

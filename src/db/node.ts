@@ -9,7 +9,14 @@ import { tableFromIPC, Table } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { Database, SqlValue } from './database.ts';
 import { initParquet, ipcToParquet, parquetToIPC } from './parquet.ts';
-import { ConnectionQueue, hasLimits, inlineParams, runPending, whileQueued, type QueryLimits } from './query-limits.ts';
+import {
+  ConnectionQueue,
+  hasLimits,
+  inlineParams,
+  queryInSteps,
+  whileQueued,
+  type QueryLimits,
+} from './query-limits.ts';
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
@@ -84,22 +91,9 @@ class NodeDatabase implements Database {
   }
 
   /** The pending-query API, yielding to the event loop between polls (query-limits.ts). */
-  private async queryInSteps(sql: string, limits: QueryLimits): Promise<Table> {
+  private queryInSteps(sql: string, limits: QueryLimits): Promise<Table> {
     const id = this.conn.useUnsafe((_, conn) => conn);
-    const db = this.db;
-    const chunks = await runPending(
-      {
-        start: (text) => db.startPendingQuery(id, text, false),
-        poll: () => db.pollPendingQuery(id),
-        cancel: () => db.cancelPendingQuery(id),
-        fetch: () => db.fetchQueryResults(id),
-        pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
-      },
-      sql,
-      limits,
-    );
-    // The IPC bytes are read by our own copy of apache-arrow: no crossing between copies.
-    return tableFromIPC(chunks);
+    return queryInSteps(this.db, id, sql, limits, () => new Promise<void>((resolve) => setImmediate(resolve)));
   }
 
   async exec(sql: string, params?: readonly SqlValue[], limits?: QueryLimits): Promise<void> {

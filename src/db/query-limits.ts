@@ -14,6 +14,7 @@
  * (`inlineParams`) by this file, which knows their types, and is run like any other: the values
  * still come from the caller as values, never as text the caller spliced.
  */
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type { SqlValue } from './database.ts';
 
 /** How a query may be stopped: after `timeoutMs`, or when `signal` aborts. */
@@ -104,6 +105,46 @@ export async function runPending(steps: PendingSteps, sql: string, limits: Query
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The pending-query API of a DuckDB-WASM connection, as both bindings have it: the blocking Node
+ * bundle's (synchronous) and the browser's AsyncDuckDB (one worker round trip per call).
+ */
+export interface PendingQueryBindings {
+  startPendingQuery(
+    conn: number,
+    text: string,
+    allowStreamResult: boolean,
+  ): Uint8Array | null | Promise<Uint8Array | null>;
+  pollPendingQuery(conn: number): Uint8Array | null | Promise<Uint8Array | null>;
+  cancelPendingQuery(conn: number): unknown;
+  fetchQueryResults(conn: number): Uint8Array | null | Promise<Uint8Array | null>;
+}
+
+/**
+ * `sql` run in steps on connection `conn` (runPending), its result read by our own copy of
+ * apache-arrow from the IPC bytes. `pause` is how the runtime lets other work run between polls.
+ */
+export async function queryInSteps(
+  db: PendingQueryBindings,
+  conn: number,
+  sql: string,
+  limits: QueryLimits,
+  pause: () => Promise<void>,
+): Promise<Table> {
+  const chunks = await runPending(
+    {
+      start: (text) => db.startPendingQuery(conn, text, false),
+      poll: () => db.pollPendingQuery(conn),
+      cancel: () => db.cancelPendingQuery(conn),
+      fetch: () => db.fetchQueryResults(conn),
+      pause,
+    },
+    sql,
+    limits,
+  );
+  return tableFromIPC(chunks);
 }
 
 /**

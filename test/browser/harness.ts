@@ -64,7 +64,7 @@ export async function startApp(): Promise<App> {
 }
 
 /** Flags for headless Chromium on a machine with no network and no GPU. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
