@@ -3,7 +3,7 @@ import { rows, scalar, type Database } from '../src/db/database.ts';
 import { openNodeDatabase } from '../src/db/node.ts';
 import type { ParamSpec } from '../src/notebook/cell-schemas.ts';
 import type { ParamValue } from '../src/notebook/params.ts';
-import { scanSql } from '../src/notebook/sql-lexer.ts';
+import { scanSql } from '../src/db/sql-lexer.ts';
 import { bindSql } from '../src/notebook/sql-params.ts';
 
 const num = (name: string, value: number): [string, { spec: ParamSpec; value: ParamValue }] => [

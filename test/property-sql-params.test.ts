@@ -17,7 +17,7 @@ import { openNodeDatabase } from '../src/db/node.ts';
 import type { ParamSpec } from '../src/notebook/cell-schemas.ts';
 import { paramRefsIn } from '../src/notebook/param-refs.ts';
 import { checkParamValue, ParamValueError, paramValueFromText, type ParamValue } from '../src/notebook/params.ts';
-import { scanSql } from '../src/notebook/sql-lexer.ts';
+import { scanSql } from '../src/db/sql-lexer.ts';
 import { bindSql } from '../src/notebook/sql-params.ts';
 
 /** Values built to break a query if spliced: SQL's own punctuation, over-represented. */

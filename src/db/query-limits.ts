@@ -16,6 +16,7 @@
  */
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type { SqlValue } from './database.ts';
+import { scanSql } from './sql-lexer.ts';
 
 /** How a query may be stopped: after `timeoutMs`, or when `signal` aborts. */
 export interface QueryLimits {
@@ -148,75 +149,19 @@ export async function queryInSteps(
 }
 
 /**
- * `sql` with its `?` and `$n` placeholders replaced by `params` as typed literals, found as
- * DuckDB's lexer finds them: not inside '...', E'...', $tag$...$tag$ strings, "quoted" names or
- * comments. Types follow what DuckDB-WASM binds: a number is a DOUBLE, a string text (which,
+ * `sql` with its `?` and `$n` placeholders replaced by `params` as typed literals, found by
+ * sql-lexer.ts as DuckDB's lexer finds them: not inside '...', E'...', $tag$...$tag$ strings,
+ * "quoted" names or comments. Types follow what DuckDB-WASM binds: a number is a DOUBLE, a string text (which,
  * like a bound string, takes the type its context asks for), a bigint a BIGINT or HUGEINT.
  */
 export function inlineParams(sql: string, params: readonly SqlValue[]): string {
   let out = '';
   let at = 0;
-  let nextQ = 0;
-  const n = sql.length;
-  const value = (index: number): string => {
+  for (const { start, end, index } of scanSql(sql).placeholders) {
     if (index < 0 || index >= params.length)
       throw new Error(`parameter ${index + 1} has no value: ${params.length} given`);
-    return sqlLiteral(params[index]!);
-  };
-  let i = 0;
-  while (i < n) {
-    const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === '-' && next === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-    } else if (c === '/' && next === '*') {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (sql[j] === '/' && sql[j + 1] === '*') (depth++, (j += 2));
-        else if (sql[j] === '*' && sql[j + 1] === '/') (depth--, (j += 2));
-        else j++;
-      }
-      i = j;
-    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? ' '))) {
-      const backslash = c !== "'";
-      let j = backslash ? i + 2 : i + 1;
-      while (j < n) {
-        if (backslash && sql[j] === '\\') j += 2;
-        else if (sql[j] === "'" && sql[j + 1] === "'") j += 2;
-        else if (sql[j] === "'") break;
-        else j++;
-      }
-      i = j + 1;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < n) {
-        if (sql[j] === '"' && sql[j + 1] === '"') j += 2;
-        else if (sql[j] === '"') break;
-        else j++;
-      }
-      i = j + 1;
-    } else if (c === '$') {
-      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 200));
-      const num = /^\$([0-9]+)/.exec(sql.slice(i, i + 20));
-      if (m) {
-        const close = sql.indexOf(m[0], i + m[0].length);
-        i = close < 0 ? n : close + m[0].length;
-      } else if (num) {
-        out += sql.slice(at, i) + value(Number(num[1]) - 1);
-        i += num[0].length;
-        at = i;
-      } else i++;
-    } else if (c === '?') {
-      out += sql.slice(at, i) + value(nextQ++);
-      i++;
-      at = i;
-    } else if (/[A-Za-z0-9_]/.test(c)) {
-      // A name or number: a `$` or quote inside it is part of it.
-      i++;
-      while (i < n && /[A-Za-z0-9_$]/.test(sql[i]!)) i++;
-    } else i++;
+    out += sql.slice(at, start) + sqlLiteral(params[index]!);
+    at = end;
   }
   return out + sql.slice(at);
 }

@@ -4,7 +4,7 @@
  * Cells are data, never code: each YAML body is validated here against a whitelist (strict
  * objects, enumerated mark types, transforms, reducers and scale options), so nothing in a
  * notebook file can reach a function call it was not meant to. A `sql` body is SQL text; its
- * checks live in sql-lexer.ts.
+ * checks live in db/sql-lexer.ts.
  *
  * Plot specs may refer to parameters as `$name` wherever a value goes (a channel, a number, a
  * domain entry). `plotSpecSchema(true)` accepts such references where numbers go (the file as

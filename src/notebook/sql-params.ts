@@ -14,7 +14,7 @@ import type { SqlValue } from '../db/database.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { optionType } from './cell-schemas.ts';
 import type { ParamValue } from './params.ts';
-import { scanSql, type SqlScan } from './sql-lexer.ts';
+import { scanSql, type SqlScan } from '../db/sql-lexer.ts';
 
 export interface BoundSql {
   sql: string;

@@ -8,7 +8,7 @@ import type { CellKindModule } from '../cell-kind.ts';
 import { formatNumber } from '../format-value.ts';
 import { checkNameIsFree, claimResultName, dropResult } from '../result-tables.ts';
 import { bindSql } from '../sql-params.ts';
-import { lineInSql, scanSql } from '../sql-lexer.ts';
+import { lineInSql, scanSql } from '../../db/sql-lexer.ts';
 import { throwIfStale, type RunContext } from './context.ts';
 import { placeDbError } from './db-errors.ts';
 

@@ -1,6 +1,7 @@
 /**
  * Just enough of DuckDB's SQL lexer to find what a sql cell refers to, without being fooled by
- * text that only looks like a reference.
+ * text that only looks like a reference; and where a statement's `?` and `$n` placeholders are,
+ * for query-limits.ts, which writes bound values in where a query must run in steps.
  *
  * It finds `$name` parameter references and identifiers (the names of other cells) outside
  * string literals ('...', E'...', $$...$$, $tag$...$tag$), quoted identifiers ("...") and
@@ -30,6 +31,11 @@ export interface SqlScan {
   identifiers: Set<string>;
   /** Offset where a trailing `;` (and whatever whitespace or comments follow it) starts. */
   end: number;
+  /**
+   * Positional placeholders at [start, end): `?` takes the next value, `$n` the n-th (`index`
+   * is 0-based). A sql cell refuses them (see `problems`); bound statements use them.
+   */
+  placeholders: { start: number; end: number; index: number }[];
   problems: SqlProblem[];
 }
 
@@ -42,6 +48,8 @@ const DIGIT = /[0-9]/;
 
 export function scanSql(sql: string): SqlScan {
   const params: ParamRef[] = [];
+  const placeholders: SqlScan['placeholders'] = [];
+  let questionMarks = 0;
   const identifiers = new Set<string>();
   const problems: SqlProblem[] = [];
   let end = sql.length;
@@ -146,9 +154,12 @@ export function scanSql(sql: string): SqlScan {
           offset: i,
           message: 'numbered placeholders ($1) are not used here: expected a parameter name like $min_confidence',
         });
-        i += 2;
+        const numEnd = nameAt(i + 1, DIGIT, DIGIT);
+        placeholders.push({ start: i, end: numEnd, index: Number(sql.slice(i + 1, numEnd)) - 1 });
+        i = numEnd;
       } else i++;
     } else if (c === '?') {
+      placeholders.push({ start: i, end: i + 1, index: questionMarks++ });
       problems.push({
         offset: i,
         message: '? placeholders are not used here: expected a parameter name like $min_confidence',
@@ -173,7 +184,7 @@ export function scanSql(sql: string): SqlScan {
     if (significant) previous = c === '.' ? '.' : c;
   }
   if (semicolon >= 0) end = semicolon;
-  return { params, identifiers, end, problems };
+  return { params, identifiers, end, placeholders, problems };
 }
 
 /** 1-based line of `offset` within `sql`. */
