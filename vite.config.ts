@@ -145,9 +145,36 @@ export function quietLogger(level: LogLevel = 'info') {
   return logger;
 }
 
+/**
+ * Cross-origin isolation (COOP + COEP on every response, dev server and preview alike): it is what
+ * gives the page and its workers SharedArrayBuffer, which the threaded builds need: TF.js's wasm
+ * backend then trains on every core, and the gbm trainer builds its histograms in two workers.
+ * The app loads nothing from another origin, so require-corp costs nothing. A static host that
+ * does not send these headers still runs the app, single-threaded (crossOriginIsolated false).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+const crossOriginIsolation: Plugin = {
+  name: 'cross-origin-isolation',
+  configureServer(server) {
+    server.middlewares.use(isolate);
+  },
+  configurePreviewServer(server) {
+    server.middlewares.use(isolate);
+  },
+};
+
+function isolate(_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void): void {
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+  next();
+}
+
 export default defineConfig({
   customLogger: quietLogger(),
-  plugins: [sampleData, shippedNotebooks, shippedDocs],
+  plugins: [crossOriginIsolation, sampleData, shippedNotebooks, shippedDocs],
   optimizeDeps: {
     // Both load .wasm and worker files by URL; pre-bundling breaks those URLs.
     exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'],

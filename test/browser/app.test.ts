@@ -100,6 +100,13 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
     expect(await page.locator('.problem.error').count(), 'errors while loading the sample').toBe(0);
   });
 
+  it('is cross-origin isolated, so its workers get SharedArrayBuffer for threaded training', async () => {
+    // vite.config.ts sends COOP/COEP on every response; without them the gbm trainer and TF.js's
+    // wasm backend fall back to one thread.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+  });
+
   it('shows a table: its columns and first rows, dates as dates', async () => {
     await page.click('.table-item[data-table="alerts"]');
     await page.waitForSelector('.grid tbody tr');
