@@ -13,8 +13,9 @@ export interface GbmBenchSettings {
   iterations: number;
 }
 
-export function gbmBenchConfig(iterations: number) {
-  return parseTrainingConfig({ gbm: { maxIter: iterations, earlyStopping: { patience: 0 } } });
+/** `threads`: gbm.threads (0: one per core). */
+export function gbmBenchConfig(iterations: number, threads = 0) {
+  return parseTrainingConfig({ gbm: { maxIter: iterations, earlyStopping: { patience: 0 }, threads } });
 }
 
 /** Training rows: the first nine tenths; the rest is held out. */
@@ -26,7 +27,7 @@ export function gbmBenchData(rows: number): GbmBenchData {
   return syntheticGbmData(rows, 1);
 }
 
-export function gbmBenchJob(data: GbmBenchData, iterations: number): FitJob {
+export function gbmBenchJob(data: GbmBenchData, iterations: number, threads = 0): FitJob {
   return {
     strategy: 'gbm',
     input: {
@@ -46,7 +47,7 @@ export function gbmBenchJob(data: GbmBenchData, iterations: number): FitJob {
         negatives: 0,
       },
       side: { confidence: new Float32Array(data.rows).fill(0.5) },
-      config: gbmBenchConfig(iterations),
+      config: gbmBenchConfig(iterations, threads),
       seed: 1,
     },
   };

@@ -10,12 +10,14 @@ export interface BrowserGbmOptions {
   sizes: number[];
   iterations: number;
   repeats: number;
+  threads: number;
 }
 
 export interface BrowserGbmRow {
   rows: number;
   seconds: number[];
   trees: number;
+  threads: number;
 }
 
 export async function runBrowserGbmBench(opts: BrowserGbmOptions): Promise<BrowserGbmRow[]> {
@@ -28,12 +30,14 @@ export async function runBrowserGbmBench(opts: BrowserGbmOptions): Promise<Brows
       const data = gbmBenchData(rows);
       const seconds: number[] = [];
       let trees = 0;
+      let threads = 1;
       for (let i = 0; i < opts.repeats; i++) {
-        const result = await runner.runFit(gbmBenchJob(data, opts.iterations));
+        const result = await runner.runFit(gbmBenchJob(data, opts.iterations, opts.threads));
         seconds.push(result.seconds.fit);
         trees = result.training[0]?.bestEpoch ?? 0;
+        threads = result.training[0]?.threads ?? 1;
       }
-      out.push({ rows, seconds, trees });
+      out.push({ rows, seconds, trees, threads });
     }
   } finally {
     runner.dispose();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gbm [-- --rows 100000,1000000 --iterations 100 --repeats 3 --skip-chromium --no-sklearn]`
+ * `npm run bench:gbm [-- --rows 100000,1000000 --iterations 100 --repeats 3 --threads 0 --skip-chromium --no-sklearn]`
  *
  * Fit time of the gbm strategy's booster (src/ml/gbm/) against scikit-learn's
  * HistGradientBoostingClassifier on the same rows (bench/gbm-data.ts: 40 raw features with
@@ -9,8 +9,9 @@
  *   - in headless Chromium, the app's training worker (bench/gbm-page.ts);
  *   - scikit-learn through Debian's /usr/bin/python3 (bench/gbm-sklearn.py), with its thread count.
  * Each cell is the median of `repeats` fits, as seconds and training rows per second; the held-out
- * ROC-AUC of both shows they learned the same thing. Goal: at most 2x scikit-learn's fit time at
- * 1M rows.
+ * ROC-AUC of both shows they learned the same thing. `--threads` is gbm.threads (0, the default:
+ * one per core, as scikit-learn's OpenMP takes them; 1 to time one thread). Goal: at most 2x
+ * scikit-learn's fit time at 1M rows.
  */
 import { parseArgs } from 'node:util';
 import { formatTable } from '../src/cli/output.ts';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000,1000000' },
     iterations: { type: 'string', default: '100' },
     repeats: { type: 'string', default: '3' },
+    threads: { type: 'string', default: '0' },
     'skip-chromium': { type: 'boolean', default: false },
     'no-sklearn': { type: 'boolean', default: false },
   },
@@ -35,11 +37,12 @@ const { values } = parseArgs({
 const SIZES = values.rows.split(',').map(Number);
 const ITERATIONS = Number(values.iterations);
 const REPEATS = Math.max(1, Number(values.repeats));
+const THREADS = Math.max(0, Number(values.threads));
 
 interface Row {
   rows: number;
-  node?: { seconds: number; auc: number; trees: number };
-  chromium?: { seconds: number; trees: number };
+  node?: { seconds: number; auc: number; trees: number; threads: number };
+  chromium?: { seconds: number; trees: number; threads: number };
   sklearn?: { seconds: number; auc: number; trees: number; threads: number | null };
 }
 
@@ -59,13 +62,15 @@ for (const rows of SIZES) {
   const seconds: number[] = [];
   let auc = NaN;
   let trees = 0;
+  let threads = 1;
   for (let i = 0; i < REPEATS; i++) {
-    const result = await runFitJob(gbmBenchJob(data, ITERATIONS));
+    const result = await runFitJob(gbmBenchJob(data, ITERATIONS, THREADS));
     seconds.push(result.seconds.fit);
     auc = heldOutAuc(result.scores, data.y, train.length);
     trees = result.training[0]?.bestEpoch ?? 0;
+    threads = result.training[0]?.threads ?? 1;
   }
-  row.node = { seconds: median(seconds), auc, trees };
+  row.node = { seconds: median(seconds), auc, trees, threads };
   console.log(`node, ${rows.toLocaleString('en-US')} rows: ${seconds.map((s) => s.toFixed(2)).join(', ')} s`);
   if (!('missing' in sk)) {
     const score = Int32Array.from({ length: rows - train.length }, (_, i) => train.length + i);
@@ -91,7 +96,7 @@ for (const rows of SIZES) {
   table.push(row);
 }
 if (!values['skip-chromium']) {
-  const opts: BrowserGbmOptions = { sizes: SIZES, iterations: ITERATIONS, repeats: REPEATS };
+  const opts: BrowserGbmOptions = { sizes: SIZES, iterations: ITERATIONS, repeats: REPEATS, threads: THREADS };
   const browser = await runInBenchPage<BrowserGbmOptions, BrowserGbmRow[]>(
     '/bench/gbm-page.ts',
     'runBrowserGbmBench',
@@ -99,13 +104,17 @@ if (!values['skip-chromium']) {
   );
   for (const b of browser) {
     const row = table.find((r) => r.rows === b.rows)!;
-    row.chromium = { seconds: median(b.seconds), trees: b.trees };
+    row.chromium = { seconds: median(b.seconds), trees: b.trees, threads: b.threads };
   }
 }
 
 const perSecond = (rows: number, s: number | undefined) =>
   s === undefined ? '-' : Math.round((rows * 0.9) / s).toLocaleString('en-US');
 const fixed = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
+const withThreads = (seconds: number | undefined, threads: number | null | undefined) =>
+  seconds === undefined ? '-' : `${fixed(seconds)}${threads ? ` (${threads} thread${threads === 1 ? '' : 's'})` : ''}`;
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`;
 console.log(
   `\nmedian fit of ${REPEATS} runs, ${ITERATIONS} trees of at most 31 leaves, 40 features; rows/s = training rows (nine tenths) per second of fit\n`,
 );
@@ -120,19 +129,21 @@ console.log(
       'sklearn s',
       'sklearn rows/s',
       'node / sklearn',
+      'chromium / sklearn',
       'ROC-AUC ours',
       'ROC-AUC sklearn',
       'trees ours/sklearn',
     ],
     table.map((r) => [
       r.rows.toLocaleString('en-US'),
-      fixed(r.node?.seconds),
+      withThreads(r.node?.seconds, r.node?.threads),
       perSecond(r.rows, r.node?.seconds),
-      fixed(r.chromium?.seconds),
+      withThreads(r.chromium?.seconds, r.chromium?.threads),
       perSecond(r.rows, r.chromium?.seconds),
-      r.sklearn ? `${fixed(r.sklearn.seconds)}${r.sklearn.threads ? ` (${r.sklearn.threads} threads)` : ''}` : '-',
+      withThreads(r.sklearn?.seconds, r.sklearn?.threads),
       perSecond(r.rows, r.sklearn?.seconds),
-      r.node && r.sklearn ? `${(r.node.seconds / r.sklearn.seconds).toFixed(2)}x` : '-',
+      ratio(r.node?.seconds, r.sklearn?.seconds),
+      ratio(r.chromium?.seconds, r.sklearn?.seconds),
       fixed(r.node?.auc, 4),
       fixed(r.sklearn?.auc, 4),
       `${r.node?.trees ?? '-'}/${r.sklearn?.trees ?? '-'}`,

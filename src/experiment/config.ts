@@ -76,6 +76,8 @@ export const GbmSchema = z
     validationMetric: z.enum(['log-loss', 'roc-auc']).default('log-loss'),
     /** Share of the training rows each tree is grown on; 1 (the default) uses all and involves no randomness. */
     subsample: z.number().gt(0).max(1).default(1),
+    /** Threads building histograms, the fitting one included; 0 (the default) is one per core. The trees are the same whatever the count. */
+    threads: count(0).default(0),
   })
   .strict();
 

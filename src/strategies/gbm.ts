@@ -57,6 +57,7 @@ export function gbmParams(config: TrainingConfig): GbmParams {
     tol: g.earlyStopping.tol,
     validationMetric: g.validationMetric,
     subsample: g.subsample,
+    threads: g.threads,
   };
 }
 
@@ -74,13 +75,13 @@ export async function fitGbmRows(
 ): Promise<{ model: GbmModel; summary: TrainingSummary }> {
   const train = labelledRows(input.train, y);
   const validation = labelledRows(input.validation, y);
-  const { model, result } = await fitGbm(
+  const { model, result, threads } = await fitGbm(
     { x: input.x, columns: input.columns, train, validation, y, w },
     gbmParams(input.config),
     input.seed,
     { ...hooks, stage },
   );
-  return { model, summary: summary(stage, result, train, y) };
+  return { model, summary: { ...summary(stage, result, train, y), threads } };
 }
 
 /** Features by total split gain, most first; features no split used are left out. */
@@ -96,7 +97,8 @@ export function gbmNote(model: GbmModel, s: TrainingSummary): string {
     s.stopped === 'early-stopping'
       ? `early stopping kept the best of ${s.epochs} iterations on the validation rows`
       : `all ${s.epochs} iterations`;
-  return `${model.trees.length} trees (${why}), ${(leaves / Math.max(1, model.trees.length)).toFixed(1)} leaves per tree, init log-odds ${model.init.toFixed(3)} (${countPositivesNote(s)})`;
+  const threads = (s.threads ?? 1) > 1 ? `, histograms on ${s.threads} threads` : '';
+  return `${model.trees.length} trees (${why}), ${(leaves / Math.max(1, model.trees.length)).toFixed(1)} leaves per tree, init log-odds ${model.init.toFixed(3)} (${countPositivesNote(s)})${threads}`;
 }
 
 function countPositivesNote(s: TrainingSummary): string {

@@ -74,6 +74,8 @@ export interface TrainingSummary {
   /** Training rows used, and how many were positive (for classifiers). */
   rows: number;
   positives?: number;
+  /** Threads the fit ran on, where a learner uses more than one (gbm's histograms). */
+  threads?: number;
 }
 
 export interface FittedModel {

@@ -119,11 +119,17 @@ export function binOf(edges: Float64Array, v: number): number {
 
 /**
  * The bins of `rows` of `x`, column-major: feature j of the i-th listed row at j * rows.length + i.
- * A histogram is built one feature at a time, so each feature's bins are read as one run.
+ * A histogram is built one feature at a time, so each feature's bins are read as one run. `out`
+ * (columns x rows.length bytes) is where they go: the fit's arena for the training rows.
  */
-export function binRows(mapper: BinMapper, x: Float32Array, columns: number, rows: Int32Array): Uint8Array {
+export function binRows(
+  mapper: BinMapper,
+  x: Float32Array,
+  columns: number,
+  rows: Int32Array,
+  out: Uint8Array = new Uint8Array(columns * rows.length),
+): Uint8Array {
   const n = rows.length;
-  const out = new Uint8Array(columns * n);
   for (let j = 0; j < columns; j++) {
     const edges = mapper.edges[j]!;
     const col = out.subarray(j * n, (j + 1) * n);

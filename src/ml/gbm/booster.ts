@@ -18,8 +18,9 @@ import { rocAuc } from '../../metrics/ranking.ts';
 import { Random } from '../random.ts';
 import { abortError, type EpochLog, type LoopHooks, type LoopResult } from '../train-loop.ts';
 import { binRows, fitBins, type BinMapper } from './bins.ts';
-import { histogramOffsets } from './histogram.ts';
+import { histogramLayout, histogramOffsets } from './histogram.ts';
 import { TreeGrower, type GrowData } from './grow.ts';
+import { GbmKernel } from './kernel.ts';
 import { leafOfBinned, predictRow, type Tree } from './tree.ts';
 
 export interface GbmParams {
@@ -38,6 +39,11 @@ export interface GbmParams {
   validationMetric: 'log-loss' | 'roc-auc';
   /** Share of the training rows each tree sees (1 = all, nothing random). */
   subsample: number;
+  /**
+   * Threads building histograms, the fitting one included; 0 = one per core. The trees are the
+   * same whatever the count (threads.ts).
+   */
+  threads: number;
 }
 
 export const DEFAULT_GBM: GbmParams = {
@@ -52,6 +58,7 @@ export const DEFAULT_GBM: GbmParams = {
   tol: 1e-7,
   validationMetric: 'log-loss',
   subsample: 1,
+  threads: 0,
 };
 
 export interface GbmData {
@@ -69,6 +76,8 @@ export interface GbmData {
 export interface GbmFit {
   model: GbmModel;
   result: LoopResult;
+  /** Threads that built the histograms, the fitting one included. */
+  threads: number;
 }
 
 /** The fitted booster: init score plus trees, scoring raw rows. */
@@ -103,14 +112,42 @@ export class GbmModel {
 }
 
 export async function fitGbm(data: GbmData, params: GbmParams, seed: number, hooks: LoopHooks = {}): Promise<GbmFit> {
-  const { x, columns, train, validation, y, w } = data;
-  const n = train.length;
-  if (n === 0) throw new Error('gbm: no rows to train on');
-  const yieldMs = 50;
+  const { x, columns, train } = data;
+  if (train.length === 0) throw new Error('gbm: no rows to train on');
   const t0 = performance.now();
   const mapper = fitBins(x, columns, train, { maxBins: params.maxBins, seed });
-  const bins = binRows(mapper, x, columns, train);
   const nBins = Int32Array.from(mapper.edges, (e) => e.length + 1);
+  const offsets = histogramOffsets(nBins);
+  const maxLeaves = Math.max(2, params.maxLeafNodes);
+  // A tree holds at most one histogram per leaf, plus the one being built while its parent
+  // waits to be subtracted from.
+  const size = { rows: train.length, features: columns, slots: offsets[columns]!, histograms: maxLeaves + 1 };
+  const kernel = await GbmKernel.create(size, params.threads);
+  try {
+    return {
+      ...(await boost(kernel, data, params, seed, hooks, mapper, nBins, offsets, t0)),
+      threads: kernel.threadCount,
+    };
+  } finally {
+    kernel.close();
+  }
+}
+
+async function boost(
+  kernel: GbmKernel,
+  data: GbmData,
+  params: GbmParams,
+  seed: number,
+  hooks: LoopHooks,
+  mapper: BinMapper,
+  nBins: Int32Array,
+  offsets: Int32Array,
+  t0: number,
+): Promise<Omit<GbmFit, 'threads'>> {
+  const { x, columns, train, validation, y, w } = data;
+  const n = train.length;
+  const yieldMs = 50;
+  const bins = binRows(mapper, x, columns, train, kernel.arena.bins);
   const skip = new Uint8Array(columns);
   for (let j = 0; j < columns; j++) {
     if (nBins[j]! > 1) continue;
@@ -118,9 +155,10 @@ export async function fitGbm(data: GbmData, params: GbmParams, seed: number, hoo
     const col = bins.subarray(j * n, (j + 1) * n);
     skip[j] = col.includes(nBins[j]!) && col.includes(0) ? 0 : 1;
   }
-  const offsets = histogramOffsets(nBins);
+  const layout = histogramLayout(offsets, skip);
+  await kernel.useLayout(layout.active, layout.start);
   const growData: GrowData = { bins, n, features: columns, nBins, offsets, edges: mapper.edges, skip };
-  const grower = new TreeGrower(growData);
+  const grower = new TreeGrower(growData, kernel);
 
   const ty = new Float32Array(n);
   const tw = new Float32Array(n);
@@ -143,8 +181,7 @@ export async function fitGbm(data: GbmData, params: GbmParams, seed: number, hoo
   const vw = Float32Array.from(validation, (r) => (w ? w[r]! : 1));
   const vraw = new Float64Array(nv).fill(init);
   const raw = new Float64Array(n).fill(init);
-  const g = new Float32Array(n);
-  const h = new Float32Array(n);
+  const { g, h } = kernel.arena;
   const importance = new Float64Array(columns);
   const trees: Tree[] = [];
   const history: EpochLog[] = [];
@@ -174,7 +211,7 @@ export async function fitGbm(data: GbmData, params: GbmParams, seed: number, hoo
     const t1 = performance.now();
     const sample = params.subsample < 1 ? subsampleRows(n, params.subsample, rng) : null;
     const order = grower.rows();
-    const tree = grower.grow(g, h, sample, growParams, importance, (start, end, value) => {
+    const tree = grower.grow(sample, growParams, importance, (start, end, value) => {
       if (sample) return;
       for (let k = start; k < end; k++) raw[order[k]!]! += value;
     });

@@ -8,7 +8,8 @@
  * range stably (left rows first), so every range stays in ascending row order and a histogram pass
  * reads each feature's bin column front to back.
  */
-import { buildHistogram, histogramLayout, type Histogram, type HistogramLayout } from './histogram.ts';
+import type { Histogram } from './histogram.ts';
+import type { GbmKernel } from './kernel.ts';
 import { bestSplit, type NodeTotals, type Split, type SplitParams } from './split.ts';
 import type { Tree } from './tree.ts';
 
@@ -52,43 +53,43 @@ export class TreeGrower {
   private readonly tmp: Int32Array;
   private readonly og: Float32Array;
   private readonly oh: Float32Array;
-  private readonly layout: HistogramLayout;
-  private readonly pool: Histogram[] = [];
 
-  constructor(private readonly data: GrowData) {
-    this.order = new Int32Array(data.n);
+  /** `kernel`'s arena holds the rows' bins (data.bins), the row order and the gradients. */
+  constructor(
+    private readonly data: GrowData,
+    private readonly kernel: GbmKernel,
+  ) {
+    const { arena } = kernel;
+    this.order = arena.order;
+    this.og = arena.og;
+    this.oh = arena.oh;
     this.tmp = new Int32Array(data.n);
-    this.og = new Float32Array(data.n);
-    this.oh = new Float32Array(data.n);
-    this.layout = histogramLayout(data.offsets, data.skip);
   }
 
   /**
-   * Grow a tree on the gradients `g`, `h` of the training rows, on `sample` of them (ascending)
+   * Grow a tree on the gradients of the training rows (the arena's g and h, which the caller
+   * fills), on `sample` of them (ascending)
    * or on all. `onLeaf(start, end, value)` gets each leaf's range of `rows()` and output, so the
    * caller can add it to those rows' predictions without walking the tree. Split gains are added
    * to `importance` per feature.
    */
   grow(
-    g: Float32Array,
-    h: Float32Array,
     sample: Int32Array | null,
     params: GrowParams,
     importance: Float64Array,
     onLeaf: (start: number, end: number, value: number) => void,
   ): Tree {
     const { data, order } = this;
-    this.gIn = g;
-    this.hIn = h;
+    const { g, h } = this.kernel.arena;
     const n = sample ? sample.length : data.n;
     if (sample) order.set(sample);
     else for (let i = 0; i < n; i++) order[i] = i;
     const root = this.take();
     // Without a sample, order is 0..n-1: the k-th row's gradients are g[k] as they are.
     if (sample) {
-      this.gather(g, h, 0, n);
-      buildHistogram(root, data.bins, data.n, this.layout, order, 0, n, this.og, this.oh);
-    } else buildHistogram(root, data.bins, data.n, this.layout, order, 0, n, g, h);
+      this.kernel.gather(0, n);
+      this.kernel.histogram(root, 0, n, this.og, this.oh);
+    } else this.kernel.histogram(root, 0, n, g, h);
     const totals = totalsOf(g, h, sample, n);
     const leaves: Leaf[] = [{ start: 0, end: n, depth: 0, totals, hist: root, split: null, parent: -1, isLeft: false }];
     this.evaluate(leaves[0]!, params);
@@ -200,23 +201,13 @@ export class TreeGrower {
       leaf.totals.h >= 2 * params.minHessian;
     const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
     if (!splittable(small) && !splittable(large)) {
-      this.pool.push(parent);
+      this.kernel.arena.giveHistogram(parent);
       return;
     }
     const hist = this.take();
-    this.gather(this.gIn!, this.hIn!, small.start, small.end);
-    buildHistogram(
-      hist,
-      this.data.bins,
-      this.data.n,
-      this.layout,
-      this.order,
-      small.start,
-      small.end,
-      this.og,
-      this.oh,
-    );
-    for (let i = 0; i < parent.length; i++) parent[i]! -= hist[i]!;
+    this.kernel.gather(small.start, small.end);
+    this.kernel.histogram(hist, small.start, small.end, this.og, this.oh);
+    this.kernel.subtract(parent, hist);
     small.hist = hist;
     large.hist = parent;
     for (const leaf of [small, large]) {
@@ -227,19 +218,6 @@ export class TreeGrower {
 
   private evaluate(leaf: Leaf, params: GrowParams): void {
     leaf.split = bestSplit(leaf.hist!, this.data.offsets, this.data.nBins, leaf.totals, params);
-  }
-
-  private gIn: Float32Array | null = null;
-  private hIn: Float32Array | null = null;
-
-  /** og/oh[k] = g/h of the row at order[start + k]. */
-  private gather(g: Float32Array, h: Float32Array, start: number, end: number): void {
-    const { order, og, oh } = this;
-    for (let k = 0, i = start; i < end; i++, k++) {
-      const r = order[i]!;
-      og[k] = g[r]!;
-      oh[k] = h[r]!;
-    }
   }
 
   /** Stable partition of order[start..end) by the split; returns where the right rows start. */
@@ -271,11 +249,11 @@ export class TreeGrower {
   }
 
   private take(): Histogram {
-    return this.pool.pop() ?? new Float64Array(this.layout.length);
+    return this.kernel.arena.takeHistogram();
   }
 
   private give(leaf: Leaf): void {
-    if (leaf.hist) this.pool.push(leaf.hist);
+    if (leaf.hist) this.kernel.arena.giveHistogram(leaf.hist);
     leaf.hist = null;
   }
 }
