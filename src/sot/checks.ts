@@ -59,7 +59,17 @@ export async function stagedColumns(
   stage: string,
   renamed = new Map<string, string>(),
 ): Promise<StagedColumns> {
-  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(stage)}`));
+  return describedColumns(
+    rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(stage)}`)),
+    renamed,
+  );
+}
+
+/** The staged columns from a DESCRIBE of the staging table, under the names the file gives them. */
+function describedColumns(
+  described: readonly { column_name: string; column_type: string }[],
+  renamed = new Map<string, string>(),
+): StagedColumns {
   return new Map(
     described.map((c) => [renamed.get(c.column_name) ?? c.column_name, { type: c.column_type, source: c.column_name }]),
   );
@@ -78,12 +88,16 @@ export async function checkStaged(
   existing: Map<string, string>,
   opts: CheckOptions = {},
 ): Promise<CheckResult> {
-  const staged = await stagedColumns(db, stage, opts.staged?.renamed);
+  const staged = opts.staged?.columns
+    ? describedColumns(opts.staged.columns, opts.staged.renamed)
+    : await stagedColumns(db, stage, opts.staged?.renamed);
   const problems: Problem[] = [];
   const error = (message: string, column?: string) => problems.push({ level: 'error', file, column, message });
   const warn = (message: string, column?: string) => problems.push({ level: 'warning', file, column, message });
   const name = fileLabel(file);
-  const numRows = Number((await db.query(`SELECT count(*) AS n FROM ${ident(stage)}`)).getChildAt(0)?.get(0) ?? 0);
+  // Counted on its own only when a check below stops early; otherwise the one query of step 2 counts.
+  const countRows = async () =>
+    Number((await db.query(`SELECT count(*) AS n FROM ${ident(stage)}`)).getChildAt(0)?.get(0) ?? 0);
 
   // 0. Names: stored names are lowercased, so two columns differing only in case would merge
   // into one (DuckDB stages the second as SEVERITY_1, and it would be kept as a stray column).
@@ -107,11 +121,12 @@ export async function checkStaged(
       );
     }
   }
-  if (problems.length > 0) return { problems, plan: [], rows: numRows };
+  if (problems.length > 0) return { problems, plan: [], rows: await countRows() };
 
   // 1. Columns: required ones present, each of a type that can hold its kind. A file with no
   // rows has no types worth checking (a header-only CSV reads as all text): it only says so.
   const lower = new Map([...staged].map(([c, t]) => [c.toLowerCase(), { column: c, type: t.type }]));
+  const wrongTypes: (() => void)[] = [];
   for (const spec of contract.columns) {
     const found = lower.get(spec.name);
     if (!found) {
@@ -119,19 +134,31 @@ export async function checkStaged(
         error(`${name}: missing required column ${spec.name} (expected ${KIND_WORDS[spec.kind]})`, spec.name);
       continue;
     }
-    if (numRows > 0 && !accepts(spec.kind, found.type)) {
-      error(`${name}: column ${spec.name} should be ${KIND_WORDS[spec.kind]}, found ${found.type}`, spec.name);
+    if (!accepts(spec.kind, found.type)) {
+      wrongTypes.push(() =>
+        error(`${name}: column ${spec.name} should be ${KIND_WORDS[spec.kind]}, found ${found.type}`, spec.name),
+      );
     }
   }
-  if (problems.some((p) => p.level === 'error')) return { problems, plan: [], rows: numRows };
-  if (numRows === 0) {
+  const noRows = (n: number) => {
     warn(`${name}: the file has no rows${opts.format === 'csv' ? ', only a header' : ''}: nothing to load`);
-    return { problems, plan: [], rows: 0 };
+    return { problems, plan: [], rows: n };
+  };
+  if (problems.length > 0 || wrongTypes.length > 0) {
+    const numRows = await countRows();
+    if (problems.length > 0) return { problems, plan: [], rows: numRows };
+    if (numRows === 0) return noRows(0);
+    for (const report of wrongTypes) report();
+    return { problems, plan: [], rows: numRows };
   }
 
   const plan = planColumns(contract, staged, existing);
+  let numRows = 0; // from the query below, before any report that quotes it
 
-  // 2. Conversions that can fail (text dates, text lists, 0/1 booleans), then value checks.
+  // 2. Every value check in one query over the staging table (one round trip to DuckDB, which
+  // in the browser is another worker): the row count; conversions that can fail (text dates,
+  // text lists, 0/1 booleans); NULLs, ranges, known values, windows; the snapshot the rows say
+  // they belong to; and duplicate keys. Each part is a one-row aggregate, cross-joined.
   const checks: { sql: string; report: (count: number, firstRow: number) => void }[] = [];
   for (const col of plan) {
     const src = ident(stagedName(staged, col.name));
@@ -178,107 +205,95 @@ export async function checkStaged(
       });
     }
   }
-  if (checks.length > 0) {
-    const select = checks
-      .map((c, i) => `count(*) FILTER (WHERE ${c.sql}) AS n${i}, min(rowid) FILTER (WHERE ${c.sql}) AS r${i}`)
-      .join(', ');
-    const result = rows<Record<string, number | null>>(await db.query(`SELECT ${select} FROM ${ident(stage)}`))[0]!;
-    checks.forEach((c, i) => {
-      const n = Number(result[`n${i}`] ?? 0);
-      if (n > 0) c.report(n, Number(result[`r${i}`]) + 1);
-    });
-  }
+  const from = ident(stage);
+  const aggregates = ['count(*) AS n_rows'];
+  checks.forEach((c, i) =>
+    aggregates.push(`count(*) FILTER (WHERE ${c.sql}) AS n${i}`, `min(rowid) FILTER (WHERE ${c.sql}) AS r${i}`),
+  );
+  const parts: string[] = [];
 
   // 3. Allowed values (severities, risk levels...), reported with the offending values.
-  for (const col of plan) {
-    if (!col.spec?.values) continue;
-    await checkValues(db, stage, name, col, col.spec.values, col.spec.valuesStrict ? error : warn);
-  }
-  if (plan.some((c) => c.name === 'window_days')) {
-    const odd = rows<{ w: number }>(
-      await db.query(
-        `SELECT DISTINCT window_days::INTEGER AS w FROM ${ident(stage)} WHERE window_days NOT IN (${WINDOW_DAYS.join(', ')}) ORDER BY 1 LIMIT 5`,
-      ),
+  const valueChecks = plan.filter((c) => c.spec?.values);
+  valueChecks.forEach((col, i) => {
+    const list = col.spec!.values!.map(literal).join(', ');
+    const cond = `${col.expr} IS NOT NULL AND lower(trim(${col.expr})) NOT IN (${list})`;
+    aggregates.push(`count(*) FILTER (WHERE ${cond}) AS vn${i}`, `min(rowid) FILTER (WHERE ${cond}) + 1 AS vr${i}`);
+    // The first five offending values, in the order they first appear.
+    parts.push(
+      `(SELECT list(v ORDER BY r) AS vv${i} FROM (SELECT ${col.expr} AS v, min(rowid) AS r FROM ${from} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5))`,
     );
-    if (odd.length > 0) {
-      warn(
-        `${name}: window_days ${odd.map((o) => o.w).join(', ')} is not one of the SOT's windows (${WINDOW_DAYS.join(', ')})`,
-        'window_days',
-      );
-    }
+  });
+  const hasWindow = plan.some((c) => c.name === 'window_days');
+  if (hasWindow) {
+    parts.push(
+      `(SELECT list(w ORDER BY w) AS odd_windows FROM (SELECT DISTINCT window_days::INTEGER AS w FROM ${from} WHERE window_days NOT IN (${WINDOW_DAYS.join(', ')}) ORDER BY 1 LIMIT 5))`,
+    );
   }
 
   // 4. The snapshot the rows say they belong to must be the folder's (or META.json's).
-  if (opts.place && plan.some((c) => c.name === 'processing_date') && plan.some((c) => c.name === 'window_days')) {
+  const place = opts.place && plan.some((c) => c.name === 'processing_date') && hasWindow ? opts.place : undefined;
+  if (place) {
     const date = plan.find((c) => c.name === 'processing_date')!.expr;
     const win = plan.find((c) => c.name === 'window_days')!.expr;
-    const cond = `(${date} IS DISTINCT FROM ?::DATE OR ${win} IS DISTINCT FROM ?)`;
-    const [other] = rows<{ n: number; r: number | null; d: string | null; w: number | null }>(
-      await db.query(
-        `SELECT count(*) FILTER (WHERE ${cond}) AS n, min(rowid) FILTER (WHERE ${cond}) + 1 AS r,
-           arg_min(${date}::VARCHAR, rowid) FILTER (WHERE ${cond}) AS d, arg_min(${win}, rowid) FILTER (WHERE ${cond}) AS w
-         FROM ${ident(stage)}`,
-        [
-          opts.place.processingDate,
-          opts.place.windowDays,
-          opts.place.processingDate,
-          opts.place.windowDays,
-          opts.place.processingDate,
-          opts.place.windowDays,
-          opts.place.processingDate,
-          opts.place.windowDays,
-        ],
-      ),
+    // The place comes from a folder name or a META.json: literals, quoted, in the one query.
+    const cond = `(${date} IS DISTINCT FROM ${literal(place.processingDate)}::DATE OR ${win} IS DISTINCT FROM ${Number(place.windowDays)})`;
+    aggregates.push(
+      `count(*) FILTER (WHERE ${cond}) AS place_n`,
+      `min(rowid) FILTER (WHERE ${cond}) + 1 AS place_r`,
+      `arg_min(${date}::VARCHAR, rowid) FILTER (WHERE ${cond}) AS place_d`,
+      `arg_min(${win}, rowid) FILTER (WHERE ${cond}) AS place_w`,
     );
-    if (other && Number(other.n) > 0) {
-      const n = Number(other.n);
-      error(
-        `${name}: ${n} row${s(n)} of ${numRows} say processing_date ${other.d ?? 'NULL'}, window_days ${other.w ?? 'NULL'} (first at row ${other.r}), but ${opts.place.from} says ${opts.place.processingDate}, ${opts.place.windowDays}: the file is not this snapshot's`,
-        'processing_date',
-      );
-    }
   }
 
   // 5. Keys: unique within the file (loaded keys are checked at merge time, against the raw table).
-  if (contract.key && contract.key.every((k) => staged.has(k) || lower.has(k))) {
-    const keyCols = contract.key.map((k) => ident(stagedName(staged, k))).join(', ');
-    const dup = rows<{ n: number; r: number }>(
-      await db.query(
-        `SELECT count(*) AS n, min(r) AS r FROM (SELECT min(rowid) + 1 AS r FROM ${ident(stage)} GROUP BY ${keyCols} HAVING count(*) > 1)`,
-      ),
-    )[0]!;
-    if (Number(dup.n) > 0) {
-      error(
-        `${name}: ${dup.n} key${s(dup.n)} (${contract.key.join(', ')}) appear more than once (first at row ${dup.r})`,
-        contract.key[0],
-      );
-    }
+  const keyed = contract.key && contract.key.every((k) => staged.has(k) || lower.has(k)) ? contract.key : undefined;
+  if (keyed) {
+    const keyCols = keyed.map((k) => ident(stagedName(staged, k))).join(', ');
+    parts.push(
+      `(SELECT count(*) AS dup_n, min(r) AS dup_r FROM (SELECT min(rowid) + 1 AS r FROM ${from} GROUP BY ${keyCols} HAVING count(*) > 1))`,
+    );
+  }
+
+  const sql = [`(SELECT ${aggregates.join(', ')} FROM ${from})`, ...parts].join(', ');
+  const result = rows<Record<string, unknown>>(await db.query(`SELECT * FROM ${sql}`))[0]!;
+  numRows = Number(result.n_rows ?? 0);
+  if (numRows === 0) return noRows(0);
+  checks.forEach((c, i) => {
+    const n = Number(result[`n${i}`] ?? 0);
+    if (n > 0) c.report(n, Number(result[`r${i}`]) + 1);
+  });
+  valueChecks.forEach((col, i) => {
+    const total = Number(result[`vn${i}`] ?? 0);
+    if (total === 0) return;
+    const shown = ((result[`vv${i}`] as unknown[] | null) ?? []).map((v) => `'${String(v)}'`).join(', ');
+    const allowed = col.spec!.values!;
+    (col.spec!.valuesStrict ? error : warn)(
+      `${name}: column ${col.name} has ${total} value${s(total)} outside the known set (${allowed.join(', ')}): found ${shown} (first at row ${Number(result[`vr${i}`])})`,
+      col.name,
+    );
+  });
+  const odd = (result.odd_windows as number[] | null | undefined) ?? [];
+  if (odd.length > 0) {
+    warn(
+      `${name}: window_days ${odd.join(', ')} is not one of the SOT's windows (${WINDOW_DAYS.join(', ')})`,
+      'window_days',
+    );
+  }
+  if (place && Number(result.place_n ?? 0) > 0) {
+    const n = Number(result.place_n);
+    error(
+      `${name}: ${n} row${s(n)} of ${numRows} say processing_date ${(result.place_d as string | null) ?? 'NULL'}, window_days ${(result.place_w as number | null) ?? 'NULL'} (first at row ${Number(result.place_r)}), but ${place.from} says ${place.processingDate}, ${place.windowDays}: the file is not this snapshot's`,
+      'processing_date',
+    );
+  }
+  if (keyed && Number(result.dup_n ?? 0) > 0) {
+    const n = Number(result.dup_n);
+    error(
+      `${name}: ${n} key${s(n)} (${keyed.join(', ')}) appear more than once (first at row ${Number(result.dup_r)})`,
+      keyed[0],
+    );
   }
   return { problems, plan, rows: numRows };
-}
-
-async function checkValues(
-  db: Database,
-  stage: string,
-  name: string,
-  col: ColumnPlan,
-  allowed: string[],
-  report: (message: string, column?: string) => void,
-): Promise<void> {
-  const list = allowed.map(literal).join(', ');
-  const cond = `${col.expr} IS NOT NULL AND lower(trim(${col.expr})) NOT IN (${list})`;
-  const found = rows<{ v: string; n: number; r: number }>(
-    await db.query(
-      `SELECT ${col.expr} AS v, count(*) AS n, min(rowid) + 1 AS r FROM ${ident(stage)} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5`,
-    ),
-  );
-  if (found.length === 0) return;
-  const total = rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${ident(stage)} WHERE ${cond}`))[0]!.n;
-  const shown = found.map((f) => `'${f.v}'`).join(', ');
-  report(
-    `${name}: column ${col.name} has ${total} value${s(total)} outside the known set (${allowed.join(', ')}): found ${shown} (first at row ${found[0]!.r})`,
-    col.name,
-  );
 }
 
 /** Decide, for every staged column, its stored name, type and conversion expression. */

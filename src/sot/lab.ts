@@ -11,6 +11,7 @@ import type { Table } from 'apache-arrow';
 import { ident, rows, type Database } from '../db/database.ts';
 import { sha256Hex, type Runtime } from '../db/runtime.ts';
 import { createEffectiveLabelsView, migrate } from '../migrations/index.ts';
+import { exportChecked, restoreChecked, snapshotIntact, type CheckedSnapshot } from './checked-cache.ts';
 import { checkStaged } from './checks.ts';
 import { CONTRACTS, contractFor, type TableContract } from './contracts.ts';
 // A META.json describes the files in its own folder, whether or not the path shows the layout.
@@ -65,6 +66,16 @@ export interface LoadOptions {
 }
 
 type MetaEntry = { meta: SnapshotMeta; path: string };
+
+/** What a load knows of what is loaded (Lab.loadState), kept up to date as it merges. */
+interface LoadState {
+  /** Files loaded, `loadedKey(table, sha256)` -> the path they were loaded from. */
+  loadedFiles: Map<string, string>;
+  /** Each raw table's columns, until the load adds some. */
+  rawColumns: Map<string, Map<string, string>>;
+}
+
+const loadedKey = (table: string, sha256: string) => `${table}\u0000${sha256}`;
 
 type TableFile = Extract<Classified, { kind: 'table' }>;
 
@@ -130,9 +141,36 @@ export class Lab {
   }
 
   load(files: SourceFile[], opts: LoadOptions = {}): Promise<LoadReport> {
-    const run = this.queue.then(() => this.loadNow(files, opts));
+    return this.queued(() => this.loadNow(files, opts));
+  }
+
+  /** Run `fn` after the loads (and keeps, restores) queued before it. */
+  private queued<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * What is loaded, to keep under `key` for the next visit (checked-cache.ts): call it after a
+   * load into an empty lab; it runs before any load queued after it.
+   */
+  keepChecked(key: string, report: LoadReport): Promise<CheckedSnapshot> {
+    return this.queued(() => exportChecked(this.writer, key, report));
+  }
+
+  /**
+   * Put back a load kept by keepChecked, when nothing is loaded yet; false, with nothing
+   * changed, when it cannot (the caller then loads the files normally).
+   */
+  restoreChecked(snapshot: CheckedSnapshot): Promise<boolean> {
+    return this.queued(async () => {
+      if (!(await snapshotIntact(snapshot))) return false;
+      if (!(await restoreChecked(this.writer, snapshot))) return false;
+      await createViews(this.db);
+      await createEffectiveLabelsView(this.db);
+      return true;
+    });
   }
 
   private async loadNow(files: SourceFile[], opts: LoadOptions): Promise<LoadReport> {
@@ -148,6 +186,7 @@ export class Lab {
     let pending: PendingMerge[] = [];
     let pendingBytes = 0;
     const batchBytes = await this.mergeBatchBytes();
+    const known = await this.loadState();
     let outOfMemoryAt: number | undefined;
     // Merges report progress for files checked earlier: the bar never moves back.
     let shown = 0;
@@ -182,12 +221,13 @@ export class Lab {
           progress,
           opts,
           pending,
+          known,
         );
         if (checked) {
           pending.push({ ...checked, fractionDone: (start + size) / totalBytes });
           pendingBytes += checked.input.rows * checked.input.plan.length * 8;
           if (pendingBytes >= batchBytes) {
-            const full = await this.mergePending(pending, report, onProgress);
+            const full = await this.mergePending(pending, report, onProgress, known);
             pending = [];
             pendingBytes = 0;
             // Memory ran out while merging: every later file would fail the same way.
@@ -207,7 +247,7 @@ export class Lab {
             // (which drops those), then try this file again on its own.
             await stopReadAhead(await ahead);
             await stopReadAhead(current);
-            await this.mergePending(pending, report, onProgress);
+            await this.mergePending(pending, report, onProgress, known);
             pending = [];
             pendingBytes = 0;
             retry = this.readAhead(f, opts);
@@ -246,7 +286,7 @@ export class Lab {
           message: `${rest.length === 1 ? rest[0]!.file.path : `${rest.length} more files (${rest[0]!.file.path} and after)`}: not loaded, the load stopped when DuckDB ran out of memory`,
         });
     }
-    await this.mergePending(pending, report, onProgress);
+    await this.mergePending(pending, report, onProgress, known);
     this.reportMissingFromMeta(metas, tableFiles, report);
     await this.reportUnmatchedFeatures(report);
     return report;
@@ -260,6 +300,7 @@ export class Lab {
     pending: PendingMerge[],
     report: LoadReport,
     onProgress: (p: LoadProgress) => void,
+    known: LoadState,
   ): Promise<boolean> {
     if (pending.length === 0) return false;
     let full = false;
@@ -280,6 +321,7 @@ export class Lab {
           } else report.problems.push({ level: 'error', file: e.file, column: e.column, message: e.message });
         } else {
           report.loaded.push({ ...p.loaded, ms: { ...p.loaded.ms, merge: outcome.ms }, fileId: outcome.fileId });
+          known.loadedFiles.set(loadedKey(p.input.contract.name, p.input.sha256), p.input.path);
         }
       }
     } finally {
@@ -323,23 +365,43 @@ export class Lab {
     };
   }
 
+  /** One statement (one round trip) for all of them. */
   private async dropStages(pending: PendingMerge[]): Promise<void> {
-    for (const p of pending) await this.writer.exec(`DROP TABLE IF EXISTS ${ident(p.input.stage)}`);
+    if (pending.length === 0) return;
+    await this.writer.exec(pending.map((p) => `DROP TABLE IF EXISTS ${ident(p.input.stage)};`).join('\n'));
+  }
+
+  /**
+   * What a load needs to know of what is loaded, read once at its start (one query each rather
+   * than one per file): the files already loaded, and each raw table's columns.
+   */
+  private async loadState(): Promise<LoadState> {
+    const loadedFiles = new Map<string, string>();
+    for (const r of rows<{ sha256: string; table_name: string; path: string }>(
+      await this.writer.query(`SELECT sha256, table_name, min(path) AS path FROM ${LOADED_FILES} GROUP BY 1, 2`),
+    ))
+      loadedFiles.set(loadedKey(r.table_name, r.sha256), r.path);
+    return { loadedFiles, rawColumns: new Map() };
   }
 
   /** Feature rows no alert joins to are kept but unused: say how many, per file just loaded. */
   private async reportUnmatchedFeatures(report: LoadReport): Promise<void> {
     const ids = report.loaded.filter((l) => l.table === 'features' && l.fileId !== undefined);
-    for (const l of ids) {
-      const [hit] = rows<{ n: number }>(
+    if (ids.length === 0) return;
+    // One query for every file of the load; file ids are our own integers.
+    const counts = new Map(
+      rows<{ id: number; n: number }>(
         await this.writer.query(
-          `SELECT count(*) AS n FROM raw_features f WHERE f._file_id = ? AND NOT EXISTS (
+          `SELECT f._file_id AS id, count(*) AS n FROM raw_features f
+           WHERE f._file_id IN (${ids.map((l) => Number(l.fileId)).join(', ')}) AND NOT EXISTS (
              SELECT 1 FROM raw_alerts a WHERE a.address = f.address AND a.processing_date = f.processing_date
-               AND a.window_days = f.window_days)`,
-          [l.fileId!],
+               AND a.window_days = f.window_days)
+           GROUP BY 1`,
         ),
-      );
-      const n = Number(hit?.n ?? 0);
+      ).map((r) => [Number(r.id), Number(r.n)]),
+    );
+    for (const l of ids) {
+      const n = counts.get(Number(l.fileId)) ?? 0;
       if (n === 0) continue;
       report.problems.push({
         level: 'warning',
@@ -384,6 +446,7 @@ export class Lab {
     progress: (phase: LoadProgress['phase'], within: number) => void,
     opts: LoadOptions,
     waiting: readonly PendingMerge[],
+    known: LoadState,
   ): Promise<Omit<PendingMerge, 'fractionDone'> | undefined> {
     const signal = opts.signal;
     const path = f.file.path;
@@ -422,18 +485,13 @@ export class Lab {
       });
     }
     const already =
-      waiting.find((p) => p.input.sha256 === sha && p.input.contract.name === f.contract.name)?.input ??
-      rows<{ path: string }>(
-        await this.writer.query(`SELECT path FROM ${LOADED_FILES} WHERE sha256 = ? AND table_name = ? LIMIT 1`, [
-          sha,
-          f.contract.name,
-        ]),
-      )[0];
-    if (already) {
+      waiting.find((p) => p.input.sha256 === sha && p.input.contract.name === f.contract.name)?.input.path ??
+      known.loadedFiles.get(loadedKey(f.contract.name, sha));
+    if (already !== undefined) {
       report.problems.push({
         level: 'warning',
         file: path,
-        message: `${path}: skipped, the same file is already loaded (as ${already.path})`,
+        message: `${path}: skipped, the same file is already loaded (as ${already})`,
       });
       return undefined;
     }
@@ -459,19 +517,14 @@ export class Lab {
             from: `its folder ${f.snapshot.dir}`,
           }
         : meta && { processingDate: meta.meta.processing_date, windowDays: meta.meta.window_days, from: meta.path };
-      const result = await checkStaged(
-        this.writer,
-        stage,
-        path,
-        f.contract,
-        await rawColumns(this.writer, f.contract),
-        {
-          staged,
-          format: f.format,
-          // address_labels carry no snapshot of their own, whatever folder they sit in.
-          place: f.contract.key?.includes('processing_date') ? place : undefined,
-        },
-      );
+      const existing = known.rawColumns.get(f.contract.name) ?? (await rawColumns(this.writer, f.contract));
+      known.rawColumns.set(f.contract.name, existing);
+      const result = await checkStaged(this.writer, stage, path, f.contract, existing, {
+        staged,
+        format: f.format,
+        // address_labels carry no snapshot of their own, whatever folder they sit in.
+        place: f.contract.key?.includes('processing_date') ? place : undefined,
+      });
       report.problems.push(...result.problems);
       const expectedRows = meta?.meta.counts[f.contract.name];
       if (expectedRows !== undefined && expectedRows !== result.rows) {
@@ -494,7 +547,10 @@ export class Lab {
         snapshot: f.snapshot,
       };
       // Most files of a snapshot bring no new columns: their views stay valid as they are.
-      if ((await addMissingColumns(this.writer, input)).length > 0) await this.refreshViews(f.contract);
+      if ((await addMissingColumns(this.writer, input, existing)).length > 0) {
+        known.rawColumns.delete(f.contract.name);
+        await this.refreshViews(f.contract);
+      }
       phaseDone('merge');
       waits = true;
       return { input, loaded: { path, table: f.contract.name, rows: result.rows, ms } };

@@ -41,14 +41,23 @@ export interface MergeResult {
  * does not alter a table that an open transaction has appended to). The names added: the views
  * over the table must be rebuilt (DuckDB views break otherwise).
  */
-export async function addMissingColumns(db: Database, input: MergeInput): Promise<string[]> {
-  const existing = await rawColumns(db, input.contract);
+export async function addMissingColumns(
+  db: Database,
+  input: MergeInput,
+  /** The raw table's columns, when the caller has just read them. */
+  known?: Map<string, string>,
+): Promise<string[]> {
+  const existing = known ?? (await rawColumns(db, input.contract));
   const missing = input.plan.filter((c) => !existing.has(c.name));
   if (missing.length === 0) return [];
   await db.exec('BEGIN TRANSACTION');
   try {
-    for (const col of missing)
-      await db.exec(`ALTER TABLE ${ident(input.contract.raw)} ADD COLUMN ${ident(col.name)} ${col.storageType}`);
+    // One round trip for all of them (a features file brings ~95).
+    await db.exec(
+      missing
+        .map((col) => `ALTER TABLE ${ident(input.contract.raw)} ADD COLUMN ${ident(col.name)} ${col.storageType};`)
+        .join('\n'),
+    );
     await db.exec('COMMIT');
   } catch (e) {
     await db.exec('ROLLBACK');

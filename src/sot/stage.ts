@@ -8,7 +8,7 @@
  * a message about their internals; these checks name what is wrong in the file instead.
  */
 import { RecordBatchStreamReader, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { ident, literal, rows, scalar } from '../db/database.ts';
+import { ident, literal, rows } from '../db/database.ts';
 import type { ParquetCodec, Runtime } from '../db/runtime.ts';
 import { ArrowShapeError, checkArrowShape } from './arrow-check.ts';
 import { decodeAhead, type DecodeAhead } from './decode-ahead.ts';
@@ -48,6 +48,8 @@ export interface StagedFile {
   fileColumns: string[];
   /** Staging column -> the file's name, for columns staged under another name (see SHADOWING). */
   renamed: Map<string, string>;
+  /** The staging table's columns and types (its DESCRIBE, after the renames), for the checks. */
+  columns: { column_name: string; column_type: string }[];
 }
 
 /** Decode `bytes` into table `stage`. Throws LoadError with the file's name on unreadable input. */
@@ -73,17 +75,35 @@ export async function stageFile(
     if (e instanceof LoadError || (e as Error).name === 'AbortError') throw e;
     throw new LoadError(fileName, `${fileName}: ${decodeFailure(format, e)}`);
   }
-  // DuckDB silently ignores IPC bytes it cannot parse: make sure a table came out of it.
-  const exists = await rt.db.query(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = ?`, [stage]);
-  if (scalar<number>(exists) === 0) {
+  // DuckDB silently ignores IPC bytes it cannot parse: make sure a table came out of it. Its
+  // DESCRIBE says so (it fails when there is none) and gives the checks their columns.
+  let columns: { column_name: string; column_type: string }[];
+  try {
+    columns = rows<{ column_name: string; column_type: string }>(await rt.db.query(`DESCRIBE ${ident(stage)}`));
+  } catch {
+    columns = [];
+  }
+  if (columns.length === 0) {
     throw new LoadError(fileName, `${fileName}: cannot read it as ${FORMAT_WORDS[format]} (no table came out of it)`);
   }
-  return { fileColumns, renamed: await unshadow(rt, stage, fileName) };
+  const renamed = await unshadow(
+    rt,
+    stage,
+    fileName,
+    columns.map((c) => c.column_name),
+  );
+  return {
+    fileColumns,
+    renamed,
+    columns: columns.map((c) => ({
+      column_name: [...renamed].find(([, from]) => from === c.column_name)?.[0] ?? c.column_name,
+      column_type: c.column_type,
+    })),
+  };
 }
 
 /** Rename staged columns that hide DuckDB's own names; refuse a file that already uses ours. */
-async function unshadow(rt: Runtime, stage: string, fileName: string): Promise<Map<string, string>> {
-  const names = rows<{ column_name: string }>(await rt.db.query(`DESCRIBE ${ident(stage)}`)).map((c) => c.column_name);
+async function unshadow(rt: Runtime, stage: string, fileName: string, names: string[]): Promise<Map<string, string>> {
   const taken = names.find((c) => c.toLowerCase().startsWith(STAGED_PREFIX));
   if (taken) {
     throw new LoadError(
