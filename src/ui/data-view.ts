@@ -7,6 +7,7 @@ import type { Lab, TableSummary } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
 import type { Problem } from '../sot/problems.ts';
 import { h } from './dom.ts';
+import type { CachedLoad } from './load-cache.ts';
 import { LoadControls, type LoadOutcome } from './load-controls.ts';
 import { ProblemsPanel } from './problems-panel.ts';
 import { TablesPanel } from './tables-panel.ts';
@@ -36,8 +37,9 @@ export class DataView {
     );
   }
 
-  load(label: string, files: SourceFile[]): void {
-    this.controls.enqueue(label, files);
+  /** `cached`: the sample's load, which may come from (and goes into) its kept checked copy. */
+  load(label: string, files: SourceFile[], cached?: CachedLoad): void {
+    this.controls.enqueue(label, files, cached);
   }
 
   onTablesChanged(listener: (tables: TableSummary[]) => void): void {

@@ -8,16 +8,22 @@ import type { Lab, LoadProgress, LoadReport } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { DEFAULT_MAX_DECODED_BYTES } from '../sot/stage.ts';
 import { h, plural, replaceChildren } from './dom.ts';
+import { cacheKeyFor, keptBytes, type CachedLoad, type KeptInfo } from './load-cache.ts';
+import './load-cache.css';
+import { formatBytes } from '../util/byte-size.ts';
 import { fromBrowserFile } from './source-files.ts';
+import { MILESTONES, reached } from './timeline.ts';
 
 export type LoadOutcome =
-  | { label: string; kind: 'done'; report: LoadReport }
+  | { label: string; kind: 'done'; report: LoadReport; fromCache?: boolean }
   | { label: string; kind: 'cancelled' }
   | { label: string; kind: 'failed'; message: string };
 
 interface QueuedLoad {
   label: string;
   files: SourceFile[];
+  /** The sample's load: restored from its kept checked copy when the files are the same, kept after. */
+  cached?: CachedLoad;
 }
 
 const PHASE_NAMES: Record<LoadProgress['phase'], string> = {
@@ -35,6 +41,7 @@ export class LoadControls {
   private readonly progress = h('div', { class: 'load-progress', hidden: true });
   private readonly status = h('p', { class: 'load-status', role: 'status' });
   private readonly maxDecoded = new DecodedLimitInput();
+  private readonly kept = new KeptCopyNote();
 
   constructor(
     private readonly lab: Lab,
@@ -71,6 +78,7 @@ export class LoadControls {
       ),
       h('p', { class: 'hint' }, 'or drop files and folders anywhere. Parquet, Arrow, CSV and META.json.'),
       this.maxDecoded.element,
+      this.kept.element,
       filesInput,
       folderInput,
       this.progress,
@@ -79,8 +87,8 @@ export class LoadControls {
   }
 
   /** Queue a load; it starts when the ones before it have finished. */
-  enqueue(label: string, files: SourceFile[]): void {
-    this.queue.push({ label, files });
+  enqueue(label: string, files: SourceFile[], cached?: CachedLoad): void {
+    this.queue.push({ label, files, cached });
     if (this.running) this.renderQueued();
     else void this.drain();
   }
@@ -88,13 +96,54 @@ export class LoadControls {
   private async drain(): Promise<void> {
     this.running = true;
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-      await this.onDone(await this.run(next)).catch((err: unknown) => console.error('after a load:', err));
+      const outcome = await this.run(next);
+      await this.onDone(outcome).catch((err: unknown) => console.error('after a load:', err));
+      // Kept after the first screen is drawn, and before the next load can change what is loaded.
+      if (next.cached && outcome.kind === 'done' && !outcome.fromCache) await this.keep(next.cached, outcome.report);
     }
     this.running = false;
     this.progress.hidden = true;
   }
 
-  private async run({ label, files }: QueuedLoad): Promise<LoadOutcome> {
+  /** The kept copy of `cached`'s files, restored into the lab; undefined (and nothing changed) when there is none. */
+  private async restore(cached: CachedLoad, label: string): Promise<LoadOutcome | undefined> {
+    try {
+      const key = await cacheKeyFor(cached, this.maxDecoded.bytes());
+      const kept = await cached.cache.get(key);
+      if (!kept || !(await this.lab.restoreChecked(kept))) {
+        // Another key, a damaged copy: it is of no use any more.
+        if (kept) await cached.cache.clear().catch(() => undefined);
+        return undefined;
+      }
+      reached(MILESTONES.restoredFromCache);
+      const report = kept.report;
+      this.status.textContent = summarise(label, report);
+      this.status.dataset.state = report.problems.some((p) => p.level === 'error') ? 'error' : 'ok';
+      this.status.dataset.source = 'kept';
+      this.kept.show({ savedAt: kept.savedAt, bytes: keptBytes(kept) }, 'restored', cached);
+      return { label, kind: 'done', report, fromCache: true };
+    } catch (err) {
+      console.warn('the kept copy of the sample could not be used; loading it:', err);
+      return undefined;
+    }
+  }
+
+  /** Keep the load just checked for the next visit (a failure only means the next visit checks again). */
+  private async keep(cached: CachedLoad, report: LoadReport): Promise<void> {
+    if (report.loaded.length === 0) return;
+    try {
+      const key = await cacheKeyFor(cached, this.maxDecoded.bytes());
+      const snapshot = await this.lab.keepChecked(key, report);
+      if (await cached.cache.put(snapshot)) {
+        this.kept.show({ savedAt: snapshot.savedAt, bytes: keptBytes(snapshot) }, 'saved', cached);
+        reached(MILESTONES.checkedCopyKept);
+      }
+    } catch (err) {
+      console.warn('the checked sample could not be kept for the next visit:', err);
+    }
+  }
+
+  private async run({ label, files, cached }: QueuedLoad): Promise<LoadOutcome> {
     const abort = new AbortController();
     const bar = h(
       'div',
@@ -119,7 +168,13 @@ export class LoadControls {
     this.progress.hidden = false;
     this.renderQueued();
     this.status.textContent = '';
+    delete this.status.dataset.source;
     try {
+      if (cached) {
+        detail.textContent = 'Looking for a checked copy kept in this browser…';
+        const restored = await this.restore(cached, label);
+        if (restored) return restored;
+      }
       const report = await this.lab.load(files, {
         signal: abort.signal,
         maxDecodedBytes: this.maxDecoded.bytes(),
@@ -158,6 +213,44 @@ export class LoadControls {
     }
     note.textContent = waiting > 0 ? `${plural(waiting, 'more load')} waiting` : '';
     note.hidden = waiting === 0;
+  }
+}
+
+/**
+ * Says when the loaded sample came from (or went into) the checked copy kept in this browser,
+ * and lets the user forget it: the data stays loaded, the next visit checks the files again.
+ */
+class KeptCopyNote {
+  readonly element = h('p', { class: 'load-kept', hidden: true, 'data-kept': 'none' });
+
+  show(info: KeptInfo, how: 'restored' | 'saved', cached: CachedLoad): void {
+    const when = new Date(info.savedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    const text =
+      how === 'restored'
+        ? `From the checked copy kept in this browser (checked ${when}, ${formatBytes(info.bytes)}); the files are the same.`
+        : `A checked copy (${formatBytes(info.bytes)}) is kept in this browser: the next visit opens faster.`;
+    const forget = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button',
+        'data-action': 'forget-kept',
+        title: 'Delete the kept copy; what is loaded stays, and the next visit checks every file again',
+        onclick: () =>
+          void cached.cache.clear().then(
+            () => {
+              this.element.dataset.kept = 'none';
+              replaceChildren(this.element, 'Kept copy deleted: the next visit checks every file again.');
+            },
+            (err: Error) => replaceChildren(this.element, `The kept copy could not be deleted: ${err.message}`),
+          ),
+      },
+      'Forget it',
+    );
+    this.element.dataset.kept = how;
+    this.element.title = `Checked ${when}`;
+    replaceChildren(this.element, text, ' ', forget);
+    this.element.hidden = false;
   }
 }
 

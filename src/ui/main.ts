@@ -22,6 +22,7 @@ import { DocsView } from './docs-view.ts';
 import { loadShippedNotebooks } from './shipped-notebooks.ts';
 import { StartPage, startPageSeen } from './start-page.ts';
 import { Shell } from './shell.ts';
+import { CheckedLoadCache, withDigests } from './load-cache.ts';
 import { readingAhead, sampleFiles } from './source-files.ts';
 
 async function start(): Promise<void> {
@@ -34,9 +35,14 @@ async function start(): Promise<void> {
     'DuckDB-WASM runs in this tab: nothing you load leaves your machine.',
   );
 
-  // The sample is fetched while DuckDB starts: the two share nothing, and the first screen waits for both.
-  const sample = sampleFiles().then(readingAhead);
+  // The sample is fetched and hashed while DuckDB starts: the two share nothing, and the first
+  // screen waits for both. The hashes say whether the checked copy kept by a visit before
+  // (load-cache.ts) is of these very files.
+  const sample = sampleFiles()
+    .then(readingAhead)
+    .then((files) => (files.length > 0 ? withDigests(files) : { files, digests: [] }));
   sample.catch(() => {}); // reported below, once the app is up
+  const keptCopies = CheckedLoadCache.open();
 
   let lab: Lab;
   try {
@@ -99,11 +105,12 @@ async function start(): Promise<void> {
   );
 
   try {
-    const files = await sample;
+    const { files, digests } = await sample;
     if (files.length > 0) {
       notebooks.dataLoading('the sample snapshot');
       start.loadStarted('the sample snapshot');
-      data.load('the sample snapshot', files);
+      const cache = await keptCopies;
+      data.load('the sample snapshot', files, cache && { cache, digests });
       reached(MILESTONES.loadQueued);
     }
   } catch (err) {

@@ -10,6 +10,10 @@ export const MILESTONES = {
   loadQueued: 'label-lab:load-queued',
   /** The first load finished and its tables are listed: the first screen has its data. */
   firstTablesListed: 'label-lab:first-tables-listed',
+  /** The sample came from its checked copy kept in this browser (a later visit, same files). */
+  restoredFromCache: 'label-lab:restored-from-cache',
+  /** The checked sample was kept in this browser for the next visit (after the first screen). */
+  checkedCopyKept: 'label-lab:checked-copy-kept',
 } as const;
 
 export type Milestone = (typeof MILESTONES)[keyof typeof MILESTONES];

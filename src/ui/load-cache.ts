@@ -1,0 +1,106 @@
+/**
+ * The bundled sample's checked load, kept in IndexedDB for the next visit (src/sot/checked-cache.ts
+ * says what is kept and why it is safe). A visit reads every sample file anyway (while DuckDB
+ * starts) and hashes it; when the key of those bytes is the kept copy's, the copy is restored
+ * instead of decoding and checking every file again. Anything wrong with the copy (missing,
+ * another key, damaged, IndexedDB unavailable) only means the normal load: the user sees no error.
+ */
+import { checkedCacheKey, type CheckedSnapshot, type FileDigest } from '../sot/checked-cache.ts';
+import type { SourceFile } from '../sot/files.ts';
+import { sha256Hex } from '../db/runtime.ts';
+import { idbOpen, idbRead, idbWrite } from './idb.ts';
+
+const DB_NAME = 'label-lab-checked-load';
+const STORE = 'snapshots';
+/** One copy only: the sample's latest. */
+const RECORD = 'sample';
+/** A load that keeps more than this (Arrow bytes) is not kept: it would crowd the browser's storage. */
+export const MAX_KEPT_BYTES = 512 * 1024 ** 2;
+
+/** What the load controls say about the kept copy. */
+export interface KeptInfo {
+  savedAt: number;
+  bytes: number;
+}
+
+export class CheckedLoadCache {
+  private constructor(private readonly db: IDBDatabase) {}
+
+  /** The store, or undefined where the browser offers no IndexedDB (private windows, some embeds). */
+  static async open(): Promise<CheckedLoadCache | undefined> {
+    try {
+      const db = await idbOpen(DB_NAME, 1, (d) => {
+        if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE);
+      });
+      return new CheckedLoadCache(db);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The kept copy if its key is `key`; undefined for none, another or an unreadable one. */
+  async get(key: string): Promise<CheckedSnapshot | undefined> {
+    try {
+      const s = await idbRead<CheckedSnapshot | undefined>(this.db, STORE, (st) => st.get(RECORD));
+      return s && s.key === key ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keep `s` (replacing any copy before); false when it is too large or the browser refused it. */
+  async put(s: CheckedSnapshot): Promise<boolean> {
+    if (keptBytes(s) > MAX_KEPT_BYTES) return false;
+    try {
+      await idbWrite(this.db, STORE, (st) => st.put(s, RECORD));
+      return true;
+    } catch (err) {
+      console.warn('the checked sample could not be kept for the next visit:', err);
+      return false;
+    }
+  }
+
+  async clear(): Promise<void> {
+    await idbWrite(this.db, STORE, (st) => st.delete(RECORD));
+  }
+}
+
+export function keptBytes(s: CheckedSnapshot): number {
+  return [...s.tables, s.loadedFiles].reduce((n, t) => n + t.ipc.byteLength, 0);
+}
+
+/**
+ * The sample's files as the loader gets them, and the key of their bytes: each file is read now
+ * (its bytes, already requested, handed to the loader once, as readingAhead does) and hashed.
+ */
+export async function withDigests(files: SourceFile[]): Promise<{ files: SourceFile[]; digests: FileDigest[] }> {
+  const read = await Promise.all(
+    files.map(async (f) => {
+      const bytes = await f.read();
+      return { bytes, sha256: await sha256Hex(bytes) };
+    }),
+  );
+  const digests = files.map((f, i) => ({ path: f.path, size: read[i]!.bytes.byteLength, sha256: read[i]!.sha256 }));
+  const handed = files.map((f, i) => {
+    let early: Uint8Array | undefined = read[i]!.bytes;
+    return {
+      ...f,
+      read: () => {
+        const bytes = early;
+        early = undefined;
+        return bytes ? Promise.resolve(bytes) : f.read();
+      },
+    };
+  });
+  return { files: handed, digests };
+}
+
+/** A load of the sample that may come from, and goes into, the kept copy. */
+export interface CachedLoad {
+  cache: CheckedLoadCache;
+  digests: FileDigest[];
+}
+
+export function cacheKeyFor(load: CachedLoad, maxDecodedBytes: number): Promise<string> {
+  return checkedCacheKey(load.digests, { maxDecodedBytes });
+}
