@@ -214,6 +214,8 @@ export class CellView {
     this.element.dataset.status = state.status;
     this.element.dataset.runs = String(state.runs);
     if (state.durationMs !== undefined) this.element.dataset.durationMs = state.durationMs.toFixed(1);
+    if (state.waitedMs !== undefined) this.element.dataset.waitedMs = state.waitedMs.toFixed(1);
+    else if (state.status !== 'running') delete this.element.dataset.waitedMs;
     // A run that did not do the cell's work (a compare cell that has not trained) says so rather than "done".
     const value = state.value;
     const notDone =

@@ -59,6 +59,13 @@ describe.skipIf(!runnable)('cancelling a query in Chromium', () => {
     expect(await page.locator(`${cell('by_severity')} .nb-duration`).innerText()).toMatch(
       /^\d+ ms · waited \d+(\.\d)? s$/,
     );
+    // The same two figures as data attributes, for tests and bench:tour.
+    const attrs = await page.locator(cell('by_severity')).evaluate((el) => ({
+      total: Number((el as HTMLElement).dataset.durationMs),
+      waited: Number((el as HTMLElement).dataset.waitedMs),
+    }));
+    expect(attrs.waited).toBeGreaterThan(500);
+    expect(attrs.total).toBeGreaterThan(attrs.waited);
     await page.screenshot({ path: join(OUTPUT_DIR, 'query-cancel-cancelled.png') });
 
     await page.click('.view-tab[data-view="data"]');
