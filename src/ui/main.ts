@@ -1,121 +1,26 @@
 /**
- * The browser entry: open DuckDB-WASM and the loader, show the start page on a first visit and
- * the Data view after (or the notebook or doc the address names), load the bundled sample
- * snapshot, and take the user's files from then on.
+ * The browser entry. It starts what the first screen waits for at once, before the app's own
+ * code (a few MB of JavaScript: the views, notebooks, TF.js) is fetched and run: DuckDB-WASM in
+ * its worker, the Parquet worker, the sample's files (fetched and hashed: the hashes say whether
+ * the checked copy a visit before kept, load-cache.ts, is of these very files) and the store of
+ * kept copies. Then app-start.ts builds the app on them.
  */
-import { MILESTONES, reached } from './timeline.ts';
 import './styles.css';
 import { openBrowserRuntime } from '../db/browser.ts';
-import { Lab } from '../sot/lab.ts';
-import { DataView } from './data-view.ts';
-import { installDropTarget } from './drop.ts';
-import { LabelSession } from './label-session.ts';
-import { openLabelEventStore } from './label-store-idb.ts';
-import { LabelsView } from './labels-view.ts';
-import { describeFiles } from './load-controls.ts';
-import { NotebooksView } from './notebooks-view.ts';
-import { ReviewView } from './review-view.ts';
-import { ScoresView } from './scores-view.ts';
-import { installRoutes, routeAddress } from './app-routes.ts';
-import { installScrollHints } from './scroll-hints.ts';
-import { DocsView } from './docs-view.ts';
-import { loadShippedNotebooks } from './shipped-notebooks.ts';
-import { StartPage, startPageSeen } from './start-page.ts';
-import { Shell } from './shell.ts';
 import { CheckedLoadCache, withDigests } from './load-cache.ts';
 import { readingAhead, sampleFiles } from './source-files.ts';
 
-async function start(): Promise<void> {
-  const root = document.getElementById('app');
-  if (!root) throw new Error('index.html has no #app element');
-  const shell = new Shell(root);
-  shell.setEngineState('Starting DuckDB…', 'busy');
-  shell.showMessage(
-    'Starting the in-browser database',
-    'DuckDB-WASM runs in this tab: nothing you load leaves your machine.',
-  );
+const runtime = openBrowserRuntime();
+runtime.catch(() => {}); // reported by the app, once it is up
+const sample = sampleFiles()
+  .then(readingAhead)
+  .then((files) => (files.length > 0 ? withDigests(files) : { files, digests: [] }));
+sample.catch(() => {}); // reported by the app, once it is up
+const keptCopies = CheckedLoadCache.open();
 
-  // The sample is fetched and hashed while DuckDB starts: the two share nothing, and the first
-  // screen waits for both. The hashes say whether the checked copy kept by a visit before
-  // (load-cache.ts) is of these very files.
-  const sample = sampleFiles()
-    .then(readingAhead)
-    .then((files) => (files.length > 0 ? withDigests(files) : { files, digests: [] }));
-  sample.catch(() => {}); // reported below, once the app is up
-  const keptCopies = CheckedLoadCache.open();
-
-  let lab: Lab;
-  try {
-    lab = await Lab.open(await openBrowserRuntime());
-  } catch (err) {
-    shell.setEngineState('Engine failed', 'error');
-    shell.showMessage('The database could not start', (err as Error).message, 'error');
-    throw err;
-  }
-  shell.setEngineState('DuckDB-WASM · in this tab', 'ready');
-  reached(MILESTONES.engineReady);
-
-  // A first visit opens on the start page; later ones on the data (or what the address names).
-  const firstVisit = !startPageSeen();
-  const start = new StartPage(loadShippedNotebooks());
-  shell.addView({ id: 'start', label: 'Start', element: start.element, onShow: () => start.shown() });
-  const data = new DataView(lab);
-  shell.addView({ id: 'data', label: 'Data', element: data.element });
-  if (!firstVisit) shell.show('data');
-  data.onTablesChanged((tables) => start.tablesChanged(tables));
-  data.onLoadDone((label, problems) => start.loadDone(label, problems));
-  void lab.tables().then(
-    (tables) => start.tablesChanged(tables),
-    () => undefined,
-  );
-  // One label session for every view that labels; its log is kept in IndexedDB between reloads.
-  const labelStore = await openLabelEventStore();
-  const labelSession = new LabelSession(lab.db, labelStore.store);
-  const notebooks = new NotebooksView(lab, labelSession);
-  shell.addView({ id: 'notebooks', label: 'Notebooks', element: notebooks.element, onShow: () => notebooks.shown() });
-  data.onTablesChanged((tables) => notebooks.tablesChanged(tables));
-  const labels = new LabelsView(lab, labelSession, labelStore);
-  shell.addView({ id: 'labels', label: 'Labels', element: labels.element, onShow: () => labels.shown() });
-  data.onTablesChanged(() => labels.tablesChanged());
-  const review = new ReviewView(lab, labelSession);
-  shell.addView({ id: 'review', label: 'Review', element: review.element, onShow: () => review.shown() });
-  data.onTablesChanged((tables) => review.tablesChanged(tables));
-  const scores = new ScoresView(lab, () => shell.show('scores'));
-  shell.addView({ id: 'scores', label: 'Scores', element: scores.element });
-  // The saved labels come back before any load starts: label_events refers to alert ids and
-  // addresses, not to loaded rows, so it needs no alerts (they apply once the alerts arrive), and
-  // its transaction on lab.db never interleaves with a load's view rebuilds on that connection.
-  labels.restored(await labelSession.restore().catch((err: Error) => ({ error: err.message })));
-  const docs = new DocsView();
-  shell.addView({ id: 'docs', label: 'Docs', element: docs.element, onShow: () => void docs.shown() });
-  // A link to a notebook or a doc (or a reload with one open) goes straight to it.
-  installRoutes(shell, docs);
-  routeAddress(shell, docs);
-  installScrollHints(root);
-  installDropTarget(
-    // A dropped scores file is scored (the Scores view); everything else goes to the loader.
-    (files) =>
-      void scores.take(files).then(
-        (rest) => {
-          if (rest.length > 0) data.load(describeFiles(rest), rest);
-        },
-        (err: Error) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),
-      ),
-    (err) => data.reportFailure('dropped files', `The dropped files could not be read: ${err.message}`),
-  );
-
-  try {
-    const { files, digests } = await sample;
-    if (files.length > 0) {
-      notebooks.dataLoading('the sample snapshot');
-      start.loadStarted('the sample snapshot');
-      const cache = await keptCopies;
-      data.load('the sample snapshot', files, cache && { cache, digests });
-      reached(MILESTONES.loadQueued);
-    }
-  } catch (err) {
-    data.reportFailure('sample snapshot', (err as Error).message);
-  }
-}
-
-void start();
+void import('./app-start.ts').then(
+  (app) => app.start({ runtime, sample, keptCopies }),
+  (err: Error) => {
+    document.body.textContent = `Label Lab could not start: ${err.message}`;
+  },
+);
