@@ -9,9 +9,17 @@
  * network for a moment and the fastest wins; the probe takes well under a second each.
  */
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Mlp } from './mlp.ts';
 import { Random } from './random.ts';
+import {
+  logicalCoresFor,
+  PTHREAD_SCRIPT,
+  wantedWasmThreads,
+  withLogicalCores,
+  withPthreadScript,
+  withWorkerMessages,
+} from './wasm-threads.ts';
 
 export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -23,11 +31,17 @@ export interface BackendOptions {
   candidates?: readonly BackendName[];
   /**
    * Where the wasm backend's .wasm files are: a folder path (Node) or URL prefix, or a map from
-   * each file's name to its URL (a bundler gives each file its own hashed URL).
+   * each file's name to its URL (a bundler gives each file its own hashed URL). The map may also
+   * name the threaded build's glue script, which its pthread workers then load (wasm-threads.ts).
    */
-  wasmPath?: string | Partial<Record<WasmFile, string>>;
+  wasmPath?: string | Partial<Record<WasmFile | typeof PTHREAD_SCRIPT, string>>;
   /** Probe every candidate that starts and keep the fastest (see the file comment). */
   measure?: boolean;
+  /**
+   * Threads for the threaded wasm build (a cross-origin isolated page): default every core
+   * (navigator.hardwareConcurrency), at most 8. Fixed when the wasm backend first starts.
+   */
+  threads?: number;
 }
 
 export interface BackendAttempt {
@@ -43,11 +57,15 @@ export interface BackendChoice {
   attempts: BackendAttempt[];
   /** One line for the UI and the leaderboard, e.g. "wasm (fastest of wasm 310k/s, cpu 18k/s)". */
   description: string;
+  /** Threads the backend computes on: XNNPACK's pool for wasm (getThreadsCount), else 1. */
+  threads?: number;
 }
 
 type WasmFile = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 let wasmPathSet: string | undefined;
+/** The threaded build's glue script, from the wasmPath map. */
+let pthreadScript: string | undefined;
 
 /** Start a backend per `opts` and make it TF.js's current one. */
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
@@ -59,15 +77,20 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendCho
     // folder is then harmless to skip.
     try {
       const path = opts.wasmPath;
-      setWasmPaths(typeof path !== 'string' ? path : path.endsWith('/') ? path : path + '/');
+      if (typeof path === 'string') setWasmPaths(path.endsWith('/') ? path : path + '/');
+      else {
+        const { [PTHREAD_SCRIPT]: script, ...binaries } = path;
+        setWasmPaths(binaries);
+        pthreadScript = script;
+      }
       wasmPathSet = wasmKey;
     } catch (e) {
-      if (tf.findBackend('wasm') === null) throw e;
+      if (!wasmStarted()) throw e;
     }
   }
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
-    const attempt = await start(name);
+    const attempt = await start(name, opts.threads);
     attempts.push(attempt);
     if (!attempt.ok) continue;
     if (!opts.measure) break;
@@ -82,14 +105,51 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendCho
     : started[0]!;
   await tf.setBackend(best.name);
   await tf.ready();
+  const build = best.name === 'wasm' ? await wasmBuild() : undefined;
   return {
     name: best.name,
     attempts,
-    description: describe(best, attempts, opts.measure === true) + (best.name === 'wasm' ? await wasmBuild() : ''),
+    description: describe(best, attempts, opts.measure === true) + (build ? build.label : ''),
+    threads: build?.threads ?? 1,
   };
 }
 
-async function start(name: BackendName): Promise<BackendAttempt> {
+async function start(name: BackendName, threads: number | undefined): Promise<BackendAttempt> {
+  if (name !== 'wasm' || wasmStarted() || !(await threadedBuild())) return startBackend(name);
+  // The pool is sized once, while the backend starts: TF.js halves the core count it reads
+  // then, and its pthread workers need the glue script as shipped (wasm-threads.ts).
+  const count = wantedWasmThreads(navigator.hardwareConcurrency, threads);
+  setThreadsCount(count);
+  const script = pthreadScript;
+  const run = script
+    ? () =>
+        withWorkerMessages(globalThis, withPthreadScript(new URL(script, self.location.href).href), () =>
+          startBackend(name),
+        )
+    : () => startBackend(name);
+  return withLogicalCores(navigator, logicalCoresFor(count), run);
+}
+
+/**
+ * Whether the wasm backend is already up. Not tf.findBackend: for a registered backend that has
+ * not started, it starts one (a second wasm module with its own 8 pthread workers, outside
+ * withLogicalCores and withWorkerMessages) and returns null.
+ */
+function wasmStarted(): boolean {
+  return tf.engine().registry['wasm'] !== undefined;
+}
+
+/** Whether `tf.setBackend('wasm')` will start the threaded SIMD build (a cross-origin isolated page). */
+async function threadedBuild(): Promise<boolean> {
+  if (typeof navigator === 'undefined' || typeof self === 'undefined') return false;
+  const [simd, threads] = await Promise.all([
+    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+  ]);
+  return simd === true && threads === true;
+}
+
+async function startBackend(name: BackendName): Promise<BackendAttempt> {
   try {
     if (tf.findBackendFactory(name) === null) return { name, ok: false, error: 'not registered in this build' };
     const ok = await tf.setBackend(name);
@@ -130,12 +190,13 @@ function probe(): number {
 
 /**
  * Which wasm build started: SIMD where the engine has it, and threads only on a cross-origin
- * isolated page (SharedArrayBuffer), which the app's server provides.
+ * isolated page (SharedArrayBuffer), which the app's server provides. The count is the pool
+ * XNNPACK really got (getThreadsCount), not the one asked for.
  */
-async function wasmBuild(): Promise<string> {
+async function wasmBuild(): Promise<{ label: string; threads: number }> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? getThreadsCount() : 1;
-  return ` [${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}]`;
+  return { label: ` [${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}]`, threads };
 }
 
 function describe(best: BackendAttempt, attempts: BackendAttempt[], measured: boolean): string {
