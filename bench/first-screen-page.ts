@@ -103,3 +103,34 @@ export async function profileStart(): Promise<StartProfile> {
     problems: report.problems.length,
   };
 }
+
+/** A second visit's restore, step by step: the sample loaded and kept, then restored into a second database. */
+export async function profileRestore(): Promise<Record<string, number>> {
+  const { snapshotIntact, restoreChecked } = await import('../src/sot/checked-cache.ts');
+  const files = await sampleFiles();
+  const lab = await Lab.open(await openBrowserRuntime());
+  const report = await lab.load(files);
+  const kept = await lab.keepChecked('profile', report);
+  const rt = await openBrowserRuntime();
+  const fresh = await Lab.open(rt);
+  const out: Record<string, number> = {};
+  let t = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    out[name] = now - t;
+    t = now;
+  };
+  const copy = structuredClone(kept);
+  step('structured clone (as IndexedDB reads it)');
+  await snapshotIntact(copy);
+  step('digests and Arrow read');
+  const stats = new Map<string, StatementStats>();
+  const writer = instrument(await rt.db.connect(), stats);
+  await restoreChecked(writer, copy);
+  step('restore (DuckDB)');
+  for (const st of stats.values()) out[`  ${st.kind} x${st.count}`] = st.ms;
+  await fresh.tables();
+  step('tables listed');
+  out['kept bytes'] = [...kept.tables, kept.loadedFiles].reduce((n, x) => n + x.ipc.byteLength, 0);
+  return out;
+}

@@ -155,10 +155,10 @@ export async function checkStaged(
   const plan = planColumns(contract, staged, existing);
   let numRows = 0; // from the query below, before any report that quotes it
 
-  // 2. Every value check in one query over the staging table (one round trip to DuckDB, which
-  // in the browser is another worker): the row count; conversions that can fail (text dates,
-  // text lists, 0/1 booleans); NULLs, ranges, known values, windows; the snapshot the rows say
-  // they belong to; and duplicate keys. Each part is a one-row aggregate, cross-joined.
+  // 2. Every value check in one scan of the staging table (one round trip to DuckDB, which in
+  // the browser is another worker): the row count; conversions that can fail (text dates, text
+  // lists, 0/1 booleans); NULLs, ranges, known values, windows; the snapshot the rows say they
+  // belong to; and whether any key repeats.
   const checks: { sql: string; report: (count: number, firstRow: number) => void }[] = [];
   for (const col of plan) {
     const src = ident(stagedName(staged, col.name));
@@ -210,7 +210,9 @@ export async function checkStaged(
   checks.forEach((c, i) =>
     aggregates.push(`count(*) FILTER (WHERE ${c.sql}) AS n${i}`, `min(rowid) FILTER (WHERE ${c.sql}) AS r${i}`),
   );
-  const parts: string[] = [];
+  // What a message quotes beyond counts (the offending values, the odd windows, the first
+  // duplicate key) is looked up in a second query, only for a file that has something to report.
+  const details: { sql: string; needed: (r: Record<string, unknown>) => boolean }[] = [];
 
   // 3. Allowed values (severities, risk levels...), reported with the offending values.
   const valueChecks = plan.filter((c) => c.spec?.values);
@@ -219,15 +221,19 @@ export async function checkStaged(
     const cond = `${col.expr} IS NOT NULL AND lower(trim(${col.expr})) NOT IN (${list})`;
     aggregates.push(`count(*) FILTER (WHERE ${cond}) AS vn${i}`, `min(rowid) FILTER (WHERE ${cond}) + 1 AS vr${i}`);
     // The first five offending values, in the order they first appear.
-    parts.push(
-      `(SELECT list(v ORDER BY r) AS vv${i} FROM (SELECT ${col.expr} AS v, min(rowid) AS r FROM ${from} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5))`,
-    );
+    details.push({
+      sql: `(SELECT list(v ORDER BY r) AS vv${i} FROM (SELECT ${col.expr} AS v, min(rowid) AS r FROM ${from} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5))`,
+      needed: (r) => Number(r[`vn${i}`] ?? 0) > 0,
+    });
   });
   const hasWindow = plan.some((c) => c.name === 'window_days');
   if (hasWindow) {
-    parts.push(
-      `(SELECT list(w ORDER BY w) AS odd_windows FROM (SELECT DISTINCT window_days::INTEGER AS w FROM ${from} WHERE window_days NOT IN (${WINDOW_DAYS.join(', ')}) ORDER BY 1 LIMIT 5))`,
-    );
+    const odd = `window_days NOT IN (${WINDOW_DAYS.join(', ')})`;
+    aggregates.push(`count(*) FILTER (WHERE ${odd}) AS odd_n`);
+    details.push({
+      sql: `(SELECT list(w ORDER BY w) AS odd_windows FROM (SELECT DISTINCT window_days::INTEGER AS w FROM ${from} WHERE ${odd} ORDER BY 1 LIMIT 5))`,
+      needed: (r) => Number(r.odd_n ?? 0) > 0,
+    });
   }
 
   // 4. The snapshot the rows say they belong to must be the folder's (or META.json's).
@@ -249,15 +255,25 @@ export async function checkStaged(
   const keyed = contract.key && contract.key.every((k) => staged.has(k) || lower.has(k)) ? contract.key : undefined;
   if (keyed) {
     const keyCols = keyed.map((k) => ident(stagedName(staged, k))).join(', ');
-    parts.push(
-      `(SELECT count(*) AS dup_n, min(r) AS dup_r FROM (SELECT min(rowid) + 1 AS r FROM ${from} GROUP BY ${keyCols} HAVING count(*) > 1))`,
-    );
+    // As many distinct keys as rows means none repeats (DISTINCT, like GROUP BY, takes NULLs as
+    // equal); only a file with fewer has its repeats counted, which a GROUP BY does at a cost.
+    aggregates.push(`count(DISTINCT (${keyCols})) AS distinct_keys`);
+    details.push({
+      sql: `(SELECT count(*) AS dup_n, min(r) AS dup_r FROM (SELECT min(rowid) + 1 AS r FROM ${from} GROUP BY ${keyCols} HAVING count(*) > 1))`,
+      needed: (r) => Number(r.distinct_keys ?? 0) < Number(r.n_rows ?? 0),
+    });
   }
 
-  const sql = [`(SELECT ${aggregates.join(', ')} FROM ${from})`, ...parts].join(', ');
-  const result = rows<Record<string, unknown>>(await db.query(`SELECT * FROM ${sql}`))[0]!;
+  const result = rows<Record<string, unknown>>(await db.query(`SELECT ${aggregates.join(', ')} FROM ${from}`))[0]!;
   numRows = Number(result.n_rows ?? 0);
   if (numRows === 0) return noRows(0);
+  const wanted = details.filter((d) => d.needed(result));
+  if (wanted.length > 0) {
+    Object.assign(
+      result,
+      rows<Record<string, unknown>>(await db.query(`SELECT * FROM ${wanted.map((d) => d.sql).join(', ')}`))[0],
+    );
+  }
   checks.forEach((c, i) => {
     const n = Number(result[`n${i}`] ?? 0);
     if (n > 0) c.report(n, Number(result[`r${i}`]) + 1);
