@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fasterPool,
   logicalCoresFor,
   TFJS_WASM_MAX_THREADS,
   tfjsWasmPoolSize,
@@ -132,5 +133,15 @@ describe('withWorkerMessages', () => {
         async () => 7,
       ),
     ).toBe(7);
+  });
+});
+
+describe('fasterPool', () => {
+  it('keeps the faster pool, the fewer threads on a tie', () => {
+    const r = (threads: number, samplesPerSecond: number) => ({ threads, samplesPerSecond });
+    expect(fasterPool([r(1, 300), r(2, 150)])).toBe(1);
+    expect(fasterPool([r(1, 300), r(2, 450)])).toBe(2);
+    expect(fasterPool([r(2, 300), r(1, 300)])).toBe(1);
+    expect(fasterPool([])).toBe(1);
   });
 });

@@ -15,6 +15,7 @@ import { Random } from './random.ts';
 import {
   logicalCoresFor,
   PTHREAD_SCRIPT,
+  fasterPool,
   wantedWasmThreads,
   withLogicalCores,
   withPthreadScript,
@@ -38,8 +39,10 @@ export interface BackendOptions {
   /** Probe every candidate that starts and keep the fastest (see the file comment). */
   measure?: boolean;
   /**
-   * Threads for the threaded wasm build (a cross-origin isolated page): default every core
-   * (navigator.hardwareConcurrency), at most 8. Fixed when the wasm backend first starts.
+   * Threads for the threaded wasm build (a cross-origin isolated page), at most 8. Default:
+   * measured, every core (navigator.hardwareConcurrency) against one, the faster kept; on a
+   * machine whose cores are busy with other work the extra threads wait for a core at every
+   * kernel and one thread can train twice as fast. Fixed when the wasm backend first starts.
    */
   threads?: number;
 }
@@ -59,6 +62,8 @@ export interface BackendChoice {
   description: string;
   /** Threads the backend computes on: XNNPACK's pool for wasm (getThreadsCount), else 1. */
   threads?: number;
+  /** When the wasm pool size was measured: the probe's samples per second per pool size. */
+  threadRates?: { threads: number; samplesPerSecond: number }[];
 }
 
 type WasmFile = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
@@ -66,6 +71,8 @@ type WasmFile = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs
 let wasmPathSet: string | undefined;
 /** The threaded build's glue script, from the wasmPath map. */
 let pthreadScript: string | undefined;
+/** The pool size measurePool tries after start() began the wasm backend on one thread. */
+let pendingPoolSize: number | undefined;
 
 /** Start a backend per `opts` and make it TF.js's current one. */
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
@@ -105,13 +112,49 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendCho
     : started[0]!;
   await tf.setBackend(best.name);
   await tf.ready();
-  const build = best.name === 'wasm' ? await wasmBuild() : undefined;
+  const threadRates = best.name === 'wasm' && opts.threads === undefined ? measurePool() : undefined;
+  const build = best.name === 'wasm' ? await wasmBuild(threadRates) : undefined;
   return {
     name: best.name,
     attempts,
     description: describe(best, attempts, opts.measure === true) + (build ? build.label : ''),
     threads: build?.threads ?? 1,
+    ...(threadRates ? { threadRates } : {}),
   };
+}
+
+/** The started wasm backend's own entry points to its XNNPACK pool (tf-backend-wasm's `wasm.tfjs`). */
+interface WasmPool {
+  initWithThreadsCount(threads: number): void;
+  getThreadsCount(): number;
+}
+
+function wasmPool(): WasmPool | undefined {
+  const backend = tf.engine().registry['wasm'] as unknown as { wasm?: { tfjs?: WasmPool } } | undefined;
+  return backend?.wasm?.tfjs;
+}
+
+/**
+ * With the threaded build started on a pool of 1 (start() does so when the count is left to
+ * measure), probe it, then on the pool of every core, and keep the faster. A pool cannot be
+ * freed from outside: the one not kept stays allocated, its threads asleep; pools are only ever
+ * made 1 -> all -> (1), so the build's 8 pthread workers always suffice.
+ */
+function measurePool(): { threads: number; samplesPerSecond: number }[] | undefined {
+  const pool = wasmPool();
+  const all = pendingPoolSize;
+  pendingPoolSize = undefined;
+  if (!pool || all === undefined || all <= 1 || pool.getThreadsCount() !== 1) return undefined;
+  const one = Math.max(probe(), probe());
+  pool.initWithThreadsCount(all);
+  if (pool.getThreadsCount() !== all) return undefined;
+  const many = Math.max(probe(), probe());
+  const rates = [
+    { threads: 1, samplesPerSecond: one },
+    { threads: all, samplesPerSecond: many },
+  ];
+  if (fasterPool(rates) === 1) pool.initWithThreadsCount(1);
+  return rates;
 }
 
 async function start(name: BackendName, threads: number | undefined): Promise<BackendAttempt> {
@@ -119,7 +162,9 @@ async function start(name: BackendName, threads: number | undefined): Promise<Ba
   // The pool is sized once, while the backend starts: TF.js halves the core count it reads
   // then, and its pthread workers need the glue script as shipped (wasm-threads.ts).
   const count = wantedWasmThreads(navigator.hardwareConcurrency, threads);
-  setThreadsCount(count);
+  // Left to measure: start on one thread, initBackend then tries every core (measurePool).
+  pendingPoolSize = threads === undefined ? count : undefined;
+  setThreadsCount(threads === undefined ? 1 : count);
   const script = pthreadScript;
   const run = script
     ? () =>
@@ -193,10 +238,17 @@ function probe(): number {
  * isolated page (SharedArrayBuffer), which the app's server provides. The count is the pool
  * XNNPACK really got (getThreadsCount), not the one asked for.
  */
-async function wasmBuild(): Promise<{ label: string; threads: number }> {
+async function wasmBuild(
+  rates?: { threads: number; samplesPerSecond: number }[],
+): Promise<{ label: string; threads: number }> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? getThreadsCount() : 1;
-  return { label: ` [${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}]`, threads };
+  const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  // The live pool: tf-backend-wasm's getThreadsCount() keeps the count the backend started with.
+  const threads = multithread ? (wasmPool()?.getThreadsCount() ?? getThreadsCount()) : 1;
+  const measured = rates
+    ? ` (measured: ${rates.map((r) => `${r.threads} ${r.threads === 1 ? 'thread' : 'threads'} ${Math.round(r.samplesPerSecond / 1000)}k samples/s`).join(', ')})`
+    : '';
+  return { label: ` [${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${measured}]`, threads };
 }
 
 function describe(best: BackendAttempt, attempts: BackendAttempt[], measured: boolean): string {

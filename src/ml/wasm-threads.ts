@@ -42,6 +42,19 @@ export function wantedWasmThreads(hardwareConcurrency: number | undefined, reque
 }
 
 /**
+ * The pool size to keep from a probe of each: the fastest, and on a tie the fewest threads (they
+ * cost a core each that other work could use).
+ */
+export function fasterPool(rates: readonly { threads: number; samplesPerSecond: number }[]): number {
+  let best = rates[0];
+  for (const r of rates) {
+    if (!best || r.samplesPerSecond > best.samplesPerSecond) best = r;
+    else if (r.samplesPerSecond === best.samplesPerSecond && r.threads < best.threads) best = r;
+  }
+  return best?.threads ?? 1;
+}
+
+/**
  * Run `fn` while `nav.hardwareConcurrency` reads `cores`, then put back what was there (the
  * engine's getter on the prototype, or an own property). Where the property cannot be shadowed,
  * `fn` runs with the real count.
