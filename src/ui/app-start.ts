@@ -29,7 +29,7 @@ import { Shell } from './shell.ts';
 /** What main.ts started before this module was even fetched. */
 export interface EarlyStart {
   runtime: Promise<Runtime>;
-  sample: Promise<{ files: SourceFile[]; digests: FileDigest[] }>;
+  sample: Promise<{ files: SourceFile[]; digests: Promise<FileDigest[]> }>;
   keptCopies: Promise<CheckedLoadCache | undefined>;
 }
 

@@ -38,6 +38,15 @@ export class CheckedLoadCache {
     }
   }
 
+  /** Whether any copy is kept: a visit without one loads at once, without waiting for every file's digest. */
+  async any(): Promise<boolean> {
+    try {
+      return (await idbRead<number>(this.db, STORE, (st) => st.count(RECORD))) > 0;
+    } catch {
+      return false;
+    }
+  }
+
   /** The kept copy if its key is `key`; undefined for none, another or an unreadable one. */
   async get(key: string): Promise<CheckedSnapshot | undefined> {
     try {
@@ -70,25 +79,27 @@ export function keptBytes(s: CheckedSnapshot): number {
 }
 
 /**
- * The sample's files as the loader gets them, and the key of their bytes: each file is read now
- * (its bytes, already requested, handed to the loader once, as readingAhead does) and hashed.
+ * The sample's files as the loader gets them, and the digests of their bytes: each file's bytes,
+ * already requested, are hashed as they arrive and handed to the loader once (as readingAhead
+ * does), so a load that does not wait for the digests starts with the first file.
  */
-export async function withDigests(files: SourceFile[]): Promise<{ files: SourceFile[]; digests: FileDigest[] }> {
-  const read = await Promise.all(
-    files.map(async (f) => {
-      const bytes = await f.read();
-      return { bytes, sha256: await sha256Hex(bytes) };
-    }),
+export function withDigests(files: SourceFile[]): { files: SourceFile[]; digests: Promise<FileDigest[]> } {
+  const reads = files.map((f) =>
+    f.read().then(async (bytes) => ({
+      bytes,
+      digest: { path: f.path, size: bytes.byteLength, sha256: await sha256Hex(bytes) },
+    })),
   );
-  const digests = files.map((f, i) => ({ path: f.path, size: read[i]!.bytes.byteLength, sha256: read[i]!.sha256 }));
+  const digests = Promise.all(reads).then((r) => r.map((x) => x.digest));
+  digests.catch(() => {}); // a file that cannot be read is reported by the loader; nothing is kept
   const handed = files.map((f, i) => {
-    let early: Uint8Array | undefined = read[i]!.bytes;
+    let early: Promise<{ bytes: Uint8Array }> | undefined = reads[i];
     return {
       ...f,
       read: () => {
-        const bytes = early;
+        const r = early;
         early = undefined;
-        return bytes ? Promise.resolve(bytes) : f.read();
+        return r ? r.then((x) => x.bytes) : f.read();
       },
     };
   });
@@ -98,9 +109,10 @@ export async function withDigests(files: SourceFile[]): Promise<{ files: SourceF
 /** A load of the sample that may come from, and goes into, the kept copy. */
 export interface CachedLoad {
   cache: CheckedLoadCache;
-  digests: FileDigest[];
+  /** Settles once every file was read and hashed; rejects if one could not be read. */
+  digests: Promise<FileDigest[]>;
 }
 
-export function cacheKeyFor(load: CachedLoad, maxDecodedBytes: number): Promise<string> {
-  return checkedCacheKey(load.digests, { maxDecodedBytes });
+export async function cacheKeyFor(load: CachedLoad, maxDecodedBytes: number): Promise<string> {
+  return checkedCacheKey(await load.digests, { maxDecodedBytes });
 }

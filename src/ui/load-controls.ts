@@ -108,6 +108,7 @@ export class LoadControls {
   /** The kept copy of `cached`'s files, restored into the lab; undefined (and nothing changed) when there is none. */
   private async restore(cached: CachedLoad, label: string): Promise<LoadOutcome | undefined> {
     try {
+      if (!(await cached.cache.any())) return undefined;
       const key = await cacheKeyFor(cached, this.maxDecoded.bytes());
       const kept = await cached.cache.get(key);
       if (!kept || !(await this.lab.restoreChecked(kept))) {

@@ -14,7 +14,7 @@ const runtime = openBrowserRuntime();
 runtime.catch(() => {}); // reported by the app, once it is up
 const sample = sampleFiles()
   .then(readingAhead)
-  .then((files) => (files.length > 0 ? withDigests(files) : { files, digests: [] }));
+  .then((files) => withDigests(files));
 sample.catch(() => {}); // reported by the app, once it is up
 const keptCopies = CheckedLoadCache.open();
 
