@@ -13,6 +13,7 @@ import { GbmArena } from '../src/ml/gbm/arena.ts';
 import { DEFAULT_GBM, fitGbm, type GbmData } from '../src/ml/gbm/booster.ts';
 import { histogramLayout, histogramOffsets, STRIDE } from '../src/ml/gbm/histogram.ts';
 import { GbmKernel } from '../src/ml/gbm/kernel.ts';
+import type { HistogramThreads } from '../src/ml/gbm/threads.ts';
 import { Random } from '../src/ml/random.ts';
 
 /** Histogram of rows order[start..end) one feature at a time, in row order: what the kernel must equal. */
@@ -153,6 +154,20 @@ describe('gbm kernel', () => {
       three.kernel.histogram(b, 0, rows, three.kernel.arena.g, three.kernel.arena.h);
       expect(Array.from(b)).toEqual(Array.from(a));
     }
+  });
+
+  it('fails, naming the thread, when a helper dies instead of waiting for it forever', async () => {
+    const { kernel } = await randomKernel(20_000, 23, 2, 6);
+    kernels.push(kernel);
+    const threads = (kernel as unknown as { threads: HistogramThreads & { helpers: { terminate(): void }[] } }).threads;
+    threads.timeoutMs = 300;
+    threads.helpers[0]!.terminate();
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 20_000; i++) kernel.arena.order[i] = i;
+    const hist = kernel.arena.takeHistogram();
+    expect(() => kernel.histogram(hist, 0, 20_000, kernel.arena.g, kernel.arena.h)).toThrow(
+      /gbm: histogram thread 1 stopped answering; train again, or set gbm.threads to 1/,
+    );
   });
 
   it('refuses a fit that needs more than WebAssembly’s 4 GiB, saying how much and what to do', () => {

@@ -26,6 +26,9 @@ const GP = 5;
 const HP = 6;
 const FIRST = 8;
 
+/** A share takes milliseconds: a minute without one means the helper is gone. */
+const HELPER_TIMEOUT_MS = 60_000;
+
 /** The most helpers the control block has words for. */
 export const MAX_HELPERS = Math.floor((CONTROL_WORDS - FIRST) / 3);
 
@@ -96,6 +99,9 @@ export type BuildFn = (
 ) => void;
 
 export class HistogramThreads {
+  /** How long build() waits for a helper's share before giving the helper up. */
+  timeoutMs = HELPER_TIMEOUT_MS;
+
   private constructor(
     private readonly arena: GbmArena,
     private readonly helpers: Helper[],
@@ -175,7 +181,11 @@ export class HistogramThreads {
     for (let i = 0; i < this.helpers.length; i++) {
       const at = FIRST + 3 * i + 2;
       for (let done = Atomics.load(ctl, at); done !== seq; done = Atomics.load(ctl, at)) {
-        Atomics.wait(ctl, at, done);
+        // A share takes milliseconds; a helper that has not answered in a minute has died (out of
+        // memory, killed) and never will: fail the fit rather than wait forever.
+        if (Atomics.wait(ctl, at, done, this.timeoutMs) === 'timed-out') {
+          throw new Error(`gbm: histogram thread ${i + 1} stopped answering; train again, or set gbm.threads to 1`);
+        }
       }
     }
   }
