@@ -66,6 +66,8 @@ export class Mlp {
   /** 1 at kernel entries, 0 at biases: the L2 penalty's reach. */
   private readonly kernelMask: tf.Tensor1D | undefined;
   private readonly optimizer: FlatAdam;
+  /** A [1, rows] row of ones per batch size seen (trainBatch's bias gradients). */
+  private readonly ones = new Map<number, tf.Tensor2D>();
 
   constructor(spec: MlpSpec) {
     if (spec.sizes.length < 2) throw new Error('an MLP needs at least an input and an output width');
@@ -133,6 +135,15 @@ export class Mlp {
     return { logits: activations.pop()!, activations, kernels };
   }
 
+  private onesRow(rows: number): tf.Tensor2D {
+    let row = this.ones.get(rows);
+    if (!row) {
+      row = tf.keep(tf.ones([1, rows]));
+      this.ones.set(rows, row);
+    }
+    return row;
+  }
+
   /** One optimiser step on a batch; returns the batch's mean loss as a scalar tensor (not read). */
   trainBatch(batch: MlpBatch): tf.Scalar {
     return tf.tidy(() => {
@@ -143,13 +154,18 @@ export class Mlp {
       const { logits, activations, kernels } = this.forward(xb);
       const { loss, dLogits } = this.lossAndGradient(logits, target, batch.weight?.subarray(0, size));
 
-      // Gradients layer by layer from the top, then laid out like the parameter vector.
+      // Gradients layer by layer from the top, then laid out like the parameter vector. Each
+      // layer's kernel and bias gradients come from one matMul: the layer's input transposed,
+      // with a row of ones below it whose product with dz is the bias gradient (the column sums
+      // of dz). Its [fanIn + 1, fanOut] result is the kernel's rows then the bias, as the
+      // parameter vector lays them out; the wasm backend's Sum over rows cost as much as the
+      // matMul it replaces.
+      const ones = this.onesRow(size);
       const parts: tf.Tensor[] = [];
       let dz: tf.Tensor2D = dLogits;
       for (let l = this.slots.length - 1; l >= 0; l--) {
         const aT: tf.Tensor2D = l === 0 ? xbT : tf.transpose(activations[l]!);
-        parts[2 * l] = tf.reshape(tf.matMul(aT, dz), [-1]);
-        parts[2 * l + 1] = tf.sum(dz, 0);
+        parts[l] = tf.reshape(tf.matMul(tf.concat([aT, ones], 0), dz), [-1]);
         if (l > 0) {
           // ReLU's derivative: 1 where the activation is positive.
           dz = tf.mul(tf.matMul(dz, tf.transpose(kernels[l]!)), tf.step(activations[l]!)) as tf.Tensor2D;
@@ -264,6 +280,8 @@ export class Mlp {
   }
 
   dispose(): void {
+    for (const row of this.ones.values()) row.dispose();
+    this.ones.clear();
     this.params.dispose();
     this.kernelMask?.dispose();
     this.optimizer.dispose();
