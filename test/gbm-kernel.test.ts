@@ -13,7 +13,6 @@ import { GbmArena } from '../src/ml/gbm/arena.ts';
 import { DEFAULT_GBM, fitGbm, type GbmData } from '../src/ml/gbm/booster.ts';
 import { histogramLayout, histogramOffsets, STRIDE } from '../src/ml/gbm/histogram.ts';
 import { GbmKernel } from '../src/ml/gbm/kernel.ts';
-import type { HistogramThreads } from '../src/ml/gbm/threads.ts';
 import { Random } from '../src/ml/random.ts';
 
 /** Histogram of rows order[start..end) one feature at a time, in row order: what the kernel must equal. */
@@ -159,7 +158,8 @@ describe('gbm kernel', () => {
   it('fails, naming the thread, when a helper dies instead of waiting for it forever', async () => {
     const { kernel } = await randomKernel(20_000, 23, 2, 6);
     kernels.push(kernel);
-    const threads = (kernel as unknown as { threads: HistogramThreads & { helpers: { terminate(): void }[] } }).threads;
+    // The pool's own fields: a helper to kill, and a wait short enough for a test.
+    const threads = (kernel as unknown as { threads: { timeoutMs: number; helpers: { terminate(): void }[] } }).threads;
     threads.timeoutMs = 300;
     threads.helpers[0]!.terminate();
     await new Promise((r) => setTimeout(r, 100));
