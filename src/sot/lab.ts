@@ -389,17 +389,27 @@ export class Lab {
     const ids = report.loaded.filter((l) => l.table === 'features' && l.fileId !== undefined);
     if (ids.length === 0) return;
     // One query for every file of the load; file ids are our own integers.
-    const counts = new Map(
-      rows<{ id: number; n: number }>(
-        await this.writer.query(
-          `SELECT f._file_id AS id, count(*) AS n FROM raw_features f
-           WHERE f._file_id IN (${ids.map((l) => Number(l.fileId)).join(', ')}) AND NOT EXISTS (
-             SELECT 1 FROM raw_alerts a WHERE a.address = f.address AND a.processing_date = f.processing_date
-               AND a.window_days = f.window_days)
-           GROUP BY 1`,
-        ),
-      ).map((r) => [Number(r.id), Number(r.n)]),
-    );
+    let counted: Table;
+    try {
+      counted = await this.writer.query(
+        `SELECT f._file_id AS id, count(*) AS n FROM raw_features f
+         WHERE f._file_id IN (${ids.map((l) => Number(l.fileId)).join(', ')}) AND NOT EXISTS (
+           SELECT 1 FROM raw_alerts a WHERE a.address = f.address AND a.processing_date = f.processing_date
+             AND a.window_days = f.window_days)
+         GROUP BY 1`,
+      );
+    } catch (e) {
+      // A load that filled DuckDB's memory has said so; this count is only a warning, and what
+      // loaded must stay.
+      if (!isOutOfMemory((e as Error).message)) throw e;
+      report.problems.push({
+        level: 'warning',
+        file: ids[0]!.path,
+        message: `${ids.length === 1 ? ids[0]!.path : `${ids.length} features files (${ids[0]!.path} and others)`}: not counted which rows match no loaded alert: DuckDB's memory is full`,
+      });
+      return;
+    }
+    const counts = new Map(rows<{ id: number; n: number }>(counted).map((r) => [Number(r.id), Number(r.n)]));
     for (const l of ids) {
       const n = counts.get(Number(l.fileId)) ?? 0;
       if (n === 0) continue;
