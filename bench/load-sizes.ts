@@ -58,7 +58,7 @@ for (const size of sizes) {
     .split('\n')
     .pop()!;
   const r = JSON.parse(line) as OneLoad;
-  const perM = r.alerts / 1e6;
+  const perM = Math.max(0, r.alerts) / 1e6;
   console.log(
     `${size}M: ${r.alerts.toLocaleString('en-US')} alerts in ${r.seconds.toFixed(1)} s${r.stopped ? ' (stopped)' : ''}`,
   );
@@ -66,11 +66,11 @@ for (const size of sizes) {
     `${size}M`,
     `${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`,
     r.seconds.toFixed(1),
-    r.alerts.toLocaleString('en-US'),
+    r.alerts < 0 ? 'not countable (memory full)' : r.alerts.toLocaleString('en-US'),
     perM > 0 ? (r.seconds / perM).toFixed(1) : '-',
     mib(r.peakBytes),
     perM > 0 ? mib(r.peakBytes / perM) : '-',
-    `${mib(r.tableBytes)} of ${r.memoryLimit}`,
+    r.tableBytes < 0 ? `? of ${r.memoryLimit}` : `${mib(r.tableBytes)} of ${r.memoryLimit}`,
     r.stopped ? `stopped: ${r.stopped}` : 'loaded',
   ]);
 }

@@ -8,6 +8,8 @@ import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
 import { Lab } from '../src/sot/lab.ts';
+import { isOutOfMemory } from '../src/sot/problems.ts';
+import { rollback } from '../src/db/transaction.ts';
 import type { Database } from '../src/db/database.ts';
 import { alertsSql, featuresSql, memFile, parquetOf } from './fixtures/files.ts';
 
@@ -91,5 +93,28 @@ describe('a load that outgrows DuckDB memory', () => {
     } finally {
       await other.db.close();
     }
+  });
+
+  it('knows DuckDB is out of memory in each way it says so, a failed checkpoint included', () => {
+    expect(
+      isOutOfMemory('Out of Memory Error: could not allocate block of size 256.0 KiB (3.1 GiB/3.1 GiB used)'),
+    ).toBe(true);
+    expect(isOutOfMemory('{"exception_type":"Out of Memory","exception_message":"failed to allocate"}')).toBe(true);
+    expect(
+      isOutOfMemory(
+        'TransactionContext Error: Failed to commit: Failed to create checkpoint because of error: could not allocate block of size 256.0 KiB (3.1 GiB/3.1 GiB used)',
+      ),
+    ).toBe(true);
+    expect(isOutOfMemory('Conversion Error: Could not convert string to INT32')).toBe(false);
+  });
+
+  it('rolls back a transaction that a failed commit already ended without a second error', async () => {
+    // DuckDB ends the transaction when COMMIT itself fails; a plain ROLLBACK then throws
+    // "cannot rollback - no transaction is active" over the error that matters.
+    await expect(rt.db.exec('ROLLBACK')).rejects.toThrow(/no transaction is active/);
+    await expect(rollback(rt.db)).resolves.toBeUndefined();
+    await rt.db.exec('BEGIN TRANSACTION');
+    await rollback(rt.db);
+    await expect(rt.db.exec('ROLLBACK')).rejects.toThrow(/no transaction is active/);
   });
 });

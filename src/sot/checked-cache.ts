@@ -16,6 +16,7 @@
  */
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { ident, rows, type Database } from '../db/database.ts';
+import { rollback } from '../db/transaction.ts';
 import { sha256Hex } from '../db/runtime.ts';
 import { ALERTS_TABLE, LABEL_COLUMNS } from '../migrations/label-columns.ts';
 import { checkArrowShape } from './arrow-check.ts';
@@ -188,7 +189,7 @@ export async function restoreChecked(db: Database, s: CheckedSnapshot): Promise<
       }
       await db.exec('COMMIT');
     } catch (e) {
-      await db.exec('ROLLBACK');
+      await rollback(db);
       throw e;
     }
   } catch {

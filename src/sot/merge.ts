@@ -14,6 +14,7 @@
  * key already loaded) writes nothing.
  */
 import { ident, rows, scalar, type Database } from '../db/database.ts';
+import { rollback } from '../db/transaction.ts';
 import type { ColumnPlan } from './checks.ts';
 import type { TableContract } from './contracts.ts';
 import type { SnapshotPlace } from './files.ts';
@@ -60,7 +61,7 @@ export async function addMissingColumns(
     );
     await db.exec('COMMIT');
   } catch (e) {
-    await db.exec('ROLLBACK');
+    await rollback(db);
     throw new LoadError(input.path, `${input.path}: could not be merged into ${input.contract.name} (${firstLine(e)})`);
   }
   return missing.map((c) => c.name);
@@ -84,7 +85,7 @@ export async function mergeFiles(db: Database, inputs: MergeInput[]): Promise<Me
     await db.exec('COMMIT');
     return outcomes;
   } catch {
-    await db.exec('ROLLBACK');
+    await rollback(db);
   }
   if (inputs.length === 1) return [await mergeAlone(db, inputs[0]!)];
   // One by one, each merged file's staging table dropped at once to free its memory; a file that
@@ -114,7 +115,7 @@ async function mergeAlone(db: Database, input: MergeInput): Promise<MergeOutcome
     await db.exec('COMMIT');
     return outcome;
   } catch (e) {
-    await db.exec('ROLLBACK');
+    await rollback(db);
     const error = new LoadError(
       input.path,
       `${input.path}: could not be merged into ${input.contract.name} (${firstLine(e)})`,

@@ -28,7 +28,11 @@ export function abortError(): Error {
   return e;
 }
 
-/** Whether DuckDB said it could not allocate (a plain error, or the JSON of a failed CREATE). */
+/**
+ * Whether DuckDB said it could not allocate: a plain "Out of Memory Error", the JSON of a failed
+ * CREATE, or a COMMIT whose checkpoint found no block ("Failed to create checkpoint because of
+ * error: could not allocate block of size ...", seen at 5M alerts).
+ */
 export function isOutOfMemory(message: string | undefined): boolean {
-  return /Out of Memory/i.test(message ?? '');
+  return /Out of Memory|could not allocate block/i.test(message ?? '');
 }
