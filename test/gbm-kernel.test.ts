@@ -11,23 +11,22 @@ import { compileKernel, KERNEL_TS, kernelModuleText } from '../tools/wasm/gbm-ke
 import { syntheticGbmData } from '../bench/gbm-data.ts';
 import { GbmArena } from '../src/ml/gbm/arena.ts';
 import { DEFAULT_GBM, fitGbm, type GbmData } from '../src/ml/gbm/booster.ts';
-import { histogramLayout, histogramOffsets, STRIDE } from '../src/ml/gbm/histogram.ts';
+import { histogramLayout, histogramOffsets, STRIDE, type HistogramLayout } from '../src/ml/gbm/histogram.ts';
 import { GbmKernel } from '../src/ml/gbm/kernel.ts';
 import { Random } from '../src/ml/random.ts';
 
 /** Histogram of rows order[start..end) one feature at a time, in row order: what the kernel must equal. */
 function referenceHistogram(
-  bins: Uint8Array,
-  rows: number,
-  active: Int32Array,
-  slot: Int32Array,
-  length: number,
-  order: Int32Array,
+  kernel: GbmKernel,
+  layout: HistogramLayout,
   start: number,
   end: number,
   g: Float32Array,
   h: Float32Array,
 ): Float64Array {
+  const { bins, order } = kernel.arena;
+  const rows = order.length;
+  const { active, start: slot, length } = layout;
   const hist = new Float64Array(length);
   for (let a = 0; a < active.length; a++) {
     for (let k = 0; k < end - start; k++) {
@@ -80,18 +79,7 @@ describe('gbm kernel', () => {
       for (let i = 0; i < rows; i++) arena.order[i] = i;
       const hist = arena.takeHistogram();
       kernel.histogram(hist, 0, rows, arena.g, arena.h);
-      const want = referenceHistogram(
-        arena.bins,
-        rows,
-        layout.active,
-        layout.start,
-        layout.length,
-        arena.order,
-        0,
-        rows,
-        arena.g,
-        arena.h,
-      );
+      const want = referenceHistogram(kernel, layout, 0, rows, arena.g, arena.h);
       expect(Array.from(hist)).toEqual(Array.from(want));
 
       // A node: an ascending subset of the rows at an offset of the order, its gradients gathered.
@@ -105,18 +93,7 @@ describe('gbm kernel', () => {
       );
       const child = arena.takeHistogram();
       kernel.histogram(child, 100, 100 + m, arena.og, arena.oh);
-      const wantChild = referenceHistogram(
-        arena.bins,
-        rows,
-        layout.active,
-        layout.start,
-        layout.length,
-        arena.order,
-        100,
-        100 + m,
-        arena.og,
-        arena.oh,
-      );
+      const wantChild = referenceHistogram(kernel, layout, 100, 100 + m, arena.og, arena.oh);
       expect(Array.from(child)).toEqual(Array.from(wantChild));
 
       const parent = Float64Array.from(hist);
