@@ -76,6 +76,12 @@ export interface CheckedSnapshot {
   loadedFiles: KeptTable;
 }
 
+/** `_loaded_files`' columns and their DuckDB types, as rawColumns gives a raw table's. */
+async function loadedFilesColumns(db: Database): Promise<Map<string, string>> {
+  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${LOADED_FILES}`));
+  return new Map(described.map((c) => [c.column_name, c.column_type]));
+}
+
 /** The label columns the migrations add: labels live in label_events, not in a kept load. */
 const NOT_KEPT: Record<string, ReadonlySet<string>> = {
   [ALERTS_TABLE]: new Set([...LABEL_COLUMNS.map((c) => c.name)]),
@@ -101,9 +107,7 @@ export async function exportChecked(db: Database, key: string, report: LoadRepor
       .map(([name, type]) => ({ name, type }));
     tables.push(await keep(db, c.raw, columns));
   }
-  const loadedColumns = rows<{ column_name: string; column_type: string }>(
-    await db.query(`DESCRIBE ${LOADED_FILES}`),
-  ).map((c) => ({ name: c.column_name, type: c.column_type }));
+  const loadedColumns = [...(await loadedFilesColumns(db))].map(([name, type]) => ({ name, type }));
   return {
     key,
     savedAt: Date.now(),
@@ -160,11 +164,7 @@ export async function restoreChecked(db: Database, s: CheckedSnapshot): Promise<
       for (const [i, t] of parts.entries()) {
         const existing =
           t === s.loadedFiles
-            ? new Map(
-                rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${LOADED_FILES}`)).map(
-                  (c) => [c.column_name, c.column_type],
-                ),
-              )
+            ? await loadedFilesColumns(db)
             : await rawColumns(
                 db,
                 CONTRACTS.find((c) => c.raw === t.table)!,

@@ -372,8 +372,8 @@ export class Lab {
   }
 
   /**
-   * What a load needs to know of what is loaded, read once at its start (one query each rather
-   * than one per file): the files already loaded, and each raw table's columns.
+   * What a load needs to know of what is loaded, read once rather than once per file: the files
+   * already loaded (at its start), and each raw table's columns (at the first file of that table).
    */
   private async loadState(): Promise<LoadState> {
     const loadedFiles = new Map<string, string>();

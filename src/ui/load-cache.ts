@@ -79,9 +79,10 @@ export function keptBytes(s: CheckedSnapshot): number {
 }
 
 /**
- * The sample's files as the loader gets them, and the digests of their bytes: each file's bytes,
- * already requested, are hashed as they arrive and handed to the loader once (as readingAhead
- * does), so a load that does not wait for the digests starts with the first file.
+ * The sample's files as the loader gets them, and the digests of their bytes: every file is
+ * requested at once (a read-ahead, as source-files.ts readingAhead is; no need for both), its bytes
+ * hashed as they arrive and handed to the loader once, so a load that does not wait for the
+ * digests starts with the first file.
  */
 export function withDigests(files: SourceFile[]): { files: SourceFile[]; digests: Promise<FileDigest[]> } {
   const reads = files.map((f) =>

@@ -8,13 +8,12 @@
 import './styles.css';
 import { openBrowserRuntime } from '../db/browser.ts';
 import { CheckedLoadCache, withDigests } from './load-cache.ts';
-import { readingAhead, sampleFiles } from './source-files.ts';
+import { sampleFiles } from './source-files.ts';
 
 const runtime = openBrowserRuntime();
 runtime.catch(() => {}); // reported by the app, once it is up
-const sample = sampleFiles()
-  .then(readingAhead)
-  .then((files) => withDigests(files));
+// withDigests requests every file at once (a read-ahead of its own) and hashes each as it arrives.
+const sample = sampleFiles().then((files) => withDigests(files));
 sample.catch(() => {}); // reported by the app, once it is up
 const keptCopies = CheckedLoadCache.open();
 
