@@ -64,13 +64,7 @@ export class GbmKernel {
   async useLayout(active: Int32Array, slot: Int32Array): Promise<void> {
     this.arena.setLayout(active, slot);
     this.threads?.close();
-    this.threads =
-      this.wanted > 1
-        ? await HistogramThreads.start(this.arena, this.module, this.wanted, {
-            bins: this.arena.bins.byteOffset,
-            rows: this.rows,
-          })
-        : null;
+    this.threads = this.wanted > 1 ? await HistogramThreads.start(this.arena, this.module, this.wanted) : null;
   }
 
   /** Threads that build histograms, this one included. */

@@ -120,12 +120,7 @@ export class HistogramThreads {
    * memory, no worker API, a thread that may not block (a browser page's main thread), or fewer
    * than eight active features.
    */
-  static async start(
-    arena: GbmArena,
-    module: WebAssembly.Module,
-    threads: number,
-    fixed: { bins: number; rows: number },
-  ): Promise<HistogramThreads | null> {
+  static async start(arena: GbmArena, module: WebAssembly.Module, threads: number): Promise<HistogramThreads | null> {
     const active = arena.active.length;
     const count = Math.min(threads, MAX_HELPERS + 1, Math.floor(active / 4));
     if (count < 2 || !arena.shared || !mayBlock()) return null;
@@ -143,7 +138,7 @@ export class HistogramThreads {
           memory: arena.memory,
           control: ctl.byteOffset,
           bins: arena.bins.byteOffset,
-          rows: fixed.rows,
+          rows: arena.order.length,
           active: arena.active.byteOffset,
           slot: arena.slot.byteOffset,
           index: i,
