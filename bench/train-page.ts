@@ -25,6 +25,8 @@ export interface BrowserTrainOptions {
   /** Timed epochs per run (one warm-up epoch more is trained). */
   epochs: number;
   backends: BackendName[];
+  /** The wasm pool size to start with; absent: the worker measures 1 thread against every core. */
+  threads?: number;
 }
 
 export interface BrowserTrainRow {
@@ -103,7 +105,9 @@ export async function runBrowserTrainBench(opts: BrowserTrainOptions): Promise<B
   const data = syntheticTrainingData(opts.rows, opts.features);
   const out: BrowserTrainRow[] = [];
   for (const backend of opts.backends) {
-    const runner = createWorkerRunner({ backend: { preferred: backend } });
+    const runner = createWorkerRunner({
+      backend: { preferred: backend, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) },
+    });
     try {
       let started: string;
       try {

@@ -49,6 +49,8 @@ const { values } = parseArgs({
     'skip-chromium': { type: 'boolean', default: false },
     'chromium-backends': { type: 'string', default: 'webgl,wasm,cpu' },
     'chromium-batches': { type: 'string', default: '512,1024,2048' },
+    /** The training worker's wasm thread count; default: it measures 1 against every core. */
+    'chromium-threads': { type: 'string' },
   },
 });
 const ROWS = Number(values.rows);
@@ -234,35 +236,50 @@ function chromiumRun(opts: BrowserTrainOptions): Promise<BrowserTrainRow[]> {
   return runInBenchPage('/bench/train-page.ts', 'runBrowserTrainBench', opts);
 }
 
+/**
+ * The Chromium rows as a table, each classifier rate beside scikit-learn's at the same batch size
+ * (`sklearnAt`, best epoch; absent where it was not measured), and the lowest of those ratios:
+ * the issue's bar is 50% at every batch size, so the weakest one is the figure that counts.
+ */
 function chromiumTable(
   rows: BrowserTrainRow[],
-  sklearn: number,
-): { table: (string | number)[][]; best: number; bestLabel: string; longest: number } {
+  sklearnAt: ReadonlyMap<number, number>,
+): { table: (string | number)[][]; best: number; bestLabel: string; longest: number; weakest?: string } {
   const table: (string | number)[][] = [];
   let best = 0;
   let bestLabel = '';
   let longest = 0;
+  let weakest: { ratio: number; label: string } | undefined;
   for (const r of rows) {
     if (r.batch === 0) {
-      table.push([r.backend, r.started, '-', '-', '-', '-', '-', '-']);
+      table.push([r.backend, r.started, '-', '-', '-', '-', '-', '-', '-']);
       continue;
     }
     const c = { best: Math.max(...r.classifier), median: median(r.classifier) };
     const a = { best: Math.max(...r.autoencoder), median: median(r.autoencoder) };
     if (c.best > best) [best, bestLabel] = [c.best, `${r.backend}, batch ${r.batch}`];
     longest = Math.max(longest, r.longestTaskMs);
+    const sklearn = sklearnAt.get(r.batch) ?? 0;
+    const ratio = sklearn > 0 ? c.best / sklearn : undefined;
+    // The weakest batch size of the backend the app trains on (wasm): webgl and cpu are fallbacks.
+    if (ratio !== undefined && r.backend === 'wasm' && (!weakest || ratio < weakest.ratio))
+      weakest = {
+        ratio,
+        label: `batch ${r.batch}: ${Math.round(c.best / 1000)}k vs ${Math.round(sklearn / 1000)}k = ${Math.round(100 * ratio)}%`,
+      };
     table.push([
       r.backend,
       r.rows.toLocaleString('en-US'),
       r.batch,
       cell(c),
-      sklearn > 0 ? `${Math.round((100 * c.best) / sklearn)}%` : '-',
+      sklearn > 0 ? `${Math.round(sklearn / 1000)}k` : '-',
+      ratio !== undefined ? `${Math.round(100 * ratio)}%` : '-',
       cell(a),
       r.longestTaskMs > 0 ? Math.round(r.longestTaskMs) : 'none > 50',
       Math.round(r.worstTimerLateMs),
     ]);
   }
-  return { table, best, bestLabel, longest };
+  return { table, best, bestLabel, longest, ...(weakest ? { weakest: weakest.label } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -280,6 +297,8 @@ async function main(): Promise<void> {
   const predictions: (string | number)[][] = [];
   const python = !values['no-sklearn'];
   let best = { lean: 0, sklearn: 0, sklearnBatch: 0, label: '' };
+  /** scikit-learn's best epoch per batch size, on the full rows (the Chromium rows' bar). */
+  const sklearnAt = new Map<number, number>();
   let sklearnMissing = false;
   for (const backend of values.backends.split(',')) {
     if (!(await tf.setBackend(backend))) {
@@ -307,6 +326,7 @@ async function main(): Promise<void> {
       ]);
       if (lean.best > best.lean) best = { ...best, lean: lean.best, label: `${backend}, batch ${batch}` };
       if (sk && sk.best > best.sklearn) best = { ...best, sklearn: sk.best, sklearnBatch: batch };
+      if (sk && rows === ROWS) sklearnAt.set(batch, sk.best);
       autoencoder.push([backend, batch, cell(await leanLoop(rows, batch, 'autoencoder'))]);
       process.stderr.write(`  ${backend} batch ${batch} done\n`);
     }
@@ -340,8 +360,14 @@ async function main(): Promise<void> {
       batches: values['chromium-batches'].split(',').map(Number),
       epochs: EPOCHS,
       backends: values['chromium-backends'].split(',') as BrowserTrainOptions['backends'],
+      ...(values['chromium-threads'] ? { threads: Number(values['chromium-threads']) } : {}),
     });
-    const chromium = chromiumTable(rows, reference);
+    // Chromium batch sizes the Node half did not time: scikit-learn on them now.
+    for (const batch of new Set(rows.map((r) => r.batch).filter((b) => b > 0 && !sklearnAt.has(b)))) {
+      const sk = python ? sklearnRate(ROWS, batch) : undefined;
+      if (sk) sklearnAt.set(batch, sk.best);
+    }
+    const chromium = chromiumTable(rows, sklearnAt);
     console.log('headless Chromium, the training worker (thousands of samples/s: best / median of the timed epochs)');
     console.log(
       formatTable(
@@ -350,7 +376,8 @@ async function main(): Promise<void> {
           'rows',
           'batch',
           'classifier',
-          'vs scikit-learn',
+          'scikit-learn, same batch',
+          'classifier / scikit-learn',
           'autoencoder',
           'longest main-thread task ms',
           'worst 10 ms timer lateness ms',
@@ -361,7 +388,8 @@ async function main(): Promise<void> {
     for (const r of rows.filter((r) => r.batch > 0 && r === rows.find((o) => o.backend === r.backend)))
       console.log(`  ${r.backend}: the worker started ${r.started}`);
     console.log(
-      `Chromium fastest: ${chromium.bestLabel}: ${Math.round(chromium.best / 1000)}k samples/s = ${Math.round((100 * chromium.best) / reference)}% of scikit-learn's ${Math.round(reference / 1000)}k; ` +
+      `Chromium fastest: ${chromium.bestLabel}: ${Math.round(chromium.best / 1000)}k samples/s = ${Math.round((100 * chromium.best) / reference)}% of scikit-learn's best ${Math.round(reference / 1000)}k; ` +
+        `weakest wasm batch against scikit-learn at the same batch: ${chromium.weakest ?? 'not measured'} (the aim is at least 50% at every batch); ` +
         `longest main-thread task ${chromium.longest > 0 ? `${Math.round(chromium.longest)} ms` : 'under 50 ms (none reported)'} (target: none over 100 ms).`,
     );
   }
