@@ -11,6 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Mlp, MlpBatch } from './mlp.ts';
 import { Random } from './random.ts';
+import { yieldTask } from '../util/yield-task.ts';
 
 export interface EpochLog {
   epoch: number;
@@ -121,24 +122,18 @@ export async function trainLoop(
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
     rng.shuffle(order);
-    let lossSum: tf.Tensor | undefined;
-    const losses: tf.Scalar[] = [];
+    const lossSum = new LossSum();
     for (let start = 0; start < order.length; start += batchSize) {
       if (hooks.signal?.aborted) throw abortError();
       const size = Math.min(batchSize, order.length - start);
       fillBatch(batch, train, order, start, size);
-      losses.push(model.trainBatch(batch));
-      // Batch losses are summed on the backend and read once per epoch: reading each one would
-      // wait for every kernel to finish and stall the pipeline.
-      if (losses.length >= 16) lossSum = accumulate(lossSum, losses.splice(0));
+      lossSum.add(model.trainBatch(batch));
       if (performance.now() - lastYield > yieldMs) {
-        await new Promise((r) => setTimeout(r, 0));
+        await yieldTask();
         lastYield = performance.now();
       }
     }
-    lossSum = accumulate(lossSum, losses.splice(0));
-    const loss = lossSum!.dataSync()[0]! / Math.ceil(order.length / batchSize);
-    lossSum!.dispose();
+    const loss = lossSum.read() / Math.ceil(order.length / batchSize);
     const valLoss = val ? model.loss(val.x, val.target, validation!.rows.length, val.weight) : NaN;
     const seconds = (performance.now() - t0) / 1000;
     history.push({ epoch, loss, valLoss, seconds, samplesPerSecond: order.length / seconds });
@@ -160,16 +155,40 @@ export async function trainLoop(
   return { history, bestEpoch: best.epoch, stopped };
 }
 
-/** Sum of batch losses, each weighted equally (the last, partial batch counts as one). */
-function accumulate(sum: tf.Tensor | undefined, losses: tf.Scalar[]): tf.Tensor | undefined {
-  let total = sum;
-  for (const l of losses) {
-    const next = total ? total.add(l) : l.clone();
-    total?.dispose();
-    l.dispose();
-    total = next;
+/**
+ * The sum of an epoch's batch losses, each weighted equally (the last, partial batch counts as
+ * one). Tensor losses are summed on the backend and read once per epoch: reading each one would
+ * wait for every kernel to finish and stall the pipeline. Numbers (losses computed in
+ * JavaScript) are added as they come.
+ */
+class LossSum {
+  private host = 0;
+  private pending: tf.Scalar[] = [];
+  private total: tf.Tensor | undefined;
+
+  add(loss: tf.Scalar | number): void {
+    if (typeof loss === 'number') this.host += loss;
+    else if (this.pending.push(loss) >= 16) this.fold();
   }
-  return total;
+
+  /** The sum so far; frees the backend's tensors. */
+  read(): number {
+    this.fold();
+    const backend = this.total ? this.total.dataSync()[0]! : 0;
+    this.total?.dispose();
+    this.total = undefined;
+    return this.host + backend;
+  }
+
+  private fold(): void {
+    for (const l of this.pending) {
+      const next = this.total ? this.total.add(l) : l.clone();
+      this.total?.dispose();
+      l.dispose();
+      this.total = next;
+    }
+    this.pending = [];
+  }
 }
 
 /** Gather rows order[start..start+size) into the batch buffers, and the transpose of x. */

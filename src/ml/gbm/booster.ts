@@ -22,6 +22,7 @@ import { histogramLayout, histogramOffsets } from './histogram.ts';
 import { TreeGrower, type GrowData } from './grow.ts';
 import { GbmKernel } from './kernel.ts';
 import { leafOfBinned, predictRow, type Tree } from './tree.ts';
+import { yieldTask } from '../../util/yield-task.ts';
 
 export interface GbmParams {
   learningRate: number;
@@ -244,7 +245,7 @@ async function boost(
       break;
     }
     if (performance.now() - lastYield > yieldMs) {
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldTask();
       lastYield = performance.now();
     }
   }
