@@ -3,9 +3,11 @@
  * the same forward pass, loss gradient, backward pass and Adam step, written out loop by loop.
  * The bias gradients come from a matMul with a row of ones in mlp.ts; here they are column sums.
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../src/ml/backend-node.ts';
 import { Mlp } from '../src/ml/mlp.ts';
+import type { ParamStoreKind } from '../src/ml/mlp-params.ts';
 import { Random } from '../src/ml/random.ts';
 
 interface Layer {
@@ -81,7 +83,12 @@ function referenceGradient(
   return g;
 }
 
-describe('Mlp.trainBatch', () => {
+describe.each([
+  ['host', 0],
+  ['host', 0.01],
+  ['backend', 0],
+  ['backend', 0.01],
+] as [ParamStoreKind, number][])('Mlp.trainBatch, parameters on the %s, L2 %s', (store, l2) => {
   beforeAll(async () => {
     await initNodeBackend();
   });
@@ -96,15 +103,18 @@ describe('Mlp.trainBatch', () => {
     const y = Float32Array.from({ length: rows }, () => (rng.next() < 0.4 ? 1 : 0));
     const w = Float32Array.from({ length: rows }, () => rng.uniform(0.5, 2));
     const lr = 0.01;
-    const mlp = new Mlp({ sizes, output: 'sigmoid', learningRate: lr, l2: 0, seed: 5 });
+    const mlp = new Mlp({ sizes, output: 'sigmoid', learningRate: lr, l2, seed: 5, store });
     const layers = layout(sizes);
+    const isKernel = new Uint8Array(Math.max(...layers.map((l) => l.bias + l.fanOut)));
+    for (const { kernel, fanIn, fanOut } of layers) isKernel.fill(1, kernel, kernel + fanIn * fanOut);
     const p = Float64Array.from(mlp.snapshot());
     const m = new Float64Array(p.length);
     const v = new Float64Array(p.length);
     try {
       for (let t = 1; t <= 5; t++) {
-        mlp.trainBatch({ x, xT, target: y, weight: w, size: rows }).dispose();
+        tf.dispose(mlp.trainBatch({ x, xT, target: y, weight: w, size: rows }));
         const g = referenceGradient(p, layers, x, y, w, rows);
+        for (let i = 0; i < p.length; i++) if (isKernel[i]) g[i] = g[i]! + l2 * p[i]!;
         const lrT = (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
         for (let i = 0; i < p.length; i++) {
           m[i] = 0.9 * m[i]! + 0.1 * g[i]!;
@@ -115,7 +125,7 @@ describe('Mlp.trainBatch', () => {
         for (let i = 0; i < p.length; i++) expect(got[i]!, `parameter ${i} after step ${t}`).toBeCloseTo(p[i]!, 5);
       }
       // The biases moved: their gradients are not silently zero.
-      const start = new Mlp({ sizes, output: 'sigmoid', learningRate: lr, l2: 0, seed: 5 });
+      const start = new Mlp({ sizes, output: 'sigmoid', learningRate: lr, l2, seed: 5, store });
       const initial = start.snapshot();
       start.dispose();
       const after = mlp.snapshot();
@@ -123,6 +133,64 @@ describe('Mlp.trainBatch', () => {
         expect(after.slice(bias, bias + fanOut).some((b, j) => b !== initial[bias + j])).toBe(true);
     } finally {
       mlp.dispose();
+    }
+  });
+
+  it('predicts from the current parameters: after a step, and after restoring a snapshot', () => {
+    const sizes = [3, 4, 1];
+    const rows = 8;
+    const rng = new Random(9);
+    const x = Float32Array.from({ length: rows * 3 }, () => rng.uniform(-1, 1));
+    const xT = new Float32Array(x.length);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < 3; c++) xT[c * rows + r] = x[r * 3 + c]!;
+    const y = Float32Array.from({ length: rows }, (_, r) => r % 2);
+    const mlp = new Mlp({ sizes, output: 'sigmoid', learningRate: 0.1, l2, seed: 2, store });
+    try {
+      const saved = mlp.snapshot();
+      const before = mlp.predict(x, rows);
+      tf.dispose(mlp.trainBatch({ x, xT, target: y, size: rows }));
+      const after = mlp.predict(x, rows);
+      expect(Array.from(after)).not.toEqual(Array.from(before));
+      mlp.restore(saved);
+      expect(Array.from(mlp.predict(x, rows))).toEqual(Array.from(before));
+    } finally {
+      mlp.dispose();
+    }
+  });
+});
+
+describe('the host and backend parameter stores', () => {
+  beforeAll(async () => {
+    await initNodeBackend();
+  });
+
+  it('take the same steps and report the same losses, linear output (the autoencoder) with L2', async () => {
+    const sizes = [4, 3, 4];
+    const rows = 11;
+    const rng = new Random(4);
+    const x = Float32Array.from({ length: rows * 4 }, () => rng.uniform(-1, 1));
+    const xT = new Float32Array(x.length);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < 4; c++) xT[c * rows + r] = x[r * 4 + c]!;
+    const make = (store: ParamStoreKind) =>
+      new Mlp({ sizes, output: 'linear', learningRate: 0.05, l2: 0.01, seed: 8, store });
+    const host = make('host');
+    const backend = make('backend');
+    try {
+      for (let step = 0; step < 4; step++) {
+        const a = host.trainBatch({ x, xT, target: x, size: rows });
+        const b = backend.trainBatch({ x, xT, target: x, size: rows });
+        expect(typeof a).toBe('number');
+        const bLoss = typeof b === 'number' ? b : (await b.data())[0]!;
+        tf.dispose(b);
+        expect(a as number).toBeCloseTo(bLoss, 5);
+        expect(a as number).toBeGreaterThan(0);
+      }
+      const h = host.snapshot();
+      const k = backend.snapshot();
+      for (let i = 0; i < h.length; i++) expect(h[i]!, `parameter ${i}`).toBeCloseTo(k[i]!, 5);
+    } finally {
+      host.dispose();
+      backend.dispose();
     }
   });
 });

@@ -220,6 +220,7 @@ function probe(): number {
   try {
     const step = () => {
       const loss = mlp.trainBatch({ x, xT, target: y, weight: w, size: rows });
+      if (typeof loss === 'number') return; // computed on the host: the step has finished
       loss.dataSync(); // waits for the step to finish
       loss.dispose();
     };

@@ -11,13 +11,20 @@
  *   batch arrives with its transpose (built in JS while gathering the rows), weight matrices are
  *   transposed explicitly (they are tiny), and the forward pass uses fused matMul+bias+ReLU.
  * - Per-op overhead, 15 us and more per TF.js op. tf.train.adam updating six variables costs
- *   about 70 ops (1.3 ms a step); all parameters live in one flat variable instead, updated by a
- *   10-op Adam (adam.ts, 0.1 ms), and the layers are views (slice + reshape) of it.
+ *   about 70 ops (1.3 ms a step); all parameters live in one flat vector instead, updated by one
+ *   Adam, on the backend or in JavaScript (mlp-params.ts says which and why).
  *
  * The weights can still be exported as a TF.js Layers model (artefacts.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { FlatAdam } from './adam.ts';
+import {
+  createParamStore,
+  defaultStoreKind,
+  type LayerSlot,
+  type LayerTensors,
+  type ParamStore,
+  type ParamStoreKind,
+} from './mlp-params.ts';
 import { Random } from './random.ts';
 
 export type OutputKind = 'sigmoid' | 'linear';
@@ -31,6 +38,8 @@ export interface MlpSpec {
   /** L2 penalty added to the weight gradients (not the biases), as sklearn's `alpha`. */
   l2: number;
   seed: number;
+  /** Where the parameters live and Adam runs; default: by the current backend (defaultStoreKind). */
+  store?: ParamStoreKind;
 }
 
 /** One batch, row-major, with its transpose (columns x rows) for the first layer's gradient. */
@@ -44,14 +53,6 @@ export interface MlpBatch {
   size: number;
 }
 
-/** Where layer l's kernel and bias sit in the flat parameter vector. */
-interface LayerSlot {
-  fanIn: number;
-  fanOut: number;
-  kernel: number;
-  bias: number;
-}
-
 /** Rows scored per forward call: large, because each call has a fixed cost (stack-notes.md). */
 const PREDICT_CHUNK = 8192;
 
@@ -61,11 +62,10 @@ let variableCounter = 0;
 export class Mlp {
   readonly spec: MlpSpec;
   /** Every kernel and bias, layer by layer (kernel row-major, then bias). */
-  private readonly params: tf.Variable;
+  private readonly params: ParamStore;
   private readonly slots: LayerSlot[] = [];
-  /** 1 at kernel entries, 0 at biases: the L2 penalty's reach. */
-  private readonly kernelMask: tf.Tensor1D | undefined;
-  private readonly optimizer: FlatAdam;
+  /** The loss and its gradient are computed in JavaScript (with a host parameter store). */
+  private readonly hostLoss: boolean;
   /** A [1, rows] row of ones per batch size seen (trainBatch's bias gradients). */
   private readonly ones = new Map<number, tf.Tensor2D>();
 
@@ -81,21 +81,18 @@ export class Mlp {
     }
     const rng = new Random(spec.seed);
     const initial = new Float32Array(offset);
-    const mask = new Float32Array(offset);
     for (const s of this.slots) {
       // Glorot uniform, drawn from the seeded generator so a seed fixes the start on any backend; biases 0.
       const limit = Math.sqrt(6 / (s.fanIn + s.fanOut));
-      for (let i = 0; i < s.fanIn * s.fanOut; i++) {
-        initial[s.kernel + i] = rng.uniform(-limit, limit);
-        mask[s.kernel + i] = 1;
-      }
+      for (let i = 0; i < s.fanIn * s.fanOut; i++) initial[s.kernel + i] = rng.uniform(-limit, limit);
     }
-    // tf.variable keeps its own copy: the initial tensor is freed.
-    const start = tf.tensor1d(initial);
-    this.params = tf.variable(start, true, `mlp_${++variableCounter}/params`);
-    start.dispose();
-    this.kernelMask = spec.l2 > 0 ? tf.tensor1d(mask) : undefined;
-    this.optimizer = new FlatAdam(offset, spec.learningRate);
+    const store = spec.store ?? defaultStoreKind();
+    this.hostLoss = store === 'host';
+    this.params = createParamStore(store, this.slots, initial, {
+      learningRate: spec.learningRate,
+      l2: spec.l2,
+      name: `mlp_${++variableCounter}/params`,
+    });
   }
 
   get inputs(): number {
@@ -106,23 +103,15 @@ export class Mlp {
     return this.spec.sizes[this.spec.sizes.length - 1]!;
   }
 
-  /** Layer l's kernel and bias as views of the parameter vector (call inside tidy). */
-  private layer(l: number): { kernel: tf.Tensor2D; bias: tf.Tensor1D } {
-    const s = this.slots[l]!;
-    return {
-      kernel: tf.reshape(tf.slice(this.params, [s.kernel], [s.fanIn * s.fanOut]), [s.fanIn, s.fanOut]),
-      bias: tf.slice(this.params as tf.Tensor1D, [s.bias], [s.fanOut]),
-    };
-  }
-
-  /** Pre-activation outputs (logits for sigmoid) of a [rows, inputs] tensor, each layer's input, and the kernels. */
-  private forward(x: tf.Tensor2D): { logits: tf.Tensor2D; activations: tf.Tensor2D[]; kernels: tf.Tensor2D[] } {
+  /** Pre-activation outputs (logits for sigmoid) of a [rows, inputs] tensor, each layer's input, and the layers. */
+  private forward(x: tf.Tensor2D): { logits: tf.Tensor2D; activations: tf.Tensor2D[]; layers: LayerTensors[] } {
     const activations: tf.Tensor2D[] = [x];
-    const kernels: tf.Tensor2D[] = [];
+    const layers: LayerTensors[] = [];
     const last = this.slots.length - 1;
     for (let l = 0; l <= last; l++) {
-      const { kernel, bias } = this.layer(l);
-      kernels.push(kernel);
+      const layer = this.params.layer(l);
+      const { kernel, bias } = layer;
+      layers.push(layer);
       activations.push(
         tf.fused.matMul({
           a: activations[l]!,
@@ -132,7 +121,7 @@ export class Mlp {
         }) as tf.Tensor2D,
       );
     }
-    return { logits: activations.pop()!, activations, kernels };
+    return { logits: activations.pop()!, activations, layers };
   }
 
   private onesRow(rows: number): tf.Tensor2D {
@@ -144,15 +133,22 @@ export class Mlp {
     return row;
   }
 
-  /** One optimiser step on a batch; returns the batch's mean loss as a scalar tensor (not read). */
-  trainBatch(batch: MlpBatch): tf.Scalar {
+  /**
+   * One optimiser step on a batch; returns the batch's mean loss: a number where it was computed
+   * in JavaScript (host parameter store), else a scalar tensor, not read (reading waits for the
+   * backend; the caller sums and reads them once an epoch).
+   */
+  trainBatch(batch: MlpBatch): tf.Scalar | number {
     return tf.tidy(() => {
       const { size } = batch;
       const xb = tf.tensor2d(batch.x.subarray(0, size * this.inputs), [size, this.inputs]);
       const xbT = tf.tensor2d(batch.xT.subarray(0, size * this.inputs), [this.inputs, size]);
-      const target = tf.tensor2d(batch.target.subarray(0, size * this.outputs), [size, this.outputs]);
-      const { logits, activations, kernels } = this.forward(xb);
-      const { loss, dLogits } = this.lossAndGradient(logits, target, batch.weight?.subarray(0, size));
+      const { logits, activations, layers } = this.forward(xb);
+      const target = batch.target.subarray(0, size * this.outputs);
+      const weight = batch.weight?.subarray(0, size);
+      const { loss, dLogits } = this.hostLoss
+        ? this.lossAndGradientOnHost(logits, target, weight)
+        : this.lossAndGradient(logits, tf.tensor2d(target, [size, this.outputs]), weight);
 
       // Gradients layer by layer from the top, then laid out like the parameter vector. Each
       // layer's kernel and bias gradients come from one matMul: the layer's input transposed,
@@ -161,29 +157,59 @@ export class Mlp {
       // parameter vector lays them out; the wasm backend's Sum over rows cost as much as the
       // matMul it replaces.
       const ones = this.onesRow(size);
-      const parts: tf.Tensor[] = [];
+      const grads: tf.Tensor[] = [];
       let dz: tf.Tensor2D = dLogits;
       for (let l = this.slots.length - 1; l >= 0; l--) {
         const aT: tf.Tensor2D = l === 0 ? xbT : tf.transpose(activations[l]!);
-        parts[l] = tf.reshape(tf.matMul(tf.concat([aT, ones], 0), dz), [-1]);
+        grads[l] = tf.matMul(tf.concat([aT, ones], 0), dz);
         if (l > 0) {
           // ReLU's derivative: 1 where the activation is positive.
-          dz = tf.mul(tf.matMul(dz, tf.transpose(kernels[l]!)), tf.step(activations[l]!)) as tf.Tensor2D;
+          dz = tf.mul(tf.matMul(dz, layers[l]!.kernelT()), tf.step(activations[l]!)) as tf.Tensor2D;
         }
       }
-      let grad: tf.Tensor = tf.concat(parts);
-      if (this.kernelMask) grad = tf.add(grad, tf.mul(tf.mul(this.params, this.kernelMask), this.spec.l2));
-      this.optimizer.step(this.params, grad);
+      this.params.step(grads);
       return loss;
     });
   }
 
   /**
-   * The loss and its gradient with respect to the logits.
+   * The loss and its gradient with respect to the logits, in two forms: on the backend, and (for
+   * a host parameter store, mlp-params.ts) in JavaScript on the logits read back, which saves
+   * the step's 5-10 small loss ops for one read and one upload.
    * sigmoid: L = sum_i w_i bce(z_i, y_i) / sum_i w_i, with bce written on logits for stability
-   *          (softplus(z) - z y, TF.js's softplus being the stable form); dL/dz_i = w_i (sigmoid(z_i) - y_i) / sum w.
+   *          (softplus(z) - z y, softplus in its stable form); dL/dz_i = w_i (sigmoid(z_i) - y_i) / sum w.
    * linear:  L = mean over all cells of (z - t)^2; dL/dz = 2 (z - t) / cells.
    */
+  private lossAndGradientOnHost(
+    z: tf.Tensor2D,
+    t: Float32Array,
+    weight?: Float32Array,
+  ): { loss: number; dLogits: tf.Tensor2D } {
+    const logits = z.dataSync() as Float32Array;
+    const d = new Float32Array(logits.length);
+    let sum = 0;
+    if (this.spec.output === 'linear') {
+      for (let i = 0; i < logits.length; i++) {
+        const diff = logits[i]! - t[i]!;
+        sum += diff * diff;
+        d[i] = (2 * diff) / logits.length;
+      }
+      return { loss: sum / logits.length, dLogits: tf.tensor2d(d, z.shape) };
+    }
+    let total = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const zi = logits[i]!;
+      const w = weight ? weight[i]! : 1;
+      const softplus = Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi)));
+      sum += w * (softplus - zi * t[i]!);
+      d[i] = w * (1 / (1 + Math.exp(-zi)) - t[i]!);
+      total += w;
+    }
+    const scale = total > 0 ? 1 / total : 0;
+    for (let i = 0; i < d.length; i++) d[i]! *= scale;
+    return { loss: sum * scale, dLogits: tf.tensor2d(d, z.shape) };
+  }
+
   private lossAndGradient(
     z: tf.Tensor2D,
     t: tf.Tensor2D,
@@ -262,16 +288,16 @@ export class Mlp {
 
   /** A copy of every parameter, to come back to the best epoch after early stopping. */
   snapshot(): Float32Array {
-    return this.params.dataSync().slice() as Float32Array;
+    return this.params.values();
   }
 
   restore(snapshot: Float32Array): void {
-    tf.tidy(() => this.params.assign(tf.tensor1d(snapshot)));
+    this.params.assign(snapshot);
   }
 
   /** Weights in Keras order (kernel, bias per layer), for export. */
   layerWeights(): { kernel: Float32Array; bias: Float32Array; shape: [number, number] }[] {
-    const all = this.params.dataSync() as Float32Array;
+    const all = this.params.values();
     return this.slots.map((s) => ({
       kernel: all.slice(s.kernel, s.kernel + s.fanIn * s.fanOut),
       bias: all.slice(s.bias, s.bias + s.fanOut),
@@ -283,7 +309,5 @@ export class Mlp {
     for (const row of this.ones.values()) row.dispose();
     this.ones.clear();
     this.params.dispose();
-    this.kernelMask?.dispose();
-    this.optimizer.dispose();
   }
 }
