@@ -155,10 +155,10 @@ export async function checkStaged(
   const plan = planColumns(contract, staged, existing);
   let numRows = 0; // from the query below, before any report that quotes it
 
-  // 2. Every value check in one scan of the staging table (one round trip to DuckDB, which in
-  // the browser is another worker): the row count; conversions that can fail (text dates, text
-  // lists, 0/1 booleans); NULLs, ranges, known values, windows; the snapshot the rows say they
-  // belong to; and whether any key repeats.
+  // 2. Every value check counted in one scan of the staging table (one round trip to DuckDB,
+  // which in the browser is another worker): the row count; conversions that can fail (text
+  // dates, text lists, 0/1 booleans); NULLs, ranges, known values, windows; the snapshot the rows
+  // say they belong to; and whether any key repeats.
   const checks: { sql: string; report: (count: number, firstRow: number) => void }[] = [];
   for (const col of plan) {
     const src = ident(stagedName(staged, col.name));
@@ -206,23 +206,29 @@ export async function checkStaged(
     }
   }
   const from = ident(stage);
+  // The scan counts; where a message quotes more (the first offending row, the offending values,
+  // the odd windows, the first duplicate key), a second query looks it up, only for a file that
+  // has something to report: a min(rowid) FILTER per check cost as much as all the counts.
   const aggregates = ['count(*) AS n_rows'];
-  checks.forEach((c, i) =>
-    aggregates.push(`count(*) FILTER (WHERE ${c.sql}) AS n${i}`, `min(rowid) FILTER (WHERE ${c.sql}) AS r${i}`),
-  );
-  // What a message quotes beyond counts (the offending values, the odd windows, the first
-  // duplicate key) is looked up in a second query, only for a file that has something to report.
   const details: { sql: string; needed: (r: Record<string, unknown>) => boolean }[] = [];
+  checks.forEach((c, i) => {
+    aggregates.push(`count(*) FILTER (WHERE ${c.sql}) AS n${i}`);
+    details.push({
+      sql: `(SELECT min(rowid) AS r${i} FROM ${from} WHERE ${c.sql})`,
+      needed: (r) => Number(r[`n${i}`] ?? 0) > 0,
+    });
+  });
 
   // 3. Allowed values (severities, risk levels...), reported with the offending values.
   const valueChecks = plan.filter((c) => c.spec?.values);
   valueChecks.forEach((col, i) => {
     const list = col.spec!.values!.map(literal).join(', ');
     const cond = `${col.expr} IS NOT NULL AND lower(trim(${col.expr})) NOT IN (${list})`;
-    aggregates.push(`count(*) FILTER (WHERE ${cond}) AS vn${i}`, `min(rowid) FILTER (WHERE ${cond}) + 1 AS vr${i}`);
-    // The first five offending values, in the order they first appear.
+    aggregates.push(`count(*) FILTER (WHERE ${cond}) AS vn${i}`);
+    // The first five offending values in the order they first appear; the first of them is the
+    // first offending row.
     details.push({
-      sql: `(SELECT list(v ORDER BY r) AS vv${i} FROM (SELECT ${col.expr} AS v, min(rowid) AS r FROM ${from} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5))`,
+      sql: `(SELECT list(v ORDER BY r) AS vv${i}, min(r) + 1 AS vr${i} FROM (SELECT ${col.expr} AS v, min(rowid) AS r FROM ${from} WHERE ${cond} GROUP BY 1 ORDER BY r LIMIT 5))`,
       needed: (r) => Number(r[`vn${i}`] ?? 0) > 0,
     });
   });
@@ -243,12 +249,11 @@ export async function checkStaged(
     const win = plan.find((c) => c.name === 'window_days')!.expr;
     // The place comes from a folder name or a META.json: literals, quoted, in the one query.
     const cond = `(${date} IS DISTINCT FROM ${literal(place.processingDate)}::DATE OR ${win} IS DISTINCT FROM ${Number(place.windowDays)})`;
-    aggregates.push(
-      `count(*) FILTER (WHERE ${cond}) AS place_n`,
-      `min(rowid) FILTER (WHERE ${cond}) + 1 AS place_r`,
-      `arg_min(${date}::VARCHAR, rowid) FILTER (WHERE ${cond}) AS place_d`,
-      `arg_min(${win}, rowid) FILTER (WHERE ${cond}) AS place_w`,
-    );
+    aggregates.push(`count(*) FILTER (WHERE ${cond}) AS place_n`);
+    details.push({
+      sql: `(SELECT min(rowid) + 1 AS place_r, arg_min(${date}::VARCHAR, rowid) AS place_d, arg_min(${win}, rowid) AS place_w FROM ${from} WHERE ${cond})`,
+      needed: (r) => Number(r.place_n ?? 0) > 0,
+    });
   }
 
   // 5. Keys: unique within the file (loaded keys are checked at merge time, against the raw table).
