@@ -82,4 +82,35 @@ describe('merging checked files in batches', () => {
     ]);
     expect(await count('SELECT count(*) AS n FROM raw_alerts')).toBe(20);
   });
+
+  it('refuses keys already loaded for files in snapshot folders too (every row at its folder), in one batch and in a later load', async () => {
+    await resetDatabase(rt);
+    const lab = await Lab.open(rt);
+    const sql = alertsSql({ date: '2026-03-01', window: 7 });
+    const a = memFile('one/snapshots/torus/2026-03-01/7/alerts.parquet', await parquetOf(rt, sql));
+    const b = memFile(
+      'two/snapshots/torus/2026-03-01/7/alerts.parquet',
+      await parquetOf(rt, `${sql} ORDER BY alert_id DESC`),
+    );
+    // Another snapshot of the same alert ids is not a repeat: its key differs by date.
+    const other = memFile(
+      'one/snapshots/torus/2026-03-02/7/alerts.parquet',
+      await parquetOf(rt, alertsSql({ date: '2026-03-02', window: 7 })),
+    );
+    const first = await lab.load([a, b, other]);
+    expect(first.loaded.map((l) => l.path)).toEqual([a.path, other.path]);
+    expect(first.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^two\/snapshots\/torus\/2026-03-01\/7\/alerts\.parquet: 20 rows of alerts with the same .* are already loaded/,
+      ),
+    ]);
+    const again = memFile(
+      'three/snapshots/torus/2026-03-01/7/alerts.parquet',
+      await parquetOf(rt, `${sql} ORDER BY alert_id DESC, 1`),
+    );
+    const later = await lab.load([again]);
+    expect(later.loaded).toEqual([]);
+    expect(later.problems.map((p) => p.message)).toEqual([expect.stringMatching(/are already loaded/)]);
+    expect(await count('SELECT count(*) AS n FROM raw_alerts')).toBe(40);
+  });
 });

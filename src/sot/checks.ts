@@ -27,6 +27,8 @@ export interface CheckResult {
   problems: Problem[];
   plan: ColumnPlan[];
   rows: number;
+  /** The one snapshot every row names, where step 4 checked them against the expected place. */
+  at?: { processingDate: string; windowDays: number };
 }
 
 /** A staged column under the name the file gives it: its DuckDB type and the staging column holding it. */
@@ -314,7 +316,11 @@ export async function checkStaged(
       keyed[0],
     );
   }
-  return { problems, plan, rows: numRows };
+  const at =
+    place && Number(result.place_n ?? 0) === 0
+      ? { processingDate: place.processingDate, windowDays: Number(place.windowDays) }
+      : undefined;
+  return { problems, plan, rows: numRows, ...(at ? { at } : {}) };
 }
 
 /** Decide, for every staged column, its stored name, type and conversion expression. */

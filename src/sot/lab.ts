@@ -555,6 +555,7 @@ export class Lab {
         sha256: sha,
         rows: result.rows,
         snapshot: f.snapshot,
+        ...(result.at ? { at: result.at } : {}),
       };
       // Most files of a snapshot bring no new columns: their views stay valid as they are.
       if ((await addMissingColumns(this.writer, input, existing)).length > 0) {

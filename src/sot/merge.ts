@@ -13,7 +13,7 @@
  * rows and its entry in `_loaded_files` go in together, and a file refused by our own checks (a
  * key already loaded) writes nothing.
  */
-import { ident, rows, scalar, type Database } from '../db/database.ts';
+import { ident, literal, rows, scalar, type Database } from '../db/database.ts';
 import { rollback } from '../db/transaction.ts';
 import type { ColumnPlan } from './checks.ts';
 import type { TableContract } from './contracts.ts';
@@ -29,6 +29,8 @@ export interface MergeInput {
   sha256: string;
   rows: number;
   snapshot?: SnapshotPlace;
+  /** The one snapshot every row names, where the checks established it (CheckResult.at). */
+  at?: { processingDate: string; windowDays: number };
 }
 
 export interface MergeResult {
@@ -169,11 +171,11 @@ async function appendRows(db: Database, input: MergeInput): Promise<number> {
 }
 
 /** A file may not bring rows whose key is already loaded (the same snapshot loaded twice). */
-async function refuseLoadedKeys(db: Database, { contract, stage, plan, path }: MergeInput): Promise<void> {
+async function refuseLoadedKeys(db: Database, { contract, stage, plan, path, at }: MergeInput): Promise<void> {
   if (!contract.key) return;
   const byName = new Map(plan.map((c) => [c.name, c]));
   if (!contract.key.every((k) => byName.has(k))) return;
-  if (!(await mayOverlap(db, contract.key, byName, stage, contract.raw))) return;
+  if (!(await mayOverlap(db, contract.key, byName, stage, contract.raw, at))) return;
   const staged = contract.key.map((k) => `${byName.get(k)!.expr} AS ${ident(k)}`).join(', ');
   const on = contract.key.map((k) => `s.${ident(k)} = r.${ident(k)}`).join(' AND ');
   const [hit] = rows<{ n: number; example: string | null }>(
@@ -194,7 +196,9 @@ async function refuseLoadedKeys(db: Database, { contract, stage, plan, path }: M
 /**
  * Whether any loaded row shares the file's snapshot dates (and windows): a cheap scan of two
  * small columns that spares the full key join (strings, a million rows) for the usual case of
- * a snapshot not loaded yet.
+ * a snapshot not loaded yet. Where every row of the file names one snapshot (`at`), a filter on
+ * those two constants, which DuckDB answers from its row groups' min/max without scanning the
+ * loaded rows (they arrive snapshot by snapshot, so a row group seldom spans two).
  */
 async function mayOverlap(
   db: Database,
@@ -202,9 +206,21 @@ async function mayOverlap(
   byName: Map<string, ColumnPlan>,
   stage: string,
   raw: string,
+  at: MergeInput['at'],
 ): Promise<boolean> {
   const parts = ['processing_date', 'window_days'].filter((k) => key.includes(k));
   if (parts.length === 0) return true;
+  if (at) {
+    // Quoted literals, not parameters: a prepared statement is three round trips to the browser's
+    // DuckDB worker, and this runs for every file.
+    const value = (k: string) =>
+      k === 'processing_date' ? `${literal(at.processingDate)}::DATE` : String(Number(at.windowDays));
+    const where = parts.map((k) => `${ident(k)} = ${value(k)}`).join(' AND ');
+    const [hit] = rows<{ hit: boolean }>(
+      await db.query(`SELECT EXISTS (SELECT 1 FROM ${ident(raw)} WHERE ${where}) AS hit`),
+    );
+    return hit?.hit === true;
+  }
   const select = parts.map((k) => `${byName.get(k)!.expr} AS ${ident(k)}`).join(', ');
   const on = parts.map((k) => `s.${ident(k)} = r.${ident(k)}`).join(' AND ');
   const [hit] = rows<{ n: number }>(
