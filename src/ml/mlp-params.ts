@@ -31,15 +31,19 @@ export interface LayerTensors {
   kernelT(): tf.Tensor2D;
 }
 
+/**
+ * One layer's gradient, in one of two shapes (mlp.ts says which it computes where, and why):
+ * - combined: [fanIn + 1, fanOut], the kernel's rows then the bias, as the parameters lie;
+ * - transposed: the kernel's gradient transposed, [fanOut, fanIn], and the bias's, [fanOut, 1].
+ */
+export type LayerGradient = { combined: tf.Tensor2D } | { kernelT: tf.Tensor2D; bias: tf.Tensor2D };
+
 export interface ParamStore {
   readonly size: number;
   /** Layer l's tensors for the current parameters (call inside tidy; the store may keep them). */
   layer(l: number): LayerTensors;
-  /**
-   * One Adam step from each layer's gradient: `grads[l]` is [fanIn + 1, fanOut] (the kernel's
-   * rows, then the bias), as the parameter vector lays the layer out. Call inside tidy.
-   */
-  step(grads: tf.Tensor[]): void;
+  /** One Adam step from each layer's gradient. Call inside tidy. */
+  step(grads: LayerGradient[]): void;
   /** A copy of every parameter. */
   values(): Float32Array;
   assign(values: Float32Array): void;
@@ -97,8 +101,11 @@ class BackendParams implements ParamStore {
     };
   }
 
-  step(grads: tf.Tensor[]): void {
-    let grad: tf.Tensor = tf.concat(grads.map((g) => tf.reshape(g, [-1])));
+  step(grads: LayerGradient[]): void {
+    const laidOut = grads.map((g) =>
+      'combined' in g ? g.combined : tf.concat([tf.transpose(g.kernelT), tf.reshape(g.bias, [1, -1])], 0),
+    );
+    let grad: tf.Tensor = tf.concat(laidOut.map((g) => tf.reshape(g, [-1])));
     if (this.kernelMask) grad = tf.add(grad, tf.mul(tf.mul(this.params, this.kernelMask), this.opts.l2));
     this.optimizer.step(this.params, grad);
   }
@@ -155,13 +162,23 @@ class HostParams implements ParamStore {
     return { kernel, bias, kernelT: () => transposed };
   }
 
-  step(grads: tf.Tensor[]): void {
+  step(grads: LayerGradient[]): void {
     this.optimizer.begin();
     grads.forEach((g, l) => {
       const s = this.slots[l]!;
-      this.optimizer.update(this.params, s.kernel, g.dataSync() as Float32Array, this.opts.l2, s.fanIn * s.fanOut);
+      const laidOut = 'combined' in g ? (g.combined.dataSync() as Float32Array) : this.layOut(s, g);
+      this.optimizer.update(this.params, s.kernel, laidOut, this.opts.l2, s.fanIn * s.fanOut);
     });
     this.release();
+  }
+
+  /** A transposed gradient in the parameters' order: the kernel's rows, then the bias. */
+  private layOut(s: LayerSlot, g: { kernelT: tf.Tensor2D; bias: tf.Tensor2D }): Float32Array {
+    const kT = g.kernelT.dataSync() as Float32Array;
+    const out = new Float32Array((s.fanIn + 1) * s.fanOut);
+    for (let j = 0; j < s.fanOut; j++) for (let i = 0; i < s.fanIn; i++) out[i * s.fanOut + j] = kT[j * s.fanIn + i]!;
+    out.set(g.bias.dataSync() as Float32Array, s.fanIn * s.fanOut);
+    return out;
   }
 
   values(): Float32Array {

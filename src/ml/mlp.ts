@@ -21,6 +21,7 @@ import {
   createParamStore,
   defaultStoreKind,
   type LayerSlot,
+  type LayerGradient,
   type LayerTensors,
   type ParamStore,
   type ParamStoreKind,
@@ -66,8 +67,9 @@ export class Mlp {
   private readonly slots: LayerSlot[] = [];
   /** The loss and its gradient are computed in JavaScript (with a host parameter store). */
   private readonly hostLoss: boolean;
-  /** A [1, rows] row of ones per batch size seen (trainBatch's bias gradients). */
+  /** Rows and columns of ones per batch size seen (trainBatch's bias gradients). */
   private readonly ones = new Map<number, tf.Tensor2D>();
+  private readonly onesColumns = new Map<number, tf.Tensor2D>();
 
   constructor(spec: MlpSpec) {
     if (spec.sizes.length < 2) throw new Error('an MLP needs at least an input and an output width');
@@ -124,13 +126,23 @@ export class Mlp {
     return { logits: activations.pop()!, activations, layers };
   }
 
+  /** A [1, rows] row of ones, kept per batch size. */
   private onesRow(rows: number): tf.Tensor2D {
-    let row = this.ones.get(rows);
-    if (!row) {
-      row = tf.keep(tf.ones([1, rows]));
-      this.ones.set(rows, row);
+    return this.keptOnes(this.ones, rows, [1, rows]);
+  }
+
+  /** A [rows, 1] column of ones, kept per batch size. */
+  private onesColumn(rows: number): tf.Tensor2D {
+    return this.keptOnes(this.onesColumns, rows, [rows, 1]);
+  }
+
+  private keptOnes(kept: Map<number, tf.Tensor2D>, rows: number, shape: [number, number]): tf.Tensor2D {
+    let ones = kept.get(rows);
+    if (!ones) {
+      ones = tf.keep(tf.ones(shape));
+      kept.set(rows, ones);
     }
-    return row;
+    return ones;
   }
 
   /**
@@ -150,18 +162,28 @@ export class Mlp {
         ? this.lossAndGradientOnHost(logits, target, weight)
         : this.lossAndGradient(logits, tf.tensor2d(target, [size, this.outputs]), weight);
 
-      // Gradients layer by layer from the top, then laid out like the parameter vector. Each
-      // layer's kernel and bias gradients come from one matMul: the layer's input transposed,
-      // with a row of ones below it whose product with dz is the bias gradient (the column sums
-      // of dz). Its [fanIn + 1, fanOut] result is the kernel's rows then the bias, as the
-      // parameter vector lays them out; the wasm backend's Sum over rows cost as much as the
-      // matMul it replaces.
-      const ones = this.onesRow(size);
-      const grads: tf.Tensor[] = [];
+      // Gradients layer by layer from the top, in whichever of two forms costs less on the wasm
+      // backend, where transposing a [rows, width] matrix costs about as much as a matMul (it
+      // runs on one thread) and a matMul packs its second operand afresh each call:
+      // - combined: the layer's input transposed (the first layer's comes with the batch), with
+      //   a row of ones below whose product with dz is the bias gradient (the column sums of
+      //   dz), times dz gives [fanIn + 1, fanOut], the kernel's rows then the bias, as the
+      //   parameters lie (the wasm backend's Sum over rows cost as much as the matMul it replaced);
+      // - transposed, for a layer above the first that is no wider than its input: dz
+      //   transposed (narrower than the input; for a one-unit output a reshape) times the input
+      //   gives the kernel's gradient transposed, and dz transposed times a column of ones the
+      //   bias's. For the 40-64-32-1 classifier at batch 2048 this took 25% less.
+      const grads: LayerGradient[] = [];
       let dz: tf.Tensor2D = dLogits;
       for (let l = this.slots.length - 1; l >= 0; l--) {
-        const aT: tf.Tensor2D = l === 0 ? xbT : tf.transpose(activations[l]!);
-        grads[l] = tf.matMul(tf.concat([aT, ones], 0), dz);
+        const { fanIn, fanOut } = this.slots[l]!;
+        if (l > 0 && fanOut <= fanIn) {
+          const dzT = fanOut === 1 ? tf.reshape(dz, [1, size]) : tf.transpose(dz);
+          grads[l] = { kernelT: tf.matMul(dzT, activations[l]!), bias: tf.matMul(dzT, this.onesColumn(size)) };
+        } else {
+          const aT: tf.Tensor2D = l === 0 ? xbT : tf.transpose(activations[l]!);
+          grads[l] = { combined: tf.matMul(tf.concat([aT, this.onesRow(size)], 0), dz) };
+        }
         if (l > 0) {
           // ReLU's derivative: 1 where the activation is positive.
           dz = tf.mul(tf.matMul(dz, layers[l]!.kernelT()), tf.step(activations[l]!)) as tf.Tensor2D;
@@ -306,8 +328,9 @@ export class Mlp {
   }
 
   dispose(): void {
-    for (const row of this.ones.values()) row.dispose();
+    for (const ones of [...this.ones.values(), ...this.onesColumns.values()]) ones.dispose();
     this.ones.clear();
+    this.onesColumns.clear();
     this.params.dispose();
   }
 }
