@@ -39,7 +39,8 @@ export interface LayerTensors {
 export type LayerGradient = { combined: tf.Tensor2D } | { kernelT: tf.Tensor2D; bias: tf.Tensor2D };
 
 export interface ParamStore {
-  readonly size: number;
+  /** host: the parameters are a Float32Array here, and the step reads its gradients back. */
+  readonly kind: ParamStoreKind;
   /** Layer l's tensors for the current parameters (call inside tidy; the store may keep them). */
   layer(l: number): LayerTensors;
   /** One Adam step from each layer's gradient. Call inside tidy. */
@@ -71,14 +72,13 @@ class BackendParams implements ParamStore {
   /** 1 at kernel entries, 0 at biases: the L2 penalty's reach. */
   private readonly kernelMask: tf.Tensor1D | undefined;
   private readonly optimizer: FlatAdam;
-  readonly size: number;
+  readonly kind = 'backend';
 
   constructor(
     private readonly slots: readonly LayerSlot[],
     initial: Float32Array,
     private readonly opts: { learningRate: number; l2: number; name: string },
   ) {
-    this.size = initial.length;
     // tf.variable keeps its own copy: the initial tensor is freed.
     const start = tf.tensor1d(initial);
     this.params = tf.variable(start, true, opts.name);
@@ -130,14 +130,13 @@ class HostParams implements ParamStore {
   private readonly optimizer: HostAdam;
   /** The current parameters' tensors per layer, uploaded on first use after each change. */
   private uploaded: ({ kernel: tf.Tensor2D; bias: tf.Tensor1D; transposed: tf.Tensor2D } | undefined)[] = [];
-  readonly size: number;
+  readonly kind = 'host';
 
   constructor(
     private readonly slots: readonly LayerSlot[],
     initial: Float32Array,
     private readonly opts: { learningRate: number; l2: number },
   ) {
-    this.size = initial.length;
     this.params = initial.slice();
     this.optimizer = new HostAdam(initial.length, opts.learningRate);
   }

@@ -65,8 +65,6 @@ export class Mlp {
   /** Every kernel and bias, layer by layer (kernel row-major, then bias). */
   private readonly params: ParamStore;
   private readonly slots: LayerSlot[] = [];
-  /** The loss and its gradient are computed in JavaScript (with a host parameter store). */
-  private readonly hostLoss: boolean;
   /** Rows and columns of ones per batch size seen (trainBatch's bias gradients). */
   private readonly ones = new Map<number, tf.Tensor2D>();
   private readonly onesColumns = new Map<number, tf.Tensor2D>();
@@ -88,9 +86,7 @@ export class Mlp {
       const limit = Math.sqrt(6 / (s.fanIn + s.fanOut));
       for (let i = 0; i < s.fanIn * s.fanOut; i++) initial[s.kernel + i] = rng.uniform(-limit, limit);
     }
-    const store = spec.store ?? defaultStoreKind();
-    this.hostLoss = store === 'host';
-    this.params = createParamStore(store, this.slots, initial, {
+    this.params = createParamStore(spec.store ?? defaultStoreKind(), this.slots, initial, {
       learningRate: spec.learningRate,
       l2: spec.l2,
       name: `mlp_${++variableCounter}/params`,
@@ -158,9 +154,10 @@ export class Mlp {
       const { logits, activations, layers } = this.forward(xb);
       const target = batch.target.subarray(0, size * this.outputs);
       const weight = batch.weight?.subarray(0, size);
-      const { loss, dLogits } = this.hostLoss
-        ? this.lossAndGradientOnHost(logits, target, weight)
-        : this.lossAndGradient(logits, tf.tensor2d(target, [size, this.outputs]), weight);
+      const { loss, dLogits } =
+        this.params.kind === 'host'
+          ? this.lossAndGradientOnHost(logits, target, weight)
+          : this.lossAndGradient(logits, tf.tensor2d(target, [size, this.outputs]), weight);
 
       // Gradients layer by layer from the top, in whichever of two forms costs less on the wasm
       // backend, where transposing a [rows, width] matrix costs about as much as a matMul (it

@@ -15,7 +15,7 @@
  */
 import { ident, literal, rows, scalar, type Database } from '../db/database.ts';
 import { rollback } from '../db/transaction.ts';
-import type { ColumnPlan } from './checks.ts';
+import type { CheckResult, ColumnPlan } from './checks.ts';
 import type { TableContract } from './contracts.ts';
 import type { SnapshotPlace } from './files.ts';
 import { isOutOfMemory, LoadError } from './problems.ts';
@@ -29,8 +29,8 @@ export interface MergeInput {
   sha256: string;
   rows: number;
   snapshot?: SnapshotPlace;
-  /** The one snapshot every row names, where the checks established it (CheckResult.at). */
-  at?: { processingDate: string; windowDays: number };
+  /** The one snapshot every row names, where the checks established it. */
+  at?: CheckResult['at'];
 }
 
 export interface MergeResult {
