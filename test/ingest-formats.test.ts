@@ -148,6 +148,26 @@ describe('reading each format in the label schema', () => {
     ]);
   });
 
+  it('reads a CSV as the text it holds: numbers in the label column are quoted as written, epochs still read', async () => {
+    await alertsLab(rt);
+    // Every label here is a number, so a type sniffer would read the column as DOUBLE, quote
+    // '2' as '2.0' and no longer know '1' (it would be '1.0').
+    const ms = Date.UTC(2026, 0, 10, 8, 0, 0);
+    const csv = `alert_id,label,labeled_at\nalert-1,1,${ms}\nalert-2,2,${ms / 1000}\nalert-3,1.5,\nalert-4,0,2026-01-10T08:00:00Z\n`;
+    const pending = await prepare(rt, 'numbers.csv', csv);
+    const unknown = pending.report.issues.find((i) => i.code === 'label-unknown');
+    expect(unknown?.examples).toEqual([
+      { row: 2, value: '2' },
+      { row: 3, value: '1.5' },
+    ]);
+    expect(pending.report.accepted).toBe(2);
+    await pending.commit();
+    expect((await storedEvents(rt)).map((e) => [e.alert_id, e.label, e.labeled_at])).toEqual([
+      ['alert-1', 1, '2026-01-10T08:00:00'],
+      ['alert-4', 0, '2026-01-10T08:00:00'],
+    ]);
+  });
+
   it('reads epoch milliseconds and seconds in a numeric labeled_at column', async () => {
     await alertsLab(rt);
     const ms = Date.UTC(2026, 0, 10, 8, 0, 0);

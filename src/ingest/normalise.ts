@@ -55,10 +55,15 @@ function text(column: string | undefined): string {
 function timestampExpr(column: string, type: string): string {
   const c = `s.${ident(column)}`;
   if (isTemporal(type)) return `CAST(${c} AS TIMESTAMP)`;
-  if (isNumeric(type)) {
-    return `CASE WHEN abs(${c}) >= 1e11 THEN epoch_ms(CAST(${c} AS BIGINT)) ELSE epoch_ms(CAST(${c} * 1000 AS BIGINT)) END`;
-  }
-  return `TRY_CAST(TRY_CAST(${text(column)} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  if (isNumeric(type)) return epochExpr(c);
+  // Text that is a plain number (a CSV is staged as text) is an epoch, as a number column is.
+  const t = text(column);
+  const n = `TRY_CAST(${t} AS DOUBLE)`;
+  return `CASE WHEN regexp_full_match(${t}, '[+-]?[0-9]+([.][0-9]+)?') THEN ${epochExpr(n)} ELSE TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
+}
+
+function epochExpr(n: string): string {
+  return `CASE WHEN abs(${n}) >= 1e11 THEN epoch_ms(CAST(${n} AS BIGINT)) ELSE epoch_ms(CAST(${n} * 1000 AS BIGINT)) END`;
 }
 
 export interface NormaliseInput {

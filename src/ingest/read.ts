@@ -8,6 +8,9 @@
  * in the file, counted from 1 (a CSV header is not a record). A file column named `rowid` would
  * hide that, so stageFile stages it under another name (its `renamed`), which the mapping shows.
  *
+ * A CSV is staged as text, every column: its cells are what the file wrote, and the mapping
+ * reads each field from text (normalise.ts), so no sniffed type can turn '2' into '2.0'.
+ *
  * A file with no rows is refused here, with its reason: there is nothing to map or import.
  */
 import { rows, ident, type Database } from '../db/database.ts';
@@ -59,7 +62,7 @@ export async function stageLabelsFile(rt: Runtime, stage: string, file: SourceFi
     const text = new TextDecoder().decode(bytes);
     await rt.db.insertIPC(stage, jsonRecordsToIPC(parseJsonRecords(text, file.path), file.path), { create: true });
   } else {
-    await stageFile(rt, stage, file.path, format, bytes);
+    await stageFile(rt, stage, file.path, format, bytes, { csvAsText: true });
   }
   const columns = await describe(rt.db, stage);
   const count = Number(rows<{ n: number }>(await rt.db.query(`SELECT count(*) AS n FROM ${ident(stage)}`))[0]!.n);

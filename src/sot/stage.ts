@@ -41,6 +41,12 @@ export interface StageOptions {
   maxDecodedBytes?: number;
   /** A Parquet file's decode, already started (decodeParquet) so it runs ahead of DuckDB. */
   parquet?: DecodeAhead;
+  /**
+   * Read every CSV column as text instead of letting DuckDB sniff types. A labels file wants
+   * this: its cells are quoted back in the report as the file wrote them ('2', not '2.0'), and a
+   * label column of numbers must not turn '1' into '1.0'.
+   */
+  csvAsText?: boolean;
 }
 
 export interface StagedFile {
@@ -65,7 +71,7 @@ export async function stageFile(
   const limit = opts.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
   let fileColumns: string[];
   try {
-    if (format === 'csv') fileColumns = await stageCsv(rt, stage, fileName, bytes, limit);
+    if (format === 'csv') fileColumns = await stageCsv(rt, stage, fileName, bytes, limit, opts.csvAsText ?? false);
     else if (format === 'arrow') fileColumns = await stageArrow(rt, stage, fileName, bytes, limit);
     else {
       const decoded = opts.parquet ?? decodeParquet(rt.parquet, fileName, bytes, { ...opts, maxDecodedBytes: limit });
@@ -236,6 +242,7 @@ async function stageCsv(
   fileName: string,
   bytes: Uint8Array,
   limit: number,
+  asText: boolean,
 ): Promise<string[]> {
   refuseOverLimit(fileName, bytes.byteLength, limit, (n) => `it takes ${n}`);
   let shape;
@@ -258,7 +265,7 @@ async function stageCsv(
     // The virtual file name is ours, not the user's; table functions take no bound parameters.
     // The delimiter is the one the scan counted fields by, so DuckDB cannot sniff another.
     await rt.db.exec(
-      `CREATE TABLE ${ident(stage)} AS SELECT * FROM read_csv(${literal(virtualName)}, header = true, delim = ${literal(shape.delimiter)}, sample_size = -1)`,
+      `CREATE TABLE ${ident(stage)} AS SELECT * FROM read_csv(${literal(virtualName)}, header = true, delim = ${literal(shape.delimiter)}, sample_size = -1${asText ? ', all_varchar = true' : ''})`,
     );
   } finally {
     await rt.db.dropFile(virtualName);
