@@ -6,12 +6,14 @@
  * sample-data/, sizes) which the app fetches at start to load the sample; notebooks/*.md the same
  * way at /notebooks/... and /notebooks.json, and docs/*.md (rendered by the Docs view) at
  * /docs/... and /docs.json. In dev a middleware serves them straight from disk; `vite build`
- * emits the files and the listings into dist/.
+ * emits the files and the listings into dist/, with the sample checked at build time
+ * (checkedSample below).
  */
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, defineConfig, type LogLevel, type Plugin } from 'vite';
+import { CHECKED_SAMPLE_FILE } from './src/sot/checked-file.ts';
 
 /** LABEL_LAB_SAMPLE_DIR points the app at another snapshot folder (a real export, a fixture). */
 const SAMPLE_DIR = resolve(
@@ -33,6 +35,8 @@ interface ServedFolder {
   prefix: string;
   manifest: string;
   include?: (path: string) => boolean;
+  /** More fields for the listing (the sample's: the checked copy shipped beside it, if any). */
+  listingExtra?: () => Promise<Record<string, unknown>>;
 }
 
 /** Every file under `dir` that `include` takes, dot-files skipped, sorted so the listing is stable. */
@@ -59,6 +63,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.yml': 'text/yaml; charset=utf-8',
 };
 
+async function listing(folder: ServedFolder): Promise<string> {
+  return JSON.stringify({ files: listFolder(folder), ...(await folder.listingExtra?.()) });
+}
+
 function servedFolder(folder: ServedFolder): Plugin {
   let base = '/';
   return {
@@ -72,9 +80,11 @@ function servedFolder(folder: ServedFolder): Plugin {
         if (!url.startsWith(base)) return next();
         const path = url.slice(base.length);
         if (path === folder.manifest) {
-          res.setHeader('Content-Type', 'application/json');
-          res.setHeader('Cache-Control', 'no-store');
-          res.end(JSON.stringify({ files: listFolder(folder) }));
+          listing(folder).then((json) => {
+            res.setHeader('Content-Type', 'application/json');
+            res.setHeader('Cache-Control', 'no-store');
+            res.end(json);
+          }, next);
           return;
         }
         if (!path.startsWith(folder.prefix)) return next();
@@ -89,7 +99,7 @@ function servedFolder(folder: ServedFolder): Plugin {
         createReadStream(file).pipe(res);
       });
     },
-    generateBundle() {
+    async generateBundle() {
       const files = listFolder(folder);
       for (const f of files) {
         this.emitFile({
@@ -98,17 +108,71 @@ function servedFolder(folder: ServedFolder): Plugin {
           source: readFileSync(join(folder.dir, f.path)),
         });
       }
-      this.emitFile({ type: 'asset', fileName: folder.manifest, source: JSON.stringify({ files }) });
+      this.emitFile({ type: 'asset', fileName: folder.manifest, source: await listing(folder) });
     },
   };
 }
 
-const sampleData = servedFolder({
+/** Past this, a checked copy of the sample would cost more to download than checking it does. */
+const CHECKED_SAMPLE_MAX_BYTES = 64 * 1024 ** 2;
+
+/**
+ * The sample checked by the Node loader (src/node/checked-sample.ts), which a first visit restores
+ * instead of checking every file in the browser, once their digests match its key. `vite build`
+ * ships it; the dev server only with LABEL_LAB_CHECKED_SAMPLE=1, so that development and the
+ * browser tests run the browser's own load of the sample unless they ask. The sample's listing
+ * names it (`checked`) where it is served: the app never asks for a file that is not there.
+ */
+class CheckedSample {
+  /** Set once Vite has resolved its config: 'serve' (dev, preview) or 'build'. */
+  command: 'serve' | 'build' = 'serve';
+  private made: Promise<Uint8Array | undefined> | undefined;
+
+  /** The copy's bytes, made once; undefined where none is served. */
+  bytes(): Promise<Uint8Array | undefined> {
+    if (this.command === 'serve' && process.env.LABEL_LAB_CHECKED_SAMPLE !== '1') return Promise.resolve(undefined);
+    return (this.made ??= (async () => {
+      const total = listFolder(SAMPLE_FOLDER).reduce((n, f) => n + f.size, 0);
+      if (total > CHECKED_SAMPLE_MAX_BYTES) return undefined;
+      // Imported here, not at the top: only a build (or a dev server asked to) starts DuckDB.
+      const { checkedSampleFile } = await import('./src/node/checked-sample.ts');
+      return checkedSampleFile(SAMPLE_DIR);
+    })());
+  }
+}
+
+const checked = new CheckedSample();
+
+const SAMPLE_FOLDER: ServedFolder = {
   name: 'label-lab-sample-data',
   dir: SAMPLE_DIR,
   prefix: 'sample-data/',
   manifest: 'sample-data.json',
-});
+  listingExtra: async () => ((await checked.bytes()) ? { checked: CHECKED_SAMPLE_FILE } : {}),
+};
+const sampleData = servedFolder(SAMPLE_FOLDER);
+
+const checkedSample: Plugin = {
+  name: 'label-lab-checked-sample',
+  configResolved(config) {
+    checked.command = config.command;
+  },
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if ((req.url ?? '').split('?')[0] !== `${server.config.base}${CHECKED_SAMPLE_FILE}`) return next();
+      checked.bytes().then((bytes) => {
+        if (!bytes) return next();
+        res.setHeader('Content-Type', 'application/gzip');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(bytes);
+      }, next);
+    });
+  },
+  async generateBundle() {
+    const bytes = await checked.bytes();
+    if (bytes) this.emitFile({ type: 'asset', fileName: CHECKED_SAMPLE_FILE, source: bytes });
+  },
+};
 
 /** The shipped notebooks: the top-level .md files of notebooks/ (its README, if any, is not one). */
 const shippedNotebooks = servedFolder({
@@ -174,7 +238,7 @@ function isolate(_req: unknown, res: { setHeader(name: string, value: string): v
 
 export default defineConfig({
   customLogger: quietLogger(),
-  plugins: [crossOriginIsolation, sampleData, shippedNotebooks, shippedDocs],
+  plugins: [crossOriginIsolation, checkedSample, sampleData, shippedNotebooks, shippedDocs],
   optimizeDeps: {
     // Both load .wasm and worker files by URL; pre-bundling breaks those URLs.
     exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'],

@@ -13,6 +13,15 @@ export interface SourceFile {
 
 export type FileFormat = 'parquet' | 'arrow' | 'csv';
 
+/**
+ * Whether a file of the bundled sample (its path under sample-data/) is loaded with it: labels/
+ * holds example label files for the labelling workflow, not SOT tables, and README or notes
+ * files are documentation. They are served, but the automatic load leaves them out.
+ */
+export function loadsWithSample(path: string): boolean {
+  return !/^labels\/|\.(md|txt)$/i.test(path);
+}
+
 /** Where a file sits in the SOT layout `snapshots/{network}/{processing_date}/{window_days}/`. */
 export interface SnapshotPlace {
   network: string;

@@ -6,7 +6,7 @@
  */
 import { MILESTONES, reached } from './timeline.ts';
 import type { Runtime } from '../db/runtime.ts';
-import type { FileDigest } from '../sot/checked-cache.ts';
+import type { CheckedSnapshot, FileDigest } from '../sot/checked-cache.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { Lab } from '../sot/lab.ts';
 import { DataView } from './data-view.ts';
@@ -31,9 +31,11 @@ export interface EarlyStart {
   runtime: Promise<Runtime>;
   sample: Promise<{ files: SourceFile[]; digests: Promise<FileDigest[]> }>;
   keptCopies: Promise<CheckedLoadCache | undefined>;
+  /** The sample's checked copy the build shipped, if any (fetched once, when first asked). */
+  shipped: () => Promise<CheckedSnapshot | undefined>;
 }
 
-export async function start({ runtime, sample, keptCopies }: EarlyStart): Promise<void> {
+export async function start({ runtime, sample, keptCopies, shipped }: EarlyStart): Promise<void> {
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app element');
   const shell = new Shell(root);
@@ -109,7 +111,7 @@ export async function start({ runtime, sample, keptCopies }: EarlyStart): Promis
       notebooks.dataLoading('the sample snapshot');
       start.loadStarted('the sample snapshot');
       const cache = await keptCopies;
-      data.load('the sample snapshot', files, cache && { cache, digests });
+      data.load('the sample snapshot', files, { cache, digests, shipped });
       reached(MILESTONES.loadQueued);
     }
   } catch (err) {

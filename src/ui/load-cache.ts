@@ -2,10 +2,13 @@
  * The bundled sample's checked load, kept in IndexedDB for the next visit (src/sot/checked-cache.ts
  * says what is kept and why it is safe). A visit reads every sample file anyway (while DuckDB
  * starts) and hashes it; when the key of those bytes is the kept copy's, the copy is restored
- * instead of decoding and checking every file again. Anything wrong with the copy (missing,
+ * instead of decoding and checking every file again. A first visit does the same with the copy
+ * the build shipped beside the sample, when there is one. Anything wrong with a copy (missing,
  * another key, damaged, IndexedDB unavailable) only means the normal load: the user sees no error.
  */
 import { checkedCacheKey, type CheckedSnapshot, type FileDigest } from '../sot/checked-cache.ts';
+import { decodeCheckedSnapshot } from '../sot/checked-file.ts';
+import { checkedSamplePath } from './source-files.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { sha256Hex } from '../db/runtime.ts';
 import { idbOpen, idbRead, idbWrite } from './idb.ts';
@@ -107,11 +110,44 @@ export function withDigests(files: SourceFile[]): { files: SourceFile[]; digests
   return { files: handed, digests };
 }
 
-/** A load of the sample that may come from, and goes into, the kept copy. */
+/** A load of the sample that may come from the shipped or the kept copy, and goes into the kept one. */
 export interface CachedLoad {
-  cache: CheckedLoadCache;
+  /** The copies kept in this browser; undefined where it offers no IndexedDB. */
+  cache?: CheckedLoadCache;
   /** Settles once every file was read and hashed; rejects if one could not be read. */
   digests: Promise<FileDigest[]>;
+  /** The copy the build checked and shipped (shippedCheckedSample), fetched once when first asked. */
+  shipped: () => Promise<CheckedSnapshot | undefined>;
+}
+
+/**
+ * The sample's checked copy that the build shipped (src/node/checked-sample.ts), fetched and
+ * unpacked; undefined when the app carries none (its listing names no `checked`: the dev server
+ * serves one only on request) or it cannot be read: the sample then loads as usual. Whether it is of these very files is the key's
+ * to say (load-controls.ts), and whether it is intact snapshotIntact's, before it is restored.
+ */
+export function shippedCheckedSample(base: string): () => Promise<CheckedSnapshot | undefined> {
+  let fetched: Promise<CheckedSnapshot | undefined> | undefined;
+  return () => (fetched ??= fetchShipped(base));
+}
+
+async function fetchShipped(base: string): Promise<CheckedSnapshot | undefined> {
+  try {
+    const path = await checkedSamplePath(base);
+    if (!path) return undefined;
+    const res = await fetch(`${base}${path}`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    let bytes = new Uint8Array(await res.arrayBuffer());
+    // A host may have sent it with Content-Encoding: gzip, which the browser already undid.
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      bytes = new Uint8Array(await new Response(unpacked).arrayBuffer());
+    }
+    return decodeCheckedSnapshot(bytes, path);
+  } catch (err) {
+    console.warn('the checked copy shipped with the sample could not be read; loading the sample:', err);
+    return undefined;
+  }
 }
 
 export async function cacheKeyFor(load: CachedLoad, maxDecodedBytes: number): Promise<string> {

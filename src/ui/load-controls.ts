@@ -4,6 +4,7 @@
  * Loads (the sample at start, picks, drops) run one after another through `enqueue`; each
  * reports its outcome to `onDone`, whether it loaded, found problems, was cancelled or failed.
  */
+import type { CheckedSnapshot } from '../sot/checked-cache.ts';
 import type { Lab, LoadProgress, LoadReport } from '../sot/lab.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { DEFAULT_MAX_DECODED_BYTES } from '../sot/stage.ts';
@@ -105,37 +106,49 @@ export class LoadControls {
     this.progress.hidden = true;
   }
 
-  /** The kept copy of `cached`'s files, restored into the lab; undefined (and nothing changed) when there is none. */
+  /**
+   * A checked copy of `cached`'s files restored into the lab: the one kept in this browser, else
+   * the one the build shipped; undefined (and nothing changed) when neither is of these files.
+   */
   private async restore(cached: CachedLoad, label: string): Promise<LoadOutcome | undefined> {
     try {
-      if (!(await cached.cache.any())) return undefined;
-      const key = await cacheKeyFor(cached, this.maxDecoded.bytes());
-      const kept = await cached.cache.get(key);
-      if (!kept || !(await this.lab.restoreChecked(kept))) {
+      const { cache } = cached;
+      // The key waits for every file's digest: a visit with no copy at all loads at once instead.
+      const key = () => cacheKeyFor(cached, this.maxDecoded.bytes());
+      if (cache && (await cache.any())) {
+        const kept = await cache.get(await key());
+        if (kept && (await this.lab.restoreChecked(kept))) return this.restored(label, kept, 'kept', cached);
         // Another key, a damaged copy: it is of no use any more.
-        if (kept) await cached.cache.clear().catch(() => undefined);
-        return undefined;
+        if (kept) await cache.clear().catch(() => undefined);
       }
-      reached(MILESTONES.restoredFromCache);
-      const report = kept.report;
-      this.status.textContent = summarise(label, report);
-      this.status.dataset.state = report.problems.some((p) => p.level === 'error') ? 'error' : 'ok';
-      this.status.dataset.source = 'kept';
-      this.kept.show({ savedAt: kept.savedAt, bytes: keptBytes(kept) }, 'restored', cached);
-      return { label, kind: 'done', report, fromCache: true };
+      const shipped = await cached.shipped();
+      if (shipped && shipped.key === (await key()) && (await this.lab.restoreChecked(shipped)))
+        return this.restored(label, shipped, 'shipped', cached);
+      return undefined;
     } catch (err) {
-      console.warn('the kept copy of the sample could not be used; loading it:', err);
+      console.warn('the checked copy of the sample could not be used; loading it:', err);
       return undefined;
     }
   }
 
+  private restored(label: string, copy: CheckedSnapshot, from: 'kept' | 'shipped', cached: CachedLoad): LoadOutcome {
+    reached(from === 'kept' ? MILESTONES.restoredFromCache : MILESTONES.restoredFromShipped);
+    const report = copy.report;
+    this.status.textContent = summarise(label, report);
+    this.status.dataset.state = report.problems.some((p) => p.level === 'error') ? 'error' : 'ok';
+    this.status.dataset.source = from;
+    this.kept.show({ savedAt: copy.savedAt, bytes: keptBytes(copy) }, from === 'kept' ? 'restored' : 'shipped', cached);
+    return { label, kind: 'done', report, fromCache: true };
+  }
+
   /** Keep the load just checked for the next visit (a failure only means the next visit checks again). */
   private async keep(cached: CachedLoad, report: LoadReport): Promise<void> {
-    if (report.loaded.length === 0) return;
+    const { cache } = cached;
+    if (!cache || report.loaded.length === 0) return;
     try {
       const key = await cacheKeyFor(cached, this.maxDecoded.bytes());
       const snapshot = await this.lab.keepChecked(key, report);
-      if (await cached.cache.put(snapshot)) {
+      if (await cache.put(snapshot)) {
         this.kept.show({ savedAt: snapshot.savedAt, bytes: keptBytes(snapshot) }, 'saved', cached);
         reached(MILESTONES.checkedCopyKept);
       }
@@ -172,7 +185,7 @@ export class LoadControls {
     delete this.status.dataset.source;
     try {
       if (cached) {
-        detail.textContent = 'Looking for a checked copy kept in this browser…';
+        detail.textContent = 'Looking for a checked copy of the sample…';
         const restored = await this.restore(cached, label);
         if (restored) return restored;
       }
@@ -224,12 +237,24 @@ export class LoadControls {
 class KeptCopyNote {
   readonly element = h('p', { class: 'load-kept', hidden: true, 'data-kept': 'none' });
 
-  show(info: KeptInfo, how: 'restored' | 'saved', cached: CachedLoad): void {
+  show(info: KeptInfo, how: 'restored' | 'saved' | 'shipped', cached: CachedLoad): void {
     const when = new Date(info.savedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    this.element.dataset.kept = how;
+    this.element.title = `Checked ${when}`;
+    this.element.hidden = false;
+    if (how === 'shipped') {
+      // Nothing is kept in this browser yet, so there is nothing to forget.
+      replaceChildren(
+        this.element,
+        `From the checked copy this app was built with (checked ${when}, ${formatBytes(info.bytes)}); the files are the same.`,
+      );
+      return;
+    }
     const text =
       how === 'restored'
         ? `From the checked copy kept in this browser (checked ${when}, ${formatBytes(info.bytes)}); the files are the same.`
         : `A checked copy (${formatBytes(info.bytes)}) is kept in this browser: the next visit opens faster.`;
+    const { cache } = cached;
     const forget = h(
       'button',
       {
@@ -238,7 +263,7 @@ class KeptCopyNote {
         'data-action': 'forget-kept',
         title: 'Delete the kept copy; what is loaded stays, and the next visit checks every file again',
         onclick: () =>
-          void cached.cache.clear().then(
+          void cache?.clear().then(
             () => {
               this.element.dataset.kept = 'none';
               replaceChildren(this.element, 'Kept copy deleted: the next visit checks every file again.');
@@ -248,10 +273,7 @@ class KeptCopyNote {
       },
       'Forget it',
     );
-    this.element.dataset.kept = how;
-    this.element.title = `Checked ${when}`;
     replaceChildren(this.element, text, ' ', forget);
-    this.element.hidden = false;
   }
 }
 

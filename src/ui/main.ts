@@ -2,12 +2,12 @@
  * The browser entry. It starts what the first screen waits for at once, before the app's own
  * code (a few MB of JavaScript: the views, notebooks, TF.js) is fetched and run: DuckDB-WASM in
  * its worker, the Parquet worker, the sample's files (fetched and hashed: the hashes say whether
- * the checked copy a visit before kept, load-cache.ts, is of these very files) and the store of
- * kept copies. Then app-start.ts builds the app on them.
+ * the checked copy a visit before kept, load-cache.ts, is of these very files), the store of
+ * kept copies and the checked copy the build shipped. Then app-start.ts builds the app on them.
  */
 import './styles.css';
 import { openBrowserRuntime } from '../db/browser.ts';
-import { CheckedLoadCache, withDigests } from './load-cache.ts';
+import { CheckedLoadCache, shippedCheckedSample, withDigests } from './load-cache.ts';
 import { sampleFiles } from './source-files.ts';
 
 const runtime = openBrowserRuntime();
@@ -16,9 +16,12 @@ runtime.catch(() => {}); // reported by the app, once it is up
 const sample = sampleFiles().then((files) => withDigests(files));
 sample.catch(() => {}); // reported by the app, once it is up
 const keptCopies = CheckedLoadCache.open();
+const shipped = shippedCheckedSample(import.meta.env.BASE_URL);
+// A first visit (no copy kept yet) will want the shipped copy: fetch it now, with the sample.
+void keptCopies.then(async (kept) => (kept && (await kept.any()) ? undefined : shipped()));
 
 void import('./app-start.ts').then(
-  (app) => app.start({ runtime, sample, keptCopies }),
+  (app) => app.start({ runtime, sample, keptCopies, shipped }),
   (err: Error) => {
     document.body.textContent = `Label Lab could not start: ${err.message}`;
   },

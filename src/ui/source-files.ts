@@ -4,7 +4,7 @@
  * `SourceFile`, read only when the loader gets to it.
  */
 import { labelFileFormat } from '../ingest/read.ts';
-import type { SourceFile } from '../sot/files.ts';
+import { loadsWithSample, type SourceFile } from '../sot/files.ts';
 
 /** A picked or dropped file; `path` keeps its folder so the snapshot layout is recognised. */
 export function fromBrowserFile(file: File, path: string = file.webkitRelativePath || file.name): SourceFile {
@@ -38,19 +38,36 @@ export function readingAhead(files: SourceFile[]): SourceFile[] {
 /** The listing vite.config.ts serves at /sample-data.json. */
 interface SampleManifest {
   files: { path: string; size: number }[];
+  /** The sample's checked copy served beside it (vite.config.ts CheckedSample), if there is one. */
+  checked?: string;
 }
 
-/**
- * labels/ holds example label files for the labelling workflow, not SOT tables, and README or
- * notes files are documentation: they are served, but the automatic load leaves them out.
- */
-const NOT_AUTO_LOADED = /^labels\/|\.(md|txt)$/i;
+/** One fetch of the listing per page and base: every caller below reads the same one. */
+const manifests = new Map<string, Promise<SampleManifest>>();
+
+function sampleManifest(base: string): Promise<SampleManifest> {
+  let manifest = manifests.get(base);
+  if (!manifest) {
+    manifest = (async () => {
+      const res = await fetch(`${base}sample-data.json`);
+      if (!res.ok) throw new Error(`the sample snapshot's listing could not be fetched (HTTP ${res.status})`);
+      return (await res.json()) as SampleManifest;
+    })();
+    // A failed fetch is not kept: the next caller asks again.
+    manifest.catch(() => manifests.delete(base));
+    manifests.set(base, manifest);
+  }
+  return manifest;
+}
+
+/** Where the sample's checked copy is served, relative to `base`; undefined when it has none. */
+export async function checkedSamplePath(base: string = import.meta.env.BASE_URL): Promise<string | undefined> {
+  return (await sampleManifest(base)).checked;
+}
 
 /** The listing of the bundled sample-data/, each entry a SourceFile fetched when it is read. */
 async function sampleListing(base: string): Promise<SourceFile[]> {
-  const res = await fetch(`${base}sample-data.json`);
-  if (!res.ok) throw new Error(`the sample snapshot's listing could not be fetched (HTTP ${res.status})`);
-  const manifest = (await res.json()) as SampleManifest;
+  const manifest = await sampleManifest(base);
   return manifest.files.map((f) => ({
     path: f.path,
     size: f.size,
@@ -64,7 +81,7 @@ async function sampleListing(base: string): Promise<SourceFile[]> {
 
 /** The sample snapshot's files, or none when the build carries no sample-data/. */
 export async function sampleFiles(base: string = import.meta.env.BASE_URL): Promise<SourceFile[]> {
-  return (await sampleListing(base)).filter((f) => !NOT_AUTO_LOADED.test(f.path));
+  return (await sampleListing(base)).filter((f) => loadsWithSample(f.path));
 }
 
 /** The example label files under the sample's labels/ (the community example set), for the Labels view. */

@@ -12,6 +12,8 @@ export const MILESTONES = {
   firstTablesListed: 'label-lab:first-tables-listed',
   /** The sample came from its checked copy kept in this browser (a later visit, same files). */
   restoredFromCache: 'label-lab:restored-from-cache',
+  /** The sample came from the checked copy the build shipped beside it (a first visit, same files). */
+  restoredFromShipped: 'label-lab:restored-from-shipped',
   /** The checked sample was kept in this browser for the next visit (after the first screen). */
   checkedCopyKept: 'label-lab:checked-copy-kept',
 } as const;
