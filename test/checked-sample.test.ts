@@ -4,18 +4,14 @@
  * layout by name, and the shipped copy of the real sample carries the key the app computes from
  * the sample's files and restores exactly what loading those files produces.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rows, type Database } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import { sha256Hex } from '../src/db/runtime.ts';
-import { checkedSampleFile } from '../src/node/checked-sample.ts';
-import { filesFromPaths } from '../src/node/files.ts';
+import { checkedSampleFile, sampleFilesIn } from '../src/node/checked-sample.ts';
 import { checkedCacheKey, snapshotIntact, type CheckedSnapshot } from '../src/sot/checked-cache.ts';
 import { CheckedFileError, decodeCheckedSnapshot, encodeCheckedSnapshot } from '../src/sot/checked-file.ts';
-import { loadsWithSample } from '../src/sot/files.ts';
 import { Lab } from '../src/sot/lab.ts';
 import { DEFAULT_MAX_DECODED_BYTES } from '../src/sot/stage.ts';
 
@@ -79,12 +75,10 @@ describe('the bundled sample, checked at build time', () => {
     expect(await snapshotIntact(copy)).toBe(true);
 
     // As the app does: the listing's paths (relative to sample-data/), the files it auto-loads.
-    const files = (await filesFromPaths(['sample-data']))
-      .map((f) => ({ ...f, path: f.path.replace(/^sample-data\//, '') }))
-      .filter((f) => loadsWithSample(f.path));
+    const files = await sampleFilesIn('sample-data');
     const digests = await Promise.all(
       files.map(async (f) => {
-        const bytes = new Uint8Array(readFileSync(join('sample-data', f.path)));
+        const bytes = await f.read();
         return { path: f.path, size: bytes.byteLength, sha256: await sha256Hex(bytes) };
       }),
     );

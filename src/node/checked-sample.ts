@@ -20,15 +20,20 @@ import { Lab } from '../sot/lab.ts';
 import { DEFAULT_MAX_DECODED_BYTES } from '../sot/stage.ts';
 import { filesFromPaths } from './files.ts';
 
+/** The files of the sample under `dir` that the app loads, named as its listing names them. */
+export async function sampleFilesIn(dir: string): Promise<SourceFile[]> {
+  const root = resolve(dir);
+  return (await filesFromPaths([root]))
+    .map((f) => ({ ...f, path: relative(root, resolve(f.path)).split(sep).join('/') }))
+    .filter((f) => !f.path.split('/').some((part) => part.startsWith('.')) && loadsWithSample(f.path));
+}
+
 /**
  * The sample under `dir`, checked, as the gzip of a checked-load file (served as
  * CHECKED_SAMPLE_FILE: about a third of the Arrow bytes); undefined when it has no files to load.
  */
 export async function checkedSampleFile(dir: string): Promise<Uint8Array | undefined> {
-  const root = resolve(dir);
-  const files: SourceFile[] = (await filesFromPaths([root]))
-    .map((f) => ({ ...f, path: relative(root, resolve(f.path)).split(sep).join('/') }))
-    .filter((f) => !f.path.split('/').some((part) => part.startsWith('.')) && loadsWithSample(f.path));
+  const files = await sampleFilesIn(dir);
   if (files.length === 0) return undefined;
   const rt = await openNodeRuntime();
   try {

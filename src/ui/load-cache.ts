@@ -123,8 +123,9 @@ export interface CachedLoad {
 /**
  * The sample's checked copy that the build shipped (src/node/checked-sample.ts), fetched and
  * unpacked; undefined when the app carries none (its listing names no `checked`: the dev server
- * serves one only on request) or it cannot be read: the sample then loads as usual. Whether it is of these very files is the key's
- * to say (load-controls.ts), and whether it is intact snapshotIntact's, before it is restored.
+ * serves one only on request) or it cannot be read: the sample then loads as usual. Whether it
+ * is of these very files is the key's to say (load-controls.ts), and whether it is intact
+ * snapshotIntact's, before it is restored.
  */
 export function shippedCheckedSample(base: string): () => Promise<CheckedSnapshot | undefined> {
   let fetched: Promise<CheckedSnapshot | undefined> | undefined;
