@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/database.ts';
 import { openNodeRuntime } from '../src/db/node.ts';
 import type { Runtime } from '../src/db/runtime.ts';
+import { CONTRACTS } from '../src/sot/contracts.ts';
 import { Lab } from '../src/sot/lab.ts';
+import { allRawColumns, rawColumns } from '../src/sot/schema.ts';
+import { createView, createViews } from '../src/sot/views.ts';
 import { alertsSql, arrowOf, featuresSql, memFile, metaJson, parquetOf, resetDatabase } from './fixtures/files.ts';
 
 let rt: Runtime;
@@ -268,5 +271,34 @@ describe('bad input', () => {
     // The lab still works after a cancelled load.
     const report = await lab.load(files);
     expect(report.loaded).toHaveLength(3);
+  });
+});
+
+describe('the raw tables in one query', () => {
+  it('gives each raw table the columns and types DESCRIBE gives, in table order', async () => {
+    const lab = await freshLab();
+    // A load that adds columns (features bring many, money flows lists) and one table left empty.
+    expect(errors(await lab.load(await snapshot('snapshots/torus/2026-01-05/7', '2026-01-05', 7)))).toEqual([]);
+    const all = await allRawColumns(lab.db);
+    for (const c of CONTRACTS) {
+      expect([...all.get(c.raw)!], c.raw).toEqual([...(await rawColumns(lab.db, c))]);
+    }
+    expect(all.get('raw_money_flows')!.get('hourly_pattern')).toBe('USMALLINT[]');
+  });
+
+  it('builds every view as the view of that one table would be built', async () => {
+    const lab = await freshLab();
+    expect(errors(await lab.load(await snapshot('snapshots/torus/2026-01-05/7', '2026-01-05', 7)))).toEqual([]);
+    const viewsNow = async () =>
+      rows<{ view_name: string; sql: string }>(
+        await lab.db.query(`SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY view_name`),
+      );
+    await createViews(lab.db);
+    const together = await viewsNow();
+    for (const c of CONTRACTS) await createView(lab.db, c);
+    expect(together.length).toBeGreaterThanOrEqual(CONTRACTS.length);
+    expect(await viewsNow()).toEqual(together);
+    // And they read the loaded rows.
+    expect(await count(lab, 'features')).toBe(7);
   });
 });

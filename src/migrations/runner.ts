@@ -9,7 +9,7 @@
  * migrate() issues BEGIN/COMMIT on the connection it is given: run it before anything else
  * shares that connection, not concurrently with other queries.
  */
-import { rows, type Database } from '../db/database.ts';
+import { literal, rows, type Database } from '../db/database.ts';
 import { createEffectiveLabelsView } from './effective-labels.ts';
 import { ALERTS_TABLE } from './label-columns.ts';
 import { MIGRATIONS, migrationId, type Migration } from './list.ts';
@@ -77,10 +77,7 @@ export async function migrate(
 
 /** The migrations recorded in this database, in version order (empty before the first run). */
 export async function appliedMigrations(db: Database): Promise<AppliedMigration[]> {
-  const exists = await db.query(
-    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ? AND schema_name = current_schema()`,
-    [MIGRATIONS_TABLE],
-  );
+  const exists = await db.query(tableExistsSql(MIGRATIONS_TABLE));
   if (Number(rows<{ n: number | bigint }>(exists)[0]?.n ?? 0) === 0) return [];
   const recorded = await db.query(`SELECT version, name, applied_at FROM ${MIGRATIONS_TABLE} ORDER BY version`);
   return rows<{ version: number; name: string; applied_at: number }>(recorded).map((r) => ({
@@ -90,20 +87,31 @@ export async function appliedMigrations(db: Database): Promise<AppliedMigration[
   }));
 }
 
+/**
+ * One migration and the row recording it, in one transaction. Its statements go to DuckDB in one
+ * round trip: the app applies every migration on each start, on the first screen's path, where
+ * four dozen trips to DuckDB's worker cost more than the statements. If that fails, the
+ * migration is rolled back and run again a statement at a time, which names the one that fails.
+ */
 async function applyOne(db: Database, migration: Migration): Promise<void> {
+  const statements = [...migration.statements('duckdb'), recordSql(migration)];
+  try {
+    await db.exec('BEGIN TRANSACTION');
+    await db.exec(statements.map((sql) => `${sql};`).join('\n'));
+    await db.exec('COMMIT');
+    return;
+  } catch {
+    await rollbackQuietly(db);
+  }
+  await applyOneByOne(db, migration, statements);
+}
+
+async function applyOneByOne(db: Database, migration: Migration, statements: readonly string[]): Promise<void> {
   const id = migrationId(migration);
   let statement = 'BEGIN TRANSACTION';
   try {
     await db.exec(statement);
-    for (statement of migration.statements('duckdb')) await db.exec(statement);
-    statement = `INSERT INTO ${MIGRATIONS_TABLE}`;
-    await db.exec(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?::TIMESTAMP)`, [
-      migration.version,
-      migration.name,
-      // Bound from JS so applied_at is UTC whatever DuckDB's time-zone setting (the WASM build
-      // has no ICU time zones); DuckDB reads the trailing Z.
-      new Date().toISOString(),
-    ]);
+    for (statement of statements) await db.exec(statement);
     statement = 'COMMIT';
     await db.exec(statement);
   } catch (cause) {
@@ -118,6 +126,15 @@ async function applyOne(db: Database, migration: Migration): Promise<void> {
   }
 }
 
+/**
+ * The row that records `migration`. Quoted literals rather than parameters, so it joins the
+ * migration's one round trip; applied_at is written in JS so that it is UTC whatever DuckDB's
+ * time-zone setting (the WASM build has no ICU time zones), and DuckDB reads the trailing Z.
+ */
+function recordSql(migration: Migration): string {
+  return `INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (${Number(migration.version)}, ${literal(migration.name)}, ${literal(new Date().toISOString())}::TIMESTAMP)`;
+}
+
 /** Roll back if a transaction is still open; DuckDB may already have aborted it. */
 async function rollbackQuietly(db: Database): Promise<void> {
   try {
@@ -128,10 +145,7 @@ async function rollbackQuietly(db: Database): Promise<void> {
 }
 
 async function requireAlertsTable(db: Database): Promise<void> {
-  const found = await db.query(
-    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ? AND schema_name = current_schema()`,
-    [ALERTS_TABLE],
-  );
+  const found = await db.query(tableExistsSql(ALERTS_TABLE));
   if (Number(rows<{ n: number | bigint }>(found)[0]?.n ?? 0) === 0) {
     throw new MigrationError(
       'preconditions',
@@ -171,6 +185,11 @@ function checkRecorded(done: readonly AppliedMigration[], migrations: readonly M
       );
     }
   }
+}
+
+/** Whether `table` exists, as a count: a literal, not a parameter (one round trip, not three). */
+function tableExistsSql(table: string): string {
+  return `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ${literal(table)} AND schema_name = current_schema()`;
 }
 
 function message(err: unknown): string {

@@ -134,9 +134,9 @@ export class Lab {
   /** Create the raw tables, apply the label migrations and build the normalising views. */
   static async open(rt: Runtime): Promise<Lab> {
     await createRawTables(rt.db);
+    // migrate() also (re)creates the effective_labels view.
     await migrate(rt.db);
     await createViews(rt.db);
-    await createEffectiveLabelsView(rt.db);
     return new Lab(rt, await rt.db.connect());
   }
 

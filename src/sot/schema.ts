@@ -4,7 +4,7 @@
  * A raw table starts with its contract's required columns (typed for storage) and grows a
  * column whenever a file brings a new one; `_file_id` ties every row to the file it came from.
  */
-import { ident, rows, type Database } from '../db/database.ts';
+import { ident, literal, rows, type Database } from '../db/database.ts';
 import { CONTRACTS, type TableContract } from './contracts.ts';
 import { STORAGE_TYPE } from './sql-types.ts';
 
@@ -40,4 +40,18 @@ export async function rawColumns(db: Database, contract: TableContract): Promise
     await db.query(`DESCRIBE ${ident(contract.raw)}`),
   );
   return new Map(described.map((c) => [c.column_name, c.column_type]));
+}
+
+/** Every raw table's columns and their types, in table order, in one query (rawColumns per table). */
+export async function allRawColumns(db: Database): Promise<Map<string, Map<string, string>>> {
+  const described = rows<{ table_name: string; column_name: string; data_type: string }>(
+    await db.query(
+      `SELECT table_name, column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (${CONTRACTS.map((c) => literal(c.raw)).join(', ')})
+       ORDER BY table_name, column_index`,
+    ),
+  );
+  const out = new Map<string, Map<string, string>>(CONTRACTS.map((c) => [c.raw, new Map()]));
+  for (const c of described) out.get(c.table_name)?.set(c.column_name, c.data_type);
+  return out;
 }

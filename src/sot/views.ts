@@ -14,7 +14,7 @@
  */
 import { ident, type Database } from '../db/database.ts';
 import { CONTRACTS, type ColumnSpec, type TableContract } from './contracts.ts';
-import { rawColumns } from './schema.ts';
+import { allRawColumns, rawColumns } from './schema.ts';
 
 export function normalisedExpr(column: string, spec: ColumnSpec | undefined): string {
   const c = ident(column);
@@ -25,17 +25,26 @@ export function normalisedExpr(column: string, spec: ColumnSpec | undefined): st
   return c;
 }
 
-export async function viewSql(db: Database, contract: TableContract): Promise<string> {
+/** The view over `contract`'s raw table, whose columns (in table order, `_file_id` among them) are `columns`. */
+export function viewSql(contract: TableContract, columns: Iterable<string>): string {
   const specs = new Map(contract.columns.map((c) => [c.name, c]));
-  const columns = [...(await rawColumns(db, contract)).keys()].filter((c) => c !== '_file_id');
-  const select = columns.map((c) => normalisedExpr(c, specs.get(c))).join(',\n  ');
+  const select = [...columns]
+    .filter((c) => c !== '_file_id')
+    .map((c) => normalisedExpr(c, specs.get(c)))
+    .join(',\n  ');
   return `CREATE OR REPLACE VIEW ${ident(contract.name)} AS SELECT\n  ${select}\nFROM ${ident(contract.raw)}`;
 }
 
 export async function createView(db: Database, contract: TableContract): Promise<void> {
-  await db.exec(await viewSql(db, contract));
+  await db.exec(viewSql(contract, (await rawColumns(db, contract)).keys()));
 }
 
+/**
+ * Every view, in two round trips (one for the raw tables' columns, one for the views): the app
+ * builds them as it opens and after each restore, on the first screen's path, where a dozen
+ * trips to DuckDB's worker cost more than the statements.
+ */
 export async function createViews(db: Database): Promise<void> {
-  for (const c of CONTRACTS) await createView(db, c);
+  const columns = await allRawColumns(db);
+  await db.exec(CONTRACTS.map((c) => `${viewSql(c, columns.get(c.raw)?.keys() ?? [])};`).join('\n'));
 }
