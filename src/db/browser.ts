@@ -23,16 +23,21 @@ import {
 import type { Runtime } from './runtime.ts';
 import { SESSION_SETUP_SQL } from './session.ts';
 
-export async function openBrowserDatabase(): Promise<Database> {
+/**
+ * Open DuckDB-WASM. `worker` is its worker when the page created it already (src/ui/main.ts
+ * does, before the rest of the app is even fetched, so the worker's 0.8 MB script is compiled and
+ * run while the page loads the app); otherwise one is created here.
+ */
+export async function openBrowserDatabase(worker?: Worker): Promise<Database> {
   const features = await duckdb.getPlatformFeatures();
   if (!features.wasmExceptions) {
+    worker?.terminate();
     throw new Error(
       'This browser lacks WebAssembly exception handling, which Label Lab needs ' +
         '(Chrome/Edge 95+, Firefox 100+, Safari 15.2+).',
     );
   }
-  const worker = new Worker(duckdbWorkerUrl);
-  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker ?? new Worker(duckdbWorkerUrl));
   try {
     await db.instantiate(duckdbWasmUrl);
     // Exact types, as in Node: no castBigIntToDouble (results are exported to Parquet, where a
@@ -144,7 +149,7 @@ class BrowserDatabase implements Database {
 }
 
 /** The browser runtime: DuckDB in its worker, Parquet decoded in a replaceable worker. */
-export async function openBrowserRuntime(): Promise<Runtime> {
-  const db = await openBrowserDatabase();
+export async function openBrowserRuntime(duckdbWorker?: Worker): Promise<Runtime> {
+  const db = await openBrowserDatabase(duckdbWorker);
   return { db, parquet: new WorkerParquetCodec() };
 }

@@ -117,8 +117,24 @@ export async function exportChecked(db: Database, key: string, report: LoadRepor
   };
 }
 
-/** Whether every part of a kept copy is what was written (its digests), and its counts add up. */
-export async function snapshotIntact(s: CheckedSnapshot): Promise<boolean> {
+const intactness = new WeakMap<CheckedSnapshot, Promise<boolean>>();
+
+/**
+ * Whether every part of a kept copy is what was written (its digests), and its counts add up.
+ * Remembered per copy, so a caller may start it early, while DuckDB is still starting (the app
+ * does for the shipped copy: load-cache.ts), and the restore takes the answer. A copy is never
+ * changed once read; a changed one is another object, checked on its own.
+ */
+export function snapshotIntact(s: CheckedSnapshot): Promise<boolean> {
+  let answer = intactness.get(s);
+  if (!answer) {
+    answer = checkIntact(s);
+    intactness.set(s, answer);
+  }
+  return answer;
+}
+
+async function checkIntact(s: CheckedSnapshot): Promise<boolean> {
   try {
     for (const t of [...s.tables, s.loadedFiles]) {
       if (!(t.ipc instanceof Uint8Array) || (await sha256Hex(t.ipc)) !== t.sha256) return false;

@@ -1,5 +1,5 @@
 /**
- * The app itself, loaded by main.ts once it has started what the first screen waits for
+ * The app itself, loaded by early-start.ts once it has started what the first screen waits for
  * (DuckDB, the sample's files and hashes, the kept copies): open the loader, show the start page
  * on a first visit and the Data view after (or the notebook or doc the address names), load the
  * bundled sample snapshot, and take the user's files from then on.
@@ -26,7 +26,7 @@ import { loadShippedNotebooks } from './shipped-notebooks.ts';
 import { StartPage, startPageSeen } from './start-page.ts';
 import { Shell } from './shell.ts';
 
-/** What main.ts started before this module was even fetched. */
+/** What early-start.ts started before this module was even fetched. */
 export interface EarlyStart {
   runtime: Promise<Runtime>;
   sample: Promise<{ files: SourceFile[]; digests: Promise<FileDigest[]> }>;

@@ -6,9 +6,9 @@
  * the build shipped beside the sample, when there is one. Anything wrong with a copy (missing,
  * another key, damaged, IndexedDB unavailable) only means the normal load: the user sees no error.
  */
-import { checkedCacheKey, type CheckedSnapshot, type FileDigest } from '../sot/checked-cache.ts';
+import { checkedCacheKey, snapshotIntact, type CheckedSnapshot, type FileDigest } from '../sot/checked-cache.ts';
 import { decodeCheckedSnapshot } from '../sot/checked-file.ts';
-import { checkedSamplePath } from './source-files.ts';
+import { checkedSamplePath, SAMPLE_FETCH_PRIORITY } from './source-files.ts';
 import type { SourceFile } from '../sot/files.ts';
 import { sha256Hex } from '../db/runtime.ts';
 import { idbOpen, idbRead, idbWrite } from './idb.ts';
@@ -27,6 +27,8 @@ export interface KeptInfo {
 }
 
 export class CheckedLoadCache {
+  private reading: Promise<CheckedSnapshot | undefined> | undefined;
+
   private constructor(private readonly db: IDBDatabase) {}
 
   /** The store, or undefined where the browser offers no IndexedDB (private windows, some embeds). */
@@ -50,19 +52,35 @@ export class CheckedLoadCache {
     }
   }
 
+  /**
+   * Start reading the kept copy, and checking it (snapshotIntact), before its key is known: the
+   * key waits for every sample file's digest, and the read and the check need not. get() takes
+   * what this read.
+   */
+  readAhead(): void {
+    void this.record().then((s) => s && snapshotIntact(s));
+  }
+
   /** The kept copy if its key is `key`; undefined for none, another or an unreadable one. */
   async get(key: string): Promise<CheckedSnapshot | undefined> {
-    try {
-      const s = await idbRead<CheckedSnapshot | undefined>(this.db, STORE, (st) => st.get(RECORD));
-      return s && s.key === key ? s : undefined;
-    } catch {
-      return undefined;
-    }
+    const s = await this.record();
+    // Not held for the session: a copy may be hundreds of MB, and a later get reads it again.
+    this.reading = undefined;
+    return s && s.key === key ? s : undefined;
+  }
+
+  /** The kept copy, read once (put and clear forget it); undefined for none or an unreadable one. */
+  private record(): Promise<CheckedSnapshot | undefined> {
+    this.reading ??= idbRead<CheckedSnapshot | undefined>(this.db, STORE, (st) => st.get(RECORD)).catch(
+      () => undefined,
+    );
+    return this.reading;
   }
 
   /** Keep `s` (replacing any copy before); false when it is too large or the browser refused it. */
   async put(s: CheckedSnapshot): Promise<boolean> {
     if (keptBytes(s) > MAX_KEPT_BYTES) return false;
+    this.reading = undefined;
     try {
       await idbWrite(this.db, STORE, (st) => st.put(s, RECORD));
       return true;
@@ -73,6 +91,7 @@ export class CheckedLoadCache {
   }
 
   async clear(): Promise<void> {
+    this.reading = undefined;
     await idbWrite(this.db, STORE, (st) => st.delete(RECORD));
   }
 }
@@ -136,7 +155,8 @@ async function fetchShipped(base: string): Promise<CheckedSnapshot | undefined> 
   try {
     const path = await checkedSamplePath(base);
     if (!path) return undefined;
-    const res = await fetch(`${base}${path}`);
+    // Low, as the sample's files are (source-files.ts): DuckDB's wasm comes first.
+    const res = await fetch(`${base}${path}`, { priority: SAMPLE_FETCH_PRIORITY });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     let bytes = new Uint8Array(await res.arrayBuffer());
     // A host may have sent it with Content-Encoding: gzip, which the browser already undid.
@@ -144,7 +164,10 @@ async function fetchShipped(base: string): Promise<CheckedSnapshot | undefined> 
       const unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
       bytes = new Uint8Array(await new Response(unpacked).arrayBuffer());
     }
-    return decodeCheckedSnapshot(bytes, path);
+    const snapshot = decodeCheckedSnapshot(bytes, path);
+    // Checked now, while DuckDB starts, rather than on the first screen's path when restored.
+    void snapshotIntact(snapshot);
+    return snapshot;
   } catch (err) {
     console.warn('the checked copy shipped with the sample could not be read; loading the sample:', err);
     return undefined;

@@ -1,28 +1,19 @@
 /**
- * The browser entry. It starts what the first screen waits for at once, before the app's own
- * code (a few MB of JavaScript: the views, notebooks, TF.js) is fetched and run: DuckDB-WASM in
- * its worker, the Parquet worker, the sample's files (fetched and hashed: the hashes say whether
- * the checked copy a visit before kept, load-cache.ts, is of these very files), the store of
- * kept copies and the checked copy the build shipped. Then app-start.ts builds the app on them.
+ * The browser entry, kept to what it must do first: create DuckDB-WASM's worker. Its script
+ * (0.8 MB) then compiles and runs while the page is still fetching and parsing the modules the
+ * database client needs (DuckDB's client, apache-arrow: early-start.ts and its imports), which
+ * are about 0.4 s on a 2-core machine; the worker is ready for them when they ask it to
+ * instantiate. Nothing else belongs here: every static import delays the worker.
  */
 import './styles.css';
-import { openBrowserRuntime } from '../db/browser.ts';
-import { CheckedLoadCache, shippedCheckedSample, withDigests } from './load-cache.ts';
-import { sampleFiles } from './source-files.ts';
+import duckdbWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 
-const runtime = openBrowserRuntime();
-runtime.catch(() => {}); // reported by the app, once it is up
-// withDigests requests every file at once (a read-ahead of its own) and hashes each as it arrives.
-const sample = sampleFiles().then((files) => withDigests(files));
-sample.catch(() => {}); // reported by the app, once it is up
-const keptCopies = CheckedLoadCache.open();
-const shipped = shippedCheckedSample(import.meta.env.BASE_URL);
-// A first visit (no copy kept yet) will want the shipped copy: fetch it now, with the sample.
-void keptCopies.then(async (kept) => (kept && (await kept.any()) ? undefined : shipped()));
+const duckdbWorker = new Worker(duckdbWorkerUrl);
 
-void import('./app-start.ts').then(
-  (app) => app.start({ runtime, sample, keptCopies, shipped }),
+void import('./early-start.ts').then(
+  (early) => early.startEarly(duckdbWorker),
   (err: Error) => {
+    duckdbWorker.terminate();
     document.body.textContent = `Label Lab could not start: ${err.message}`;
   },
 );
