@@ -9,6 +9,7 @@ import { openNodeRuntime } from '../src/db/node.ts';
 import { sha256Hex, type Runtime } from '../src/db/runtime.ts';
 import { checkedCacheKey, type CheckedSnapshot, type FileDigest } from '../src/sot/checked-cache.ts';
 import { Lab, type SourceFile } from '../src/sot/lab.ts';
+import { allRawColumns } from '../src/sot/schema.ts';
 import { alertsSql, featuresSql, memFile, metaJson, parquetOf, resetDatabase } from './fixtures/files.ts';
 
 let rt: Runtime;
@@ -66,7 +67,7 @@ async function snapshotFiles(): Promise<SourceFile[]> {
   return [...files, meta, stray];
 }
 
-/** Everything a user could see of the loaded data: every view's rows, in a fixed order. */
+/** Everything a user could see of the loaded data: every view's rows, in a fixed order, and the raw tables' types. */
 async function contents(lab: Lab): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const t of ['alerts', 'features', 'money_flows', '_loaded_files']) {
@@ -76,6 +77,8 @@ async function contents(lab: Lab): Promise<Record<string, string>> {
     const r = rows(await lab.db.query(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM ${t} ORDER BY ALL`));
     out[t] = JSON.stringify({ cols, r }, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
+  // And the raw tables' columns and types, in order (a restore re-creates most of them).
+  out.raw = JSON.stringify([...(await allRawColumns(lab.db))].map(([t, cols]) => [t, [...cols]]));
   return out;
 }
 
@@ -141,6 +144,28 @@ describe('keeping and restoring a checked load', () => {
     expect(await lab.tables()).toEqual([]);
     const report = await lab.load(files);
     expect(report.problems).toEqual(kept.report.problems);
+    expect(report.loaded).toHaveLength(3);
+    expect(await contents(lab)).toEqual(before);
+  });
+
+  it('undoes a restore that fails after re-creating a table, and the files then load as usual', async () => {
+    await resetDatabase(rt);
+    const lab = await Lab.open(rt);
+    const rawBefore = [...(await allRawColumns(lab.db))].map(([t, cols]) => [t, [...cols]]);
+    // Intact bytes, but a column said to be of another type than its Arrow stream gives: found
+    // once raw_features was dropped and made again, inside the transaction.
+    const features = kept.tables.findIndex((t) => t.table === 'raw_features');
+    const mistyped: CheckedSnapshot = {
+      ...kept,
+      tables: kept.tables.map((t, i) =>
+        i === features ? { ...t, columns: t.columns.map((c, j) => (j === 0 ? { ...c, type: 'VARCHAR' } : c)) } : t,
+      ),
+    };
+    expect(mistyped.tables[features]!.columns[0]!.type).not.toBe(kept.tables[features]!.columns[0]!.type);
+    expect(await lab.restoreChecked(mistyped)).toBe(false);
+    expect(await lab.tables()).toEqual([]);
+    expect([...(await allRawColumns(lab.db))].map(([t, cols]) => [t, [...cols]])).toEqual(rawBefore);
+    const report = await lab.load(files);
     expect(report.loaded).toHaveLength(3);
     expect(await contents(lab)).toEqual(before);
   });

@@ -22,7 +22,7 @@ import { ALERTS_TABLE, LABEL_COLUMNS } from '../migrations/label-columns.ts';
 import { checkArrowShape } from './arrow-check.ts';
 import { CONTRACTS } from './contracts.ts';
 import type { LoadReport } from './lab.ts';
-import { LOADED_FILES, rawColumns } from './schema.ts';
+import { allRawColumns, LOADED_FILES, rawColumns } from './schema.ts';
 
 /** Bump when what is kept, or how the loader checks, changes in a way the contracts do not show. */
 export const CHECKED_CACHE_VERSION = 1;
@@ -160,6 +160,18 @@ async function checkIntact(s: CheckedSnapshot): Promise<boolean> {
 const RESTORE_PREFIX = '_restore_';
 
 /**
+ * The tables a restore re-creates from the kept copy's own bytes, rather than copying into: each
+ * raw table is, before any load, its contract's columns and nothing else (no keys, defaults or
+ * migrated columns), so an empty one can be dropped and made again from the kept Arrow stream
+ * in one step, which spares a staging copy and an INSERT ... SELECT of every row. raw_alerts
+ * carries the label columns the migrations added, and `_loaded_files` its key and defaults:
+ * those two are copied into.
+ */
+function recreated(table: string): boolean {
+  return table !== ALERTS_TABLE && table !== LOADED_FILES;
+}
+
+/**
  * Put a kept load back into an empty lab, in one transaction: false (and nothing changed) when
  * the lab is not empty or anything does not fit. The caller rebuilds the views.
  */
@@ -167,55 +179,68 @@ export async function restoreChecked(db: Database, s: CheckedSnapshot): Promise<
   const [loaded] = rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${LOADED_FILES}`));
   if (Number(loaded?.n ?? 0) !== 0) return false;
   const parts = [...s.tables.filter((t) => t.rows > 0), s.loadedFiles];
-  const staged: string[] = [];
+  await db.exec('BEGIN TRANSACTION');
   try {
+    // Staging tables made in the transaction go with it, committed or rolled back: nothing to
+    // clean up after a failure.
     for (const [i, t] of parts.entries()) {
-      const name = `${RESTORE_PREFIX}${i}`;
-      await db.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
-      staged.push(name);
-      await db.insertIPC(name, t.ipc, { create: true });
+      if (recreated(t.table)) {
+        await db.exec(`DROP TABLE ${ident(t.table)}`);
+        await db.insertIPC(t.table, t.ipc, { create: true });
+      } else await copyInto(db, t, `${RESTORE_PREFIX}${i}`, s);
     }
-    await db.exec('BEGIN TRANSACTION');
-    try {
-      for (const [i, t] of parts.entries()) {
-        const existing =
-          t === s.loadedFiles
-            ? await loadedFilesColumns(db)
-            : await rawColumns(
-                db,
-                CONTRACTS.find((c) => c.raw === t.table)!,
-              );
-        const missing = t.columns.filter((c) => !existing.has(c.name));
-        if (missing.length > 0) {
-          await db.exec(
-            missing.map((c) => `ALTER TABLE ${ident(t.table)} ADD COLUMN ${ident(c.name)} ${c.type};`).join('\n'),
-          );
-        }
-        // Each value cast back to the type it was kept from: Arrow may bring it as a near type.
-        const names = t.columns.map((c) => ident(c.name)).join(', ');
-        const values = t.columns.map((c) => `CAST(${ident(c.name)} AS ${c.type})`).join(', ');
-        await db.exec(
-          `INSERT INTO ${ident(t.table)} (${names}) SELECT ${values} FROM ${ident(`${RESTORE_PREFIX}${i}`)}`,
-        );
-      }
-      // Every table holds exactly what was kept.
-      for (const t of parts) {
-        const [n] = rows<{ n: number }>(await db.query(`SELECT count(*) AS n FROM ${ident(t.table)}`));
-        if (Number(n?.n ?? -1) !== t.rows) throw new Error(`${t.table}: restored row count differs`);
-      }
-      await db.exec('COMMIT');
-    } catch (e) {
-      await rollback(db);
-      throw e;
+    // Every table holds exactly what was kept: its rows, and (where re-created) its columns
+    // and their types, or the restore is not used.
+    const columns = await allRawColumns(db);
+    for (const t of parts.filter((p) => recreated(p.table))) {
+      const got = [...(columns.get(t.table) ?? [])].map(([name, type]) => `${name} ${type}`);
+      if (got.join(', ') !== t.columns.map((c) => `${c.name} ${c.type}`).join(', '))
+        throw new Error(`${t.table}: restored columns differ`);
     }
+    const counts = rows<Record<string, number>>(
+      await db.query(
+        `SELECT ${parts.map((t, i) => `(SELECT count(*) FROM ${ident(t.table)}) AS ${ident(`n${i}`)}`).join(', ')}`,
+      ),
+    )[0];
+    parts.forEach((t, i) => {
+      if (Number(counts?.[`n${i}`] ?? -1) !== t.rows) throw new Error(`${t.table}: restored row count differs`);
+    });
+    await db.exec('COMMIT');
   } catch {
+    await rollback(db);
     return false;
-  } finally {
-    if (staged.length > 0) await db.exec(staged.map((t) => `DROP TABLE IF EXISTS ${ident(t)};`).join('\n'));
   }
   // New files get ids after the kept ones (a sequence cannot be set back, only moved on).
   const [max] = rows<{ m: number | null }>(await db.query(`SELECT max(file_id) AS m FROM ${LOADED_FILES}`));
   const ids = Number(max?.m ?? 0);
   if (ids > 0) await db.exec(`SELECT max(nextval('_loaded_files_seq')) FROM range(${ids})`);
   return true;
+}
+
+/**
+ * A kept table copied into its existing table, in the open transaction, through a staging table
+ * `stage`: the columns it lacks added first (DuckDB alters no table a transaction has appended
+ * to), then every value cast back to the type it was kept from, as Arrow may bring it as a near
+ * type.
+ */
+async function copyInto(db: Database, t: KeptTable, stage: string, s: CheckedSnapshot): Promise<void> {
+  await db.insertIPC(stage, t.ipc, { create: true });
+  const existing =
+    t === s.loadedFiles
+      ? await loadedFilesColumns(db)
+      : await rawColumns(
+          db,
+          CONTRACTS.find((c) => c.raw === t.table)!,
+        );
+  const missing = t.columns.filter((c) => !existing.has(c.name));
+  if (missing.length > 0) {
+    await db.exec(
+      missing.map((c) => `ALTER TABLE ${ident(t.table)} ADD COLUMN ${ident(c.name)} ${c.type};`).join('\n'),
+    );
+  }
+  const names = t.columns.map((c) => ident(c.name)).join(', ');
+  const values = t.columns.map((c) => `CAST(${ident(c.name)} AS ${c.type})`).join(', ');
+  await db.exec(
+    `INSERT INTO ${ident(t.table)} (${names}) SELECT ${values} FROM ${ident(stage)}; DROP TABLE ${ident(stage)};`,
+  );
 }
