@@ -94,8 +94,15 @@ const expect = async (page: Page, want: string, visit: string) => {
   const got = await source(page);
   if (got !== want) throw new Error(`${visit}: the sample came from ${got}, not ${want}`);
 };
+/**
+ * Each visit starts on a quiet machine: a closed Chromium's processes take a moment to wind down,
+ * and on 2 cores the visit after one that checked every file otherwise shares its CPU with them.
+ */
+const SETTLE_MS = 2000;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 try {
   for (let i = 0; i < runs; i++) {
+    await settle();
     // The harness's browser: a fresh profile each launch, so each run is a first visit.
     let browser = await launchBrowser();
     try {
@@ -105,6 +112,7 @@ try {
     } finally {
       await browser.close();
     }
+    await settle();
     browser = await launchBrowser();
     try {
       const page = await browser.newPage({ width: 1440, height: 900 });
