@@ -111,7 +111,8 @@ describe.skipIf(!runnable)('first minutes in Chromium (1440x900)', () => {
   it('notebook 01 shows a sql result once: the sql cell is a line naming its table cell', async () => {
     await openShippedNotebook(page, '01-tour-of-a-snapshot', '[data-kind="table"][data-status="done"]', 90_000);
     const summaries = page.locator('[data-kind="sql"] .nb-result-summary');
-    expect(await summaries.count()).toBeGreaterThan(3);
+    // The sql cells finish after the first table cell the page waited for.
+    await expect.poll(() => summaries.count(), { timeout: 60_000 }).toBeGreaterThan(3);
     const first = summaries.first();
     expect(await first.textContent()).toMatch(/rows?.*columns?.*shown by table cell [a-z_]+/);
     // Its rows are not drawn until asked for.
