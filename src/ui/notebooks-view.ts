@@ -221,6 +221,9 @@ export class NotebooksView {
     }
     const doc = parseNotebook(text, { file });
     const { values, problems } = linkParams(doc, params);
+    // The data the page's cells start on: a load that ends while the page opens must run them
+    // again, and tablesChanged cannot tell a page that is not current yet.
+    const opensOn = dataVersion(this.tableSummaries);
     const page = await NotebookPage.open({
       db: await this.lab.db.connect(),
       parquet: this.lab.runtime.parquet,
@@ -237,7 +240,11 @@ export class NotebooksView {
       return;
     }
     const previous = this.current;
-    this.current = { ref, page, stored, dataVersion: dataVersion(this.tableSummaries) };
+    this.current = { ref, page, stored, dataVersion: opensOn };
+    if (opensOn !== dataVersion(this.tableSummaries)) {
+      this.current.dataVersion = dataVersion(this.tableSummaries);
+      page.dataChanged();
+    }
     page.setNotices(problems);
     this.showSaveState();
     this.openError.hidden = true;
