@@ -22,7 +22,7 @@ import { ALERTS_TABLE, LABEL_COLUMNS } from '../migrations/label-columns.ts';
 import { checkArrowShape } from './arrow-check.ts';
 import { CONTRACTS } from './contracts.ts';
 import type { LoadReport } from './lab.ts';
-import { allRawColumns, LOADED_FILES, rawColumns } from './schema.ts';
+import { allRawColumns, LOADED_FILES, rawColumns, tableColumns } from './schema.ts';
 
 /** Bump when what is kept, or how the loader checks, changes in a way the contracts do not show. */
 export const CHECKED_CACHE_VERSION = 1;
@@ -76,12 +76,6 @@ export interface CheckedSnapshot {
   loadedFiles: KeptTable;
 }
 
-/** `_loaded_files`' columns and their DuckDB types, as rawColumns gives a raw table's. */
-async function loadedFilesColumns(db: Database): Promise<Map<string, string>> {
-  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${LOADED_FILES}`));
-  return new Map(described.map((c) => [c.column_name, c.column_type]));
-}
-
 /** The label columns the migrations add: labels live in label_events, not in a kept load. */
 const NOT_KEPT: Record<string, ReadonlySet<string>> = {
   [ALERTS_TABLE]: new Set([...LABEL_COLUMNS.map((c) => c.name)]),
@@ -107,7 +101,7 @@ export async function exportChecked(db: Database, key: string, report: LoadRepor
       .map(([name, type]) => ({ name, type }));
     tables.push(await keep(db, c.raw, columns));
   }
-  const loadedColumns = [...(await loadedFilesColumns(db))].map(([name, type]) => ({ name, type }));
+  const loadedColumns = [...(await tableColumns(db, LOADED_FILES))].map(([name, type]) => ({ name, type }));
   return {
     key,
     savedAt: Date.now(),
@@ -187,7 +181,7 @@ export async function restoreChecked(db: Database, s: CheckedSnapshot): Promise<
       if (recreated(t.table)) {
         await db.exec(`DROP TABLE ${ident(t.table)}`);
         await db.insertIPC(t.table, t.ipc, { create: true });
-      } else await copyInto(db, t, `${RESTORE_PREFIX}${i}`, s);
+      } else await copyInto(db, t, `${RESTORE_PREFIX}${i}`);
     }
     // Every table holds exactly what was kept: its rows, and (where re-created) its columns
     // and their types, or the restore is not used.
@@ -223,15 +217,9 @@ export async function restoreChecked(db: Database, s: CheckedSnapshot): Promise<
  * to), then every value cast back to the type it was kept from, as Arrow may bring it as a near
  * type.
  */
-async function copyInto(db: Database, t: KeptTable, stage: string, s: CheckedSnapshot): Promise<void> {
+async function copyInto(db: Database, t: KeptTable, stage: string): Promise<void> {
   await db.insertIPC(stage, t.ipc, { create: true });
-  const existing =
-    t === s.loadedFiles
-      ? await loadedFilesColumns(db)
-      : await rawColumns(
-          db,
-          CONTRACTS.find((c) => c.raw === t.table)!,
-        );
+  const existing = await tableColumns(db, t.table);
   const missing = t.columns.filter((c) => !existing.has(c.name));
   if (missing.length > 0) {
     await db.exec(

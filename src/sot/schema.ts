@@ -34,12 +34,15 @@ export async function createRawTables(db: Database): Promise<void> {
   );
 }
 
-/** The raw table's columns and their types, in table order. */
-export async function rawColumns(db: Database, contract: TableContract): Promise<Map<string, string>> {
-  const described = rows<{ column_name: string; column_type: string }>(
-    await db.query(`DESCRIBE ${ident(contract.raw)}`),
-  );
+/** A table's columns and their types, in table order (its DESCRIBE). */
+export async function tableColumns(db: Database, table: string): Promise<Map<string, string>> {
+  const described = rows<{ column_name: string; column_type: string }>(await db.query(`DESCRIBE ${ident(table)}`));
   return new Map(described.map((c) => [c.column_name, c.column_type]));
+}
+
+/** The raw table's columns and their types, in table order. */
+export function rawColumns(db: Database, contract: TableContract): Promise<Map<string, string>> {
+  return tableColumns(db, contract.raw);
 }
 
 /** Every raw table's columns and their types, in table order, in one query (rawColumns per table). */

@@ -143,8 +143,14 @@ export class NotebooksView {
     this.dataNote.hidden = true;
     this.tableSummaries = tables;
     this.tables.update(tables);
-    if (this.current && this.current.dataVersion !== dataVersion(tables)) {
-      this.current.dataVersion = dataVersion(tables);
+    this.followData();
+  }
+
+  /** Run the open notebook again if the data it last ran on is not what is loaded now. */
+  private followData(): void {
+    const now = dataVersion(this.tableSummaries);
+    if (this.current && this.current.dataVersion !== now) {
+      this.current.dataVersion = now;
       this.current.page.dataChanged();
     }
   }
@@ -241,10 +247,7 @@ export class NotebooksView {
     }
     const previous = this.current;
     this.current = { ref, page, stored, dataVersion: opensOn };
-    if (opensOn !== dataVersion(this.tableSummaries)) {
-      this.current.dataVersion = dataVersion(this.tableSummaries);
-      page.dataChanged();
-    }
+    this.followData();
     page.setNotices(problems);
     this.showSaveState();
     this.openError.hidden = true;
