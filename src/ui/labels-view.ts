@@ -100,10 +100,13 @@ export class LabelsView {
       this.suspects.labelsChanged();
       this.invalidate();
     });
-    void this.updateStatus();
+    // Counting the log now would say "no labels saved" while the saved ones are still coming
+    // back: the line waits for restored(), which the app calls once the restore has ended.
+    this.statusLine.textContent = 'Reading the labels saved in this browser…';
+    this.statusLine.dataset.state = 'busy';
   }
 
-  /** What restoring the saved labels at start gave (main.ts restores before the sample loads). */
+  /** What restoring the saved labels at start gave (app-start.ts restores before the sample loads). */
   restored(outcome: { events: number; savedAt: string | null } | { error: string }): void {
     if ('error' in outcome) {
       this.restoreError = `The labels saved in this browser could not be restored: ${outcome.error}`;
@@ -115,6 +118,10 @@ export class LabelsView {
         events: outcome.events,
         ...(outcome.savedAt && { at: new Date(outcome.savedAt).toLocaleString() }),
       };
+      // What the restore put back is the whole log at this moment: say it at once, before the
+      // count that confirms it comes back from DuckDB.
+      this.statusLine.textContent = labelStatusLine({ events: outcome.events, batches: 0 }, this.last);
+      this.statusLine.dataset.state = 'ok';
     }
     void this.updateStatus();
   }

@@ -305,15 +305,42 @@ describe.skipIf(!runnable)('the Labels view in Chromium', () => {
   });
 
   it('brings every event back after a reload, before and independent of the sample load', async () => {
+    // Every text the status line shows, to catch a moment's wrong word. The saved log is read
+    // 2 s late, so the tab is open while the restore is still going on.
+    await page.addInitScript(() => {
+      const get = IDBObjectStore.prototype.get;
+      IDBObjectStore.prototype.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+        const req = get.call(this, key);
+        if (this.name !== 'label-events') return req;
+        let handler: ((e: Event) => void) | null = null;
+        Object.defineProperty(req, 'onsuccess', {
+          set: (fn: (e: Event) => void) => (handler = fn),
+          get: () => handler,
+        });
+        req.addEventListener('success', (e) => setTimeout(() => handler?.(e), 2000));
+        return req;
+      };
+      const seen: string[] = [];
+      (window as unknown as { statusTexts: string[] }).statusTexts = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.labels-restored')?.textContent ?? '';
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
     await page.reload();
     await page.waitForSelector('.view-tab[data-view="labels"]', { timeout: 60_000 });
     await page.click('.view-tab[data-view="labels"]');
+    expect(await page.getAttribute('.labels-restored', 'data-restored')).toBeNull();
     await page.waitForSelector('.labels-restored[data-restored]', { timeout: 60_000 });
     expect(await page.getAttribute('.labels-restored', 'data-restored')).toBe(String(exampleRows.length + 4));
     // The line's words follow its count from DuckDB a moment after the restore marks it.
     await expect
       .poll(() => page.textContent('.labels-restored'), { timeout: 30_000 })
       .toContain(`Restored ${exampleRows.length + 4} label events`);
+    // Never "No labels were saved in this browser yet" while they were being restored.
+    const texts = await page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+    expect(texts.filter((t) => /No label/.test(t))).toEqual([]);
+    expect(texts.at(-1)).toContain(`Restored ${exampleRows.length + 4} label events`);
     await qualityWith(page, exampleRows.length + 4);
     // Once the sample is loaded the restored labels apply to its alerts.
     await page.waitForSelector('.load-progress', { state: 'hidden', timeout: 60_000 });
