@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/notebook/markdown.ts';
 import { parseProseRef, proseRefs, resolveProseRef, type RefSource } from '../src/notebook/prose-refs.ts';
+import { awaitingConfirmation } from '../src/notebook/prose-values.ts';
+import type { CellState } from '../src/notebook/runtime.ts';
 
 const ENTRIES = {
   columns: ['strategy', 'roc_auc', 'note'],
@@ -57,6 +59,17 @@ describe('prose inline expressions', () => {
     expect(text('broken.x.y')).toEqual({ text: '(broken failed)', state: 'missing' });
     expect(text('nothing.x.y')).toEqual({ text: '(no cell nothing)', state: 'missing' });
     expect(text('board.entries[strategy=gbm].roc_auc').text).toBe('(no row strategy=gbm in board.entries)');
+    // While a labels cell's import waits for Confirm, a row it would bring is still to come.
+    const ref = parseProseRef('board.entries[strategy=gbm].roc_auc')!;
+    expect(resolveProseRef(ref, lookup, ['community'])).toEqual({
+      text: '(waiting for your confirmation in cell community)',
+      state: 'waiting',
+    });
+    // A row that is there reads as ever.
+    expect(resolveProseRef(parseProseRef('board.entries[strategy=rule].roc_auc')!, lookup, ['community'])).toEqual({
+      text: '0.546',
+      state: 'ok',
+    });
     expect(text('board.entries.brier').text).toBe('(no column brier in board.entries)');
     expect(text('board.roc.fpr').text).toBe('(no result board.roc)');
   });
@@ -75,5 +88,38 @@ describe('prose inline expressions', () => {
     expect(html).toContain('<code>${board.entries.note}</code>');
     expect(html).toContain('data-state="waiting">(waiting for later)</span>');
     expect(renderMarkdown('Plain ${board.entries.roc_auc}.')).toBe('<p>Plain ${board.entries.roc_auc}.</p>\n');
+  });
+
+  it('names the cells whose writes wait for Confirm, and no others', () => {
+    const labels = (id: string, pending: number, appended: boolean): CellState =>
+      ({
+        id,
+        kind: 'labels',
+        line: 1,
+        status: 'done',
+        runs: 1,
+        value: { kind: 'labels', pending, appended: appended ? { events: pending, batchId: 1 } : null },
+      }) as unknown as CellState;
+    const quality = (id: string, rule: 'pending' | 'applied' | undefined): CellState =>
+      ({
+        id,
+        kind: 'quality',
+        line: 1,
+        status: 'done',
+        runs: 1,
+        value: { kind: 'quality', ...(rule && { proxyRule: { state: rule } }) },
+      }) as unknown as CellState;
+    expect(
+      awaitingConfirmation([
+        labels('community', 500, false),
+        labels('validated', 0, false),
+        labels('imported', 12, true),
+        { id: 'md-1', kind: 'markdown', line: 1, status: 'done', value: { kind: 'markdown', text: 'x' }, runs: 1 },
+        { ...labels('rerunning', 7, false), status: 'running' },
+        quality('quality', 'pending'),
+        quality('quality_applied', 'applied'),
+        quality('quality_no_rule', undefined),
+      ]),
+    ).toEqual(['community', 'quality']);
   });
 });

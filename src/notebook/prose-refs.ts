@@ -78,8 +78,16 @@ export interface RefText {
   state: 'ok' | 'waiting' | 'missing';
 }
 
-/** The text an expression stands for now. */
-export function resolveProseRef(ref: ProseRef, lookup: (cell: string) => RefSource): RefText {
+/**
+ * The text an expression stands for now. `awaiting` names the cells whose writes wait for the
+ * user's Confirm (prose-values.ts awaitingConfirmation): until then a row they would bring (the
+ * community labels against the ground truth) is not missing but still to come.
+ */
+export function resolveProseRef(
+  ref: ProseRef,
+  lookup: (cell: string) => RefSource,
+  awaiting: readonly string[] = [],
+): RefText {
   const src = lookup(ref.cell);
   const where = ref.part ? `${ref.cell}.${ref.part}` : ref.cell;
   if (src.state === 'missing') return { text: `(no cell ${ref.cell})`, state: 'missing' };
@@ -91,6 +99,10 @@ export function resolveProseRef(ref: ProseRef, lookup: (cell: string) => RefSour
   for (const c of [...ref.filters.map((f) => f.column), ref.column])
     if (!table.columns.includes(c)) return { text: `(no column ${c} in ${where})`, state: 'missing' };
   const row = table.rows.find((r) => ref.filters.every((f) => cellText(r[f.column] ?? null) === f.value));
+  if (!row && awaiting.length > 0) {
+    const cells = `cell${awaiting.length > 1 ? 's' : ''} ${awaiting.join(', ')}`;
+    return { text: `(waiting for your confirmation in ${cells})`, state: 'waiting' };
+  }
   if (!row) {
     const filter = ref.filters.map((f) => `${f.column}=${f.value}`).join(', ');
     return { text: filter ? `(no row ${filter} in ${where})` : `(no rows in ${where})`, state: 'missing' };

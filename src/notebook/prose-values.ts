@@ -34,3 +34,18 @@ export function refSourceOf(name: string, state: CellState | undefined): RefSour
     };
   return { state: 'done', rows: () => null };
 }
+
+/**
+ * The cells whose writes wait for the user's Confirm (the app's 'on-confirm' writes): a labels
+ * cell's import, a quality cell's proxy rule. What they would write is not in the event log or
+ * the label columns yet, so the cells that read those lack its rows until then.
+ */
+export function awaitingConfirmation(cells: readonly CellState[]): string[] {
+  return cells
+    .filter((c) => {
+      if (c.status !== 'done') return false;
+      if (c.value?.kind === 'labels') return c.value.pending > 0 && !c.value.appended;
+      return c.value?.kind === 'quality' && c.value.proxyRule?.state === 'pending';
+    })
+    .map((c) => c.id);
+}

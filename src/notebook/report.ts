@@ -25,7 +25,7 @@ import type { ParamSpec } from './cell-schemas.ts';
 import { paramText } from './cells/params.ts';
 import { renderMarkdown } from './markdown.ts';
 import { resolveProseRef } from './prose-refs.ts';
-import { refSourceOf } from './prose-values.ts';
+import { awaitingConfirmation, refSourceOf } from './prose-values.ts';
 import type { ParamValue } from './params.ts';
 import { nodeSanitizer } from './sanitize-node.ts';
 import { scrubTree, type Sanitizer } from './sanitize-policy.ts';
@@ -102,11 +102,14 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
       const prose = el('div', { class: 'prose' });
       // Inline expressions read the cells' values: the report is made after every cell settled.
       prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', sanitizer, (ref) =>
-        resolveProseRef(ref, (name) =>
-          refSourceOf(
-            name,
-            nb.cells.find((c) => c.id === name),
-          ),
+        resolveProseRef(
+          ref,
+          (name) =>
+            refSourceOf(
+              name,
+              nb.cells.find((c) => c.id === name),
+            ),
+          awaitingConfirmation(nb.cells),
         ),
       );
       section.append(prose);

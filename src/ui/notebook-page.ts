@@ -22,7 +22,7 @@ import { h, replaceChildren } from './dom.ts';
 import { addProse, newCell, setProse, type NewBlockKind } from './notebook-edits.ts';
 import { ProseView, type ProseHost } from './prose-view.ts';
 import { resolveProseRef, type ProseRef, type RefText } from '../notebook/prose-refs.ts';
-import { refSourceOf } from '../notebook/prose-values.ts';
+import { awaitingConfirmation, refSourceOf } from '../notebook/prose-values.ts';
 import { tablesShowing } from '../notebook/shown-by.ts';
 import { appTraining } from './training-runner.ts';
 import type { NotebookFiles } from '../notebook/cells/context.ts';
@@ -237,7 +237,7 @@ export class NotebookPage implements CellHost, ProseHost {
   }
 
   refValue(ref: ProseRef): RefText {
-    return resolveProseRef(ref, (name) => refSourceOf(name, this.nb.cell(name)));
+    return resolveProseRef(ref, (name) => refSourceOf(name, this.nb.cell(name)), awaitingConfirmation(this.nb.cells));
   }
 
   draft(name: string, text: string | null): void {

@@ -69,7 +69,15 @@ describe.skipIf(!runnable)('first minutes in Chromium (1440x900)', () => {
         .locator('.nb-prose .nb-ref[data-ref^="quality.agreement[a=proxy]"]')
         .first()
         .getAttribute('data-state'),
-    ).toBe('missing');
+    ).toBe('waiting');
+    expect(await page.locator('.nb-prose .nb-ref[data-ref^="quality.agreement[a=proxy]"]').first().textContent()).toBe(
+      '(waiting for your confirmation in cell quality)',
+    );
+    await page
+      .locator('.nb-prose .nb-ref[data-ref^="quality.agreement[a=proxy]"]')
+      .first()
+      .evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(OUTPUT_DIR, 'first-minutes-04-waiting.png') });
     await page.click(`${cell('quality')} [data-action="apply-proxy-rule"]`);
     await page.waitForSelector(`${cell('quality')}[data-status="done"] .nb-lines[data-proxy-rule="written"]`, {
       timeout: 120_000,
