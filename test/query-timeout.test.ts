@@ -174,13 +174,18 @@ SELECT count(*) AS n FROM r
 
   it('reports a sql cell that reads its own name as a cycle', async () => {
     const nb = await openNotebook(
-      '```sql a\nSELECT * FROM a\n```\n\n```sql severity\nWITH severity AS (SELECT g AS severity FROM alerts) SELECT severity FROM severity\n```\n',
+      '```sql a\nSELECT * FROM a\n```\n\n```sql severity\nWITH severity AS (SELECT g AS severity FROM alerts) SELECT severity FROM severity\n```\n\n' +
+        '```sql joined\nSELECT * FROM alerts x, (SELECT 1 AS joined) y, joined j WHERE x.g > 0\n```\n\n' +
+        '```sql listed\nSELECT t.g, listed FROM (SELECT g, g AS listed FROM alerts) t, alerts b WHERE b.i = t.g\n```\n',
       { db, file: 'self.md' },
     );
     await nb.idle();
     expect(nb.cell('a')?.error?.message).toMatch(/^sql a reads a, its own name: a cell cannot read itself \(a cycle\)/);
-    // Its own name as a column or a CTE of its own is no cycle.
+    // In a FROM list after a comma (a comma join) it is read too.
+    expect(nb.cell('joined')?.error?.message).toMatch(/^sql joined reads joined, its own name/);
+    // Its own name as a column or a CTE of its own is no cycle, after a comma or not.
     expect(nb.cell('severity')?.status).toBe('done');
+    expect(nb.cell('listed')?.status).toBe('done');
     await nb.dispose();
   });
 

@@ -73,7 +73,72 @@ function readsItself(sql: string, name: string): boolean {
   const quoted = `(?:${n}|"${n}")`;
   if (new RegExp(`(?:\\bwith(?:\\s+recursive)?|,)\\s*${quoted}\\s*(?:\\([^)]*\\))?\\s+as\\b`, 'i').test(text))
     return false;
-  return new RegExp(`\\b(?:from|join)\\s+(?:(?:main|temp)\\.)?${quoted}(?![\\w$."(])`, 'i').test(text);
+  const table = `(?:(?:main|temp)\\.)?${quoted}(?![\\w$."(])`;
+  if (new RegExp(`\\b(?:from|join)\\s+${table}`, 'i').test(text)) return true;
+  // A comma join names it later in a FROM list: `FROM alerts a, severity`.
+  const item = new RegExp(`^\\s*${table}`, 'i');
+  return fromListItems(text).some((t) => item.test(t));
+}
+
+/** Words that end a FROM list (at its own depth of parentheses). */
+const FROM_LIST_END = new Set([
+  'where',
+  'group',
+  'order',
+  'limit',
+  'having',
+  'qualify',
+  'window',
+  'union',
+  'intersect',
+  'except',
+  'join',
+  'on',
+  'using',
+  'select',
+  'offset',
+  'sample',
+  'pivot',
+  'unpivot',
+  'natural',
+  'left',
+  'right',
+  'inner',
+  'outer',
+  'full',
+  'cross',
+  'positional',
+  'asof',
+  'anti',
+  'semi',
+  'lateral',
+]);
+
+/** The second and later items of every FROM list in `text` (comments and strings already blanked). */
+function fromListItems(text: string): string[] {
+  const items: string[] = [];
+  for (const m of text.matchAll(/\bfrom\b/gi)) {
+    let depth = 0;
+    let start = -1; // where the current item after a comma starts
+    let i = m.index + m[0].length;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '(') depth++;
+      else if (c === ')') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && c === ',') {
+        if (start >= 0) items.push(text.slice(start, i));
+        start = i + 1;
+      } else if (depth === 0 && /[a-z]/i.test(c) && !/[\w$]/.test(text[i - 1] ?? ' ')) {
+        const word = /^[a-z_]+/i.exec(text.slice(i))![0];
+        if (FROM_LIST_END.has(word.toLowerCase())) break;
+        i += word.length - 1;
+      }
+    }
+    if (start >= 0) items.push(text.slice(start, i));
+  }
+  return items;
 }
 
 /**
