@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { docFromHash, docHash, isDocPath, notebookHash, resolveAppLink } from '../src/util/app-links.ts';
+import {
+  docFromHash,
+  docHash,
+  docSectionFromHash,
+  isDocPath,
+  notebookHash,
+  resolveAppLink,
+} from '../src/util/app-links.ts';
 
 const ORIGIN = 'http://127.0.0.1:5173/';
 
@@ -64,5 +71,10 @@ describe('doc addresses', () => {
     expect(docFromHash('#nb=01-tour-of-a-snapshot')).toBeNull();
     expect(isDocPath('docs/sub/x.md')).toBe(false);
     expect(notebookHash('03-compare-strategies')).toBe('#nb=03-compare-strategies');
+    // A link's #anchor travels as the section to open the doc at.
+    const at = docHash('docs/labelling-guideline.md', 'precedence');
+    expect(docFromHash(at)).toBe('docs/labelling-guideline.md');
+    expect(docSectionFromHash(at)).toBe('precedence');
+    expect(docSectionFromHash(docHash('docs/proxy-labels.md'))).toBeNull();
   });
 });

@@ -21,12 +21,12 @@ function proseTarget(a: Element): { hash: string } | { tab: string } | null {
   const href = a.getAttribute('href');
   if (!href || href.startsWith('#')) return null;
   const link = resolveAppLink(href, NOTEBOOKS_FOLDER, siteRoot());
-  if (link.kind === 'doc') return { hash: docHash(link.path) };
+  if (link.kind === 'doc') return { hash: docHash(link.path, link.anchor) };
   if (link.kind === 'notebook') return { hash: notebookHash(link.name) };
   if (link.kind === 'external') return { tab: link.url };
   return null;
 }
-import { docFromHash, docHash, notebookHash, resolveAppLink } from '../util/app-links.ts';
+import { docFromHash, docHash, docSectionFromHash, notebookHash, resolveAppLink } from '../util/app-links.ts';
 import { siteRoot } from './doc-links.ts';
 import type { DocsView } from './docs-view.ts';
 import { parseLink } from './share-link.ts';
@@ -37,7 +37,7 @@ export function routeAddress(shell: Shell, docs: DocsView, hash: string = locati
   const doc = docFromHash(hash);
   if (doc) {
     shell.show('docs');
-    void docs.open(doc);
+    void docs.open(doc, docSectionFromHash(hash) ?? undefined);
     return true;
   }
   if (parseLink(hash)) {

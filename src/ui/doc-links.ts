@@ -18,7 +18,7 @@ export function keepLinksInApp(root: HTMLElement, fromPath: string): void {
     const href = a.getAttribute('href')!;
     const link = resolveAppLink(href, fromPath, site);
     if (link.kind === 'doc') {
-      a.setAttribute('href', docHash(link.path));
+      a.setAttribute('href', docHash(link.path, link.anchor));
       a.dataset.doc = link.path;
     } else if (link.kind === 'notebook') {
       a.setAttribute('href', notebookHash(link.name));
@@ -34,7 +34,7 @@ export function keepLinksInApp(root: HTMLElement, fromPath: string): void {
       a.setAttribute('role', 'link');
       a.tabIndex = 0;
       a.classList.add('fragment-link');
-      const go = (): void => scrollToHeading(root, link.anchor);
+      const go = (): void => void scrollToHeading(root, link.anchor);
       a.addEventListener('click', go);
       a.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') go();
@@ -57,9 +57,11 @@ function slug(text: string): string {
     .replace(/\s/g, '-');
 }
 
-function scrollToHeading(root: HTMLElement, anchor: string): void {
+/** Scroll to the heading under `root` whose GitHub anchor is `anchor`; false when none is. */
+export function scrollToHeading(root: HTMLElement, anchor: string): boolean {
   const heading = [...root.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6')].find(
     (el) => slug(el.textContent ?? '') === anchor.toLowerCase(),
   );
   heading?.scrollIntoView({ block: 'start' });
+  return heading !== undefined;
 }

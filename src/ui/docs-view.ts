@@ -8,7 +8,7 @@ import DOMPurify from 'dompurify';
 import { renderMarkdown } from '../notebook/markdown.ts';
 import { purifySanitizer } from '../notebook/sanitize-policy.ts';
 import { docHash, isDocPath } from '../util/app-links.ts';
-import { keepLinksInApp } from './doc-links.ts';
+import { keepLinksInApp, scrollToHeading } from './doc-links.ts';
 import { h, replaceChildren } from './dom.ts';
 import './docs.css';
 
@@ -64,6 +64,8 @@ export class DocsView {
   private readonly pane = h('main', { class: 'doc-main' }, this.body);
   private docs: DocEntry[] = [];
   private current: string | null = null;
+  /** The current doc's rendering, done or under way. */
+  private rendered: Promise<void> = Promise.resolve();
   private readonly listed: Promise<void>;
 
   constructor() {
@@ -104,12 +106,22 @@ export class DocsView {
     if (!this.current && this.docs[0]) await this.open(this.docs[0].path);
   }
 
-  /** Render the doc at `path`; an unknown or failing one is said in the pane. */
-  async open(path: string): Promise<void> {
-    if (path === this.current) return;
-    this.current = path;
-    this.element.dataset.doc = path;
-    this.renderList();
+  /**
+   * Show the doc at `path`, at the heading `section` names (a link's `#anchor`) or at its top;
+   * an unknown or failing one is said in the pane. The same doc again only scrolls.
+   */
+  async open(path: string, section?: string): Promise<void> {
+    if (path !== this.current) {
+      this.current = path;
+      this.element.dataset.doc = path;
+      this.renderList();
+      this.rendered = this.render(path);
+    }
+    await this.rendered;
+    if (this.current === path && section) this.scrollTo(section);
+  }
+
+  private async render(path: string): Promise<void> {
     let text: string;
     try {
       text = await fetchDoc(path, import.meta.env.BASE_URL);
@@ -131,7 +143,14 @@ export class DocsView {
     this.body.innerHTML = renderMarkdown(text, purify);
     keepLinksInApp(this.body, path);
     this.body.dataset.path = path;
+    delete this.body.dataset.section;
     this.pane.scrollTop = 0;
+  }
+
+  /** Bring the heading `section` names into view, and say which one it was (for tests). */
+  private scrollTo(section: string): void {
+    if (scrollToHeading(this.body, section)) this.body.dataset.section = section;
+    else delete this.body.dataset.section;
   }
 
   private renderList(): void {

@@ -54,9 +54,14 @@ export function resolveAppLink(href: string, fromPath: string, siteRoot: string)
   return { kind: 'external', url: url.href };
 }
 
-/** The address hash that opens a doc in the app. */
-export function docHash(path: string): string {
-  return '#' + new URLSearchParams({ doc: path }).toString();
+/** The address hash that opens a doc in the app, at the heading `section` names when given. */
+export function docHash(path: string, section?: string): string {
+  return '#' + new URLSearchParams({ doc: path, ...(section && { section }) }).toString();
+}
+
+/** The heading an address hash opens its doc at (a link's `#anchor`), or null. */
+export function docSectionFromHash(hash: string): string | null {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('section') || null;
 }
 
 /** The doc an address hash names, or null (also for a path that is not a doc the app renders). */

@@ -193,6 +193,24 @@ for (const viewport of [
       await page.waitForFunction(
         () => document.querySelector('.notebooks-view')?.getAttribute('data-notebook') === '04-bring-your-own-labels',
       );
+      // A link to a section of another doc opens that doc at the heading, not at its top.
+      await showTab(page, 'docs');
+      await page.click('.doc-item[data-doc="docs/proxy-labels.md"]');
+      await page.waitForFunction(() => document.querySelector('.doc-body h1')?.textContent === 'Proxy labels');
+      await page.click('.doc-body a[href$="section=precedence"]');
+      await page.waitForSelector('.doc-body[data-path="docs/labelling-guideline.md"][data-section="precedence"]');
+      expect(decodeURIComponent(await page.evaluate(() => location.hash))).toBe(
+        '#doc=docs/labelling-guideline.md&section=precedence',
+      );
+      const { heading, pane } = await page.evaluate(() => {
+        const h = [...document.querySelectorAll('.doc-body h2')].find((e) => e.textContent === 'Precedence')!;
+        return {
+          heading: h.getBoundingClientRect().top,
+          pane: document.querySelector('.doc-main')!.getBoundingClientRect().top,
+        };
+      });
+      expect(Math.abs(heading - pane)).toBeLessThan(40);
+      await page.screenshot({ path: `${OUTPUT_DIR}/layout-docs-section-${at}.png` });
       // The app ships its icon, also for a page that is not the app (a doc opened raw in a new tab).
       expect(await page.evaluate(async () => (await fetch('/favicon.ico')).status)).toBe(200);
       // Nothing was reloaded: the same tables, and no failed request (a missing favicon included).
