@@ -99,11 +99,11 @@ export function resolveProseRef(
   for (const c of [...ref.filters.map((f) => f.column), ref.column])
     if (!table.columns.includes(c)) return { text: `(no column ${c} in ${where})`, state: 'missing' };
   const row = table.rows.find((r) => ref.filters.every((f) => cellText(r[f.column] ?? null) === f.value));
-  if (!row && awaiting.length > 0) {
-    const cells = `cell${awaiting.length > 1 ? 's' : ''} ${awaiting.join(', ')}`;
-    return { text: `(waiting for your confirmation in ${cells})`, state: 'waiting' };
-  }
   if (!row) {
+    if (awaiting.length > 0) {
+      const cells = `cell${awaiting.length > 1 ? 's' : ''} ${awaiting.join(', ')}`;
+      return { text: `(waiting for your confirmation in ${cells})`, state: 'waiting' };
+    }
     const filter = ref.filters.map((f) => `${f.column}=${f.value}`).join(', ');
     return { text: filter ? `(no row ${filter} in ${where})` : `(no rows in ${where})`, state: 'missing' };
   }

@@ -6,7 +6,7 @@
 import { plainRows } from '../db/values.ts';
 import { cellKind, type CellValueOfKind } from './cell-kinds.ts';
 import { memoryResultName } from './memory-results.ts';
-import type { RefSource } from './prose-refs.ts';
+import { resolveProseRef, type ProseRef, type RefSource, type RefText } from './prose-refs.ts';
 import type { CellState } from './runtime.ts';
 
 export function refSourceOf(name: string, state: CellState | undefined): RefSource {
@@ -48,4 +48,17 @@ export function awaitingConfirmation(cells: readonly CellState[]): string[] {
       return c.value?.kind === 'quality' && c.value.proxyRule?.state === 'pending';
     })
     .map((c) => c.id);
+}
+
+/**
+ * Prose expressions resolved against a notebook's cells, as the app's page and headless reports
+ * both show them: each cell by its id (`cell`, or looked up in `cells`), and the pending writes
+ * of `cells` read once.
+ */
+export function proseResolver(
+  cells: readonly CellState[],
+  cell: (id: string) => CellState | undefined = (id) => cells.find((c) => c.id === id),
+): (ref: ProseRef) => RefText {
+  const awaiting = awaitingConfirmation(cells);
+  return (ref) => resolveProseRef(ref, (name) => refSourceOf(name, cell(name)), awaiting);
 }

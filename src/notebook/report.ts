@@ -24,8 +24,7 @@ import { cellKind } from './cell-kinds.ts';
 import type { ParamSpec } from './cell-schemas.ts';
 import { paramText } from './cells/params.ts';
 import { renderMarkdown } from './markdown.ts';
-import { resolveProseRef } from './prose-refs.ts';
-import { awaitingConfirmation, refSourceOf } from './prose-values.ts';
+import { proseResolver } from './prose-values.ts';
 import type { ParamValue } from './params.ts';
 import { nodeSanitizer } from './sanitize-node.ts';
 import { scrubTree, type Sanitizer } from './sanitize-policy.ts';
@@ -92,6 +91,7 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
   header.append(info);
   main.append(header);
 
+  const refValue = proseResolver(nb.cells);
   for (const cell of nb.cells) {
     const section = el('section', {
       class: `cell cell-${cell.kind}${cell.status === 'error' ? ' cell-error' : ''}`,
@@ -101,17 +101,7 @@ export function renderReport(nb: ReportInput, opts: ReportOptions): string {
     if (cell.kind === 'markdown') {
       const prose = el('div', { class: 'prose' });
       // Inline expressions read the cells' values: the report is made after every cell settled.
-      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', sanitizer, (ref) =>
-        resolveProseRef(
-          ref,
-          (name) =>
-            refSourceOf(
-              name,
-              nb.cells.find((c) => c.id === name),
-            ),
-          awaitingConfirmation(nb.cells),
-        ),
-      );
+      prose.innerHTML = renderMarkdown(cell.value?.kind === 'markdown' ? cell.value.text : '', sanitizer, refValue);
       section.append(prose);
       continue;
     }

@@ -11,7 +11,7 @@
  * restore, whether or not the view is shown. Label quality is computed again on every change and after every data load, but only
  * while the view is shown; a change while it is hidden is computed when it is next shown.
  */
-import { labelLogCount, labelStatusLine, type LastLabelChange } from '../ingest/log-status.ts';
+import { labelLogCount, labelStatusLine, type LabelLogCount, type LastLabelChange } from '../ingest/log-status.ts';
 import { labelQuality } from '../quality/index.ts';
 import type { Lab } from '../sot/lab.ts';
 import { h, plural } from './dom.ts';
@@ -120,8 +120,7 @@ export class LabelsView {
       };
       // What the restore put back is the whole log at this moment: say it at once, before the
       // count that confirms it comes back from DuckDB.
-      this.statusLine.textContent = labelStatusLine({ events: outcome.events, batches: 0 }, this.last);
-      this.statusLine.dataset.state = 'ok';
+      this.showStatus({ events: outcome.events, batches: 0 });
     }
     void this.updateStatus();
   }
@@ -132,15 +131,20 @@ export class LabelsView {
     try {
       const count = await labelLogCount(this.lab.db);
       if (run !== this.statusRun) return;
-      const line = labelStatusLine(count, this.last);
-      this.statusLine.textContent = this.restoreError ? `${this.restoreError} ${line}` : line;
-      this.statusLine.dataset.events = String(count.events);
-      this.statusLine.dataset.state = this.restoreError ? 'error' : 'ok';
+      this.showStatus(count);
     } catch (err) {
       if (run !== this.statusRun) return;
       this.statusLine.textContent = `The label events could not be counted: ${(err as Error).message}`;
       this.statusLine.dataset.state = 'error';
     }
+  }
+
+  /** Write the status line for `count`, after the restore's error when it failed. */
+  private showStatus(count: LabelLogCount): void {
+    const line = labelStatusLine(count, this.last);
+    this.statusLine.textContent = this.restoreError ? `${this.restoreError} ${line}` : line;
+    this.statusLine.dataset.events = String(count.events);
+    this.statusLine.dataset.state = this.restoreError ? 'error' : 'ok';
   }
 
   /** The Data view loaded files: coverage and agreement depend on the alerts too. */

@@ -21,8 +21,8 @@ import { CodeEditor } from './code-editor.ts';
 import { h, replaceChildren } from './dom.ts';
 import { addProse, newCell, setProse, type NewBlockKind } from './notebook-edits.ts';
 import { ProseView, type ProseHost } from './prose-view.ts';
-import { resolveProseRef, type ProseRef, type RefText } from '../notebook/prose-refs.ts';
-import { awaitingConfirmation, refSourceOf } from '../notebook/prose-values.ts';
+import type { ProseRef, RefText } from '../notebook/prose-refs.ts';
+import { proseResolver } from '../notebook/prose-values.ts';
 import { tablesShowing } from '../notebook/shown-by.ts';
 import { appTraining } from './training-runner.ts';
 import type { NotebookFiles } from '../notebook/cells/context.ts';
@@ -237,7 +237,7 @@ export class NotebookPage implements CellHost, ProseHost {
   }
 
   refValue(ref: ProseRef): RefText {
-    return resolveProseRef(ref, (name) => refSourceOf(name, this.nb.cell(name)), awaitingConfirmation(this.nb.cells));
+    return proseResolver(this.nb.cells, (name) => this.nb.cell(name))(ref);
   }
 
   draft(name: string, text: string | null): void {
