@@ -6,7 +6,7 @@
  * FAIL under CI (process.env.CI) and are skipped with a message elsewhere.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -219,13 +219,38 @@ export async function openShippedNotebook(
 ): Promise<void> {
   await page.click('.view-tab[data-view="notebooks"]');
   await page.click(`.nb-item[data-notebook="${notebook}"]`);
-  await page.waitForSelector(ready, { timeout });
-  await page.waitForFunction(
-    () => document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0,
-    undefined,
-    { timeout },
-  );
+  try {
+    await page.waitForSelector(ready, { timeout });
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-cell][data-status="running"], [data-cell][data-status="idle"]').length === 0,
+      undefined,
+      { timeout },
+    );
+  } catch (e) {
+    // A notebook that never settles (seen once with two test workers): keep what the page showed.
+    await keepStalledPage(page, notebook);
+    throw e;
+  }
   expect(await page.locator('[data-cell][data-status="error"]').allInnerTexts(), `cells of ${notebook} failed`).toEqual(
     [],
   );
+}
+
+/**
+ * A screenshot (it shows the loaded tables too) and every cell's status, into test-output/, for
+ * a notebook that did not settle.
+ */
+async function keepStalledPage(page: Page, notebook: string): Promise<void> {
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT_DIR, `stalled-${notebook}.png`) }).catch(() => undefined);
+  // Read without waiting: the page is already late.
+  const lines = await page
+    .evaluate(() =>
+      [...document.querySelectorAll('[data-cell]')].map(
+        (el) => `${el.getAttribute('data-cell')}: ${el.getAttribute('data-status')}`,
+      ),
+    )
+    .catch((err: Error) => [`the page could not be read: ${err.message}`]);
+  await writeFile(join(OUTPUT_DIR, `stalled-${notebook}.txt`), lines.join('\n') + '\n');
 }
