@@ -20,6 +20,11 @@ export { QueryInterrupted, type QueryLimits } from './query-limits.ts';
  */
 export type SqlValue = string | number | boolean | null | bigint;
 
+export interface InsertIPCOptions {
+  create: boolean;
+  handOver?: boolean;
+}
+
 export interface Database {
   /** Which runtime this is, shown to users and in benchmark tables. */
   readonly runtime: 'node' | 'browser';
@@ -42,8 +47,10 @@ export interface Database {
    * Load an Arrow IPC stream into table `name`: `create: true` creates it (the name must be
    * free), `create: false` appends. Appends match columns BY POSITION, not by name, so only
    * append chunks of one and the same file; merge different files with `INSERT ... BY NAME`.
+   * `handOver: true` says the caller is done with the bytes: the browser then sends them to
+   * DuckDB's worker as they are (detaching them) instead of copying them first.
    */
-  insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void>;
+  insertIPC(name: string, ipcStream: Uint8Array, opts: InsertIPCOptions): Promise<void>;
   /**
    * Another connection to the same database, with its own transactions: a load merges through
    * one, so the UI's reads on the main connection never see (or break) a half-done merge.

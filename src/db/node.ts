@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { tableFromIPC, Table } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import type { Database, SqlValue } from './database.ts';
+import type { Database, InsertIPCOptions, SqlValue } from './database.ts';
 import { initParquet, ipcToParquet, parquetToIPC } from './parquet.ts';
 import {
   ConnectionQueue,
@@ -108,7 +108,7 @@ class NodeDatabase implements Database {
     return this.queue.run(() => void this.db.dropFile(name));
   }
 
-  insertIPC(name: string, ipcStream: Uint8Array, opts: { create: boolean }): Promise<void> {
+  insertIPC(name: string, ipcStream: Uint8Array, opts: InsertIPCOptions): Promise<void> {
     return this.queue.run(() => this.conn.insertArrowFromIPCStream(ipcStream, { name, create: opts.create }));
   }
 

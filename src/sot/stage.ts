@@ -180,8 +180,9 @@ async function stageParquet(rt: Runtime, stage: string, decoded: DecodeAhead, op
     for await (const { ipc, part, parts } of decoded) {
       if (opts.signal?.aborted) throw abortError();
       if (first) columns = ipcColumns(ipc);
-      // Row groups of one file share one schema, so the positional append is safe here.
-      await rt.db.insertIPC(stage, ipc, { create: first });
+      // Row groups of one file share one schema, so the positional append is safe here. The part
+      // is the decoder's output, needed by nothing after this: it is handed over, not copied.
+      await rt.db.insertIPC(stage, ipc, { create: first, handOver: true });
       first = false;
       opts.onChunk?.((part + 1) / parts);
     }

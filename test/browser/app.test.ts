@@ -107,6 +107,45 @@ describe.skipIf(!runnable)('the app in Chromium', () => {
     expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
   });
 
+  it("sends handed-over Arrow bytes to DuckDB's worker uncopied, and copies the bytes a caller keeps", async () => {
+    const seen = await page.evaluate(async () => {
+      // Built in the page, so vitest's transform of this file leaves the import() alone.
+      const load = new Function('path', 'return import(path)') as (path: string) => Promise<unknown>;
+      const { openBrowserDatabase } = (await load('/src/db/browser.ts')) as typeof import('../../src/db/browser.ts');
+      const { jsonRecordsToIPC } = (await load('/src/ingest/json.ts')) as typeof import('../../src/ingest/json.ts');
+      const ipc = () => jsonRecordsToIPC([{ x: 1 }, { x: 2 }, { x: 3 }], 'rows.json');
+      const db = await openBrowserDatabase();
+      try {
+        const kept = ipc();
+        await db.insertIPC('t', kept, { create: true });
+        const handed = ipc();
+        await db.insertIPC('t', handed, { create: false, handOver: true });
+        // A view into a larger buffer is copied even when handed over: sending it as it is would
+        // detach the bytes around it too.
+        const part = ipc();
+        const larger = new Uint8Array(part.byteLength + 16);
+        larger.set(part, 8);
+        const view = larger.subarray(8, 8 + part.byteLength);
+        await db.insertIPC('t', view, { create: false, handOver: true });
+        const n = Number((await db.query('SELECT count(*)::INTEGER AS n FROM t')).getChildAt(0)?.get(0));
+        return {
+          n,
+          kept: kept.byteLength,
+          handed: handed.byteLength,
+          view: view.byteLength,
+          larger: larger.byteLength,
+        };
+      } finally {
+        await db.close();
+      }
+    });
+    expect(seen.n).toBe(9);
+    expect(seen.kept).toBeGreaterThan(0);
+    expect(seen.handed, 'a handed-over whole buffer is transferred (detached), not copied').toBe(0);
+    expect(seen.view).toBeGreaterThan(0);
+    expect(seen.larger).toBe(seen.view + 16);
+  });
+
   it('shows a table: its columns and first rows, dates as dates', async () => {
     await page.click('.table-item[data-table="alerts"]');
     await page.waitForSelector('.grid tbody tr');
