@@ -236,8 +236,8 @@ export class NotebookPage implements CellHost, ProseHost {
     return tablesShowing(this.nb.doc, name);
   }
 
-  refValue(ref: ProseRef): RefText {
-    return proseResolver(this.nb.cells, (name) => this.nb.cell(name))(ref);
+  proseValues(): (ref: ProseRef) => RefText {
+    return proseResolver(this.nb.cells, (name) => this.nb.cell(name));
   }
 
   draft(name: string, text: string | null): void {

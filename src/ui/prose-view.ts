@@ -25,8 +25,11 @@ const TYPING_PAUSE_MS = 400;
 
 export interface ProseHost {
   editProse(id: string, text: string): void;
-  /** What an inline expression reads now (a value, or its placeholder). */
-  refValue(ref: ProseRef): RefText;
+  /**
+   * What inline expressions read now (a value, or its placeholder): one resolver per render, so
+   * what all of them share (the writes waiting for Confirm) is read once, not once per expression.
+   */
+  proseValues(): (ref: ProseRef) => RefText;
   addBelow(id: string, kind: NewBlockKind): void;
   editorFocused(editor: CodeEditor): void;
 }
@@ -93,7 +96,7 @@ export class ProseView {
 
   private render(): void {
     // The renderer escapes raw HTML, unsafe links and every expression's value; DOMPurify, with the policy's allow-list, is the second line.
-    this.rendered.innerHTML = renderMarkdown(this.text, purify, (ref) => this.host.refValue(ref));
+    this.rendered.innerHTML = renderMarkdown(this.text, purify, this.host.proseValues());
   }
 
   dispose(): void {

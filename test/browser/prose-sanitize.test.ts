@@ -37,7 +37,7 @@ describe.skipIf(!runnable)('prose in the browser, sanitised by DOMPurify with th
           editProse() {},
           addBelow() {},
           editorFocused() {},
-          refValue: (ref: { cell: string; column: string }) =>
+          proseValues: () => (ref: { cell: string; column: string }) =>
             ref.cell === 'evil' && ref.column in evil
               ? { text: evil[ref.column]!, state: 'ok' as const }
               : { text: `(no cell ${ref.cell})`, state: 'missing' as const },
